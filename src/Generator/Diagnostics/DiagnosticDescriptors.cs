@@ -1,0 +1,59 @@
+using Microsoft.CodeAnalysis;
+
+namespace AutoHypergrad.Generator.Diagnostics;
+
+/// <summary>Every diagnostic the generator reports. IDs are AHG0001…; each has a help link.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "AutoHypergrad";
+    private const string HelpBase = "https://github.com/autohypergrad/autohypergrad/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor MethodMustBeStatic = Create(
+        "AHG0001",
+        "[Differentiable] method must be static",
+        "[Differentiable] method '{0}' must be static");
+
+    public static readonly DiagnosticDescriptor TypeMustBePartial = Create(
+        "AHG0002",
+        "Type containing a [Differentiable] method must be partial",
+        "Type '{0}' must be declared partial so that the derivatives of '{1}' can be added to it");
+
+    public static readonly DiagnosticDescriptor UnsupportedSyntax = Create(
+        "AHG0003",
+        "Unsupported statement or expression in a [Differentiable] method",
+        "{0} is not supported in [Differentiable] method '{1}'{2}");
+
+    public static readonly DiagnosticDescriptor NoKnownDerivative = Create(
+        "AHG0004",
+        "Call to a method with no known derivative",
+        "'{0}' has no known derivative: mark it [Differentiable] or compute its value outside '{1}'");
+
+    public static readonly DiagnosticDescriptor ParameterNotDifferentiable = Create(
+        "AHG0005",
+        "Active parameter of a type that cannot be differentiated",
+        "Parameter '{0}' of '{1}' has type '{2}', which cannot be differentiated: use float or double, or mark it [NoDiff]");
+
+    public static readonly DiagnosticDescriptor UnsupportedSignature = Create(
+        "AHG0006",
+        "Unsupported signature for a [Differentiable] method",
+        "[Differentiable] method '{0}' {1}");
+
+    public static readonly DiagnosticDescriptor InternalError = Create(
+        "AHG0007",
+        "Internal error in the AutoHypergrad generator",
+        "The AutoHypergrad generator failed on '{0}': {1}. Please report this with the method's source.");
+
+    public static readonly DiagnosticDescriptor GeneratedNameConflict = Create(
+        "AHG0008",
+        "A generated name collides with a name in the method",
+        "'{0}' in '{1}' collides with the generated name for {2}: rename it");
+
+    private static DiagnosticDescriptor Create(string id, string title, string message) => new(
+        id,
+        title,
+        message,
+        Category,
+        DiagnosticSeverity.Error,
+        isEnabledByDefault: true,
+        helpLinkUri: HelpBase + id.ToLowerInvariant());
+}

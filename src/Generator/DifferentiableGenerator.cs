@@ -1,0 +1,67 @@
+using AutoHypergrad.Generator.Diagnostics;
+using AutoHypergrad.Generator.Emit;
+using AutoHypergrad.Generator.Helpers;
+using AutoHypergrad.Generator.Parsing;
+using AutoHypergrad.Generator.Passes;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+
+namespace AutoHypergrad.Generator;
+
+/// <summary>
+/// Adds the tangent (forward mode) and adjoint (reverse mode) of every method marked [Differentiable].
+/// Pipeline: find the methods → parse each into the IR (values only) → differentiate → emit C#;
+/// diagnostics are reported from their own output, so that #pragma warning disable applies to them.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class DifferentiableGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        var parsed = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                SymbolNames.DifferentiableAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                MethodParser.Parse)
+            .WithTrackingName(TrackingNames.Parse);
+
+        var differentiated = parsed
+            .Select(static (result, _) => Differentiator.Run(result))
+            .WithTrackingName(TrackingNames.Differentiate);
+
+        var emitted = differentiated
+            .Where(static result => result.Model is not null)
+            .Select(static (result, _) => CSharpEmitter.TryEmit(result.Model!))
+            .WithTrackingName(TrackingNames.Emit);
+
+        context.RegisterSourceOutput(emitted, static (context, result) =>
+        {
+            if (result.Source is { } source)
+            {
+                context.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
+            }
+
+            if (result.Error is { } error)
+            {
+                context.ReportDiagnostic(error.ToDiagnostic());
+            }
+        });
+
+        // Diagnostics are placed in their syntax tree, where #pragma warning disable applies; the compilation joins
+        // the pipeline only here, after every cached step.
+        var diagnostics = differentiated
+            .Select(static (result, _) => result.Diagnostics)
+            .Where(static diagnostics => diagnostics.Count > 0)
+            .Combine(context.CompilationProvider);
+
+        context.RegisterSourceOutput(diagnostics, static (context, pair) =>
+        {
+            var (infos, compilation) = pair;
+            foreach (var info in infos)
+            {
+                context.ReportDiagnostic(info.ToDiagnostic(compilation));
+            }
+        });
+    }
+}

@@ -1,0 +1,110 @@
+using AutoHypergrad.Generator.Helpers;
+
+namespace AutoHypergrad.Generator.Model;
+
+/// <summary>
+/// An expression of the differentiable subset. The same tree is read by every pass and printed by every emitter;
+/// linear forms built by the derivative rules are expressions too, with <see cref="TangentRef"/> leaves.
+/// </summary>
+internal abstract record Expr(IrType Type);
+
+/// <summary>A numeric or boolean constant.</summary>
+internal sealed record Literal(double Value, IrType Type) : Expr(Type)
+{
+    public static Literal Zero(IrType type) => new(0, type);
+
+    public static Literal One(IrType type) => new(1, type);
+}
+
+/// <summary>A parameter or local variable.</summary>
+internal sealed record VarRef(string Name, IrType Type) : Expr(Type);
+
+/// <summary>
+/// The tangent δv of variable <paramref name="Name"/>: a leaf of a linear form. The tangent pass replaces it
+/// with the tangent variable; the adjoint pass transposes the form that holds it.
+/// </summary>
+internal sealed record TangentRef(string Name, IrType Type) : Expr(Type);
+
+/// <summary>The value of the operation being linearized, before it has a name (see the derivative rules).</summary>
+internal sealed record ResultRef(IrType Type) : Expr(Type);
+
+internal enum UnaryOp
+{
+    Negate,
+    Not,
+}
+
+internal sealed record Unary(UnaryOp Op, Expr Operand, IrType Type) : Expr(Type);
+
+internal enum BinaryOp
+{
+    Add,
+    Subtract,
+    Multiply,
+    Divide,
+    Modulo,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Equal,
+    NotEqual,
+    And,
+    Or,
+}
+
+internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right, IrType Type) : Expr(Type);
+
+/// <summary><c>Condition ? WhenTrue : WhenFalse</c>; only the branch taken is evaluated.</summary>
+internal sealed record Conditional(Expr Condition, Expr WhenTrue, Expr WhenFalse, IrType Type) : Expr(Type);
+
+/// <summary>An explicit or implicit numeric conversion to <see cref="Expr.Type"/>.</summary>
+internal sealed record Cast(Expr Operand, IrType Type) : Expr(Type);
+
+internal enum Intrinsic
+{
+    Sqrt,
+    Exp,
+    Log,
+    Pow,
+    Abs,
+    Max,
+    Min,
+    Tanh,
+    Sin,
+    Cos,
+    Sign,
+    FusedMultiplyAdd,
+    Clamp,
+}
+
+/// <summary>A call to a Math/MathF function with a known derivative rule.</summary>
+internal sealed record IntrinsicCall(Intrinsic Function, EquatableArray<Expr> Arguments, IrType Type) : Expr(Type);
+
+internal enum PassingMode
+{
+    Value,
+    Ref,
+    In,
+}
+
+/// <summary>A parameter of a [Differentiable] method as seen from a caller.</summary>
+internal sealed record CalleeParameter(IrType Type, PassingMode Mode, bool IsActive);
+
+/// <summary>A [Differentiable] method that is called: enough to call its primal, tangent and adjoint.</summary>
+internal sealed record Callee(string TypeName, string Name, EquatableArray<CalleeParameter> Parameters, IrType ReturnType);
+
+internal enum CallVariant
+{
+    Primal,
+    Tangent,
+    Adjoint,
+}
+
+internal sealed record Argument(Expr Value, PassingMode Mode);
+
+/// <summary>A call to a [Differentiable] method (<see cref="CallVariant.Primal"/>) or to one of its generated derivatives.</summary>
+internal sealed record Call(Callee Callee, CallVariant Variant, EquatableArray<Argument> Arguments, IrType Type) : Expr(Type);
+
+/// <summary>A tuple, as returned by a tangent method.</summary>
+internal sealed record TupleLiteral(EquatableArray<Expr> Items, IrType Type) : Expr(Type);

@@ -1,0 +1,58 @@
+using AutoHypergrad.Generator.Diagnostics;
+using AutoHypergrad.Generator.Helpers;
+
+namespace AutoHypergrad.Generator.Model;
+
+/// <summary>A parameter of a method in the IR. <see cref="IsActive"/>: it carries a derivative.</summary>
+internal sealed record Parameter(string Name, IrType Type, PassingMode Mode, bool IsActive);
+
+/// <summary>A type that encloses the method: its declaration keyword (class, struct, record, record struct) and name.</summary>
+internal sealed record ContainingType(string Keyword, string Name);
+
+/// <summary>Where generated members go: the namespace and the chain of partial types, outermost first.</summary>
+internal sealed record TypeLocation(string? Namespace, EquatableArray<ContainingType> Types)
+{
+    public string DisplayName => string.Join(".", System.Linq.Enumerable.Select(Types, t => t.Name));
+}
+
+/// <summary>A [Differentiable] method, parsed into the IR.</summary>
+internal sealed record MethodModel(
+    TypeLocation Location,
+    string Name,
+    string Accessibility,
+    IrType ReturnType,
+    EquatableArray<Parameter> Parameters,
+    Block Body,
+    string HintName,
+    LocationInfo? SourceLocation);
+
+/// <summary>The output of parsing one method: the model, or why there is none.</summary>
+internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>A method that the generator writes.</summary>
+internal sealed record GeneratedMethod(
+    string Name,
+    string Summary,
+    string Accessibility,
+    string ReturnType,
+    EquatableArray<GeneratedParameter> Parameters,
+    Block Body);
+
+internal sealed record GeneratedParameter(string Name, IrType Type, PassingMode Mode);
+
+/// <summary>The derivatives of one [Differentiable] method, ready to emit.</summary>
+internal sealed record DerivativeModel(
+    TypeLocation Location,
+    string HintName,
+    EquatableArray<GeneratedMethod> Methods,
+    string MethodName,
+    LocationInfo? SourceLocation);
+
+/// <summary>The output of differentiating one method, with every diagnostic of parsing and differentiation.</summary>
+internal sealed record DifferentiationResult(DerivativeModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>One generated source file.</summary>
+internal sealed record GeneratedSource(string HintName, string Text);
+
+/// <summary>The output of emitting: a file, or the internal error that prevented it.</summary>
+internal sealed record EmitResult(GeneratedSource? Source, DiagnosticInfo? Error);

@@ -1,0 +1,749 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading;
+using AutoHypergrad.Generator.Diagnostics;
+using AutoHypergrad.Generator.Helpers;
+using AutoHypergrad.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace AutoHypergrad.Generator.Parsing;
+
+/// <summary>
+/// Reads one [Differentiable] method into the IR, reporting every unsupported construct at its location.
+/// Implicit conversions become explicit casts and constants become literals, so the passes see plain arithmetic.
+/// </summary>
+internal sealed class MethodParser
+{
+    private readonly SemanticModel _model;
+    private readonly IMethodSymbol _method;
+    private readonly MethodDeclarationSyntax _syntax;
+    private readonly CancellationToken _cancellationToken;
+    private readonly List<DiagnosticInfo> _diagnostics = new();
+    private readonly Dictionary<ILocalSymbol, string> _localNames = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
+
+    private MethodParser(SemanticModel model, IMethodSymbol method, MethodDeclarationSyntax syntax, CancellationToken cancellationToken)
+    {
+        _model = model;
+        _method = method;
+        _syntax = syntax;
+        _cancellationToken = cancellationToken;
+    }
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not IMethodSymbol method || context.TargetNode is not MethodDeclarationSyntax syntax)
+        {
+            return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+        }
+
+        try
+        {
+            return new MethodParser(context.SemanticModel, method, syntax, cancellationToken).Run();
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            return new ParseResult(null, EquatableArray.Of(DiagnosticInfo.Create(
+                DiagnosticDescriptors.InternalError, LocationInfo.From(syntax.Identifier), method.Name, exception.Message)));
+        }
+    }
+
+    private ParseResult Run()
+    {
+        var typeLocation = ReadContainingTypes();
+        var returnType = ReadReturnType();
+        var parameters = ReadParameters();
+
+        if (!_method.IsStatic)
+        {
+            Report(DiagnosticDescriptors.MethodMustBeStatic, _syntax.Identifier.GetLocation(), _method.Name);
+        }
+
+        if (_method.IsGenericMethod)
+        {
+            Report(DiagnosticDescriptors.UnsupportedSignature, _syntax.Identifier.GetLocation(), _method.Name, "is generic, which is not supported");
+        }
+
+        Block? body = null;
+        if (_diagnostics.Count == 0)
+        {
+            CheckGeneratedNames(parameters, returnType);
+            body = ReadBody();
+        }
+
+        if (_diagnostics.Count > 0 || typeLocation is null || body is null)
+        {
+            return new ParseResult(null, _diagnostics.ToEquatableArray());
+        }
+
+        var model = new MethodModel(
+            typeLocation,
+            _method.Name,
+            AccessibilityText(_method.DeclaredAccessibility),
+            returnType,
+            parameters.ToEquatableArray(),
+            body,
+            HintName(typeLocation),
+            LocationInfo.From(_syntax.Identifier));
+        return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    // ---- Signature ----
+
+    private TypeLocation? ReadContainingTypes()
+    {
+        var types = new List<ContainingType>();
+        foreach (var declaration in _syntax.Ancestors().OfType<TypeDeclarationSyntax>())
+        {
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                Report(DiagnosticDescriptors.TypeMustBePartial, _syntax.Identifier.GetLocation(), declaration.Identifier.Text, _method.Name);
+                return null;
+            }
+
+            if (declaration.TypeParameterList is not null)
+            {
+                Report(DiagnosticDescriptors.UnsupportedSignature, _syntax.Identifier.GetLocation(), _method.Name,
+                    $"is declared in generic type '{declaration.Identifier.Text}{declaration.TypeParameterList}', which is not supported");
+                return null;
+            }
+
+            types.Add(new ContainingType(TypeKeyword(declaration), declaration.Identifier.Text));
+        }
+
+        types.Reverse();
+        var ns = _method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        return new TypeLocation(ns, types.ToEquatableArray());
+    }
+
+    private static string TypeKeyword(TypeDeclarationSyntax declaration) => declaration switch
+    {
+        RecordDeclarationSyntax record => record.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+        StructDeclarationSyntax => "struct",
+        InterfaceDeclarationSyntax => "interface",
+        _ => "class",
+    };
+
+    private IrType ReadReturnType()
+    {
+        var type = TypeMapper.Map(_method.ReturnType);
+        if (!type.IsReal && type.Kind != ScalarKind.Void)
+        {
+            Report(DiagnosticDescriptors.UnsupportedSignature, _syntax.ReturnType.GetLocation(), _method.Name,
+                $"returns '{_method.ReturnType.ToDisplayString()}': a [Differentiable] method returns float, double or void");
+        }
+
+        return type;
+    }
+
+    private List<Parameter> ReadParameters()
+    {
+        var parameters = new List<Parameter>();
+        foreach (var parameter in _method.Parameters)
+        {
+            _usedNames.Add(parameter.Name);
+            var location = parameter.Locations.FirstOrDefault();
+            var mode = TypeMapper.Mode(parameter.RefKind);
+            if (mode is null)
+            {
+                Report(DiagnosticDescriptors.UnsupportedSignature, location, _method.Name,
+                    $"has {parameter.RefKind.ToString().ToLowerInvariant()} parameter '{parameter.Name}': use a ref parameter for state that is read and overwritten");
+                continue;
+            }
+
+            var type = TypeMapper.Map(parameter.Type);
+            var noDiff = SymbolNames.HasAttribute(parameter, SymbolNames.NoDiffAttribute);
+            if (!noDiff && !TypeMapper.IsSupportedValueType(type))
+            {
+                Report(DiagnosticDescriptors.ParameterNotDifferentiable, location, parameter.Name, _method.Name, parameter.Type.ToDisplayString());
+                continue;
+            }
+
+            parameters.Add(new Parameter(parameter.Name, type, mode.Value, type.IsReal && !noDiff));
+        }
+
+        return parameters;
+    }
+
+    /// <summary>The contract fixes the names xDot, xBar and resultBar; a parameter or local already named so is an error.</summary>
+    private void CheckGeneratedNames(List<Parameter> parameters, IrType returnType)
+    {
+        var generated = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (returnType.IsReal)
+        {
+            generated["resultBar"] = "the adjoint of the return value";
+        }
+
+        foreach (var parameter in parameters.Where(p => p.IsActive))
+        {
+            foreach (var (name, what) in new[] { (parameter.Name + "Dot", $"the tangent of '{parameter.Name}'"), (parameter.Name + "Bar", $"the adjoint of '{parameter.Name}'") })
+            {
+                if (generated.TryGetValue(name, out var other))
+                {
+                    // Two generated names coincide (a parameter named result: its adjoint and the return value's).
+                    var location = _method.Parameters.First(p => p.Name == parameter.Name).Locations.FirstOrDefault();
+                    Report(DiagnosticDescriptors.GeneratedNameConflict, location, parameter.Name, _method.Name, $"{other}, which {what} would also be named '{name}'");
+                    continue;
+                }
+
+                generated[name] = what;
+            }
+        }
+
+        foreach (var parameter in _method.Parameters)
+        {
+            if (generated.TryGetValue(parameter.Name, out var what))
+            {
+                Report(DiagnosticDescriptors.GeneratedNameConflict, parameter.Locations.FirstOrDefault(), parameter.Name, _method.Name, what);
+            }
+        }
+
+        foreach (var declarator in _syntax.DescendantNodes().OfType<VariableDeclaratorSyntax>())
+        {
+            if (generated.TryGetValue(declarator.Identifier.Text, out var what))
+            {
+                Report(DiagnosticDescriptors.GeneratedNameConflict, declarator.Identifier.GetLocation(), declarator.Identifier.Text, _method.Name, what);
+            }
+        }
+    }
+
+    private string HintName(TypeLocation location)
+    {
+        var name = location.DisplayName + "." + _method.Name;
+        var overloaded = _method.ContainingType.GetMembers(_method.Name).OfType<IMethodSymbol>()
+            .Count(m => SymbolNames.HasAttribute(m, SymbolNames.DifferentiableAttribute)) > 1;
+        if (overloaded)
+        {
+            name += "_" + string.Join("_", _method.Parameters.Select(p => p.Type.Name));
+        }
+
+        return name + ".g.cs";
+    }
+
+    private static string AccessibilityText(Accessibility accessibility) => accessibility switch
+    {
+        Accessibility.Public => "public",
+        Accessibility.Internal => "internal",
+        Accessibility.Protected => "protected",
+        Accessibility.ProtectedOrInternal => "protected internal",
+        Accessibility.ProtectedAndInternal => "private protected",
+        _ => "private",
+    };
+
+    // ---- Statements ----
+
+    private Block? ReadBody()
+    {
+        if (_syntax.Body is { } block)
+        {
+            return ReadBlock(block.Statements);
+        }
+
+        if (_syntax.ExpressionBody is { } arrow)
+        {
+            var statement = _method.ReturnsVoid
+                ? ExpressionAsStatement(arrow.Expression)
+                : new Return(ReadValue(arrow.Expression), Origin(arrow.Expression));
+            return new Block(EquatableArray.Of(statement));
+        }
+
+        Report(DiagnosticDescriptors.UnsupportedSignature, _syntax.Identifier.GetLocation(), _method.Name, "has no body");
+        return null;
+    }
+
+    private Block ReadBlock(IEnumerable<StatementSyntax> statements)
+    {
+        var list = new List<Stmt>();
+        foreach (var statement in statements)
+        {
+            ReadStatement(statement, list);
+        }
+
+        return new Block(list.ToEquatableArray());
+    }
+
+    private Block ReadEmbedded(StatementSyntax? statement)
+        => statement switch
+        {
+            null => Block.Empty,
+            BlockSyntax block => ReadBlock(block.Statements),
+            _ => ReadBlock(new[] { statement }),
+        };
+
+    private void ReadStatement(StatementSyntax statement, List<Stmt> output)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        switch (statement)
+        {
+            case BlockSyntax block:
+                // Locals have unique names, so a nested block can be read inline.
+                foreach (var inner in block.Statements)
+                {
+                    ReadStatement(inner, output);
+                }
+
+                break;
+
+            case EmptyStatementSyntax:
+                break;
+
+            case LocalDeclarationStatementSyntax declaration when declaration.IsConst:
+                // Uses of a constant are read as literals.
+                break;
+
+            case LocalDeclarationStatementSyntax declaration
+                when declaration.UsingKeyword.IsKind(SyntaxKind.None) && declaration.AwaitKeyword.IsKind(SyntaxKind.None):
+                ReadDeclaration(declaration, output);
+                break;
+
+            case ExpressionStatementSyntax expressionStatement:
+                output.Add(ExpressionAsStatement(expressionStatement.Expression));
+                break;
+
+            case IfStatementSyntax ifStatement:
+                output.Add(new If(
+                    ReadCondition(ifStatement.Condition),
+                    ReadEmbedded(ifStatement.Statement),
+                    ReadEmbedded(ifStatement.Else?.Statement),
+                    $"if ({Origin(ifStatement.Condition)})"));
+                break;
+
+            case ReturnStatementSyntax returnStatement:
+                output.Add(new Return(returnStatement.Expression is null ? null : ReadValue(returnStatement.Expression), Origin(returnStatement)));
+                break;
+
+            default:
+                Unsupported(statement);
+                break;
+        }
+    }
+
+    private void ReadDeclaration(LocalDeclarationStatementSyntax declaration, List<Stmt> output)
+    {
+        foreach (var declarator in declaration.Declaration.Variables)
+        {
+            if (_model.GetDeclaredSymbol(declarator, _cancellationToken) is not ILocalSymbol local)
+            {
+                Unsupported(declarator);
+                continue;
+            }
+
+            var type = TypeMapper.Map(local.Type);
+            if (!TypeMapper.IsSupportedValueType(type))
+            {
+                Unsupported(declaration, $"a local of type '{local.Type.ToDisplayString()}'");
+                continue;
+            }
+
+            var name = DeclareLocal(local);
+            var init = declarator.Initializer is null ? null : ReadValue(declarator.Initializer.Value);
+            var origin = declarator.Initializer is null
+                ? $"{declaration.Declaration.Type} {declarator.Identifier.Text};"
+                : $"{declaration.Declaration.Type} {Origin(declarator)};";
+            output.Add(new Declare(name, type, init, origin));
+        }
+    }
+
+    private string DeclareLocal(ILocalSymbol local)
+    {
+        var name = local.Name;
+        for (var i = 2; !_usedNames.Add(name); i++)
+        {
+            name = local.Name + "_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        _localNames[local] = name;
+        return name;
+    }
+
+    private Stmt ExpressionAsStatement(ExpressionSyntax expression)
+    {
+        var origin = Origin(expression) + ";";
+        switch (expression)
+        {
+            case AssignmentExpressionSyntax assignment:
+                return ReadAssignment(assignment, origin);
+
+            case InvocationExpressionSyntax invocation:
+                if (ReadExpression(invocation) is Call call)
+                {
+                    return new CallStatement(call, origin);
+                }
+
+                return new Comment("unsupported");
+
+            default:
+                Unsupported(expression, null, " as a statement");
+                return new Comment("unsupported");
+        }
+    }
+
+    private Stmt ReadAssignment(AssignmentExpressionSyntax assignment, string origin)
+    {
+        var target = ReadExpression(assignment.Left);
+        if (target is not VarRef variable)
+        {
+            Unsupported(assignment.Left, "assignment to this target");
+            return new Comment("unsupported");
+        }
+
+        BinaryOp? op;
+        switch (assignment.Kind())
+        {
+            case SyntaxKind.SimpleAssignmentExpression: op = null; break;
+            case SyntaxKind.AddAssignmentExpression: op = BinaryOp.Add; break;
+            case SyntaxKind.SubtractAssignmentExpression: op = BinaryOp.Subtract; break;
+            case SyntaxKind.MultiplyAssignmentExpression: op = BinaryOp.Multiply; break;
+            case SyntaxKind.DivideAssignmentExpression: op = BinaryOp.Divide; break;
+            case SyntaxKind.ModuloAssignmentExpression when variable.Type.Kind == ScalarKind.Integer: op = BinaryOp.Modulo; break;
+            default:
+                Unsupported(assignment, $"the '{assignment.OperatorToken.Text}' assignment");
+                return new Comment("unsupported");
+        }
+
+        var right = ReadValue(assignment.Right);
+        if (op is null)
+        {
+            return new Assign(variable.Name, right, origin);
+        }
+
+        // x op= y is x = (T)(x op y).
+        var resultType = variable.Type.IsReal && right.Type.IsReal ? IrType.Promote(variable.Type, right.Type) : variable.Type;
+        Expr value = new Binary(op.Value, variable, right, resultType);
+        if (resultType != variable.Type)
+        {
+            value = new Cast(value, variable.Type);
+        }
+
+        return new Assign(variable.Name, value, origin);
+    }
+
+    // ---- Expressions ----
+
+    private Expr ReadCondition(ExpressionSyntax condition)
+    {
+        foreach (var invocation in condition.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
+        {
+            if (invocation.ArgumentList.Arguments.Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None)))
+            {
+                Unsupported(invocation, "a call with ref arguments inside a condition");
+            }
+        }
+
+        return ReadValue(condition);
+    }
+
+    /// <summary>Reads an expression with the implicit conversion C# applies to it made explicit.</summary>
+    private Expr ReadValue(ExpressionSyntax expression)
+    {
+        var info = _model.GetTypeInfo(expression, _cancellationToken);
+        var target = TypeMapper.Map(info.ConvertedType ?? info.Type);
+        var constant = _model.GetConstantValue(expression, _cancellationToken);
+        if (constant.HasValue && TryLiteral(constant.Value, target, out var literal))
+        {
+            return literal;
+        }
+
+        var value = ReadExpression(expression);
+        if (value.Type != target && TypeMapper.IsSupportedValueType(target) && target.Kind != ScalarKind.Bool)
+        {
+            return new Cast(value, target);
+        }
+
+        return value;
+    }
+
+    private static bool TryLiteral(object? value, IrType type, out Expr literal)
+    {
+        literal = null!;
+        double number;
+        switch (value)
+        {
+            case bool b: number = b ? 1 : 0; break;
+            case double d: number = d; break;
+            case float f: number = f; break;
+            case int i: number = i; break;
+            case long l: number = l; break;
+            case short s: number = s; break;
+            case byte b: number = b; break;
+            case sbyte sb: number = sb; break;
+            case ushort us: number = us; break;
+            case uint ui: number = ui; break;
+            default: return false;
+        }
+
+        if (!TypeMapper.IsSupportedValueType(type))
+        {
+            return false;
+        }
+
+        literal = new Literal(type.Kind == ScalarKind.Float ? (float)number : number, type);
+        return true;
+    }
+
+    /// <summary>Reads an expression at its own (unconverted) type.</summary>
+    private Expr ReadExpression(ExpressionSyntax expression)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        var type = TypeMapper.Map(_model.GetTypeInfo(expression, _cancellationToken).Type);
+        var constant = _model.GetConstantValue(expression, _cancellationToken);
+        if (constant.HasValue && TryLiteral(constant.Value, type, out var literal))
+        {
+            return literal;
+        }
+
+        switch (expression)
+        {
+            case ParenthesizedExpressionSyntax parenthesized:
+                return ReadValue(parenthesized.Expression);
+
+            case IdentifierNameSyntax identifier:
+                return ReadIdentifier(identifier, type);
+
+            case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryMinusExpression):
+                return new Unary(UnaryOp.Negate, ReadValue(unary.Operand), type);
+
+            case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryPlusExpression):
+                return ReadValue(unary.Operand);
+
+            case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.LogicalNotExpression):
+                return new Unary(UnaryOp.Not, ReadValue(unary.Operand), IrType.Bool);
+
+            case BinaryExpressionSyntax binary when BinaryOperator(binary) is { } op:
+                if (!TypeMapper.IsSupportedValueType(type))
+                {
+                    return Unsupported(binary, $"'{binary.OperatorToken.Text}' on '{type.Name}'");
+                }
+
+                return new Binary(op, ReadValue(binary.Left), ReadValue(binary.Right), type);
+
+            case ConditionalExpressionSyntax conditional:
+                return new Conditional(ReadCondition(conditional.Condition), ReadValue(conditional.WhenTrue), ReadValue(conditional.WhenFalse), type);
+
+            case CastExpressionSyntax cast:
+                if (!TypeMapper.IsSupportedValueType(type))
+                {
+                    return Unsupported(cast, $"a cast to '{cast.Type}'");
+                }
+
+                return new Cast(ReadValue(cast.Expression), type);
+
+            case InvocationExpressionSyntax invocation:
+                return ReadInvocation(invocation, type);
+
+            default:
+                return Unsupported(expression);
+        }
+    }
+
+    private Expr ReadIdentifier(IdentifierNameSyntax identifier, IrType type)
+    {
+        switch (_model.GetSymbolInfo(identifier, _cancellationToken).Symbol)
+        {
+            case IParameterSymbol parameter when SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, _method):
+                return new VarRef(parameter.Name, type);
+            case ILocalSymbol local when _localNames.TryGetValue(local, out var name):
+                return new VarRef(name, type);
+            case IFieldSymbol field:
+                return Unsupported(identifier, $"reading field '{field.Name}' (only constants can be read)");
+            case null:
+                return Unsupported(identifier, $"the unresolved name '{identifier.Identifier.Text}'");
+            default:
+                return Unsupported(identifier, $"reading '{identifier.Identifier.Text}'");
+        }
+    }
+
+    private static BinaryOp? BinaryOperator(BinaryExpressionSyntax binary) => binary.Kind() switch
+    {
+        SyntaxKind.AddExpression => BinaryOp.Add,
+        SyntaxKind.SubtractExpression => BinaryOp.Subtract,
+        SyntaxKind.MultiplyExpression => BinaryOp.Multiply,
+        SyntaxKind.DivideExpression => BinaryOp.Divide,
+        SyntaxKind.ModuloExpression => BinaryOp.Modulo,
+        SyntaxKind.LessThanExpression => BinaryOp.Less,
+        SyntaxKind.LessThanOrEqualExpression => BinaryOp.LessOrEqual,
+        SyntaxKind.GreaterThanExpression => BinaryOp.Greater,
+        SyntaxKind.GreaterThanOrEqualExpression => BinaryOp.GreaterOrEqual,
+        SyntaxKind.EqualsExpression => BinaryOp.Equal,
+        SyntaxKind.NotEqualsExpression => BinaryOp.NotEqual,
+        SyntaxKind.LogicalAndExpression => BinaryOp.And,
+        SyntaxKind.LogicalOrExpression => BinaryOp.Or,
+        _ => null,
+    };
+
+    /// <summary>The Math/MathF functions with a derivative rule, and the overloads' arity the rule is for.</summary>
+    private static readonly ImmutableDictionary<string, (Intrinsic Function, int Arity)> Intrinsics = new Dictionary<string, (Intrinsic, int)>
+    {
+        ["Sqrt"] = (Intrinsic.Sqrt, 1),
+        ["Exp"] = (Intrinsic.Exp, 1),
+        ["Log"] = (Intrinsic.Log, 1),
+        ["Pow"] = (Intrinsic.Pow, 2),
+        ["Abs"] = (Intrinsic.Abs, 1),
+        ["Max"] = (Intrinsic.Max, 2),
+        ["Min"] = (Intrinsic.Min, 2),
+        ["Tanh"] = (Intrinsic.Tanh, 1),
+        ["Sin"] = (Intrinsic.Sin, 1),
+        ["Cos"] = (Intrinsic.Cos, 1),
+        ["Sign"] = (Intrinsic.Sign, 1),
+        ["FusedMultiplyAdd"] = (Intrinsic.FusedMultiplyAdd, 3),
+        ["Clamp"] = (Intrinsic.Clamp, 3),
+    }.ToImmutableDictionary();
+
+    private Expr ReadInvocation(InvocationExpressionSyntax invocation, IrType type)
+    {
+        if (_model.GetSymbolInfo(invocation, _cancellationToken).Symbol is not IMethodSymbol callee)
+        {
+            return Report(DiagnosticDescriptors.NoKnownDerivative, invocation.GetLocation(), invocation.Expression.ToString(), _method.Name);
+        }
+
+        var containing = callee.ContainingType?.ToDisplayString();
+        if ((containing == "System.Math" || containing == "System.MathF")
+            && Intrinsics.TryGetValue(callee.Name, out var intrinsic)
+            && callee.Parameters.Length == intrinsic.Arity
+            && invocation.ArgumentList.Arguments.Count == intrinsic.Arity
+            && callee.Parameters.All(p => TypeMapper.Map(p.Type) is { } t && (t.IsReal || t.Kind == ScalarKind.Integer)))
+        {
+            var arguments = invocation.ArgumentList.Arguments.Select(a => ReadValue(a.Expression)).ToEquatableArray();
+            return new IntrinsicCall(intrinsic.Function, arguments, type);
+        }
+
+        if (!SymbolNames.HasAttribute(callee, SymbolNames.DifferentiableAttribute))
+        {
+            return Report(DiagnosticDescriptors.NoKnownDerivative, invocation.GetLocation(), callee.ToDisplayString(), _method.Name);
+        }
+
+        return ReadDifferentiableCall(invocation, callee, type);
+    }
+
+    private Expr ReadDifferentiableCall(InvocationExpressionSyntax invocation, IMethodSymbol callee, IrType type)
+    {
+        var parameters = new List<CalleeParameter>();
+        foreach (var parameter in callee.Parameters)
+        {
+            var mode = TypeMapper.Mode(parameter.RefKind) ?? PassingMode.Value;
+            var parameterType = TypeMapper.Map(parameter.Type);
+            parameters.Add(new CalleeParameter(parameterType, mode, parameterType.IsReal && !SymbolNames.HasAttribute(parameter, SymbolNames.NoDiffAttribute)));
+        }
+
+        var arguments = new List<Argument>();
+        var hasRef = false;
+        foreach (var argument in invocation.ArgumentList.Arguments)
+        {
+            if (argument.NameColon is not null)
+            {
+                return Unsupported(argument, "a named argument");
+            }
+
+            var mode = argument.RefKindKeyword.Kind() switch
+            {
+                SyntaxKind.RefKeyword => PassingMode.Ref,
+                SyntaxKind.InKeyword => PassingMode.In,
+                SyntaxKind.None => PassingMode.Value,
+                _ => (PassingMode?)null,
+            };
+            if (mode is null)
+            {
+                return Unsupported(argument, $"a '{argument.RefKindKeyword.Text}' argument");
+            }
+
+            hasRef |= mode == PassingMode.Ref;
+            var value = mode == PassingMode.Ref ? ReadExpression(argument.Expression) : ReadValue(argument.Expression);
+            if (mode == PassingMode.Ref && value is not VarRef)
+            {
+                return Unsupported(argument, "a ref argument that is not a local or parameter");
+            }
+
+            arguments.Add(new Argument(value, mode.Value));
+        }
+
+        if (arguments.Count != parameters.Count)
+        {
+            return Unsupported(invocation, "a call that uses optional parameters or params arrays");
+        }
+
+        if (hasRef && !IsStatementLevel(invocation))
+        {
+            return Unsupported(invocation, "a call with ref arguments inside a larger expression (make it a statement, or the whole right-hand side of an assignment)");
+        }
+
+        var calleeInfo = new Callee(
+            SymbolNames.FullyQualified(callee.ContainingType!),
+            callee.Name,
+            parameters.ToEquatableArray(),
+            TypeMapper.Map(callee.ReturnType));
+        return new Call(calleeInfo, CallVariant.Primal, arguments.ToEquatableArray(), type);
+    }
+
+    private static bool IsStatementLevel(InvocationExpressionSyntax invocation)
+    {
+        SyntaxNode node = invocation;
+        while (node.Parent is ParenthesizedExpressionSyntax)
+        {
+            node = node.Parent;
+        }
+
+        return node.Parent switch
+        {
+            ExpressionStatementSyntax => true,
+            EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax } => true,
+            AssignmentExpressionSyntax assignment => assignment.Right == node && !PassesTargetByRef(assignment, invocation),
+            ReturnStatementSyntax => true,
+            _ => false,
+        };
+    }
+
+    /// <summary>
+    /// In <c>x op= F(ref x)</c> C# reads x before the call changes it; the call is evaluated first in generated code,
+    /// so that form is refused.
+    /// </summary>
+    private static bool PassesTargetByRef(AssignmentExpressionSyntax assignment, InvocationExpressionSyntax invocation)
+        => !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
+           && invocation.ArgumentList.Arguments.Any(a => a.RefKindKeyword.IsKind(SyntaxKind.RefKeyword)
+                                                         && a.Expression.ToString() == assignment.Left.ToString());
+
+    // ---- Diagnostics ----
+
+    private Expr Unsupported(SyntaxNode node, string? what = null, string suffix = "")
+    {
+        var subject = Capitalize(what ?? Humanize(node.Kind()));
+        return Report(DiagnosticDescriptors.UnsupportedSyntax, node.GetLocation(), subject, _method.Name, suffix);
+    }
+
+    private Expr Report(DiagnosticDescriptor descriptor, Location? location, params string[] args)
+    {
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationInfo.From(location), args));
+        return new Literal(0, IrType.Double);
+    }
+
+    /// <summary>"ForStatement" → "for statement".</summary>
+    private static string Humanize(SyntaxKind kind)
+    {
+        var text = kind.ToString();
+        var builder = new StringBuilder();
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (i > 0 && char.IsUpper(text[i]))
+            {
+                builder.Append(' ');
+            }
+
+            builder.Append(char.ToLowerInvariant(text[i]));
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
+
+    private static string Origin(SyntaxNode node) => Regex.Replace(node.ToString(), @"\s+", " ");
+}

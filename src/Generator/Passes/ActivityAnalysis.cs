@@ -1,0 +1,135 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoHypergrad.Generator.Model;
+
+namespace AutoHypergrad.Generator.Passes;
+
+/// <summary>
+/// Which variables carry derivatives: those that depend on an active input (varied) and influence an output
+/// (useful), as in Tapenade's and Enzyme's activity analyses; flow-insensitive, so a variable is active wherever
+/// it is active anywhere. Active parameters and the result are active by the contract.
+/// </summary>
+internal static class ActivityAnalysis
+{
+    public static HashSet<string> Run(MethodModel method, Block body, string? result)
+    {
+        var types = new Dictionary<string, IrType>();
+        foreach (var parameter in method.Parameters)
+        {
+            types[parameter.Name] = parameter.Type;
+        }
+
+        var edges = new Dictionary<string, HashSet<string>>();
+        CollectEdges(body, types, edges);
+
+        var interfaceVariables = method.Parameters.Where(p => p.IsActive).Select(p => p.Name).ToList();
+        var outputs = method.Parameters.Where(p => p.IsActive && p.Mode == PassingMode.Ref).Select(p => p.Name).ToList();
+        if (result is not null)
+        {
+            interfaceVariables.Add(result);
+            outputs.Add(result);
+        }
+
+        var varied = Reachable(interfaceVariables, edges);
+        var reversed = new Dictionary<string, HashSet<string>>();
+        foreach (var pair in edges)
+        {
+            foreach (var target in pair.Value)
+            {
+                Targets(reversed, target).Add(pair.Key);
+            }
+        }
+
+        var useful = Reachable(outputs, reversed);
+        var active = new HashSet<string>(varied.Where(v => useful.Contains(v) && types.TryGetValue(v, out var t) && t.IsReal));
+        active.UnionWith(interfaceVariables);
+        return active;
+    }
+
+    private static void CollectEdges(Block block, Dictionary<string, IrType> types, Dictionary<string, HashSet<string>> edges)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Declare d:
+                    types[d.Name] = d.Type;
+                    AddFlow(d.Name, d.Init, edges);
+                    break;
+                case Assign a:
+                    AddFlow(a.Target, a.Value, edges);
+                    break;
+                case CallStatement c:
+                    AddFlow(null, c.Call, edges);
+                    break;
+                case If i:
+                    CollectEdges(i.Then, types, edges);
+                    CollectEdges(i.Else, types, edges);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Every variable read flows into the target; a call's arguments also flow into its ref arguments.</summary>
+    private static void AddFlow(string? target, Expr? value, Dictionary<string, HashSet<string>> edges)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        var sources = IrWalker.FreeVariables(value);
+        var targets = new List<string>();
+        if (target is not null)
+        {
+            targets.Add(target);
+        }
+
+        IrWalker.Visit(value, e =>
+        {
+            if (e is Call call)
+            {
+                targets.AddRange(call.Arguments.Where(a => a.Mode == PassingMode.Ref).Select(a => ((VarRef)a.Value).Name));
+            }
+        });
+
+        foreach (var source in sources)
+        {
+            Targets(edges, source).UnionWith(targets);
+        }
+    }
+
+    private static HashSet<string> Targets(Dictionary<string, HashSet<string>> edges, string source)
+    {
+        if (!edges.TryGetValue(source, out var set))
+        {
+            set = new HashSet<string>();
+            edges[source] = set;
+        }
+
+        return set;
+    }
+
+    private static HashSet<string> Reachable(IEnumerable<string> seeds, Dictionary<string, HashSet<string>> edges)
+    {
+        var seen = new HashSet<string>(seeds);
+        var work = new Stack<string>(seen);
+        while (work.Count > 0)
+        {
+            if (!edges.TryGetValue(work.Pop(), out var next))
+            {
+                continue;
+            }
+
+            foreach (var target in next)
+            {
+                if (seen.Add(target))
+                {
+                    work.Push(target);
+                }
+            }
+        }
+
+        return seen;
+    }
+}

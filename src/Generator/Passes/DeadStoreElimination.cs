@@ -1,0 +1,131 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoHypergrad.Generator.Helpers;
+using AutoHypergrad.Generator.Model;
+
+namespace AutoHypergrad.Generator.Passes;
+
+/// <summary>
+/// Removes assignments to variables that nothing reads, and declarations left unused, to a fixed point. The
+/// adjoint's forward sweep recomputes the whole primal, much of which the reverse sweep never reads (the new
+/// weight of an optimizer step, a result that is a constant); the compiler would also warn about some of it.
+/// </summary>
+internal static class DeadStoreElimination
+{
+    public static GeneratedMethod Run(GeneratedMethod method)
+    {
+        // Writes to ref parameters are outputs; by-value parameters are locals of the method.
+        var outputs = new HashSet<string>(method.Parameters.Where(p => p.Mode == PassingMode.Ref).Select(p => p.Name));
+        var statements = method.Body.Statements.ToList();
+        while (true)
+        {
+            var reads = new HashSet<string>();
+            CollectReads(statements, reads);
+            var pruned = Prune(statements, reads, outputs);
+            var assigned = new HashSet<string>();
+            CollectAssigned(pruned, assigned);
+            pruned = pruned.Where(s => !(s is Declare d && !reads.Contains(d.Name) && !assigned.Contains(d.Name) && IsPure(d.Init))).ToList();
+            if (Count(pruned) == Count(statements))
+            {
+                return method with { Body = new Block(pruned.ToEquatableArray()) };
+            }
+
+            statements = pruned;
+        }
+    }
+
+    private static List<Stmt> Prune(IEnumerable<Stmt> statements, HashSet<string> reads, HashSet<string> outputs)
+    {
+        var output = new List<Stmt>();
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case Assign a when !reads.Contains(a.Target) && !outputs.Contains(a.Target) && IsPure(a.Value):
+                    break;
+                case If i:
+                {
+                    var then = Prune(i.Then.Statements, reads, outputs);
+                    var @else = Prune(i.Else.Statements, reads, outputs);
+                    if (then.All(s => s is Comment) && @else.All(s => s is Comment))
+                    {
+                        break;
+                    }
+
+                    output.Add(then.All(s => s is Comment)
+                        ? i with { Condition = Negate(i.Condition), Then = ToBlock(@else), Else = Block.Empty }
+                        : i with { Then = ToBlock(then), Else = ToBlock(@else) });
+                    break;
+                }
+
+                default:
+                    output.Add(statement);
+                    break;
+            }
+        }
+
+        // A source comment describes the statements after it: drop one that is left with none.
+        return output.Where((s, k) => !(s is Comment { IsHeading: false } && (k + 1 == output.Count || output[k + 1] is Comment))).ToList();
+    }
+
+    private static Expr Negate(Expr condition)
+        => condition is Unary { Op: UnaryOp.Not } not ? not.Operand : new Unary(UnaryOp.Not, condition, IrType.Bool);
+
+    private static void CollectReads(IEnumerable<Stmt> statements, HashSet<string> reads)
+    {
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case Declare d:
+                    reads.UnionWith(IrWalker.FreeVariables(d.Init));
+                    break;
+                case Assign a:
+                    // x = f(x) alone does not make x live: its value must reach something else.
+                    reads.UnionWith(IrWalker.FreeVariables(a.Value).Where(name => name != a.Target));
+                    break;
+                case If i:
+                    reads.UnionWith(IrWalker.FreeVariables(i.Condition));
+                    CollectReads(i.Then.Statements, reads);
+                    CollectReads(i.Else.Statements, reads);
+                    break;
+                case CallStatement c:
+                    reads.UnionWith(IrWalker.FreeVariables(c.Call));
+                    break;
+                case TupleAssign t:
+                    reads.UnionWith(IrWalker.FreeVariables(t.Value));
+                    reads.UnionWith(t.Targets);
+                    break;
+                case Return r:
+                    reads.UnionWith(IrWalker.FreeVariables(r.Value));
+                    break;
+            }
+        }
+    }
+
+    private static void CollectAssigned(IEnumerable<Stmt> statements, HashSet<string> assigned)
+    {
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case Assign a:
+                    assigned.Add(a.Target);
+                    break;
+                case If i:
+                    CollectAssigned(i.Then.Statements, assigned);
+                    CollectAssigned(i.Else.Statements, assigned);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Whether evaluating the expression can change nothing: it passes no variable by ref.</summary>
+    private static bool IsPure(Expr? expression)
+        => !IrWalker.Any(expression, e => e is Call c && c.Arguments.Any(a => a.Mode == PassingMode.Ref));
+
+    private static int Count(IEnumerable<Stmt> statements)
+        => statements.Sum(s => s is If i ? 1 + Count(i.Then.Statements) + Count(i.Else.Statements) : 1);
+
+    private static Block ToBlock(List<Stmt> statements) => new(statements.ToEquatableArray());
+}

@@ -1,0 +1,102 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoHypergrad.Generator.Model;
+
+namespace AutoHypergrad.Generator.Passes;
+
+/// <summary>Queries over IR trees shared by the passes.</summary>
+internal static class IrWalker
+{
+    /// <summary>The variables an expression reads (tangent leaves excluded).</summary>
+    public static HashSet<string> FreeVariables(Expr? expression)
+    {
+        var names = new HashSet<string>();
+        Visit(expression, e =>
+        {
+            if (e is VarRef v)
+            {
+                names.Add(v.Name);
+            }
+        });
+        return names;
+    }
+
+    public static bool Any(Expr? expression, System.Func<Expr, bool> predicate)
+    {
+        var found = false;
+        Visit(expression, e => found |= predicate(e));
+        return found;
+    }
+
+    public static void Visit(Expr? expression, System.Action<Expr> visit)
+    {
+        if (expression is null)
+        {
+            return;
+        }
+
+        visit(expression);
+        foreach (var child in Children(expression))
+        {
+            Visit(child, visit);
+        }
+    }
+
+    public static IEnumerable<Expr> Children(Expr expression) => expression switch
+    {
+        Unary u => new[] { u.Operand },
+        Binary b => new[] { b.Left, b.Right },
+        Conditional c => new[] { c.Condition, c.WhenTrue, c.WhenFalse },
+        Cast c => new[] { c.Operand },
+        IntrinsicCall i => i.Arguments,
+        Call c => c.Arguments.Select(a => a.Value),
+        TupleLiteral t => t.Items,
+        _ => Enumerable.Empty<Expr>(),
+    };
+
+    /// <summary>Rebuilds an expression bottom-up, replacing the nodes <paramref name="rewrite"/> returns non-null for.</summary>
+    public static Expr Rewrite(Expr expression, System.Func<Expr, Expr?> rewrite)
+    {
+        var replaced = rewrite(expression);
+        if (replaced is not null)
+        {
+            return replaced;
+        }
+
+        return expression switch
+        {
+            Unary u => u with { Operand = Rewrite(u.Operand, rewrite) },
+            Binary b => b with { Left = Rewrite(b.Left, rewrite), Right = Rewrite(b.Right, rewrite) },
+            Conditional c => c with
+            {
+                Condition = Rewrite(c.Condition, rewrite),
+                WhenTrue = Rewrite(c.WhenTrue, rewrite),
+                WhenFalse = Rewrite(c.WhenFalse, rewrite),
+            },
+            Cast c => c with { Operand = Rewrite(c.Operand, rewrite) },
+            IntrinsicCall i => i with { Arguments = Helpers.EquatableArray.ToEquatableArray(i.Arguments.Select(a => Rewrite(a, rewrite))) },
+            _ => expression,
+        };
+    }
+
+    /// <summary>Every name a method body declares.</summary>
+    public static IEnumerable<string> DeclaredNames(Block block)
+    {
+        foreach (var statement in block.Statements)
+        {
+            switch (statement)
+            {
+                case Declare d:
+                    yield return d.Name;
+                    break;
+                case If i:
+                    foreach (var name in DeclaredNames(i.Then).Concat(DeclaredNames(i.Else)))
+                    {
+                        yield return name;
+                    }
+
+                    break;
+            }
+        }
+    }
+}

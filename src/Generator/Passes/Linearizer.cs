@@ -1,0 +1,355 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoHypergrad.Generator.Helpers;
+using AutoHypergrad.Generator.Model;
+using AutoHypergrad.Generator.Rules;
+using static AutoHypergrad.Generator.Passes.LinearForms;
+
+namespace AutoHypergrad.Generator.Passes;
+
+/// <summary>
+/// Turns a normalized body into a <see cref="LinearizedProgram"/>: for each active assignment, the value and its
+/// linear form, with the intermediate values that the form reads bound to temporaries so that nothing is computed
+/// twice. Conditionals with active branches become if statements, so only the branch taken is evaluated.
+/// </summary>
+internal sealed class Linearizer
+{
+    private readonly ISet<string> _active;
+    private readonly NameScope _scope;
+    private readonly Dictionary<string, IrType> _types = new();
+    private List<LinStmt> _output = new();
+
+    private Linearizer(ISet<string> active, NameScope scope)
+    {
+        _active = active;
+        _scope = scope;
+    }
+
+    public static LinearizedProgram Run(MethodModel method, Block body, ISet<string> active, string? result, NameScope scope)
+    {
+        var linearizer = new Linearizer(active, scope);
+        foreach (var parameter in method.Parameters)
+        {
+            linearizer._types[parameter.Name] = parameter.Type;
+        }
+
+        var statements = linearizer.Block(body);
+        return new LinearizedProgram(statements, active, result, linearizer._types);
+    }
+
+    private List<LinStmt> Block(Block block)
+    {
+        var saved = _output;
+        _output = new List<LinStmt>();
+        foreach (var statement in block.Statements)
+        {
+            Statement(statement);
+        }
+
+        var result = _output;
+        _output = saved;
+        return result;
+    }
+
+    private void Statement(Stmt statement)
+    {
+        switch (statement)
+        {
+            case Declare { Init: null } d:
+                _types[d.Name] = d.Type;
+                _output.Add(new LinDeclare(d.Name, d.Type, IsActiveVariable(d.Name, d.Type)));
+                break;
+            case Declare d:
+                _types[d.Name] = d.Type;
+                Group(d.Origin, () => Assignment(d.Name, d.Type, d.Init!, Definition.Declaration));
+                break;
+            case Assign a:
+                Group(a.Origin, () => Assignment(a.Target, _types[a.Target], a.Value, Definition.Overwrite));
+                break;
+            case CallStatement c:
+                Group(c.Origin, () => CallStatement(c.Call, null));
+                break;
+            case If i:
+                _output.Add(new LinIf(i.Condition, Block(i.Then), Block(i.Else), i.Origin));
+                break;
+            case Comment:
+                break;
+            default:
+                throw new System.InvalidOperationException("Unexpected statement after normalization: " + statement.GetType().Name);
+        }
+    }
+
+    private void Group(string? origin, System.Action body)
+    {
+        var saved = _output;
+        _output = new List<LinStmt>();
+        body();
+        var group = new LinGroup(origin, _output);
+        _output = saved;
+        _output.Add(group);
+    }
+
+    private void Assignment(string target, IrType type, Expr value, Definition definition)
+    {
+        if (value is VarRef self && self.Name == target)
+        {
+            // v = v (say, a branch of v = c ? v : −v) changes nothing.
+            return;
+        }
+
+        if (value is Call call && IsActiveCall(call))
+        {
+            var result = CallStatement(call, _scope.Fresh("t"));
+            value = new VarRef(result!, call.Type);
+        }
+
+        if (!IsActiveVariable(target, type))
+        {
+            _output.Add(new LinAssign(target, type, value, null, false, definition));
+            return;
+        }
+
+        if (value is Conditional conditional && IsActive(conditional))
+        {
+            // Only the branch taken is evaluated, as in C#.
+            if (definition == Definition.Declaration)
+            {
+                _output.Add(new LinDeclare(target, type, true));
+            }
+
+            _output.Add(new LinIf(
+                conditional.Condition,
+                Nested(() => Assignment(target, type, conditional.WhenTrue, Later(definition))),
+                Nested(() => Assignment(target, type, conditional.WhenFalse, Later(definition))),
+                null));
+            return;
+        }
+
+        var readsTarget = IrWalker.FreeVariables(value).Contains(target);
+        var (primal, linear) = Linearize(value, readsTarget ? null : target);
+        _output.Add(new LinAssign(target, type, primal, Convert(linear, type), true, definition));
+    }
+
+    private static Definition Later(Definition definition)
+        => definition == Definition.Declaration ? Definition.FirstAssignment : definition;
+
+    private List<LinStmt> Nested(System.Action body)
+    {
+        var saved = _output;
+        _output = new List<LinStmt>();
+        body();
+        var result = _output;
+        _output = saved;
+        return result;
+    }
+
+    /// <summary>The value to compute and its linear form. <paramref name="slot"/>: a variable that may hold the result.</summary>
+    private (Expr Primal, Expr? Linear) Linearize(Expr expression, string? slot)
+    {
+        if (!IsActive(expression))
+        {
+            return (expression, null);
+        }
+
+        switch (expression)
+        {
+            case VarRef v:
+                return (v, new TangentRef(v.Name, v.Type));
+
+            case Unary { Op: UnaryOp.Negate } u:
+            {
+                var (p, l) = Linearize(u.Operand, null);
+                return (u with { Operand = p }, Negate(l));
+            }
+
+            case Cast c:
+            {
+                var (p, l) = Linearize(c.Operand, null);
+                return (c with { Operand = p }, Convert(l, c.Type));
+            }
+
+            case Binary { Op: BinaryOp.Add or BinaryOp.Subtract } b:
+            {
+                var (pa, la) = Linearize(b.Left, null);
+                var (pb, lb) = Linearize(b.Right, null);
+                var linear = b.Op == BinaryOp.Add ? Add(la, lb) : Subtract(la, lb);
+                return (b with { Left = pa, Right = pb }, Convert(linear, b.Type));
+            }
+
+            case Binary { Op: BinaryOp.Multiply } b:
+            {
+                var (pa, la) = Linearize(b.Left, null);
+                var (pb, lb) = Linearize(b.Right, null);
+                if (lb is not null)
+                {
+                    (pa, la) = Atomize(pa, la);
+                }
+
+                if (la is not null)
+                {
+                    (pb, lb) = Atomize(pb, lb);
+                }
+
+                return (b with { Left = pa, Right = pb }, Convert(Add(Scale(la, pb), ScaleLeft(pa, lb)), b.Type));
+            }
+
+            case Binary { Op: BinaryOp.Divide } b:
+            {
+                var (pa, la) = Linearize(b.Left, null);
+                var (pb, lb) = Linearize(b.Right, null);
+                if (la is not null || lb is not null)
+                {
+                    (pb, lb) = Atomize(pb, lb);
+                }
+
+                var primal = b with { Left = pa, Right = pb };
+                if (lb is null)
+                {
+                    return (primal, Convert(Divide(la, pb), b.Type));
+                }
+
+                // d(a/b) = (da − (a/b)·db) / b
+                var linear = Divide(Subtract(la, ScaleLeft(new ResultRef(b.Type), lb)), pb);
+                return Bind(primal, Convert(linear, b.Type), slot);
+            }
+
+            case Conditional c:
+            {
+                var temp = _scope.Fresh("t");
+                _types[temp] = c.Type;
+                _active.Add(temp);
+                _output.Add(new LinDeclare(temp, c.Type, true));
+                Assignment(temp, c.Type, c, Definition.FirstAssignment);
+                return (new VarRef(temp, c.Type), new TangentRef(temp, c.Type));
+            }
+
+            case IntrinsicCall i:
+            {
+                var primals = new List<Expr>();
+                var linears = new List<Expr?>();
+                foreach (var argument in i.Arguments)
+                {
+                    var (p, l) = Linearize(argument, null);
+                    if (DerivativeRules.ReadsOperands(i.Function))
+                    {
+                        (p, l) = Atomize(p, l);
+                    }
+
+                    primals.Add(p);
+                    linears.Add(l);
+                }
+
+                var primal = i with { Arguments = primals.ToEquatableArray() };
+                var linear = DerivativeRules.Linearize(i.Function, primals, linears, i.Type);
+                return Bind(primal, Convert(linear, i.Type), slot);
+            }
+
+            case Call call:
+            {
+                var result = CallStatement(call, _scope.Fresh("t"))!;
+                return (new VarRef(result, call.Type), new TangentRef(result, call.Type));
+            }
+
+            default:
+                throw new System.InvalidOperationException("No linearization for " + expression.GetType().Name);
+        }
+    }
+
+    /// <summary>
+    /// Gives the result a name where its linear form reads it: the target itself when allowed, else a temporary.
+    /// </summary>
+    private (Expr Primal, Expr? Linear) Bind(Expr primal, Expr? linear, string? slot)
+    {
+        if (linear is null || !IrWalker.Any(linear, e => e is ResultRef))
+        {
+            return (primal, linear);
+        }
+
+        return slot is not null
+            ? (primal, ReplaceResult(linear, new VarRef(slot, primal.Type)))
+            : BindTemporary(primal, linear);
+    }
+
+    private static Expr ReplaceResult(Expr linear, Expr value)
+        => IrWalker.Rewrite(linear, e => e is ResultRef ? value : null);
+
+    /// <summary>Evaluates a value once, into a temporary, when it is more than a variable or a constant.</summary>
+    private (Expr Primal, Expr? Linear) Atomize(Expr primal, Expr? linear)
+        => IsAtom(primal) ? (primal, linear) : BindTemporary(primal, linear);
+
+    /// <summary>Binds a value to a new temporary; a <see cref="ResultRef"/> in its linear form becomes that temporary.</summary>
+    private (Expr Primal, Expr? Linear) BindTemporary(Expr primal, Expr? linear)
+    {
+        var temp = _scope.Fresh("t");
+        var value = new VarRef(temp, primal.Type);
+        _types[temp] = primal.Type;
+        var active = linear is not null;
+        if (active)
+        {
+            _active.Add(temp);
+        }
+
+        _output.Add(new LinAssign(temp, primal.Type, primal, linear is null ? null : ReplaceResult(linear, value), active, Definition.Declaration));
+        return (value, active ? new TangentRef(temp, primal.Type) : null);
+    }
+
+    private static bool IsAtom(Expr expression) => expression switch
+    {
+        VarRef or Literal => true,
+        Unary { Op: UnaryOp.Negate } u => u.Operand is VarRef or Literal,
+        _ => false,
+    };
+
+    /// <summary>Emits a call; returns the temporary holding its result, if it has one.</summary>
+    private string? CallStatement(Call call, string? result)
+    {
+        if (!IsActiveCall(call))
+        {
+            if (result is not null)
+            {
+                _types[result] = call.Type;
+            }
+
+            _output.Add(new LinCall(call, result, false));
+            return result;
+        }
+
+        var arguments = new List<Argument>();
+        for (var k = 0; k < call.Arguments.Count; k++)
+        {
+            var argument = call.Arguments[k];
+            if (argument.Mode != PassingMode.Ref && call.Callee.Parameters[k].IsActive)
+            {
+                var (p, l) = Linearize(argument.Value, null);
+                // The argument's adjoint needs a variable to go to.
+                if (p is not (VarRef or Literal))
+                {
+                    (p, _) = BindTemporary(p, l);
+                }
+
+                arguments.Add(argument with { Value = p });
+            }
+            else
+            {
+                arguments.Add(argument);
+            }
+        }
+
+        if (result is not null)
+        {
+            _types[result] = call.Type;
+            _active.Add(result);
+        }
+
+        _output.Add(new LinCall(call with { Arguments = arguments.ToEquatableArray() }, result, true));
+        return result;
+    }
+
+    private bool IsActiveVariable(string name, IrType type) => type.IsReal && _active.Contains(name);
+
+    private bool IsActive(Expr expression)
+        => expression.Type.IsReal && IrWalker.Any(expression, e => e is VarRef v && v.Type.IsReal && _active.Contains(v.Name) || e is Call c && IsActiveCall(c));
+
+    private bool IsActiveCall(Call call)
+        => call.Arguments.Any(a => IrWalker.Any(a.Value, e => e is VarRef v && v.Type.IsReal && _active.Contains(v.Name)));
+}

@@ -1,0 +1,236 @@
+using System.Collections.Generic;
+using System.Linq;
+using AutoHypergrad.Generator.Helpers;
+using AutoHypergrad.Generator.Model;
+
+namespace AutoHypergrad.Generator.Passes;
+
+/// <summary>
+/// Forward mode: each active value v is followed by its tangent vDot, the linear form evaluated at the inputs'
+/// tangents. Every active parameter is followed by its tangent, passed the same way; the result is returned as
+/// <c>(Value, Tangent)</c>.
+/// </summary>
+internal sealed class TangentPass
+{
+    private readonly LinearizedProgram _program;
+    private readonly NameScope _scope;
+    private readonly Dictionary<string, string> _dots = new();
+
+    private TangentPass(LinearizedProgram program, NameScope scope)
+    {
+        _program = program;
+        _scope = scope;
+    }
+
+    public static GeneratedMethod Run(MethodModel method, LinearizedProgram program, NameScope scope)
+    {
+        var pass = new TangentPass(program, scope);
+        var parameters = new List<GeneratedParameter>();
+        foreach (var parameter in method.Parameters)
+        {
+            parameters.Add(new GeneratedParameter(parameter.Name, parameter.Type, parameter.Mode));
+            if (parameter.IsActive)
+            {
+                var dot = parameter.Name + "Dot";
+                pass._dots[parameter.Name] = dot;
+                scope.Claim(dot);
+                parameters.Add(new GeneratedParameter(dot, parameter.Type, parameter.Mode));
+            }
+        }
+
+        var body = pass.Statements(program.Statements);
+        var returnType = "void";
+        if (program.Result is { } result)
+        {
+            var type = method.ReturnType;
+            returnType = $"({type.Name} Value, {type.Name} Tangent)";
+            body.Add(new Return(new TupleLiteral(
+                EquatableArray.Of<Expr>(new VarRef(result, type), new VarRef(pass.Dot(result), type)),
+                new IrType(ScalarKind.Other, returnType))));
+        }
+
+        return new GeneratedMethod(
+            method.Name + "Tangent",
+            $"Forward mode (tangent) of <c>{method.Name}</c>: each active input is followed by its tangent; returns the value and its tangent.",
+            method.Accessibility,
+            returnType,
+            parameters.ToEquatableArray(),
+            new Block(body.ToEquatableArray()));
+    }
+
+    /// <summary>The name of a variable's tangent: xDot for parameters, vDot (or a fresh variant) for the rest.</summary>
+    private string Dot(string variable)
+    {
+        if (!_dots.TryGetValue(variable, out var dot))
+        {
+            dot = _scope.Fresh(variable + "Dot");
+            _dots[variable] = dot;
+        }
+
+        return dot;
+    }
+
+    private List<Stmt> Statements(IEnumerable<LinStmt> statements)
+    {
+        var output = new List<Stmt>();
+        foreach (var statement in statements)
+        {
+            Statement(statement, output);
+        }
+
+        return output;
+    }
+
+    private void Statement(LinStmt statement, List<Stmt> output)
+    {
+        switch (statement)
+        {
+            case LinGroup group:
+                if (group.Origin is not null && group.Statements.Count > 1)
+                {
+                    output.Add(new Comment(group.Origin));
+                }
+
+                foreach (var inner in group.Statements)
+                {
+                    Statement(inner, output);
+                }
+
+                break;
+
+            case LinDeclare d:
+                output.Add(new Declare(d.Name, d.Type, null));
+                if (d.Active)
+                {
+                    output.Add(new Declare(Dot(d.Name), d.Type, null));
+                }
+
+                break;
+
+            case LinAssign a:
+                Assignment(a, output);
+                break;
+
+            case LinIf i:
+                output.Add(new If(i.Condition, ToBlock(Statements(i.Then)), ToBlock(Statements(i.Else))));
+                break;
+
+            case LinCall c:
+                Call(c, output);
+                break;
+        }
+    }
+
+    private void Assignment(LinAssign a, List<Stmt> output)
+    {
+        var primal = a.Definition == Definition.Declaration ? (Stmt)new Declare(a.Target, a.Type, a.Primal) : new Assign(a.Target, a.Primal);
+        if (!a.Active)
+        {
+            output.Add(primal);
+            return;
+        }
+
+        var tangentValue = LinearForms.Convert(Evaluate(a.Linear), a.Type) ?? Literal.Zero(a.Type);
+        if (a.Definition == Definition.Overwrite && tangentValue is VarRef same && same.Name == Dot(a.Target))
+        {
+            // v = v + c: the tangent is unchanged.
+            output.Add(primal);
+            return;
+        }
+
+        var tangent = a.Definition == Definition.Declaration
+            ? (Stmt)new Declare(Dot(a.Target), a.Type, tangentValue)
+            : new Assign(Dot(a.Target), tangentValue);
+
+        // Where the value reads the target's old value, so may its tangent: update the tangent first.
+        if (a.Definition == Definition.Overwrite && IrWalker.FreeVariables(a.Primal).Contains(a.Target))
+        {
+            output.Add(tangent);
+            output.Add(primal);
+        }
+        else
+        {
+            output.Add(primal);
+            output.Add(tangent);
+        }
+    }
+
+    private void Call(LinCall c, List<Stmt> output)
+    {
+        if (!c.Active)
+        {
+            output.Add(c.Result is null ? new CallStatement(c.Call) : new Declare(c.Result, c.Call.Type, c.Call));
+            return;
+        }
+
+        var arguments = new List<Argument>();
+        for (var k = 0; k < c.Call.Arguments.Count; k++)
+        {
+            var argument = c.Call.Arguments[k];
+            var parameter = c.Call.Callee.Parameters[k];
+            arguments.Add(argument);
+            if (!parameter.IsActive)
+            {
+                continue;
+            }
+
+            if (argument.Mode == PassingMode.Ref)
+            {
+                var variable = (VarRef)argument.Value;
+                string dot;
+                if (IsActive(variable.Name))
+                {
+                    dot = Dot(variable.Name);
+                }
+                else
+                {
+                    // The callee writes a tangent nobody reads: give it a variable of its own.
+                    dot = _scope.Fresh(variable.Name + "DotUnused");
+                    output.Add(new Declare(dot, parameter.Type, Literal.Zero(parameter.Type)));
+                }
+
+                arguments.Add(new Argument(new VarRef(dot, parameter.Type), PassingMode.Ref));
+            }
+            else
+            {
+                var value = LinearForms.Convert(Evaluate(TangentOf(argument.Value)), parameter.Type) ?? Literal.Zero(parameter.Type);
+                arguments.Add(new Argument(value, argument.Mode));
+            }
+        }
+
+        var call = c.Call with { Variant = CallVariant.Tangent, Arguments = arguments.ToEquatableArray() };
+        if (c.Result is null)
+        {
+            output.Add(new CallStatement(call));
+        }
+        else
+        {
+            output.Add(new TupleAssign(EquatableArray.Of(c.Result, Dot(c.Result)), true, call));
+        }
+    }
+
+    private Expr? TangentOf(Expr atom) => atom is VarRef v && IsActive(v.Name) ? new TangentRef(v.Name, v.Type) : null;
+
+    private bool IsActive(string variable) => _program.Active.Contains(variable);
+
+    /// <summary>The linear form with each tangent leaf δv replaced by vDot (zero for inactive v).</summary>
+    private Expr? Evaluate(Expr? linear)
+    {
+        if (linear is null)
+        {
+            return null;
+        }
+
+        var hasActiveLeaf = IrWalker.Any(linear, e => e is TangentRef t && IsActive(t.Name));
+        if (!hasActiveLeaf)
+        {
+            return null;
+        }
+
+        return IrWalker.Rewrite(linear, e => e is TangentRef t
+            ? IsActive(t.Name) ? new VarRef(Dot(t.Name), t.Type) : Literal.Zero(t.Type)
+            : null);
+    }
+
+    private static Block ToBlock(List<Stmt> statements) => new(statements.ToEquatableArray());
+}

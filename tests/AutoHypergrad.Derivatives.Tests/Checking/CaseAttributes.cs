@@ -1,0 +1,84 @@
+using System;
+
+namespace AutoHypergrad.Derivatives.Tests;
+
+/// <summary>
+/// The box the checker samples a case's real inputs from. On its own (<c>[Domain(-2, 2)]</c>) it applies to every
+/// float/double parameter of the method; with a parameter name (<c>[Domain(nameof(lr), 0.01, 0.5)]</c>) it overrides
+/// the box for that parameter. Cases choose boxes where the function is smooth (away from singularities) and where
+/// every branch is reachable.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class DomainAttribute : Attribute
+{
+    public DomainAttribute(double min, double max)
+        : this(null, min, max)
+    {
+    }
+
+    public DomainAttribute(string? parameter, double min, double max)
+    {
+        Parameter = parameter;
+        Min = min;
+        Max = max;
+    }
+
+    /// <summary>The parameter the box applies to, or null for every real parameter without its own box.</summary>
+    public string? Parameter { get; }
+
+    public double Min { get; }
+
+    public double Max { get; }
+}
+
+/// <summary>
+/// An explicit test point, checked in addition to the random ones: the values of the method's float/double
+/// parameters in declaration order (NoDiff ones included, integer ones left out). Cases use it to make sure every
+/// branch is taken at least once whatever the random draws are.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class AtAttribute : Attribute
+{
+    public AtAttribute(params double[] values)
+    {
+        Values = values;
+    }
+
+    public double[] Values { get; }
+}
+
+/// <summary>
+/// Names a static predicate in the same type, taking the same parameters as the case (by value), that is true where
+/// the case is smooth: at least ~1e-3 away from every kink (a branch condition's boundary, the kink of Abs, Max,
+/// Min, Clamp, Sign). Random points failing it are redrawn; explicit <see cref="AtAttribute"/> points must pass it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class SmoothWhereAttribute : Attribute
+{
+    public SmoothWhereAttribute(string predicate)
+    {
+        Predicate = predicate;
+    }
+
+    public string Predicate { get; }
+}
+
+/// <summary>
+/// On a float case: the double method with the same parameters (same names, same order, same roles) and the same
+/// mathematics. The float case's value, tangent and adjoint are compared with the twin's, which is itself checked
+/// against finite differences in double (see <see cref="DerivativeChecker"/> for why float is not checked by finite
+/// differences directly).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class DoubleTwinAttribute : Attribute
+{
+    public DoubleTwinAttribute(Type type, string method)
+    {
+        Type = type;
+        Method = method;
+    }
+
+    public Type Type { get; }
+
+    public string Method { get; }
+}

@@ -1,0 +1,444 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace AutoHypergrad.Generator.Tests;
+
+/// <summary>One test per diagnostic AHG0001..AHG0008: ID, severity, location and message.</summary>
+public sealed class DiagnosticsTests
+{
+    private const string DescriptorsTypeName = "AutoHypergrad.Generator.Diagnostics.DiagnosticDescriptors";
+
+    private static string InPartialClass(string members, string typeName = "Subject") => $$"""
+        using System;
+        using AutoHypergrad;
+
+        namespace Samples;
+
+        public static partial class {{typeName}}
+        {
+        {{members}}
+        }
+        """;
+
+    /// <summary>Runs the generator and returns the single diagnostic with <paramref name="id"/>, checking its severity.</summary>
+    private static (Diagnostic Diagnostic, GeneratorRun Run) ReportsSingle(string source, string id)
+    {
+        var run = GeneratorHarness.Run(source);
+        Assert.Null(run.Result.Exception);
+        var matching = run.GeneratorDiagnostics.Where(d => d.Id == id).ToList();
+        Assert.True(
+            matching.Count == 1,
+            $"Expected exactly one {id}; the generator reported:\n{GeneratorRun.Describe(run.GeneratorDiagnostics)}");
+        var diagnostic = matching[0];
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.DefaultSeverity);
+        Assert.False(diagnostic.IsSuppressed);
+        return (diagnostic, run);
+    }
+
+    /// <summary>The source text under the diagnostic's span (from its tree, or the input file of the same path).</summary>
+    private static string LocatedText(Diagnostic diagnostic, GeneratorRun run)
+    {
+        var location = diagnostic.Location;
+        Assert.NotEqual(Location.None, location);
+        var tree = location.SourceTree
+                   ?? run.InputCompilation.SyntaxTrees.SingleOrDefault(t => t.FilePath == location.GetLineSpan().Path);
+        Assert.True(tree is not null, $"The location of {diagnostic.Id} is in no input file: {location}");
+        var span = location.SourceSpan;
+        var text = tree!.GetText();
+        Assert.True(span.End <= text.Length, $"The span {span} of {diagnostic.Id} is outside the file.");
+
+        // The line span must agree with the text span (a stale LocationInfo would not).
+        var lines = text.Lines.GetLinePositionSpan(span);
+        Assert.Equal(lines, location.GetLineSpan().Span);
+        return text.ToString(span);
+    }
+
+    [Fact]
+    public void AHG0001_method_must_be_static()
+    {
+        var source = InPartialClass("""
+                [Differentiable]
+                public double NotStatic(double x)
+                {
+                    return x * x;
+                }
+            """).Replace("public static partial class", "public partial class", StringComparison.Ordinal);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0001");
+
+        Assert.Equal("NotStatic", LocatedText(diagnostic, run));
+        Assert.Contains("NotStatic", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHG0002_containing_type_must_be_partial()
+    {
+        const string source = """
+            using AutoHypergrad;
+
+            namespace Samples;
+
+            public static class NotPartial
+            {
+                [Differentiable]
+                public static double Cube(double x)
+                {
+                    return x * x * x;
+                }
+            }
+            """;
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0002");
+
+        Assert.Equal("Cube", LocatedText(diagnostic, run));
+        Assert.Contains("NotPartial", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Empty(run.GeneratedSources);
+    }
+
+    [Fact]
+    public void AHG0002_names_the_non_partial_outer_type_of_a_nested_type()
+    {
+        const string source = """
+            using AutoHypergrad;
+
+            namespace Samples;
+
+            public class OuterNotPartial
+            {
+                public static partial class Inner
+                {
+                    [Differentiable]
+                    public static double Cube(double x)
+                    {
+                        return x * x * x;
+                    }
+                }
+            }
+            """;
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0002");
+
+        Assert.Equal("Cube", LocatedText(diagnostic, run));
+        Assert.Contains("OuterNotPartial", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHG0003_unsupported_statement_is_located_on_the_construct()
+    {
+        var source = InPartialClass("""
+                [Differentiable]
+                public static double Loop(double x)
+                {
+                    double acc = 0.0;
+                    for (int i = 0; i < 3; i++)
+                    {
+                        acc += x;
+                    }
+
+                    return acc;
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0003");
+
+        var text = LocatedText(diagnostic, run);
+        Assert.StartsWith("for", text, StringComparison.Ordinal);
+        Assert.Contains("for statement", diagnostic.GetMessage(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Loop", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHG0003_unsupported_expression_is_located_on_the_construct()
+    {
+        var source = InPartialClass("""
+                [Differentiable]
+                public static double WithLambda(double x)
+                {
+                    Func<double, double> f = t => t * x;
+                    return f(x);
+                }
+            """);
+
+        var run = GeneratorHarness.Run(source);
+
+        Assert.Null(run.Result.Exception);
+        var diagnostics = run.GeneratorDiagnostics.Where(d => d.Id == "AHG0003").ToList();
+        Assert.NotEmpty(diagnostics);
+        Assert.All(diagnostics, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
+        Assert.Contains(
+            diagnostics,
+            d => LocatedText(d, run).StartsWith("t => t * x", StringComparison.Ordinal)
+                 || LocatedText(d, run).StartsWith("Func<double, double> f", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AHG0004_call_without_known_derivative_is_located_on_the_invocation()
+    {
+        var source = InPartialClass("""
+                public static double Helper(double x)
+                {
+                    return x + 1.0;
+                }
+
+                [Differentiable]
+                public static double UsesHelper(double x)
+                {
+                    return 2.0 * Helper(x);
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0004");
+
+        Assert.Equal("Helper(x)", LocatedText(diagnostic, run));
+        Assert.Contains("Helper", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHG0004_math_function_outside_the_supported_list()
+    {
+        var source = InPartialClass("""
+                [Differentiable]
+                public static double UsesAtan(double x)
+                {
+                    return Math.Atan(x);
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0004");
+
+        Assert.Equal("Math.Atan(x)", LocatedText(diagnostic, run));
+        Assert.Contains("Atan", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHG0005_active_parameter_of_a_non_differentiable_type()
+    {
+        var source = InPartialClass("""
+                [Differentiable]
+                public static double Scaled(double x, decimal scale)
+                {
+                    return x * (double)scale;
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0005");
+
+        var text = LocatedText(diagnostic, run);
+        Assert.EndsWith("scale", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(",", text, StringComparison.Ordinal);
+        var message = diagnostic.GetMessage();
+        Assert.Contains("scale", message, StringComparison.Ordinal);
+        Assert.Contains("NoDiff", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHG0005_is_not_reported_for_a_NoDiff_parameter()
+    {
+        var source = InPartialClass("""
+                [Differentiable]
+                public static double Scaled(double x, [NoDiff] decimal scale)
+                {
+                    return x * (double)scale;
+                }
+            """);
+
+        var run = GeneratorHarness.Run(source);
+
+        Assert.Null(run.Result.Exception);
+        Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == "AHG0005");
+    }
+
+    public static IEnumerable<object[]> UnsupportedSignatures() => new[]
+    {
+        new object[]
+        {
+            "out parameter",
+            """
+                [Differentiable]
+                public static double WithOut(double x, out double y)
+                {
+                    y = x;
+                    return x * x;
+                }
+            """,
+            "WithOut",
+        },
+        new object[]
+        {
+            "generic method",
+            """
+                [Differentiable]
+                public static double Generic<T>(double x)
+                {
+                    return x * x;
+                }
+            """,
+            "Generic",
+        },
+        new object[]
+        {
+            "int return type",
+            """
+                [Differentiable]
+                public static int ReturnsInt(double x)
+                {
+                    return (int)x;
+                }
+            """,
+            "ReturnsInt",
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnsupportedSignatures))]
+    public void AHG0006_unsupported_signature(string what, string members, string methodName)
+    {
+        var (diagnostic, run) = ReportsSingle(InPartialClass(members), "AHG0006");
+
+        var method = run.InputCompilation.SyntaxTrees.Single().GetRoot().DescendantNodes()
+            .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax>()
+            .Single(m => m.Identifier.Text == methodName);
+        Assert.True(
+            method.Span.Contains(diagnostic.Location.SourceSpan),
+            $"{what}: the location '{LocatedText(diagnostic, run)}' is outside the method declaration.");
+        Assert.Contains(methodName, diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHG0007_internal_error_descriptor_exists()
+    {
+        // An internal error cannot be provoked from source on purpose (it is the generator's catch-all that keeps
+        // it from throwing), so this checks the descriptor; GeneratorRobustnessTests checks the generator never throws.
+        var descriptor = Descriptor("AHG0007");
+
+        Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
+        Assert.True(descriptor.IsEnabledByDefault);
+        Assert.Contains("{0}", descriptor.MessageFormat.ToString(), StringComparison.Ordinal); // names the method
+    }
+
+    [Fact]
+    public void AHG0008_generated_name_collides_with_a_parameter()
+    {
+        var source = InPartialClass("""
+                [Differentiable]
+                public static double Collides(double x, double xDot)
+                {
+                    return x * xDot;
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0008");
+
+        Assert.EndsWith("xDot", LocatedText(diagnostic, run), StringComparison.Ordinal);
+        Assert.Contains("xDot", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("xBar")]
+    [InlineData("resultBar")]
+    public void AHG0008_generated_name_collides_with_a_local(string local)
+    {
+        var source = InPartialClass($$"""
+                [Differentiable]
+                public static double Collides(double x)
+                {
+                    double {{local}} = x * x;
+                    return {{local}} + x;
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0008");
+
+        Assert.Contains(local, LocatedText(diagnostic, run), StringComparison.Ordinal);
+        Assert.Contains(local, diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_descriptor_is_an_error_with_a_unique_id()
+    {
+        var descriptors = AllDescriptors();
+        var ids = descriptors.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => $"AHG{i:D4}").ToArray(), ids);
+        Assert.All(descriptors, d =>
+        {
+            Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
+            Assert.True(d.IsEnabledByDefault);
+            Assert.False(string.IsNullOrWhiteSpace(d.Title.ToString()));
+        });
+    }
+
+    [Fact]
+    public void Diagnostics_are_located_in_the_input_syntax_tree()
+    {
+        // A Location without its SyntaxTree (Location.Create(path, span, lines)) is not matched by #pragma
+        // or by the IDE's document diagnostics.
+        var source = InPartialClass("""
+                [Differentiable]
+                public static double Loop(double x)
+                {
+                    while (x > 1.0) { x = x / 2.0; }
+                    return x;
+                }
+            """);
+
+        var run = GeneratorHarness.Run(source);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "AHG0003");
+        Assert.Equal(LocationKind.SourceFile, diagnostic.Location.Kind);
+        Assert.Same(run.InputCompilation.SyntaxTrees.Single(), diagnostic.Location.SourceTree);
+    }
+
+    [Fact]
+    public void Pragma_warning_disable_suppresses_AHG0003()
+    {
+        var body = """
+                [Differentiable]
+                public static double Loop(double x)
+                {
+                    double acc = 0.0;
+            #pragma warning disable AHG0003
+                    for (int i = 0; i < 3; i++)
+                    {
+                        acc += x;
+                    }
+            #pragma warning restore AHG0003
+                    return acc;
+                }
+            """;
+
+        var suppressed = GeneratorHarness.Run(InPartialClass(body));
+        var reported = GeneratorHarness.Run(InPartialClass(body.Replace("#pragma", "// #pragma", StringComparison.Ordinal)));
+
+        Assert.Null(suppressed.Result.Exception);
+        Assert.Contains(reported.ActiveGeneratorDiagnostics, d => d.Id == "AHG0003"); // the same code without the pragma reports
+        // The driver either drops a pragma-suppressed diagnostic or returns it with IsSuppressed set.
+        Assert.DoesNotContain(suppressed.ActiveGeneratorDiagnostics, d => d.Id == "AHG0003");
+    }
+
+    private static DiagnosticDescriptor Descriptor(string id)
+    {
+        var matches = AllDescriptors().Where(d => d.Id == id).ToList();
+        Assert.True(matches.Count == 1, $"Expected one descriptor {id} in {DescriptorsTypeName}, found {matches.Count}.");
+        return matches[0];
+    }
+
+    private static List<DiagnosticDescriptor> AllDescriptors()
+    {
+        var type = typeof(DifferentiableGenerator).Assembly.GetType(DescriptorsTypeName);
+        Assert.True(type is not null, $"{DescriptorsTypeName} does not exist.");
+        const BindingFlags flags = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static;
+        var fromFields = type!.GetFields(flags)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!);
+        var fromProperties = type.GetProperties(flags)
+            .Where(p => p.PropertyType == typeof(DiagnosticDescriptor) && p.GetIndexParameters().Length == 0)
+            .Select(p => (DiagnosticDescriptor)p.GetValue(null)!);
+        return fromFields.Concat(fromProperties).Distinct().ToList();
+    }
+}

@@ -257,4 +257,31 @@ public static partial class EdgeCases
 
     private static bool StateThroughBranchesSmooth(double a, double b, double x) =>
         Kinks.Apart(a * x, 1) && Kinks.Apart(a * x, -1);
+    /// <summary>A call whose value is discarded: only its effect on the ref state counts (its resultBar is zero).</summary>
+    [Differentiable]
+    [Domain(-1.5, 1.5)]
+    public static void DiscardedCallResult(ref double s, double g)
+    {
+        CallHelpers.StepAndReport(ref s, g);
+        s = s * g;
+    }
+
+    /// <summary>A constant result: the adjoint's forward sweep has nothing to keep, and compiles without warnings.</summary>
+    [Differentiable]
+    [Domain(-2, 2)]
+    public static double ConstantResult(double x)
+    {
+        double unused = x * x;
+        return 3;
+    }
+
+    /// <summary>A ternary whose arm is the variable itself (y = c ? y : −y).</summary>
+    [Differentiable]
+    [Domain(0.5, 2)]
+    public static double TernaryKeepingItself(double x, int n)
+    {
+        double y = x * n;
+        y = n > 2 ? y : -y;
+        return y;
+    }
 }

@@ -132,12 +132,15 @@ public sealed class DiagnosticsTests
     {
         var source = InPartialClass("""
                 [Differentiable]
-                public static double Loop(double x)
+                public static double Guarded(double x)
                 {
                     double acc = 0.0;
-                    for (int i = 0; i < 3; i++)
+                    try
                     {
                         acc += x;
+                    }
+                    finally
+                    {
                     }
 
                     return acc;
@@ -147,9 +150,9 @@ public sealed class DiagnosticsTests
         var (diagnostic, run) = ReportsSingle(source, "AHG0003");
 
         var text = LocatedText(diagnostic, run);
-        Assert.StartsWith("for", text, StringComparison.Ordinal);
-        Assert.Contains("for statement", diagnostic.GetMessage(), StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("Loop", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.StartsWith("try", text, StringComparison.Ordinal);
+        Assert.Contains("try statement", diagnostic.GetMessage(), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Guarded", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -257,16 +260,16 @@ public sealed class DiagnosticsTests
     {
         new object[]
         {
-            "out parameter",
+            "span passed by ref",
             """
                 [Differentiable]
-                public static double WithOut(double x, out double y)
+                public static double WithRefSpan(double x, ref Span<double> y)
                 {
-                    y = x;
+                    y[0] = x;
                     return x * x;
                 }
             """,
-            "WithOut",
+            "WithRefSpan",
         },
         new object[]
         {
@@ -380,9 +383,9 @@ public sealed class DiagnosticsTests
         // or by the IDE's document diagnostics.
         var source = InPartialClass("""
                 [Differentiable]
-                public static double Loop(double x)
+                public static double Guarded(double x)
                 {
-                    while (x > 1.0) { x = x / 2.0; }
+                    try { x = x / 2.0; } finally { }
                     return x;
                 }
             """);
@@ -399,13 +402,16 @@ public sealed class DiagnosticsTests
     {
         var body = """
                 [Differentiable]
-                public static double Loop(double x)
+                public static double Guarded(double x)
                 {
                     double acc = 0.0;
             #pragma warning disable AHG0003
-                    for (int i = 0; i < 3; i++)
+                    try
                     {
                         acc += x;
+                    }
+                    finally
+                    {
                     }
             #pragma warning restore AHG0003
                     return acc;

@@ -75,7 +75,7 @@ internal static class CSharpEmitter
         WriteBlock(writer, method.Body);
     }
 
-    private static void WriteBlock(IndentedWriter writer, Block block)
+    private static void WriteBlock(IndentedWriter writer, Block block, string suffix = "")
     {
         writer.OpenBrace();
         foreach (var statement in block.Statements)
@@ -83,7 +83,7 @@ internal static class CSharpEmitter
             WriteStatement(writer, statement);
         }
 
-        writer.CloseBrace();
+        writer.CloseBrace(suffix);
     }
 
     private static void WriteStatement(IndentedWriter writer, Stmt statement)
@@ -111,7 +111,56 @@ internal static class CSharpEmitter
             case If i:
                 WriteIf(writer, i, "if");
                 break;
+            case Store st:
+                writer.WriteLine(StoreText(st) + ";");
+                break;
+            case Loop l:
+                WriteLoop(writer, l);
+                break;
+            case TapePush p:
+                writer.WriteLine($"{p.Tape}.Push({CSharpSyntax.Print(p.Value)});");
+                break;
+            case LengthCheck c:
+                writer.WriteLine($"if ({c.Derivative}.Length != {c.Primal}.Length)");
+                writer.OpenBrace();
+                writer.WriteLine($"throw new global::System.ArgumentException($\"{c.Derivative} has length {{{c.Derivative}.Length}}; {c.Primal} has length {{{c.Primal}.Length}}: they must be equal.\", nameof({c.Derivative}));");
+                writer.CloseBrace();
+                break;
+            case Verbatim v:
+                writer.WriteLine(v.Text);
+                break;
         }
+    }
+
+    private static void WriteLoop(IndentedWriter writer, Loop loop)
+    {
+        if (loop.Origin is not null)
+        {
+            writer.WriteLine("// " + loop.Origin);
+        }
+
+        var body = loop.Step.IsEmpty ? loop.Body : new Block(loop.Body.Statements.Concat(loop.Step.Statements).ToEquatableArray());
+        if (loop.TestFirst)
+        {
+            writer.WriteLine($"while ({CSharpSyntax.Print(loop.Condition)})");
+            WriteBlock(writer, body);
+        }
+        else
+        {
+            writer.WriteLine("do");
+            WriteBlock(writer, body, $" while ({CSharpSyntax.Print(loop.Condition)});");
+        }
+    }
+
+    private static string StoreText(Store store)
+    {
+        var target = $"{store.Collection}[{CSharpSyntax.Print(store.Index)}]";
+        if (store.Value is Binary { Op: BinaryOp.Add or BinaryOp.Subtract } b && b.Left is ElementAccess e && e.Collection == store.Collection && e.Index == store.Index)
+        {
+            return $"{target} {(b.Op == BinaryOp.Add ? "+=" : "-=")} {CSharpSyntax.Print(b.Right)}";
+        }
+
+        return $"{target} = {CSharpSyntax.Print(store.Value)}";
     }
 
     private static void WriteIf(IndentedWriter writer, If statement, string keyword)

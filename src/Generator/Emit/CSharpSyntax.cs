@@ -28,12 +28,17 @@ internal static class CSharpSyntax
         IntrinsicCall i => MathClass(i) + "." + i.Function + "(" + string.Join(", ", i.Arguments.Select(Print)) + ")",
         Call c => CallTarget(c) + "(" + string.Join(", ", c.Arguments.Select(PrintArgument)) + ")",
         TupleLiteral t => "(" + string.Join(", ", t.Items.Select(Print)) + ")",
+        ElementAccess a => a.Collection + "[" + Print(a.Index) + "]",
+        LengthOf l => l.Collection + ".Length",
+        NewCollection n => (n.Type.Shape == TypeShape.Array ? "new " : "stackalloc ") + n.Type.ElementName + "[" + Print(n.Length) + "]",
+        TapePop p => p.Tape + ".Pop()",
         _ => throw new System.InvalidOperationException("Cannot print " + expression.GetType().Name),
     };
 
     public static string PrintArgument(Argument argument) => argument.Mode switch
     {
         PassingMode.Ref => "ref " + Print(argument.Value),
+        PassingMode.Out => "out " + Print(argument.Value),
         PassingMode.In => "in " + Print(argument.Value),
         _ => Print(argument.Value),
     };
@@ -41,6 +46,7 @@ internal static class CSharpSyntax
     public static string ParameterModifier(PassingMode mode) => mode switch
     {
         PassingMode.Ref => "ref ",
+        PassingMode.Out => "out ",
         PassingMode.In => "in ",
         _ => "",
     };

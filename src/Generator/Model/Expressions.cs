@@ -25,6 +25,21 @@ internal sealed record VarRef(string Name, IrType Type) : Expr(Type);
 /// </summary>
 internal sealed record TangentRef(string Name, IrType Type) : Expr(Type);
 
+/// <summary>Element <c>Index</c> of span or array <c>Collection</c>.</summary>
+internal sealed record ElementAccess(string Collection, Expr Index, IrType Type) : Expr(Type);
+
+/// <summary>The tangent of element <c>Index</c> of <c>Collection</c>: a leaf of a linear form, like <see cref="TangentRef"/>.</summary>
+internal sealed record TangentElement(string Collection, Expr Index, IrType Type) : Expr(Type);
+
+/// <summary><c>Collection.Length</c>.</summary>
+internal sealed record LengthOf(string Collection) : Expr(IrType.Int);
+
+/// <summary>A new zeroed collection: <c>stackalloc T[Length]</c> (a span) or <c>new T[Length]</c> (an array).</summary>
+internal sealed record NewCollection(Expr Length, IrType Type) : Expr(Type);
+
+/// <summary>The value on top of a tape, removed (the reverse sweep's side of a push).</summary>
+internal sealed record TapePop(string Tape, IrType Type) : Expr(Type);
+
 /// <summary>The value of the operation being linearized, before it has a name (see the derivative rules).</summary>
 internal sealed record ResultRef(IrType Type) : Expr(Type);
 
@@ -86,6 +101,7 @@ internal enum PassingMode
     Value,
     Ref,
     In,
+    Out,
 }
 
 /// <summary>A parameter of a [Differentiable] method as seen from a caller.</summary>

@@ -18,6 +18,30 @@ internal sealed record Declare(string Name, IrType Type, Expr? Init, string? Ori
 /// <summary><c>Target = Value;</c> (compound assignments are desugared by the parser).</summary>
 internal sealed record Assign(string Target, Expr Value, string? Origin = null) : Stmt;
 
+/// <summary><c>Collection[Index] = Value;</c></summary>
+internal sealed record Store(string Collection, Expr Index, Expr Value, string? Origin = null) : Stmt;
+
+/// <summary>
+/// A loop: while <c>Condition</c> holds, run <c>Body</c> then <c>Step</c>; <c>TestFirst</c> is false for do-while.
+/// A for loop's initializer is the statements before it; <c>Step</c> holds its incrementors.
+/// </summary>
+internal sealed record Loop(Block Body, Expr Condition, bool TestFirst, Block Step, string? Origin = null) : Stmt;
+
+/// <summary><c>break;</c> (only before normalization, which turns it into a flag).</summary>
+internal sealed record Break : Stmt;
+
+/// <summary><c>continue;</c> (only before normalization).</summary>
+internal sealed record Continue : Stmt;
+
+/// <summary>Pushes a value on a tape, for the reverse sweep.</summary>
+internal sealed record TapePush(string Tape, Expr Value) : Stmt;
+
+/// <summary>Throws ArgumentException unless the derivative collection has the primal's length.</summary>
+internal sealed record LengthCheck(string Derivative, string Primal) : Stmt;
+
+/// <summary>Free-form C# the emitter writes as is: setup and teardown of tapes and work buffers.</summary>
+internal sealed record Verbatim(string Text) : Stmt;
+
 internal sealed record If(Expr Condition, Block Then, Block Else, string? Origin = null) : Stmt;
 
 internal sealed record Return(Expr? Value, string? Origin = null) : Stmt;

@@ -157,7 +157,7 @@ internal sealed class MethodParser
             if (mode is null)
             {
                 Report(DiagnosticDescriptors.UnsupportedSignature, location, _method.Name,
-                    $"has {parameter.RefKind.ToString().ToLowerInvariant()} parameter '{parameter.Name}': use a ref parameter for state that is read and overwritten");
+                    $"has {parameter.RefKind.ToString().ToLowerInvariant()} parameter '{parameter.Name}': use ref, in, out or a plain parameter");
                 continue;
             }
 
@@ -169,7 +169,14 @@ internal sealed class MethodParser
                 continue;
             }
 
-            parameters.Add(new Parameter(parameter.Name, type, mode.Value, type.IsReal && !noDiff));
+            if (type.IsCollection && mode != PassingMode.Value)
+            {
+                Report(DiagnosticDescriptors.UnsupportedSignature, location, _method.Name,
+                    $"passes span or array '{parameter.Name}' by {mode.Value.ToString().ToLowerInvariant()}: pass it by value (its elements can still be written)");
+                continue;
+            }
+
+            parameters.Add(new Parameter(parameter.Name, type, mode.Value, type.CarriesDerivative && !noDiff));
         }
 
         return parameters;
@@ -318,6 +325,36 @@ internal sealed class MethodParser
                     $"if ({Origin(ifStatement.Condition)})"));
                 break;
 
+            case ForStatementSyntax forStatement:
+                ReadFor(forStatement, output);
+                break;
+
+            case ForEachStatementSyntax forEach:
+                ReadForEach(forEach, output);
+                break;
+
+            case WhileStatementSyntax whileStatement:
+                output.Add(new Loop(ReadEmbedded(whileStatement.Statement), ReadCondition(whileStatement.Condition), true, Block.Empty,
+                    $"while ({Origin(whileStatement.Condition)})"));
+                break;
+
+            case DoStatementSyntax doStatement:
+                output.Add(new Loop(ReadEmbedded(doStatement.Statement), ReadCondition(doStatement.Condition), false, Block.Empty,
+                    $"do … while ({Origin(doStatement.Condition)})"));
+                break;
+
+            case BreakStatementSyntax:
+                output.Add(new Break());
+                break;
+
+            case ContinueStatementSyntax:
+                output.Add(new Continue());
+                break;
+
+            case SwitchStatementSyntax switchStatement:
+                ReadSwitch(switchStatement, output);
+                break;
+
             case ReturnStatementSyntax returnStatement:
                 output.Add(new Return(returnStatement.Expression is null ? null : ReadValue(returnStatement.Expression), Origin(returnStatement)));
                 break;
@@ -328,9 +365,136 @@ internal sealed class MethodParser
         }
     }
 
-    private void ReadDeclaration(LocalDeclarationStatementSyntax declaration, List<Stmt> output)
+    private void ReadFor(ForStatementSyntax forStatement, List<Stmt> output)
     {
-        foreach (var declarator in declaration.Declaration.Variables)
+        if (forStatement.Declaration is { } declaration)
+        {
+            ReadVariables(declaration, forStatement.Declaration.ToString(), output);
+        }
+
+        foreach (var initializer in forStatement.Initializers)
+        {
+            output.Add(ExpressionAsStatement(initializer));
+        }
+
+        var condition = forStatement.Condition is null ? new Literal(1, IrType.Bool) : ReadCondition(forStatement.Condition);
+        var step = ReadBlockOf(forStatement.Incrementors.Select(ExpressionAsStatement));
+        var origin = $"for ({forStatement.Declaration}; {forStatement.Condition}; {string.Join(", ", forStatement.Incrementors)})";
+        output.Add(new Loop(ReadEmbedded(forStatement.Statement), condition, true, step, Regex.Replace(origin, @"\s+", " ")));
+    }
+
+    /// <summary><c>foreach (var v in xs) body</c> is <c>for (int k = 0; k &lt; xs.Length; k++) { var v = xs[k]; body }</c>.</summary>
+    private void ReadForEach(ForEachStatementSyntax forEach, List<Stmt> output)
+    {
+        var collection = ReadExpression(forEach.Expression);
+        if (collection is not VarRef { Type.IsCollection: true } source
+            || _model.GetDeclaredSymbol(forEach, _cancellationToken) is not ILocalSymbol local)
+        {
+            Unsupported(forEach.Expression, "a foreach over something other than a span or array variable");
+            return;
+        }
+
+        var index = FreshLocal(local.Name + "Index");
+        var element = DeclareLocal(local);
+        output.Add(new Declare(index, IrType.Int, new Literal(0, IrType.Int)));
+        var body = new List<Stmt> { new Declare(element, source.Type.Element, new ElementAccess(source.Name, new VarRef(index, IrType.Int), source.Type.Element)) };
+        body.AddRange(ReadEmbedded(forEach.Statement).Statements);
+        var condition = new Binary(BinaryOp.Less, new VarRef(index, IrType.Int), new LengthOf(source.Name), IrType.Bool);
+        var step = new Assign(index, new Binary(BinaryOp.Add, new VarRef(index, IrType.Int), new Literal(1, IrType.Int), IrType.Int));
+        output.Add(new Loop(new Block(body.ToEquatableArray()), condition, true, new Block(EquatableArray.Of<Stmt>(step)),
+            $"foreach ({forEach.Type} {forEach.Identifier.Text} in {forEach.Expression})"));
+    }
+
+    /// <summary>
+    /// A switch on constants becomes an if/else chain on a local holding the value; each section must end in
+    /// break, return or continue (C# allows no fall-through), and its closing break is dropped.
+    /// </summary>
+    private void ReadSwitch(SwitchStatementSyntax switchStatement, List<Stmt> output)
+    {
+        var value = ReadValue(switchStatement.Expression);
+        var selector = FreshLocal("switchValue");
+        output.Add(new Declare(selector, value.Type, value, $"switch ({switchStatement.Expression})"));
+
+        Block? defaultBlock = null;
+        var cases = new List<(Expr Condition, Block Body)>();
+        foreach (var section in switchStatement.Sections)
+        {
+            var statements = section.Statements.SelectMany(s => s is BlockSyntax b ? b.Statements : (IEnumerable<StatementSyntax>)new[] { s }).ToList();
+            if (statements.Count > 0 && statements[statements.Count - 1] is BreakStatementSyntax)
+            {
+                statements.RemoveAt(statements.Count - 1);
+            }
+
+            foreach (var inner in statements.SelectMany(s => s.DescendantNodesAndSelf()).OfType<BreakStatementSyntax>())
+            {
+                if (!inner.Ancestors().TakeWhile(a => a != section).Any(a => a is ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForEachStatementSyntax))
+                {
+                    Unsupported(inner, "a break before the end of a switch section");
+                }
+            }
+
+            var body = ReadBlock(statements);
+            Expr? condition = null;
+            foreach (var label in section.Labels)
+            {
+                switch (label)
+                {
+                    case DefaultSwitchLabelSyntax:
+                        defaultBlock = body;
+                        break;
+                    case CaseSwitchLabelSyntax caseLabel:
+                        var test = new Binary(BinaryOp.Equal, new VarRef(selector, value.Type), ReadValue(caseLabel.Value), IrType.Bool);
+                        condition = condition is null ? test : new Binary(BinaryOp.Or, condition, test, IrType.Bool);
+                        break;
+                    default:
+                        Unsupported(label, "a pattern case label");
+                        break;
+                }
+            }
+
+            if (condition is not null)
+            {
+                cases.Add((condition, body));
+            }
+        }
+
+        var chain = defaultBlock ?? Block.Empty;
+        for (var k = cases.Count - 1; k >= 0; k--)
+        {
+            chain = new Block(EquatableArray.Of<Stmt>(new If(cases[k].Condition, cases[k].Body, chain, $"case {CSharpText(cases[k].Condition)}")));
+        }
+
+        output.AddRange(chain.Statements);
+    }
+
+    private static string CSharpText(Expr condition) => Emit.CSharpSyntax.Print(condition);
+
+    private Block ReadBlockOf(IEnumerable<Stmt> statements) => new(statements.ToEquatableArray());
+
+    /// <summary>A local of the parser's own, named so that it collides with nothing the user wrote.</summary>
+    private string FreshLocal(string preferred)
+    {
+        var name = preferred;
+        for (var i = 2; _usedNames.Contains(name) || DeclaredInMethod(name); i++)
+        {
+            name = preferred + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        _usedNames.Add(name);
+        return name;
+    }
+
+    private bool DeclaredInMethod(string name)
+        => _syntax.DescendantNodes().Any(n => n is VariableDeclaratorSyntax v && v.Identifier.Text == name
+                                              || n is ForEachStatementSyntax f && f.Identifier.Text == name);
+
+    private void ReadDeclaration(LocalDeclarationStatementSyntax declaration, List<Stmt> output)
+        => ReadVariables(declaration.Declaration, declaration.ToString(), output);
+
+    private void ReadVariables(VariableDeclarationSyntax declaration, string text, List<Stmt> output)
+    {
+        _ = text;
+        foreach (var declarator in declaration.Variables)
         {
             if (_model.GetDeclaredSymbol(declarator, _cancellationToken) is not ILocalSymbol local)
             {
@@ -346,12 +510,41 @@ internal sealed class MethodParser
             }
 
             var name = DeclareLocal(local);
-            var init = declarator.Initializer is null ? null : ReadValue(declarator.Initializer.Value);
+            var init = declarator.Initializer is null ? null : ReadInitializer(declarator.Initializer.Value, type);
             var origin = declarator.Initializer is null
-                ? $"{declaration.Declaration.Type} {declarator.Identifier.Text};"
-                : $"{declaration.Declaration.Type} {Origin(declarator)};";
+                ? $"{declaration.Type} {declarator.Identifier.Text};"
+                : $"{declaration.Type} {Origin(declarator)};";
             output.Add(new Declare(name, type, init, origin));
         }
+    }
+
+    /// <summary>A scalar's initial value; a span's or array's must be a new one (stackalloc T[n] or new T[n]), never an alias.</summary>
+    private Expr ReadInitializer(ExpressionSyntax value, IrType type)
+    {
+        if (!type.IsCollection)
+        {
+            return ReadValue(value);
+        }
+
+        ArrayRankSpecifierSyntax? rank = value switch
+        {
+            StackAllocArrayCreationExpressionSyntax { Type: ArrayTypeSyntax a, Initializer: null } => a.RankSpecifiers.Single(),
+            ArrayCreationExpressionSyntax { Type: var a, Initializer: null } => a.RankSpecifiers.Single(),
+            _ => null,
+        };
+        if (rank is null || rank.Sizes.Count != 1)
+        {
+            return Unsupported(value, "a span or array local that is not new (use stackalloc T[n] or new T[n])");
+        }
+
+        var length = ReadValue(rank.Sizes[0]);
+        var created = value is StackAllocArrayCreationExpressionSyntax ? type.AsSpan : IrType.Collection(TypeShape.Array, type.Element);
+        if (created.Shape != type.Shape && !(created.Shape == TypeShape.Span && type.Shape == TypeShape.ReadOnlySpan))
+        {
+            return Unsupported(value, $"a '{created.Name}' stored in a local of type '{type.Name}'");
+        }
+
+        return new NewCollection(length, type);
     }
 
     private string DeclareLocal(ILocalSymbol local)
@@ -374,6 +567,12 @@ internal sealed class MethodParser
             case AssignmentExpressionSyntax assignment:
                 return ReadAssignment(assignment, origin);
 
+            case PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PostIncrementExpression or (int)SyntaxKind.PostDecrementExpression } postfix:
+                return ReadIncrement(postfix.Operand, postfix.IsKind(SyntaxKind.PostIncrementExpression), origin);
+
+            case PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.PreIncrementExpression or (int)SyntaxKind.PreDecrementExpression } prefix:
+                return ReadIncrement(prefix.Operand, prefix.IsKind(SyntaxKind.PreIncrementExpression), origin);
+
             case InvocationExpressionSyntax invocation:
                 if (ReadExpression(invocation) is Call call)
                 {
@@ -388,15 +587,48 @@ internal sealed class MethodParser
         }
     }
 
+    /// <summary><c>x++</c> and <c>x--</c> as statements: <c>x = x ± 1</c>.</summary>
+    private Stmt ReadIncrement(ExpressionSyntax operand, bool increment, string origin)
+    {
+        var target = ReadExpression(operand);
+        var one = new Literal(1, target.Type);
+        var value = new Binary(increment ? BinaryOp.Add : BinaryOp.Subtract, target, one, target.Type);
+        return target switch
+        {
+            VarRef v => new Assign(v.Name, value, origin),
+            ElementAccess e => new Store(e.Collection, e.Index, value, origin),
+            _ => Unsupported2(operand, "incrementing this target"),
+        };
+    }
+
+    private Stmt Unsupported2(SyntaxNode node, string what)
+    {
+        Unsupported(node, what);
+        return new Comment("unsupported");
+    }
+
     private Stmt ReadAssignment(AssignmentExpressionSyntax assignment, string origin)
     {
         var target = ReadExpression(assignment.Left);
-        if (target is not VarRef variable)
+        if (target is ElementAccess element)
+        {
+            var storedValue = CompoundValue(assignment, element);
+            return storedValue is null ? new Comment("unsupported") : new Store(element.Collection, element.Index, storedValue, origin);
+        }
+
+        if (target is not VarRef variable || variable.Type.IsCollection)
         {
             Unsupported(assignment.Left, "assignment to this target");
             return new Comment("unsupported");
         }
 
+        var value = CompoundValue(assignment, variable);
+        return value is null ? new Comment("unsupported") : new Assign(variable.Name, value, origin);
+    }
+
+    /// <summary>The value assigned: the right-hand side, or for x op= y, (T)(x op y).</summary>
+    private Expr? CompoundValue(AssignmentExpressionSyntax assignment, Expr variable)
+    {
         BinaryOp? op;
         switch (assignment.Kind())
         {
@@ -408,13 +640,13 @@ internal sealed class MethodParser
             case SyntaxKind.ModuloAssignmentExpression when variable.Type.Kind == ScalarKind.Integer: op = BinaryOp.Modulo; break;
             default:
                 Unsupported(assignment, $"the '{assignment.OperatorToken.Text}' assignment");
-                return new Comment("unsupported");
+                return null;
         }
 
         var right = ReadValue(assignment.Right);
         if (op is null)
         {
-            return new Assign(variable.Name, right, origin);
+            return right;
         }
 
         // x op= y is x = (T)(x op y).
@@ -425,7 +657,7 @@ internal sealed class MethodParser
             value = new Cast(value, variable.Type);
         }
 
-        return new Assign(variable.Name, value, origin);
+        return value;
     }
 
     // ---- Expressions ----
@@ -434,7 +666,7 @@ internal sealed class MethodParser
     {
         foreach (var invocation in condition.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>())
         {
-            if (invocation.ArgumentList.Arguments.Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None)))
+            if (invocation.ArgumentList.Arguments.Any(a => a.RefKindKeyword.IsKind(SyntaxKind.RefKeyword) || a.RefKindKeyword.IsKind(SyntaxKind.OutKeyword)))
             {
                 Unsupported(invocation, "a call with ref arguments inside a condition");
             }
@@ -509,6 +741,26 @@ internal sealed class MethodParser
 
             case IdentifierNameSyntax identifier:
                 return ReadIdentifier(identifier, type);
+
+            case ElementAccessExpressionSyntax access when access.ArgumentList.Arguments.Count == 1:
+            {
+                if (ReadExpression(access.Expression) is not VarRef { Type.IsCollection: true } collection)
+                {
+                    return Unsupported(access.Expression, "indexing something other than a span or array variable");
+                }
+
+                var index = ReadValue(access.ArgumentList.Arguments[0].Expression);
+                if (index.Type.Kind != ScalarKind.Integer || access.ArgumentList.Arguments[0].Expression is PrefixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.IndexExpression })
+                {
+                    return Unsupported(access.ArgumentList, "an index that is not an integer");
+                }
+
+                return new ElementAccess(collection.Name, index, collection.Type.Element);
+            }
+
+            case MemberAccessExpressionSyntax { Name.Identifier.Text: "Length" } member
+                when ReadExpression(member.Expression) is VarRef { Type.IsCollection: true } lengthOf:
+                return new LengthOf(lengthOf.Name);
 
             case PrefixUnaryExpressionSyntax unary when unary.IsKind(SyntaxKind.UnaryMinusExpression):
                 return new Unary(UnaryOp.Negate, ReadValue(unary.Operand), type);
@@ -647,6 +899,7 @@ internal sealed class MethodParser
             var mode = argument.RefKindKeyword.Kind() switch
             {
                 SyntaxKind.RefKeyword => PassingMode.Ref,
+                SyntaxKind.OutKeyword => PassingMode.Out,
                 SyntaxKind.InKeyword => PassingMode.In,
                 SyntaxKind.None => PassingMode.Value,
                 _ => (PassingMode?)null,
@@ -656,11 +909,17 @@ internal sealed class MethodParser
                 return Unsupported(argument, $"a '{argument.RefKindKeyword.Text}' argument");
             }
 
-            hasRef |= mode == PassingMode.Ref;
-            var value = mode == PassingMode.Ref ? ReadExpression(argument.Expression) : ReadValue(argument.Expression);
-            if (mode == PassingMode.Ref && value is not VarRef)
+            var byReference = mode is PassingMode.Ref or PassingMode.Out;
+            hasRef |= byReference;
+            var value = byReference ? ReadExpression(argument.Expression) : ReadValue(argument.Expression);
+            if (byReference && value is not VarRef { Type.IsCollection: false })
             {
-                return Unsupported(argument, "a ref argument that is not a local or parameter");
+                return Unsupported(argument, $"a {mode.Value.ToString().ToLowerInvariant()} argument that is not a scalar local or parameter");
+            }
+
+            if (value.Type.IsCollection && value is not VarRef)
+            {
+                return Unsupported(argument, "a span or array argument that is not a variable");
             }
 
             arguments.Add(new Argument(value, mode.Value));
@@ -708,7 +967,7 @@ internal sealed class MethodParser
     /// </summary>
     private static bool PassesTargetByRef(AssignmentExpressionSyntax assignment, InvocationExpressionSyntax invocation)
         => !assignment.IsKind(SyntaxKind.SimpleAssignmentExpression)
-           && invocation.ArgumentList.Arguments.Any(a => a.RefKindKeyword.IsKind(SyntaxKind.RefKeyword)
+           && invocation.ArgumentList.Arguments.Any(a => !a.RefKindKeyword.IsKind(SyntaxKind.None)
                                                          && a.Expression.ToString() == assignment.Left.ToString());
 
     // ---- Diagnostics ----

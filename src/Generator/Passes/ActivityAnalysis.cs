@@ -23,7 +23,7 @@ internal static class ActivityAnalysis
         CollectEdges(body, types, edges);
 
         var interfaceVariables = method.Parameters.Where(p => p.IsActive).Select(p => p.Name).ToList();
-        var outputs = method.Parameters.Where(p => p.IsActive && p.Mode == PassingMode.Ref).Select(p => p.Name).ToList();
+        var outputs = method.Parameters.Where(p => p.IsActive && IsOutput(p)).Select(p => p.Name).ToList();
         if (result is not null)
         {
             interfaceVariables.Add(result);
@@ -41,7 +41,7 @@ internal static class ActivityAnalysis
         }
 
         var useful = Reachable(outputs, reversed);
-        var active = new HashSet<string>(varied.Where(v => useful.Contains(v) && types.TryGetValue(v, out var t) && t.IsReal));
+        var active = new HashSet<string>(varied.Where(v => useful.Contains(v) && types.TryGetValue(v, out var t) && t.CarriesDerivative));
         active.UnionWith(interfaceVariables);
         return active;
     }
@@ -58,6 +58,13 @@ internal static class ActivityAnalysis
                     break;
                 case Assign a:
                     AddFlow(a.Target, a.Value, edges);
+                    break;
+                case Store st:
+                    AddFlow(st.Collection, st.Value, edges);
+                    break;
+                case Loop l:
+                    CollectEdges(l.Body, types, edges);
+                    CollectEdges(l.Step, types, edges);
                     break;
                 case CallStatement c:
                     AddFlow(null, c.Call, edges);
@@ -89,7 +96,7 @@ internal static class ActivityAnalysis
         {
             if (e is Call call)
             {
-                targets.AddRange(call.Arguments.Where(a => a.Mode == PassingMode.Ref).Select(a => ((VarRef)a.Value).Name));
+                targets.AddRange(call.Arguments.Where(IsWritten).Select(a => ((VarRef)a.Value).Name));
             }
         });
 
@@ -98,6 +105,14 @@ internal static class ActivityAnalysis
             Targets(edges, source).UnionWith(targets);
         }
     }
+
+    /// <summary>Parameters whose values leave the method: ref and out scalars, and spans and arrays it may write.</summary>
+    public static bool IsOutput(Parameter parameter)
+        => parameter.Mode is PassingMode.Ref or PassingMode.Out || parameter.Type.Shape is TypeShape.Span or TypeShape.Array;
+
+    /// <summary>Arguments a callee may write: ref and out ones, and writable spans and arrays.</summary>
+    public static bool IsWritten(Argument argument)
+        => argument.Mode is PassingMode.Ref or PassingMode.Out || argument.Value.Type.Shape is TypeShape.Span or TypeShape.Array;
 
     private static HashSet<string> Targets(Dictionary<string, HashSet<string>> edges, string source)
     {

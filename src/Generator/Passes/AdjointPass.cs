@@ -8,18 +8,24 @@ namespace AutoHypergrad.Generator.Passes;
 /// <summary>
 /// Reverse mode. A forward sweep runs the primal and keeps what the reverse sweep will read: the branch taken at
 /// each if, and the old value of a variable before it is overwritten where the reverse sweep reads that variable
-/// (the to-be-recorded analysis; in straight-line code a local is the tape). The reverse sweep then visits the
-/// statements backwards, restoring overwritten values and transposing each linear form: for v = f(x),
-/// xBar += (∂f/∂x)ᵀ·vBar.
+/// (the to-be-recorded analysis). The reverse sweep then visits the statements backwards, restoring overwritten
+/// values and transposing each linear form: for v = f(x), xBar += (∂f/∂x)ᵀ·vBar. A loop runs forward once, taping
+/// only what its iterations carry (see <see cref="LoopAnalysis"/>); each reverse iteration recomputes its own
+/// values and then reverses them.
 /// </summary>
 internal sealed class AdjointPass
 {
+    private const string TapeType = "global::AutoHypergrad.Tapes.Tape";
+
     private readonly LinearizedProgram _program;
     private readonly NameScope _scope;
     private readonly Dictionary<string, string> _bars = new();
     private readonly List<Stmt> _declarations = new();
     private readonly HashSet<string> _declared = new();
     private readonly HashSet<string> _readInReverse = new();
+    private readonly Dictionary<string, string> _storage = new();
+    private readonly Dictionary<string, string> _tapes = new();
+    private int _loopDepth;
 
     private AdjointPass(LinearizedProgram program, NameScope scope)
     {
@@ -35,29 +41,11 @@ internal sealed class AdjointPass
         CollectAssigned(program.Statements, assigned);
 
         var parameters = new List<GeneratedParameter>();
-        var accumulations = new List<Stmt>();
+        var prologue = new List<Stmt>();
+        var epilogue = new List<Stmt>();
         foreach (var parameter in method.Parameters)
         {
-            // A ref parameter is passed by value: its input, left untouched.
-            parameters.Add(new GeneratedParameter(parameter.Name, parameter.Type, parameter.Mode == PassingMode.Ref ? PassingMode.Value : parameter.Mode));
-            if (!parameter.IsActive)
-            {
-                continue;
-            }
-
-            var bar = parameter.Name + "Bar";
-            scope.Claim(bar);
-            parameters.Add(new GeneratedParameter(bar, parameter.Type, PassingMode.Ref));
-            if (parameter.Mode != PassingMode.Ref && assigned.Contains(parameter.Name))
-            {
-                // The body overwrites this input: gather its adjoint apart, then add it to the caller's.
-                var local = pass.Bar(parameter.Name, scope.Fresh(parameter.Name + "BarLocal"));
-                accumulations.Add(new Assign(bar, new Binary(BinaryOp.Add, new VarRef(bar, parameter.Type), new VarRef(local, parameter.Type), parameter.Type)));
-            }
-            else
-            {
-                pass._bars[parameter.Name] = bar;
-            }
+            pass.Parameter(parameter, assigned, parameters, prologue, epilogue);
         }
 
         if (program.Result is { } result)
@@ -67,27 +55,103 @@ internal sealed class AdjointPass
             parameters.Add(new GeneratedParameter("resultBar", method.ReturnType, PassingMode.Value));
         }
 
-        var (forward, reverse) = pass.Sweep(program.Statements);
+        var (forward, reverse) = pass.Sweep(program.Statements, _ => true);
         var body = new List<Stmt>();
+        body.AddRange(prologue.Where(s => s is LengthCheck));
+        body.AddRange(pass._tapes.Select(t => (Stmt)new Verbatim($"var {t.Value} = {TapeType}<{t.Key}>.Rent();")));
+        body.AddRange(prologue.Where(s => s is not LengthCheck));
         body.AddRange(pass._declarations);
         body.Add(new Comment("Forward sweep: the primal, keeping what the reverse sweep reads.", IsHeading: true));
         body.AddRange(forward);
         body.Add(new Comment("Reverse sweep: adjoints, from the outputs back to the inputs.", IsHeading: true));
         body.AddRange(reverse);
-        body.AddRange(accumulations);
+        body.AddRange(epilogue);
+        body.AddRange(pass._tapes.Select(t => (Stmt)new Verbatim($"{t.Value}.Return();")));
 
         return new GeneratedMethod(
             method.Name + "Adjoint",
-            $"Reverse mode (adjoint) of <c>{method.Name}</c>: adds the adjoint of each active input to its Bar; a ref parameter is passed by value and its Bar holds the adjoint of its output on entry and of its input on exit.",
+            $"Reverse mode (adjoint) of <c>{method.Name}</c>: adds the adjoint of each active input to its Bar; a ref parameter or a span is passed with its input value and its Bar holds the adjoint of its output on entry and of its input on exit.",
             method.Accessibility,
             "void",
             parameters.ToEquatableArray(),
             new Block(body.ToEquatableArray()));
     }
 
+    /// <summary>The parameter as the adjoint takes it, with its Bar; and where the body needs a copy or a local.</summary>
+    private void Parameter(Parameter parameter, HashSet<string> assigned, List<GeneratedParameter> parameters, List<Stmt> prologue, List<Stmt> epilogue)
+    {
+        var type = parameter.Type;
+        var bar = parameter.Name + "Bar";
+        if (parameter.Mode == PassingMode.Out)
+        {
+            // No input value: the variable is a local; its Bar, by value, is the adjoint of the output.
+            Declare(parameter.Name, type);
+            if (parameter.IsActive)
+            {
+                _scope.Claim(bar);
+                _bars[parameter.Name] = bar;
+                parameters.Add(new GeneratedParameter(bar, type, PassingMode.Value));
+            }
+
+            return;
+        }
+
+        if (type.IsCollection)
+        {
+            // A span is passed with its input values, untouched; where the body writes it, it works on a copy.
+            parameters.Add(new GeneratedParameter(parameter.Name, type.Shape == TypeShape.Span ? type.AsReadOnlySpan : type, PassingMode.Value));
+            if (assigned.Contains(parameter.Name))
+            {
+                var work = _scope.Fresh(parameter.Name + "Work");
+                var array = _scope.Fresh(parameter.Name + "WorkArray");
+                var element = type.ElementName;
+                _storage[parameter.Name] = work;
+                prologue.Add(new Verbatim($"{element}[] {array} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({parameter.Name}.Length);"));
+                prologue.Add(new Verbatim($"global::System.Span<{element}> {work} = global::System.MemoryExtensions.AsSpan({array}, 0, {parameter.Name}.Length);"));
+                prologue.Add(new Verbatim(type.Shape == TypeShape.Array
+                    ? $"global::System.MemoryExtensions.CopyTo({parameter.Name}, {work});"
+                    : $"{parameter.Name}.CopyTo({work});"));
+                epilogue.Add(new Verbatim($"global::System.Buffers.ArrayPool<{element}>.Shared.Return({array});"));
+            }
+
+            if (parameter.IsActive)
+            {
+                _scope.Claim(bar);
+                _bars[parameter.Name] = bar;
+                parameters.Add(new GeneratedParameter(bar, type.Shape == TypeShape.Array ? type : type.AsSpan, PassingMode.Value));
+                prologue.Add(new LengthCheck(bar, parameter.Name));
+            }
+
+            return;
+        }
+
+        // A ref parameter is passed by value: its input, left untouched.
+        parameters.Add(new GeneratedParameter(parameter.Name, type, parameter.Mode == PassingMode.Ref ? PassingMode.Value : parameter.Mode));
+        if (!parameter.IsActive)
+        {
+            return;
+        }
+
+        _scope.Claim(bar);
+        parameters.Add(new GeneratedParameter(bar, type, PassingMode.Ref));
+        if (parameter.Mode != PassingMode.Ref && assigned.Contains(parameter.Name))
+        {
+            // The body overwrites this input: gather its adjoint apart, then add it to the caller's.
+            var local = Bar(parameter.Name, _scope.Fresh(parameter.Name + "BarLocal"));
+            epilogue.Add(Accumulate(bar, new VarRef(local, type)));
+        }
+        else
+        {
+            _bars[parameter.Name] = bar;
+        }
+    }
+
     // ---- Analyses ----
 
-    /// <summary>The to-be-recorded analysis: the variables whose values the reverse sweep reads.</summary>
+    /// <summary>
+    /// The to-be-recorded analysis: the variables whose values the reverse sweep reads, in the adjoints' coefficients,
+    /// in the arguments of callees' adjoints, and in the loops' recomputations.
+    /// </summary>
     private void CollectReadInReverse(IEnumerable<LinStmt> statements)
     {
         foreach (var statement in statements)
@@ -101,8 +165,17 @@ internal sealed class AdjointPass
                     CollectReadInReverse(i.Then);
                     CollectReadInReverse(i.Else);
                     break;
+                case LinLoop l:
+                    _readInReverse.UnionWith(LoopAnalysis.Run(l, _program.Types).Needed);
+                    CollectReadInReverse(l.Body);
+                    CollectReadInReverse(l.Step);
+                    break;
                 case LinAssign { Active: true, Linear: { } linear }:
                     _readInReverse.UnionWith(IrWalker.FreeVariables(linear));
+                    break;
+                case LinStore { Active: true } st:
+                    _readInReverse.UnionWith(IrWalker.FreeVariables(st.Linear));
+                    _readInReverse.UnionWith(IrWalker.FreeVariables(st.Index));
                     break;
                 case LinCall { Active: true } c:
                     _readInReverse.UnionWith(IrWalker.FreeVariables(c.Call));
@@ -124,30 +197,41 @@ internal sealed class AdjointPass
                     CollectAssigned(i.Then, assigned);
                     CollectAssigned(i.Else, assigned);
                     break;
+                case LinLoop l:
+                    CollectAssigned(l.Body, assigned);
+                    CollectAssigned(l.Step, assigned);
+                    break;
                 case LinAssign a:
                     assigned.Add(a.Target);
                     break;
+                case LinStore st:
+                    assigned.Add(st.Collection);
+                    break;
                 case LinCall c:
-                    assigned.UnionWith(RefArguments(c.Call));
+                    assigned.UnionWith(WrittenArguments(c.Call));
                     break;
             }
         }
     }
 
-    private static IEnumerable<string> RefArguments(Call call)
-        => call.Arguments.Where(a => a.Mode == PassingMode.Ref).Select(a => ((VarRef)a.Value).Name);
+    private static IEnumerable<string> WrittenArguments(Call call)
+        => call.Arguments.Where(ActivityAnalysis.IsWritten).Select(a => ((VarRef)a.Value).Name);
 
     // ---- Sweeps ----
 
-    /// <summary>The forward sweep of the statements, and their reverse sweep (already in reverse order).</summary>
-    private (List<Stmt> Forward, List<Stmt> Reverse) Sweep(IEnumerable<LinStmt> statements)
+    /// <summary>
+    /// The forward sweep of the statements, and their reverse sweep (already in reverse order). Statements that
+    /// compute a value nobody <paramref name="needs"/> and carry no derivative are left out (inside a loop's
+    /// recomputation, what the adjoint does not read).
+    /// </summary>
+    private (List<Stmt> Forward, List<Stmt> Reverse) Sweep(IEnumerable<LinStmt> statements, System.Func<string, bool> needs)
     {
         var forward = new List<Stmt>();
         var reversed = new List<List<Stmt>>();
         foreach (var statement in statements)
         {
             var reverse = new List<Stmt>();
-            Statement(statement, forward, reverse);
+            Statement(statement, forward, reverse, needs);
             reversed.Add(reverse);
         }
 
@@ -155,16 +239,20 @@ internal sealed class AdjointPass
         return (forward, reversed.SelectMany(r => r).ToList());
     }
 
-    private void Statement(LinStmt statement, List<Stmt> forward, List<Stmt> reverse)
+    private void Statement(LinStmt statement, List<Stmt> forward, List<Stmt> reverse, System.Func<string, bool> needs)
     {
         switch (statement)
         {
             case LinGroup group:
             {
-                var (f, r) = Sweep(group.Statements);
+                var (f, r) = Sweep(group.Statements, needs);
                 if (group.Origin is not null)
                 {
-                    forward.Add(new Comment(group.Origin));
+                    if (f.Count > 0)
+                    {
+                        forward.Add(new Comment(group.Origin));
+                    }
+
                     if (r.Count > 0)
                     {
                         reverse.Add(new Comment(group.Origin));
@@ -180,29 +268,66 @@ internal sealed class AdjointPass
                 Declare(d.Name, d.Type);
                 break;
 
+            case LinAssign { Primal: NewCollection created } a:
+                // A span or array local (at the method's top level): declared where it is, with its Bar beside it.
+                forward.Add(new Declare(a.Target, a.Type, Storage(created)));
+                if (a.Active)
+                {
+                    var bar = _scope.Fresh(a.Target + "Bar");
+                    _bars[a.Target] = bar;
+                    forward.Add(new Declare(bar, a.Type, Storage(created)));
+                }
+
+                break;
+
             case LinAssign a:
-                Assignment(a, forward, reverse);
+                if (a.Active || needs(a.Target))
+                {
+                    Assignment(a, forward, reverse, needs(a.Target));
+                }
+
+                break;
+
+            case LinStore st:
+                if (st.Active || needs(st.Collection))
+                {
+                    StoreElement(st, forward, reverse, needs(st.Collection));
+                }
+
                 break;
 
             case LinIf i:
-                Branch(i, forward, reverse);
+                Branch(i, forward, reverse, needs);
+                break;
+
+            case LinLoop l:
+                LoopStatement(l, forward, reverse);
                 break;
 
             case LinCall c:
-                CallStatement(c, forward, reverse);
+                if (c.Active || (c.Result is not null && needs(c.Result)) || WrittenArguments(c.Call).Any(needs))
+                {
+                    CallStatement(c, forward, reverse);
+                }
+
                 break;
         }
     }
 
-    private void Assignment(LinAssign a, List<Stmt> forward, List<Stmt> reverse)
+    private void Assignment(LinAssign a, List<Stmt> forward, List<Stmt> reverse, bool computeValue)
     {
         if (a.Definition == Definition.Declaration)
         {
             Declare(a.Target, a.Type);
         }
 
-        var restore = Save(a.Target, a.Type, a.Definition, forward);
-        forward.Add(new Assign(a.Target, a.Primal));
+        Stmt? restore = null;
+        if (computeValue)
+        {
+            restore = Save(a.Target, a.Type, a.Definition, forward);
+            forward.Add(new Assign(a.Target, Storage(a.Primal)));
+        }
+
         if (!a.Active)
         {
             AddIfAny(reverse, restore);
@@ -210,7 +335,8 @@ internal sealed class AdjointPass
         }
 
         var bar = new VarRef(Bar(a.Target), a.Type);
-        var reset = a.Definition == Definition.Overwrite ? new Assign(bar.Name, Literal.Zero(a.Type)) : null;
+        // In a loop every definition is met again in the next iteration: its adjoint must start from zero there too.
+        var reset = a.Definition == Definition.Overwrite || _loopDepth > 0 ? new Assign(bar.Name, Literal.Zero(a.Type)) : null;
         var linear = a.Linear;
         var primalReadsTarget = IrWalker.FreeVariables(a.Primal).Contains(a.Target);
         if (linear is not null && !primalReadsTarget && IrWalker.FreeVariables(linear).Contains(a.Target))
@@ -225,7 +351,7 @@ internal sealed class AdjointPass
         AddIfAny(reverse, restore);
         if (linear is not null && IrWalker.Any(linear, e => e is TangentRef t && t.Name == a.Target))
         {
-            if (Increment(linear, a.Target) is { } increment)
+            if (Increment(linear, e => e is TangentRef t && t.Name == a.Target) is { } increment)
             {
                 // v = v ± f(…): the old value's adjoint is the new one's; only f's inputs receive more.
                 if (increment is not Literal)
@@ -253,29 +379,78 @@ internal sealed class AdjointPass
     }
 
     /// <summary>For a form δv ± r in which r holds no δv, the form r (negated for −); else null.</summary>
-    private static Expr? Increment(Expr linear, string target)
+    private static Expr? Increment(Expr linear, System.Func<Expr, bool> isTarget)
     {
-        if (linear is Binary { Op: BinaryOp.Add or BinaryOp.Subtract } b
-            && b.Left is TangentRef t && t.Name == target
-            && !IrWalker.Any(b.Right, e => e is TangentRef r && r.Name == target))
+        if (linear is Binary { Op: BinaryOp.Add or BinaryOp.Subtract } b && isTarget(b.Left) && !IrWalker.Any(b.Right, isTarget))
         {
             return b.Op == BinaryOp.Add ? b.Right : LinearForms.Negate(b.Right);
         }
 
-        return linear is TangentRef only && only.Name == target ? Literal.Zero(linear.Type) : null;
+        return isTarget(linear) ? Literal.Zero(linear.Type) : null;
     }
 
-    private void Branch(LinIf i, List<Stmt> forward, List<Stmt> reverse)
+    private void StoreElement(LinStore st, List<Stmt> forward, List<Stmt> reverse, bool computeValue)
     {
-        var taken = Declare(_scope.Fresh("branch"), IrType.Bool);
-        var (thenForward, thenReverse) = Sweep(i.Then);
-        var (elseForward, elseReverse) = Sweep(i.Else);
+        var index = Storage(st.Index);
+        var element = new ElementAccess(StorageName(st.Collection), index, st.Type);
+        Stmt? restore = null;
+        if (computeValue)
+        {
+            if (_readInReverse.Contains(st.Collection))
+            {
+                var saved = Declare(_scope.Fresh(st.Collection + "Saved"), st.Type);
+                forward.Add(new Assign(saved, element));
+                restore = new Store(element.Collection, index, new VarRef(saved, st.Type));
+            }
+
+            forward.Add(new Store(element.Collection, index, Storage(st.Primal)));
+        }
+
+        AddIfAny(reverse, restore);
+        if (!st.Active)
+        {
+            return;
+        }
+
+        var bar = new ElementAccess(Bar(st.Collection), index, st.Type);
+        bool IsTarget(Expr e) => e is TangentElement t && t.Collection == st.Collection && t.Index == st.Index;
+        var linear = st.Linear;
+        if (linear is not null && Increment(linear, IsTarget) is { } increment)
+        {
+            if (increment is not Literal)
+            {
+                Transpose(increment, bar, reverse);
+            }
+
+            return;
+        }
+
+        var seed = _scope.Fresh(st.Collection + "BarOut");
+        reverse.Add(new Declare(seed, st.Type, bar));
+        reverse.Add(new Store(bar.Collection, index, Literal.Zero(st.Type)));
+        if (linear is not null)
+        {
+            Transpose(linear, new VarRef(seed, st.Type), reverse);
+        }
+    }
+
+    private void Branch(LinIf i, List<Stmt> forward, List<Stmt> reverse, System.Func<string, bool> needs)
+    {
+        var name = _scope.Fresh("branch");
+        var (thenForward, thenReverse) = Sweep(i.Then, needs);
+        var (elseForward, elseReverse) = Sweep(i.Else, needs);
+        if (thenForward.Count + elseForward.Count + thenReverse.Count + elseReverse.Count == 0)
+        {
+            return;
+        }
+
+        var taken = Declare(name, IrType.Bool);
         if (i.Origin is not null)
         {
             forward.Add(new Comment(i.Origin));
         }
 
-        forward.Add(new Assign(taken, i.Condition));
+        forward.Add(new Assign(taken, Storage(i.Condition)));
         forward.Add(new If(new VarRef(taken, IrType.Bool), ToBlock(thenForward), ToBlock(elseForward)));
         if (thenReverse.Count == 0 && elseReverse.Count == 0)
         {
@@ -288,23 +463,168 @@ internal sealed class AdjointPass
             : new If(condition, ToBlock(thenReverse), ToBlock(elseReverse), i.Origin));
     }
 
+    /// <summary>
+    /// A loop: forward, the primal once, counting iterations and taping what they carry; reverse, the iterations
+    /// backwards, each restoring its carried values, recomputing what its adjoint reads, and reversing.
+    /// </summary>
+    private void LoopStatement(LinLoop loop, List<Stmt> forward, List<Stmt> reverse)
+    {
+        var analysis = LoopAnalysis.Run(loop, _program.Types);
+        var restores = new List<Stmt>();
+        foreach (var name in analysis.Written.Where(n => _readInReverse.Contains(n) && !analysis.DeclaredInside.Contains(n)).OrderBy(n => n, System.StringComparer.Ordinal))
+        {
+            AddIfAny(restores, Save(name, _program.Types[name], Definition.Overwrite, forward));
+        }
+
+        if (loop.Origin is not null)
+        {
+            forward.Add(new Comment(loop.Origin));
+        }
+
+        if (!analysis.HasDerivatives)
+        {
+            forward.Add(new Loop(ToBlock(Primal(loop.Body)), Storage(loop.Condition), loop.TestFirst, ToBlock(Primal(loop.Step))));
+            restores.Reverse();
+            reverse.AddRange(restores);
+            return;
+        }
+
+        var count = Declare(_scope.Fresh("iterations"), IrType.Int);
+        string? start = null;
+        if (analysis.Induction is { } counter)
+        {
+            start = Declare(_scope.Fresh(counter.Name + "Start"), IrType.Int);
+            forward.Add(new Assign(start, new VarRef(counter.Name, IrType.Int)));
+        }
+
+        forward.Add(new Assign(count, Literal.Zero(IrType.Int)));
+        var body = new List<Stmt>();
+        var pops = new List<Stmt>();
+        foreach (var (name, type) in analysis.CarriedScalars)
+        {
+            var tape = Tape(type);
+            body.Add(new TapePush(tape, new VarRef(name, type)));
+            pops.Insert(0, new Assign(name, new TapePop(tape, type)));
+        }
+
+        foreach (var (name, type) in analysis.CarriedElements)
+        {
+            var tape = Tape(type.Element);
+            var element = new ElementAccess(StorageName(name), new VarRef(analysis.Induction!.Value.Name, IrType.Int), type.Element);
+            body.Add(new TapePush(tape, element));
+            pops.Insert(0, new Store(element.Collection, element.Index, new TapePop(tape, type.Element)));
+        }
+
+        foreach (var (name, type) in analysis.CarriedCollections)
+        {
+            var tape = Tape(type.Element);
+            body.Add(new Verbatim($"{tape}.PushRange({StorageName(name)});"));
+            pops.Insert(0, new Verbatim($"{tape}.PopRange({StorageName(name)});"));
+        }
+
+        body.AddRange(Primal(loop.Body));
+        body.AddRange(Primal(loop.Step));
+        body.Add(new Assign(count, new Binary(BinaryOp.Add, new VarRef(count, IrType.Int), Literal.One(IrType.Int), IrType.Int)));
+        forward.Add(new Loop(ToBlock(body), Storage(loop.Condition), loop.TestFirst, Block.Empty));
+
+        // Reverse: iteration k = count − 1 … 0.
+        var k = Declare(_scope.Fresh("iteration"), IrType.Int);
+        var iteration = new List<Stmt>
+        {
+            new Assign(k, new Binary(BinaryOp.Subtract, new VarRef(k, IrType.Int), Literal.One(IrType.Int), IrType.Int)),
+        };
+        if (analysis.Induction is { } induction)
+        {
+            // The counter is recomputed from the iteration number, so the step need not run again.
+            Expr offset = induction.Step == 1
+                ? new VarRef(k, IrType.Int)
+                : new Binary(BinaryOp.Multiply, new VarRef(k, IrType.Int), new Literal(induction.Step, IrType.Int), IrType.Int);
+            iteration.Add(new Assign(induction.Name, new Binary(BinaryOp.Add, new VarRef(start!, IrType.Int), offset, IrType.Int)));
+        }
+
+        iteration.AddRange(pops);
+        _loopDepth++;
+        var replayed = analysis.Induction is null ? loop.Body.Concat(loop.Step) : loop.Body;
+        var (recompute, adjoint) = Sweep(replayed, name => analysis.Needed.Contains(name));
+        _loopDepth--;
+        iteration.AddRange(recompute);
+        iteration.AddRange(adjoint);
+
+        reverse.Add(new Assign(k, new VarRef(count, IrType.Int)));
+        var condition = new Binary(BinaryOp.Greater, new VarRef(k, IrType.Int), Literal.Zero(IrType.Int), IrType.Bool);
+        reverse.Add(new Loop(ToBlock(iteration), condition, true, Block.Empty, loop.Origin is null ? null : "reverse of " + loop.Origin));
+        restores.Reverse();
+        reverse.AddRange(restores);
+    }
+
+    /// <summary>The primal of the statements, without derivatives or saves (a loop's forward run).</summary>
+    private List<Stmt> Primal(IEnumerable<LinStmt> statements)
+    {
+        var output = new List<Stmt>();
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case LinGroup g:
+                    output.AddRange(Primal(g.Statements));
+                    break;
+                case LinDeclare d:
+                    Declare(d.Name, d.Type);
+                    break;
+                case LinAssign a:
+                    if (a.Definition == Definition.Declaration)
+                    {
+                        Declare(a.Target, a.Type);
+                    }
+
+                    output.Add(new Assign(a.Target, Storage(a.Primal)));
+                    break;
+                case LinStore st:
+                    output.Add(new Store(StorageName(st.Collection), Storage(st.Index), Storage(st.Primal)));
+                    break;
+                case LinIf i:
+                    output.Add(new If(Storage(i.Condition), ToBlock(Primal(i.Then)), ToBlock(Primal(i.Else))));
+                    break;
+                case LinLoop l:
+                    output.Add(new Loop(ToBlock(Primal(l.Body)), Storage(l.Condition), l.TestFirst, ToBlock(Primal(l.Step))));
+                    break;
+                case LinCall c:
+                    var call = (Call)Storage(c.Call);
+                    if (c.Result is null)
+                    {
+                        output.Add(new CallStatement(call));
+                    }
+                    else
+                    {
+                        Declare(c.Result, c.Call.Type);
+                        output.Add(new Assign(c.Result, call));
+                    }
+
+                    break;
+            }
+        }
+
+        return output;
+    }
+
     private void CallStatement(LinCall c, List<Stmt> forward, List<Stmt> reverse)
     {
         var restores = new List<Stmt>();
-        foreach (var argument in c.Call.Arguments.Where(a => a.Mode == PassingMode.Ref))
+        foreach (var argument in c.Call.Arguments.Where(ActivityAnalysis.IsWritten))
         {
             var variable = (VarRef)argument.Value;
-            AddIfAny(restores, Save(variable.Name, variable.Type, Definition.Overwrite, forward));
+            AddIfAny(restores, Save(variable.Name, variable.Type, argument.Mode == PassingMode.Out ? Definition.FirstAssignment : Definition.Overwrite, forward));
         }
 
+        var call = (Call)Storage(c.Call);
         if (c.Result is null)
         {
-            forward.Add(new CallStatement(c.Call));
+            forward.Add(new CallStatement(call));
         }
         else
         {
             Declare(c.Result, c.Call.Type);
-            forward.Add(new Assign(c.Result, c.Call));
+            forward.Add(new Assign(c.Result, call));
         }
 
         restores.Reverse();
@@ -318,43 +638,73 @@ internal sealed class AdjointPass
     /// <summary>Calls the callee's adjoint: its inputs as they were, a Bar for each active argument, the result's adjoint.</summary>
     private void AdjointCall(LinCall c, List<Stmt> reverse)
     {
-        var refArguments = new HashSet<string>(RefArguments(c.Call));
+        var written = new HashSet<string>(WrittenArguments(c.Call));
         var arguments = new List<Argument>();
         var after = new List<Stmt>();
         for (var k = 0; k < c.Call.Arguments.Count; k++)
         {
             var argument = c.Call.Arguments[k];
             var parameter = c.Call.Callee.Parameters[k];
-            arguments.Add(argument.Mode == PassingMode.Ref ? argument with { Mode = PassingMode.Value } : argument);
+            if (argument.Mode != PassingMode.Out)
+            {
+                var value = Storage(argument.Value);
+                arguments.Add(argument.Mode == PassingMode.Ref ? new Argument(value, PassingMode.Value) : argument with { Value = value });
+            }
+
             if (!parameter.IsActive)
             {
                 continue;
             }
 
-            string bar;
-            if (argument.Value is VarRef v && _program.Active.Contains(v.Name)
-                && (argument.Mode == PassingMode.Ref || !refArguments.Contains(v.Name)))
+            var variable = argument.Value as VarRef;
+            var isActive = variable is not null && _program.Active.Contains(variable.Name);
+            if (argument.Value.Type.IsCollection)
             {
-                bar = Bar(v.Name);
+                var bar = isActive
+                    ? Bar(variable!.Name)
+                    : Declare(_scope.Fresh("unusedBar"), IrType.Collection(TypeShape.Array, argument.Value.Type.Element), new NewCollection(new LengthOf(StorageName(variable!.Name)), IrType.Collection(TypeShape.Array, argument.Value.Type.Element)));
+                arguments.Add(new Argument(new VarRef(bar, argument.Value.Type), PassingMode.Value));
+                continue;
+            }
+
+            if (argument.Mode == PassingMode.Out)
+            {
+                // The callee's adjoint takes the output's adjoint by value; the old value's adjoint starts afresh.
+                arguments.Add(new Argument(isActive ? new VarRef(Bar(variable!.Name), parameter.Type) : Literal.Zero(parameter.Type), PassingMode.Value));
+                if (isActive)
+                {
+                    after.Add(new Assign(Bar(variable!.Name), Literal.Zero(parameter.Type)));
+                }
+
+                continue;
+            }
+
+            string target;
+            if (isActive && (argument.Mode == PassingMode.Ref || !written.Contains(variable!.Name)))
+            {
+                target = Bar(variable!.Name);
             }
             else
             {
                 // No adjoint to receive (a constant, an inactive value), or one that must not alias a ref argument's.
-                bar = _scope.Fresh("unusedBar");
-                reverse.Add(new Declare(bar, parameter.Type, Literal.Zero(parameter.Type)));
-                if (argument.Value is VarRef aliased && _program.Active.Contains(aliased.Name))
+                target = Declare(_scope.Fresh("unusedBar"), parameter.Type);
+                reverse.Add(new Assign(target, Literal.Zero(parameter.Type)));
+                if (isActive)
                 {
-                    var target = Bar(aliased.Name);
-                    after.Add(new Assign(target, new Binary(BinaryOp.Add, new VarRef(target, parameter.Type), new VarRef(bar, parameter.Type), parameter.Type)));
+                    after.Add(Accumulate(Bar(variable!.Name), new VarRef(target, parameter.Type)));
                 }
             }
 
-            arguments.Add(new Argument(new VarRef(bar, parameter.Type), PassingMode.Ref));
+            arguments.Add(new Argument(new VarRef(target, parameter.Type), PassingMode.Ref));
         }
 
         if (c.Result is not null)
         {
             arguments.Add(new Argument(new VarRef(Bar(c.Result), c.Call.Type), PassingMode.Value));
+            if (_loopDepth > 0)
+            {
+                after.Add(new Assign(Bar(c.Result), Literal.Zero(c.Call.Type)));
+            }
         }
         else if (c.Call.Callee.ReturnType.IsReal)
         {
@@ -368,13 +718,20 @@ internal sealed class AdjointPass
 
     /// <summary>
     /// Before an overwrite of a variable the reverse sweep reads, keeps its old value; returns the statement that
-    /// restores it (null where nothing needs keeping).
+    /// restores it (null where nothing needs keeping). A span is kept whole, on the tape.
     /// </summary>
     private Stmt? Save(string variable, IrType type, Definition definition, List<Stmt> forward)
     {
         if (definition != Definition.Overwrite || !_readInReverse.Contains(variable))
         {
             return null;
+        }
+
+        if (type.IsCollection)
+        {
+            var tape = Tape(type.Element);
+            forward.Add(new Verbatim($"{tape}.PushRange({StorageName(variable)});"));
+            return new Verbatim($"{tape}.PopRange({StorageName(variable)});");
         }
 
         var saved = Declare(_scope.Fresh(variable + "Saved"), type);
@@ -392,9 +749,16 @@ internal sealed class AdjointPass
             case TangentRef t:
                 if (_program.Active.Contains(t.Name))
                 {
-                    var bar = Bar(t.Name);
-                    var share = LinearForms.Convert(seed, t.Type)!;
-                    output.Add(new Assign(bar, new Binary(BinaryOp.Add, new VarRef(bar, t.Type), share, t.Type)));
+                    output.Add(Accumulate(Bar(t.Name), LinearForms.Convert(seed, t.Type)!));
+                }
+
+                break;
+            case TangentElement t:
+                if (_program.Active.Contains(t.Collection))
+                {
+                    var index = Storage(t.Index);
+                    var bar = new ElementAccess(Bar(t.Collection), index, t.Type);
+                    output.Add(new Store(bar.Collection, index, new Binary(BinaryOp.Add, bar, LinearForms.Convert(seed, t.Type)!, t.Type)));
                 }
 
                 break;
@@ -412,13 +776,13 @@ internal sealed class AdjointPass
                 Transpose(b.Right, new Unary(UnaryOp.Negate, seed, seed.Type), output);
                 break;
             case Binary { Op: BinaryOp.Multiply } b when LinearForms.IsLinear(b.Left):
-                Transpose(b.Left, LinearForms.Scale(seed, b.Right)!, output);
+                Transpose(b.Left, LinearForms.Scale(seed, Storage(b.Right))!, output);
                 break;
             case Binary { Op: BinaryOp.Multiply } b:
-                Transpose(b.Right, LinearForms.ScaleLeft(b.Left, seed)!, output);
+                Transpose(b.Right, LinearForms.ScaleLeft(Storage(b.Left), seed)!, output);
                 break;
             case Binary { Op: BinaryOp.Divide } b:
-                Transpose(b.Left, LinearForms.Divide(seed, b.Right)!, output);
+                Transpose(b.Left, LinearForms.Divide(seed, Storage(b.Right))!, output);
                 break;
             case Cast c:
                 Transpose(c.Operand, LinearForms.Convert(seed, c.Operand.Type)!, output);
@@ -429,9 +793,10 @@ internal sealed class AdjointPass
                 var whenFalse = new List<Stmt>();
                 Transpose(c.WhenTrue, seed, whenTrue);
                 Transpose(c.WhenFalse, seed, whenFalse);
+                var condition = Storage(c.Condition);
                 output.Add(whenTrue.Count == 0
-                    ? new If(new Unary(UnaryOp.Not, c.Condition, IrType.Bool), ToBlock(whenFalse), Block.Empty)
-                    : new If(c.Condition, ToBlock(whenTrue), ToBlock(whenFalse)));
+                    ? new If(new Unary(UnaryOp.Not, condition, IrType.Bool), ToBlock(whenFalse), Block.Empty)
+                    : new If(condition, ToBlock(whenTrue), ToBlock(whenFalse)));
                 break;
             }
 
@@ -441,6 +806,18 @@ internal sealed class AdjointPass
     }
 
     // ---- Names ----
+
+    /// <summary>The expression reading the adjoint's own storage: a written span parameter's working copy.</summary>
+    private Expr Storage(Expr expression)
+        => _storage.Count == 0 ? expression : IrWalker.Rewrite(expression, e => e switch
+        {
+            VarRef v when _storage.TryGetValue(v.Name, out var work) => v with { Name = work },
+            ElementAccess a when _storage.ContainsKey(a.Collection) => new ElementAccess(_storage[a.Collection], Storage(a.Index), a.Type),
+            LengthOf l when _storage.TryGetValue(l.Collection, out var work) => new LengthOf(work),
+            _ => null,
+        });
+
+    private string StorageName(string variable) => _storage.TryGetValue(variable, out var work) ? work : variable;
 
     private string Bar(string variable, string? name = null)
     {
@@ -453,16 +830,35 @@ internal sealed class AdjointPass
         return bar;
     }
 
+    /// <summary>The tape for values of one element type, rented once for the whole call.</summary>
+    private string Tape(IrType type)
+    {
+        if (!_tapes.TryGetValue(type.Name, out var tape))
+        {
+            tape = _scope.Fresh(type.Kind switch
+            {
+                ScalarKind.Double => "tape",
+                _ => type.Name + "Tape",
+            });
+            _tapes[type.Name] = tape;
+        }
+
+        return tape;
+    }
+
     /// <summary>Declares a variable at the top of the method, so that both sweeps see it.</summary>
-    private string Declare(string name, IrType type)
+    private string Declare(string name, IrType type, Expr? initial = null)
     {
         if (_declared.Add(name))
         {
-            _declarations.Add(new Declare(name, type, Literal.Zero(type)));
+            _declarations.Add(new Declare(name, type, initial ?? Literal.Zero(type)));
         }
 
         return name;
     }
+
+    private static Stmt Accumulate(string target, Expr value)
+        => new Assign(target, new Binary(BinaryOp.Add, new VarRef(target, value.Type), value, value.Type));
 
     private static void AddIfAny(List<Stmt> output, Stmt? statement)
     {

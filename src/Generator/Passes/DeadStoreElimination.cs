@@ -14,8 +14,9 @@ internal static class DeadStoreElimination
 {
     public static GeneratedMethod Run(GeneratedMethod method)
     {
-        // Writes to ref parameters are outputs; by-value parameters are locals of the method.
-        var outputs = new HashSet<string>(method.Parameters.Where(p => p.Mode == PassingMode.Ref).Select(p => p.Name));
+        // Writes to ref and out parameters and to the elements of span and array parameters are outputs;
+        // by-value scalar parameters are locals of the method.
+        var outputs = new HashSet<string>(method.Parameters.Where(p => p.Mode is PassingMode.Ref or PassingMode.Out || p.Type.IsCollection).Select(p => p.Name));
         var statements = method.Body.Statements.ToList();
         while (true)
         {
@@ -43,6 +44,20 @@ internal static class DeadStoreElimination
             {
                 case Assign a when !reads.Contains(a.Target) && !outputs.Contains(a.Target) && IsPure(a.Value):
                     break;
+                case Store st when !reads.Contains(st.Collection) && !outputs.Contains(st.Collection) && IsPure(st.Value):
+                    break;
+                case Loop l:
+                {
+                    var body = Prune(l.Body.Statements, reads, outputs);
+                    var step = Prune(l.Step.Statements, reads, outputs);
+                    if (body.Concat(step).All(s => s is Comment) && IsPure(l.Condition))
+                    {
+                        break;
+                    }
+
+                    output.Add(l with { Body = ToBlock(body), Step = ToBlock(step) });
+                    break;
+                }
                 case If i:
                 {
                     var then = Prune(i.Then.Statements, reads, outputs);
@@ -99,6 +114,24 @@ internal static class DeadStoreElimination
                 case Return r:
                     reads.UnionWith(IrWalker.FreeVariables(r.Value));
                     break;
+                case Store st:
+                    reads.UnionWith(IrWalker.FreeVariables(st.Index));
+                    reads.UnionWith(IrWalker.FreeVariables(st.Value).Where(name => name != st.Collection));
+                    break;
+                case Loop l:
+                    reads.UnionWith(IrWalker.FreeVariables(l.Condition));
+                    CollectReads(l.Body.Statements, reads);
+                    CollectReads(l.Step.Statements, reads);
+                    break;
+                case TapePush p:
+                    reads.UnionWith(IrWalker.FreeVariables(p.Value));
+                    break;
+                case LengthCheck c:
+                    reads.Add(c.Derivative);
+                    reads.Add(c.Primal);
+                    break;
+                case Verbatim:
+                    break;
             }
         }
     }
@@ -116,6 +149,13 @@ internal static class DeadStoreElimination
                     CollectAssigned(i.Then.Statements, assigned);
                     CollectAssigned(i.Else.Statements, assigned);
                     break;
+                case Loop l:
+                    CollectAssigned(l.Body.Statements, assigned);
+                    CollectAssigned(l.Step.Statements, assigned);
+                    break;
+                case Store st:
+                    assigned.Add(st.Collection);
+                    break;
             }
         }
     }
@@ -125,7 +165,12 @@ internal static class DeadStoreElimination
         => !IrWalker.Any(expression, e => e is Call c && c.Arguments.Any(a => a.Mode == PassingMode.Ref));
 
     private static int Count(IEnumerable<Stmt> statements)
-        => statements.Sum(s => s is If i ? 1 + Count(i.Then.Statements) + Count(i.Else.Statements) : 1);
+        => statements.Sum(s => s switch
+        {
+            If i => 1 + Count(i.Then.Statements) + Count(i.Else.Statements),
+            Loop l => 1 + Count(l.Body.Statements) + Count(l.Step.Statements),
+            _ => 1,
+        });
 
     private static Block ToBlock(List<Stmt> statements) => new(statements.ToEquatableArray());
 }

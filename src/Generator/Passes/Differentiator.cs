@@ -22,7 +22,7 @@ internal static class Differentiator
         try
         {
             var scope = new NameScope(method.Parameters.Select(p => p.Name).Concat(IrWalker.DeclaredNames(method.Body)));
-            var (body, result) = ReturnNormalizer.Normalize(method, scope);
+            var (body, result) = ExitNormalizer.Normalize(method, scope);
             var active = ActivityAnalysis.Run(method, body, result);
             var program = Linearizer.Run(method, body, active, result, scope);
             var tangent = DeadStoreElimination.Run(TangentPass.Run(method, program, scope.Clone()));

@@ -7,15 +7,23 @@ namespace AutoHypergrad.Generator.Passes;
 /// <summary>Queries over IR trees shared by the passes.</summary>
 internal static class IrWalker
 {
-    /// <summary>The variables an expression reads (tangent leaves excluded).</summary>
+    /// <summary>
+    /// The variables whose values an expression reads: variables, and the collections whose elements it reads
+    /// (a length alone reads no element; tangent leaves read no value).
+    /// </summary>
     public static HashSet<string> FreeVariables(Expr? expression)
     {
         var names = new HashSet<string>();
         Visit(expression, e =>
         {
-            if (e is VarRef v)
+            switch (e)
             {
-                names.Add(v.Name);
+                case VarRef v:
+                    names.Add(v.Name);
+                    break;
+                case ElementAccess a:
+                    names.Add(a.Collection);
+                    break;
             }
         });
         return names;
@@ -51,6 +59,9 @@ internal static class IrWalker
         IntrinsicCall i => i.Arguments,
         Call c => c.Arguments.Select(a => a.Value),
         TupleLiteral t => t.Items,
+        ElementAccess a => new[] { a.Index },
+        TangentElement t => new[] { t.Index },
+        NewCollection n => new[] { n.Length },
         _ => Enumerable.Empty<Expr>(),
     };
 
@@ -75,6 +86,10 @@ internal static class IrWalker
             },
             Cast c => c with { Operand = Rewrite(c.Operand, rewrite) },
             IntrinsicCall i => i with { Arguments = Helpers.EquatableArray.ToEquatableArray(i.Arguments.Select(a => Rewrite(a, rewrite))) },
+            Call c => c with { Arguments = Helpers.EquatableArray.ToEquatableArray(c.Arguments.Select(a => a with { Value = Rewrite(a.Value, rewrite) })) },
+            ElementAccess a => a with { Index = Rewrite(a.Index, rewrite) },
+            TangentElement t => t with { Index = Rewrite(t.Index, rewrite) },
+            NewCollection n => n with { Length = Rewrite(n.Length, rewrite) },
             _ => expression,
         };
     }
@@ -91,6 +106,13 @@ internal static class IrWalker
                     break;
                 case If i:
                     foreach (var name in DeclaredNames(i.Then).Concat(DeclaredNames(i.Else)))
+                    {
+                        yield return name;
+                    }
+
+                    break;
+                case Loop l:
+                    foreach (var name in DeclaredNames(l.Body).Concat(DeclaredNames(l.Step)))
                     {
                         yield return name;
                     }

@@ -57,5 +57,5 @@ internal static class LinearForms
     public static bool IsZero(Expr expression) => expression is Literal { Value: 0 };
 
     /// <summary>Whether an expression holds a tangent leaf, that is, depends linearly on tangents.</summary>
-    public static bool IsLinear(Expr expression) => IrWalker.Any(expression, e => e is TangentRef);
+    public static bool IsLinear(Expr expression) => IrWalker.Any(expression, e => e is TangentRef or TangentElement);
 }

@@ -31,6 +31,12 @@ internal sealed record LinAssign(string Target, IrType Type, Expr Primal, Expr? 
 /// <summary>A variable declared with no value; it is assigned in both branches of what follows.</summary>
 internal sealed record LinDeclare(string Name, IrType Type, bool Active) : LinStmt;
 
+/// <summary><c>Collection[Index] = Primal</c>, and δCollection[Index] = <c>Linear</c>, which reads only values from before.</summary>
+internal sealed record LinStore(string Collection, Expr Index, IrType Type, Expr Primal, Expr? Linear, bool Active) : LinStmt;
+
+/// <summary>A loop; <c>Condition</c> holds no derivative. <c>Step</c> runs after the body (a for loop's incrementors).</summary>
+internal sealed record LinLoop(IReadOnlyList<LinStmt> Body, Expr Condition, bool TestFirst, IReadOnlyList<LinStmt> Step, string? Origin) : LinStmt;
+
 internal sealed record LinIf(Expr Condition, IReadOnlyList<LinStmt> Then, IReadOnlyList<LinStmt> Else, string? Origin) : LinStmt;
 
 /// <summary>

@@ -59,6 +59,10 @@ internal sealed class Linearizer
                 _types[d.Name] = d.Type;
                 _output.Add(new LinDeclare(d.Name, d.Type, IsActiveVariable(d.Name, d.Type)));
                 break;
+            case Declare { Init: NewCollection } d:
+                _types[d.Name] = d.Type;
+                _output.Add(new LinGroup(d.Origin, new LinStmt[] { new LinAssign(d.Name, d.Type, d.Init!, null, IsActiveVariable(d.Name, d.Type), Definition.Declaration) }));
+                break;
             case Declare d:
                 _types[d.Name] = d.Type;
                 Group(d.Origin, () => Assignment(d.Name, d.Type, d.Init!, Definition.Declaration));
@@ -71,6 +75,12 @@ internal sealed class Linearizer
                 break;
             case If i:
                 _output.Add(new LinIf(i.Condition, Block(i.Then), Block(i.Else), i.Origin));
+                break;
+            case Store st:
+                Group(st.Origin, () => StoreElement(st));
+                break;
+            case Loop l:
+                _output.Add(new LinLoop(Block(l.Body), l.Condition, l.TestFirst, Block(l.Step), l.Origin));
                 break;
             case Comment:
                 break;
@@ -130,6 +140,25 @@ internal sealed class Linearizer
         _output.Add(new LinAssign(target, type, primal, Convert(linear, type), true, definition));
     }
 
+    private void StoreElement(Store store)
+    {
+        var value = store.Value;
+        if (value is Call call && IsActiveCall(call))
+        {
+            value = new VarRef(CallStatement(call, _scope.Fresh("t"))!, call.Type);
+        }
+
+        var type = _types[store.Collection].Element;
+        if (!IsActiveVariable(store.Collection, _types[store.Collection]))
+        {
+            _output.Add(new LinStore(store.Collection, store.Index, type, value, null, false));
+            return;
+        }
+
+        var (primal, linear) = Linearize(value, null);
+        _output.Add(new LinStore(store.Collection, store.Index, type, primal, Convert(linear, type), true));
+    }
+
     private static Definition Later(Definition definition)
         => definition == Definition.Declaration ? Definition.FirstAssignment : definition;
 
@@ -155,6 +184,9 @@ internal sealed class Linearizer
         {
             case VarRef v:
                 return (v, new TangentRef(v.Name, v.Type));
+
+            case ElementAccess e:
+                return (e, new TangentElement(e.Collection, e.Index, e.Type));
 
             case Unary { Op: UnaryOp.Negate } u:
             {
@@ -293,10 +325,12 @@ internal sealed class Linearizer
         return (value, active ? new TangentRef(temp, primal.Type) : null);
     }
 
+    /// <summary>Values cheap enough to read twice: variables, constants, elements at a variable or constant index.</summary>
     private static bool IsAtom(Expr expression) => expression switch
     {
         VarRef or Literal => true,
-        Unary { Op: UnaryOp.Negate } u => u.Operand is VarRef or Literal,
+        ElementAccess e => e.Index is VarRef or Literal,
+        Unary { Op: UnaryOp.Negate } u => IsAtom(u.Operand),
         _ => false,
     };
 
@@ -318,7 +352,7 @@ internal sealed class Linearizer
         for (var k = 0; k < call.Arguments.Count; k++)
         {
             var argument = call.Arguments[k];
-            if (argument.Mode != PassingMode.Ref && call.Callee.Parameters[k].IsActive)
+            if (argument.Mode is PassingMode.Value or PassingMode.In && !argument.Value.Type.IsCollection && call.Callee.Parameters[k].IsActive)
             {
                 var (p, l) = Linearize(argument.Value, null);
                 // The argument's adjoint needs a variable to go to.
@@ -345,11 +379,16 @@ internal sealed class Linearizer
         return result;
     }
 
-    private bool IsActiveVariable(string name, IrType type) => type.IsReal && _active.Contains(name);
+    private bool IsActiveVariable(string name, IrType type) => type.CarriesDerivative && _active.Contains(name);
 
     private bool IsActive(Expr expression)
-        => expression.Type.IsReal && IrWalker.Any(expression, e => e is VarRef v && v.Type.IsReal && _active.Contains(v.Name) || e is Call c && IsActiveCall(c));
+        => expression.Type.IsReal && IrWalker.Any(expression, e => ReadsActive(e) || e is Call c && IsActiveCall(c));
 
     private bool IsActiveCall(Call call)
-        => call.Arguments.Any(a => IrWalker.Any(a.Value, e => e is VarRef v && v.Type.IsReal && _active.Contains(v.Name)));
+        => call.Arguments.Any(a => IrWalker.Any(a.Value, ReadsActive));
+
+    /// <summary>A read of an active variable or of an element of an active collection.</summary>
+    private bool ReadsActive(Expr e)
+        => e is VarRef v && v.Type.CarriesDerivative && _active.Contains(v.Name)
+           || e is ElementAccess a && _active.Contains(a.Collection);
 }

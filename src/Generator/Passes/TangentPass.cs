@@ -26,6 +26,7 @@ internal sealed class TangentPass
     {
         var pass = new TangentPass(program, scope);
         var parameters = new List<GeneratedParameter>();
+        var checks = new List<Stmt>();
         foreach (var parameter in method.Parameters)
         {
             parameters.Add(new GeneratedParameter(parameter.Name, parameter.Type, parameter.Mode));
@@ -35,10 +36,15 @@ internal sealed class TangentPass
                 pass._dots[parameter.Name] = dot;
                 scope.Claim(dot);
                 parameters.Add(new GeneratedParameter(dot, parameter.Type, parameter.Mode));
+                if (parameter.Type.IsCollection)
+                {
+                    checks.Add(new LengthCheck(dot, parameter.Name));
+                }
             }
         }
 
-        var body = pass.Statements(program.Statements);
+        var body = checks;
+        body.AddRange(pass.Statements(program.Statements));
         var returnType = "void";
         if (program.Result is { } result)
         {
@@ -115,6 +121,21 @@ internal sealed class TangentPass
                 output.Add(new If(i.Condition, ToBlock(Statements(i.Then)), ToBlock(Statements(i.Else))));
                 break;
 
+            case LinLoop l:
+                output.Add(new Loop(ToBlock(Statements(l.Body)), l.Condition, l.TestFirst, ToBlock(Statements(l.Step)), l.Origin));
+                break;
+
+            case LinStore st:
+                if (st.Active)
+                {
+                    // Tangent first: the form may read the element the store overwrites.
+                    var tangent = LinearForms.Convert(Evaluate(st.Linear), st.Type) ?? Literal.Zero(st.Type);
+                    output.Add(new Store(Dot(st.Collection), st.Index, tangent));
+                }
+
+                output.Add(new Store(st.Collection, st.Index, st.Primal));
+                break;
+
             case LinCall c:
                 Call(c, output);
                 break;
@@ -127,6 +148,14 @@ internal sealed class TangentPass
         if (!a.Active)
         {
             output.Add(primal);
+            return;
+        }
+
+        if (a.Primal is NewCollection created)
+        {
+            // A new span or array: its tangent is a new one of the same length, zero like it.
+            output.Add(primal);
+            output.Add(new Declare(Dot(a.Target), a.Type, created));
             return;
         }
 
@@ -174,7 +203,7 @@ internal sealed class TangentPass
                 continue;
             }
 
-            if (argument.Mode == PassingMode.Ref)
+            if (argument.Mode is PassingMode.Ref or PassingMode.Out || argument.Value.Type.IsCollection)
             {
                 var variable = (VarRef)argument.Value;
                 string dot;
@@ -184,12 +213,15 @@ internal sealed class TangentPass
                 }
                 else
                 {
-                    // The callee writes a tangent nobody reads: give it a variable of its own.
+                    // The callee reads a zero tangent and writes one nobody reads: give it a variable of its own.
                     dot = _scope.Fresh(variable.Name + "DotUnused");
-                    output.Add(new Declare(dot, parameter.Type, Literal.Zero(parameter.Type)));
+                    var zero = variable.Type.IsCollection
+                        ? new NewCollection(new LengthOf(variable.Name), IrType.Collection(TypeShape.Array, variable.Type.Element))
+                        : (Expr)Literal.Zero(parameter.Type);
+                    output.Add(new Declare(dot, variable.Type.IsCollection ? zero.Type : parameter.Type, zero));
                 }
 
-                arguments.Add(new Argument(new VarRef(dot, parameter.Type), PassingMode.Ref));
+                arguments.Add(new Argument(new VarRef(dot, parameter.Type), argument.Mode));
             }
             else
             {
@@ -221,15 +253,18 @@ internal sealed class TangentPass
             return null;
         }
 
-        var hasActiveLeaf = IrWalker.Any(linear, e => e is TangentRef t && IsActive(t.Name));
+        var hasActiveLeaf = IrWalker.Any(linear, e => e is TangentRef t && IsActive(t.Name) || e is TangentElement t2 && IsActive(t2.Collection));
         if (!hasActiveLeaf)
         {
             return null;
         }
 
-        return IrWalker.Rewrite(linear, e => e is TangentRef t
-            ? IsActive(t.Name) ? new VarRef(Dot(t.Name), t.Type) : Literal.Zero(t.Type)
-            : null);
+        return IrWalker.Rewrite(linear, e => e switch
+        {
+            TangentRef t => IsActive(t.Name) ? new VarRef(Dot(t.Name), t.Type) : Literal.Zero(t.Type),
+            TangentElement t => IsActive(t.Collection) ? new ElementAccess(Dot(t.Collection), t.Index, t.Type) : Literal.Zero(t.Type),
+            _ => null,
+        });
     }
 
     private static Block ToBlock(List<Stmt> statements) => new(statements.ToEquatableArray());

@@ -30,7 +30,7 @@ namespace Samples
             return (result, resultDot);
         }
 
-        /// <summary>Reverse mode (adjoint) of <c>Blend</c>: adds the adjoint of each active input to its Bar; a ref parameter is passed by value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
+        /// <summary>Reverse mode (adjoint) of <c>Blend</c>: adds the adjoint of each active input to its Bar; a ref parameter or a span is passed with its input value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void BlendAdjoint(float x, ref float xBar, float y, ref float yBar, double w, ref double wBar, float resultBar)
         {

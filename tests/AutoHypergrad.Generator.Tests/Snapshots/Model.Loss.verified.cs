@@ -18,7 +18,7 @@ namespace Samples
             return (result, resultDot);
         }
 
-        /// <summary>Reverse mode (adjoint) of <c>Square</c>: adds the adjoint of each active input to its Bar; a ref parameter is passed by value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
+        /// <summary>Reverse mode (adjoint) of <c>Square</c>: adds the adjoint of each active input to its Bar; a ref parameter or a span is passed with its input value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void SquareAdjoint(double x, ref double xBar, double resultBar)
         {
@@ -56,7 +56,7 @@ namespace Samples
             return (result, resultDot);
         }
 
-        /// <summary>Reverse mode (adjoint) of <c>Loss</c>: adds the adjoint of each active input to its Bar; a ref parameter is passed by value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
+        /// <summary>Reverse mode (adjoint) of <c>Loss</c>: adds the adjoint of each active input to its Bar; a ref parameter or a span is passed with its input value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void LossAdjoint(double w, ref double wBar, double target, double resultBar)
         {

@@ -17,7 +17,7 @@ namespace Samples
             w -= lr * v;
         }
 
-        /// <summary>Reverse mode (adjoint) of <c>Step</c>: adds the adjoint of each active input to its Bar; a ref parameter is passed by value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
+        /// <summary>Reverse mode (adjoint) of <c>Step</c>: adds the adjoint of each active input to its Bar; a ref parameter or a span is passed with its input value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void StepAdjoint(double w, ref double wBar, double v, ref double vBar, double g, ref double gBar, double lr, ref double lrBar, double mu, ref double muBar)
         {

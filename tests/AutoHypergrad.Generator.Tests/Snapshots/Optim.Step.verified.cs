@@ -15,7 +15,7 @@ namespace Samples
             w -= lambda * w;
         }
 
-        /// <summary>Reverse mode (adjoint) of <c>Decay</c>: adds the adjoint of each active input to its Bar; a ref parameter is passed by value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
+        /// <summary>Reverse mode (adjoint) of <c>Decay</c>: adds the adjoint of each active input to its Bar; a ref parameter or a span is passed with its input value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void DecayAdjoint(double w, ref double wBar, double lambda, ref double lambdaBar)
         {
@@ -53,7 +53,7 @@ namespace Samples
             w -= lr * g;
         }
 
-        /// <summary>Reverse mode (adjoint) of <c>Step</c>: adds the adjoint of each active input to its Bar; a ref parameter is passed by value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
+        /// <summary>Reverse mode (adjoint) of <c>Step</c>: adds the adjoint of each active input to its Bar; a ref parameter or a span is passed with its input value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void StepAdjoint(double w, ref double wBar, double g, ref double gBar, double lr, ref double lrBar, double lambda, ref double lambdaBar)
         {

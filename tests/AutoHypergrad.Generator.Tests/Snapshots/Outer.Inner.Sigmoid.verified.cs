@@ -25,7 +25,7 @@ namespace Company.Models
                 return (result, resultDot);
             }
 
-            /// <summary>Reverse mode (adjoint) of <c>Sigmoid</c>: adds the adjoint of each active input to its Bar; a ref parameter is passed by value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
+            /// <summary>Reverse mode (adjoint) of <c>Sigmoid</c>: adds the adjoint of each active input to its Bar; a ref parameter or a span is passed with its input value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
             internal static void SigmoidAdjoint(double z, ref double zBar, double resultBar)
             {

@@ -51,20 +51,20 @@ namespace Samples
             return (result, resultDot);
         }
 
-        /// <summary>Reverse mode (adjoint) of <c>Huber</c>: adds the adjoint of each active input to its Bar; a ref parameter is passed by value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
+        /// <summary>Reverse mode (adjoint) of <c>Huber</c>: adds the adjoint of each active input to its Bar; a ref parameter or a span is passed with its input value and its Bar holds the adjoint of its output on entry and of its input on exit.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void HuberAdjoint(double r, ref double rBar, double delta, ref double deltaBar, double resultBar)
         {
             double a = 0.0;
-            bool branch = false;
             double t = 0.0;
             double tBar = 0.0;
-            bool branch1 = false;
             double slope = 0.0;
-            bool branch2 = false;
             double slopeBar = 0.0;
+            bool branch2 = false;
             double t1 = 0.0;
             double t1Bar = 0.0;
+            bool branch1 = false;
+            bool branch = false;
             // Forward sweep: the primal, keeping what the reverse sweep reads.
             // double a = Math.Abs(r);
             a = global::System.Math.Abs(r);

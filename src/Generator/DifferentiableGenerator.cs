@@ -3,6 +3,8 @@ using AutoHypergrad.Generator.Emit;
 using AutoHypergrad.Generator.Helpers;
 using AutoHypergrad.Generator.Parsing;
 using AutoHypergrad.Generator.Passes;
+using AutoHypergrad.Generator.Rules;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
@@ -26,8 +28,24 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
                 MethodParser.Parse)
             .WithTrackingName(TrackingNames.Parse);
 
+        // Hand-written derivatives: [DerivativeOf] methods in this compilation and in referenced assemblies.
+        var sourceDerivatives = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                CustomDerivatives.DerivativeOfAttribute,
+                static (node, _) => node is MethodDeclarationSyntax,
+                CustomDerivatives.FromSource)
+            .Where(static method => method is not null)
+            .Collect();
+        var referencedDerivatives = context.CompilationProvider
+            .Select(CustomDerivatives.FromReferences);
+        var registry = sourceDerivatives
+            .Combine(referencedDerivatives)
+            .Select(static (pair, _) => new DerivativeRegistry(pair.Left.Select(m => m!).Concat(pair.Right).ToEquatableArray()))
+            .WithTrackingName(TrackingNames.Registry);
+
         var differentiated = parsed
-            .Select(static (result, _) => Differentiator.Run(result))
+            .Combine(registry)
+            .Select(static (pair, _) => Differentiator.Run(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.Differentiate);
 
         var emitted = differentiated

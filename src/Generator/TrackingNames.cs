@@ -6,4 +6,5 @@ public static class TrackingNames
     public const string Parse = "Parse";
     public const string Differentiate = "Differentiate";
     public const string Emit = "Emit";
+    public const string Registry = "Registry";
 }

@@ -80,8 +80,7 @@ public sealed class PackageTests
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
                   <packageSources>
-                    <clear />
-                    <add key="local" value="{feed}" />
+                    <add key="autohypergrad-test-feed" value="{feed}" />
                   </packageSources>
                 </configuration>
                 """);

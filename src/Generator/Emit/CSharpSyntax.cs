@@ -51,12 +51,21 @@ internal static class CSharpSyntax
         _ => "",
     };
 
-    public static string CallTarget(Call call) => call.Callee.TypeName + "." + call.Callee.Name + call.Variant switch
+    public static string CallTarget(Call call)
     {
-        CallVariant.Tangent => "Tangent",
-        CallVariant.Adjoint => "Adjoint",
-        _ => "",
-    };
+        var callee = call.Callee;
+        if (call.Variant == CallVariant.Primal)
+        {
+            return callee.TypeName + "." + callee.Name;
+        }
+
+        if (callee.Kind == CalleeKind.Custom)
+        {
+            return callee.DerivativeType + "." + (call.Variant == CallVariant.Tangent ? callee.TangentName : callee.AdjointName);
+        }
+
+        return callee.TypeName + "." + callee.Name + (call.Variant == CallVariant.Tangent ? "Tangent" : "Adjoint");
+    }
 
     /// <summary>float functions from MathF (Clamp lives only on Math), the rest from Math.</summary>
     private static string MathClass(IntrinsicCall call)

@@ -107,8 +107,34 @@ internal enum PassingMode
 /// <summary>A parameter of a [Differentiable] method as seen from a caller.</summary>
 internal sealed record CalleeParameter(IrType Type, PassingMode Mode, bool IsActive);
 
-/// <summary>A [Differentiable] method that is called: enough to call its primal, tangent and adjoint.</summary>
-internal sealed record Callee(string TypeName, string Name, EquatableArray<CalleeParameter> Parameters, IrType ReturnType);
+/// <summary>How the derivatives of a called method are known.</summary>
+internal enum CalleeKind
+{
+    /// <summary>It is [Differentiable]: the generator writes its {Name}Tangent and {Name}Adjoint.</summary>
+    Differentiable,
+
+    /// <summary>Hand-written derivatives registered with [DerivativeOf].</summary>
+    Custom,
+
+    /// <summary>Not known yet: the parser leaves it for the registry of [DerivativeOf] methods.</summary>
+    Unresolved,
+}
+
+/// <summary>
+/// A called method: enough to call its primal, tangent and adjoint. <c>Key</c> ("Namespace.Type.Method") finds
+/// hand-written derivatives; <c>DerivativeType</c> holds them, or the method's own type for a [Differentiable] one.
+/// </summary>
+internal sealed record Callee(
+    string TypeName,
+    string Name,
+    EquatableArray<CalleeParameter> Parameters,
+    IrType ReturnType,
+    CalleeKind Kind = CalleeKind.Differentiable,
+    string Key = "",
+    string? DerivativeType = null,
+    string? TangentName = null,
+    string? AdjointName = null,
+    Helpers.LocationInfo? Location = null);
 
 internal enum CallVariant
 {

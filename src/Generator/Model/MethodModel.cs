@@ -24,7 +24,8 @@ internal sealed record MethodModel(
     EquatableArray<Parameter> Parameters,
     Block Body,
     string HintName,
-    LocationInfo? SourceLocation);
+    LocationInfo? SourceLocation,
+    int Order = 1);
 
 /// <summary>The output of parsing one method: the model, or why there is none.</summary>
 internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

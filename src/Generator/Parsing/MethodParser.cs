@@ -28,11 +28,14 @@ internal sealed class MethodParser
     private readonly Dictionary<ILocalSymbol, string> _localNames = new(SymbolEqualityComparer.Default);
     private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
 
-    private MethodParser(SemanticModel model, IMethodSymbol method, MethodDeclarationSyntax syntax, CancellationToken cancellationToken)
+    private readonly int _order;
+
+    private MethodParser(SemanticModel model, IMethodSymbol method, MethodDeclarationSyntax syntax, int order, CancellationToken cancellationToken)
     {
         _model = model;
         _method = method;
         _syntax = syntax;
+        _order = order;
         _cancellationToken = cancellationToken;
     }
 
@@ -45,7 +48,16 @@ internal sealed class MethodParser
 
         try
         {
-            return new MethodParser(context.SemanticModel, method, syntax, cancellationToken).Run();
+            var order = 1;
+            foreach (var argument in context.Attributes.SelectMany(a => a.NamedArguments))
+            {
+                if (argument.Key == "Order" && argument.Value.Value is int value)
+                {
+                    order = value;
+                }
+            }
+
+            return new MethodParser(context.SemanticModel, method, syntax, order, cancellationToken).Run();
         }
         catch (OperationCanceledException)
         {
@@ -74,6 +86,7 @@ internal sealed class MethodParser
             Report(DiagnosticDescriptors.UnsupportedSignature, _syntax.Identifier.GetLocation(), _method.Name, "is generic, which is not supported");
         }
 
+        CheckOrder(parameters, returnType);
         Block? body = null;
         if (_diagnostics.Count == 0)
         {
@@ -94,7 +107,8 @@ internal sealed class MethodParser
             parameters.ToEquatableArray(),
             body,
             HintName(typeLocation),
-            LocationInfo.From(_syntax.Identifier));
+            LocationInfo.From(_syntax.Identifier),
+            _order);
         return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);
     }
 
@@ -182,6 +196,29 @@ internal sealed class MethodParser
         return parameters;
     }
 
+    /// <summary>Order 2 (a Hessian-vector product) is for scalar-valued methods of their inputs: a return value, no ref or out state.</summary>
+    private void CheckOrder(List<Parameter> parameters, IrType returnType)
+    {
+        var location = _syntax.Identifier.GetLocation();
+        if (_order is not (1 or 2))
+        {
+            Report(DiagnosticDescriptors.UnsupportedSignature, location, _method.Name, $"asks for Order = {_order}: the orders supported are 1 and 2");
+        }
+        else if (_order == 2 && (!returnType.IsReal || parameters.Any(p => p.Mode is PassingMode.Ref or PassingMode.Out)))
+        {
+            Report(DiagnosticDescriptors.UnsupportedSignature, location, _method.Name,
+                "has Order = 2 but is not scalar-valued: a Hessian-vector product needs a float or double return value and no ref or out parameters");
+        }
+        else if (_order == 2 && _syntax.DescendantNodes().OfType<InvocationExpressionSyntax>().FirstOrDefault(IsNonIntrinsicCall) is { } call)
+        {
+            Unsupported(call, "a call to another method in a [Differentiable(Order = 2)] method (only Math functions, for now)");
+        }
+    }
+
+    private bool IsNonIntrinsicCall(InvocationExpressionSyntax invocation)
+        => _model.GetSymbolInfo(invocation, _cancellationToken).Symbol is IMethodSymbol m
+           && m.ContainingType?.ToDisplayString() is not ("System.Math" or "System.MathF");
+
     /// <summary>The contract fixes the names xDot, xBar and resultBar; a parameter or local already named so is an error.</summary>
     private void CheckGeneratedNames(List<Parameter> parameters, IrType returnType)
     {
@@ -193,7 +230,14 @@ internal sealed class MethodParser
 
         foreach (var parameter in parameters.Where(p => p.IsActive))
         {
-            foreach (var (name, what) in new[] { (parameter.Name + "Dot", $"the tangent of '{parameter.Name}'"), (parameter.Name + "Bar", $"the adjoint of '{parameter.Name}'") })
+            var names = new List<(string, string)> { (parameter.Name + "Dot", $"the tangent of '{parameter.Name}'"), (parameter.Name + "Bar", $"the adjoint of '{parameter.Name}'") };
+            if (_order == 2)
+            {
+                names.Add((parameter.Name + "V", $"the direction of '{parameter.Name}'"));
+                names.Add((parameter.Name + "Hv", $"the Hessian-vector product for '{parameter.Name}'"));
+            }
+
+            foreach (var (name, what) in names)
             {
                 if (generated.TryGetValue(name, out var other))
                 {
@@ -869,22 +913,29 @@ internal sealed class MethodParser
             return new IntrinsicCall(intrinsic.Function, arguments, type);
         }
 
-        if (!SymbolNames.HasAttribute(callee, SymbolNames.DifferentiableAttribute))
+        var differentiable = SymbolNames.HasAttribute(callee, SymbolNames.DifferentiableAttribute);
+        if (!differentiable && (!callee.IsStatic || callee.Parameters.Any(p => !TypeMapper.IsSupportedValueType(TypeMapper.Map(p.Type)))
+                                || !(TypeMapper.IsSupportedValueType(type) || type.Kind == ScalarKind.Void)))
         {
+            // Not a function of the subset's values: no hand-written derivative could be called either.
             return Report(DiagnosticDescriptors.NoKnownDerivative, invocation.GetLocation(), callee.ToDisplayString(), _method.Name);
         }
 
-        return ReadDifferentiableCall(invocation, callee, type);
+        return ReadCall(invocation, callee, type, differentiable);
     }
 
-    private Expr ReadDifferentiableCall(InvocationExpressionSyntax invocation, IMethodSymbol callee, IrType type)
+    /// <summary>
+    /// A call to a [Differentiable] method, or to one whose hand-written derivatives the registry of [DerivativeOf]
+    /// methods will supply (resolved after parsing; an AHG0004 if there are none).
+    /// </summary>
+    private Expr ReadCall(InvocationExpressionSyntax invocation, IMethodSymbol callee, IrType type, bool differentiable)
     {
         var parameters = new List<CalleeParameter>();
         foreach (var parameter in callee.Parameters)
         {
             var mode = TypeMapper.Mode(parameter.RefKind) ?? PassingMode.Value;
             var parameterType = TypeMapper.Map(parameter.Type);
-            parameters.Add(new CalleeParameter(parameterType, mode, parameterType.IsReal && !SymbolNames.HasAttribute(parameter, SymbolNames.NoDiffAttribute)));
+            parameters.Add(new CalleeParameter(parameterType, mode, parameterType.CarriesDerivative && !SymbolNames.HasAttribute(parameter, SymbolNames.NoDiffAttribute)));
         }
 
         var arguments = new List<Argument>();
@@ -939,7 +990,10 @@ internal sealed class MethodParser
             SymbolNames.FullyQualified(callee.ContainingType!),
             callee.Name,
             parameters.ToEquatableArray(),
-            TypeMapper.Map(callee.ReturnType));
+            TypeMapper.Map(callee.ReturnType),
+            differentiable ? CalleeKind.Differentiable : CalleeKind.Unresolved,
+            callee.ContainingType!.OriginalDefinition.ToDisplayString() + "." + callee.Name,
+            Location: differentiable ? null : LocationInfo.From(invocation));
         return new Call(calleeInfo, CallVariant.Primal, arguments.ToEquatableArray(), type);
     }
 

@@ -25,17 +25,20 @@ internal sealed class AdjointPass
     private readonly HashSet<string> _readInReverse = new();
     private readonly Dictionary<string, string> _storage = new();
     private readonly Dictionary<string, string> _tapes = new();
+    private readonly string _suffix;
     private int _loopDepth;
 
-    private AdjointPass(LinearizedProgram program, NameScope scope)
+    private AdjointPass(LinearizedProgram program, NameScope scope, string suffix)
     {
         _program = program;
         _scope = scope;
+        _suffix = suffix;
     }
 
-    public static GeneratedMethod Run(MethodModel method, LinearizedProgram program, NameScope scope)
+    // suffix: that of the parameters' adjoints, Bar, or Hv for a Hessian-vector product's accumulators.
+    public static GeneratedMethod Run(MethodModel method, LinearizedProgram program, NameScope scope, string suffix = "Bar")
     {
-        var pass = new AdjointPass(program, scope);
+        var pass = new AdjointPass(program, scope, suffix);
         pass.CollectReadInReverse(program.Statements);
         var assigned = new HashSet<string>();
         CollectAssigned(program.Statements, assigned);
@@ -81,7 +84,7 @@ internal sealed class AdjointPass
     private void Parameter(Parameter parameter, HashSet<string> assigned, List<GeneratedParameter> parameters, List<Stmt> prologue, List<Stmt> epilogue)
     {
         var type = parameter.Type;
-        var bar = parameter.Name + "Bar";
+        var bar = parameter.Name + _suffix;
         if (parameter.Mode == PassingMode.Out)
         {
             // No input value: the variable is a local; its Bar, by value, is the adjoint of the output.
@@ -137,7 +140,7 @@ internal sealed class AdjointPass
         if (parameter.Mode != PassingMode.Ref && assigned.Contains(parameter.Name))
         {
             // The body overwrites this input: gather its adjoint apart, then add it to the caller's.
-            var local = Bar(parameter.Name, _scope.Fresh(parameter.Name + "BarLocal"));
+            var local = Bar(parameter.Name, _scope.Fresh(parameter.Name + _suffix + "Local"));
             epilogue.Add(Accumulate(bar, new VarRef(local, type)));
         }
         else

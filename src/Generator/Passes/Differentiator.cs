@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using AutoHypergrad.Generator.Diagnostics;
 using AutoHypergrad.Generator.Helpers;
 using AutoHypergrad.Generator.Model;
+using AutoHypergrad.Generator.Rules;
 
 namespace AutoHypergrad.Generator.Passes;
 
@@ -12,11 +14,17 @@ namespace AutoHypergrad.Generator.Passes;
 /// </summary>
 internal static class Differentiator
 {
-    public static DifferentiationResult Run(ParseResult parsed)
+    public static DifferentiationResult Run(ParseResult parsed, DerivativeRegistry registry)
     {
-        if (parsed.Model is not { } method)
+        if (parsed.Model is not { } parsedMethod)
         {
             return new DifferentiationResult(null, parsed.Diagnostics);
+        }
+
+        var (method, unresolved) = CustomDerivatives.Resolve(parsedMethod, registry);
+        if (unresolved.Length > 0)
+        {
+            return new DifferentiationResult(null, parsed.Diagnostics.Concat(unresolved).ToEquatableArray());
         }
 
         try
@@ -27,7 +35,13 @@ internal static class Differentiator
             var program = Linearizer.Run(method, body, active, result, scope);
             var tangent = DeadStoreElimination.Run(TangentPass.Run(method, program, scope.Clone()));
             var adjoint = DeadStoreElimination.Run(AdjointPass.Run(method, program, scope.Clone()));
-            var model = new DerivativeModel(method.Location, method.HintName, EquatableArray.Of(tangent, adjoint), method.Name, method.SourceLocation);
+            var methods = new List<GeneratedMethod> { tangent, adjoint };
+            if (method.Order == 2)
+            {
+                methods.Add(DeadStoreElimination.Run(HessianVectorPass.Run(method, program, scope)));
+            }
+
+            var model = new DerivativeModel(method.Location, method.HintName, methods.ToEquatableArray(), method.Name, method.SourceLocation);
             return new DifferentiationResult(model, parsed.Diagnostics);
         }
         catch (Exception exception)

@@ -22,7 +22,8 @@ internal sealed class TangentPass
         _scope = scope;
     }
 
-    public static GeneratedMethod Run(MethodModel method, LinearizedProgram program, NameScope scope)
+    // suffix: that of the parameters' tangents, Dot, or V for the directions of a Hessian-vector product.
+    public static GeneratedMethod Run(MethodModel method, LinearizedProgram program, NameScope scope, string suffix = "Dot")
     {
         var pass = new TangentPass(program, scope);
         var parameters = new List<GeneratedParameter>();
@@ -32,7 +33,7 @@ internal sealed class TangentPass
             parameters.Add(new GeneratedParameter(parameter.Name, parameter.Type, parameter.Mode));
             if (parameter.IsActive)
             {
-                var dot = parameter.Name + "Dot";
+                var dot = parameter.Name + suffix;
                 pass._dots[parameter.Name] = dot;
                 scope.Claim(dot);
                 parameters.Add(new GeneratedParameter(dot, parameter.Type, parameter.Mode));

@@ -76,10 +76,15 @@ public sealed class CaseCatalogTests
         List<CaseMethod> cases = CaseCatalog.Methods.ToList();
         Assert.Contains(cases, c => c.IsFloat);
         Assert.Contains(cases, c => c.RealType == typeof(double));
-        Assert.Contains(cases, c => !c.ReturnsValue && c.ActiveRefs.Count > 0);
-        Assert.Contains(cases, c => c.ActiveRefs.Count > 1);
+        Assert.Contains(cases, c => !c.ReturnsValue && c.Parameters.Any(p => p.IsOutput));
+        Assert.Contains(cases, c => c.Parameters.Count(p => p.IsOutput && !p.IsSequence) > 1);
         Assert.Contains(cases, c => c.Parameters.Any(p => p.IsNoDiff));
         Assert.Contains(cases, c => c.Parameters.Any(p => p.IsHyper));
         Assert.Contains(cases, c => c.Parameters.Any(p => p.Type == typeof(int)));
+        Assert.Contains(cases, c => c.Parameters.Any(p => p.IsActive && p.Shape == ParameterShape.ReadOnlySpan));
+        Assert.Contains(cases, c => c.Parameters.Any(p => p.IsActive && p.Shape == ParameterShape.Span));
+        Assert.Contains(cases, c => c.Parameters.Any(p => p.IsActive && p.Shape == ParameterShape.Array));
+        Assert.Contains(cases, c => c.Parameters.Any(p => p.IsActive && p.IsOut));
+        Assert.Contains(cases, c => c.IsFloat && c.HasActiveSequences);
     }
 }

@@ -28,6 +28,9 @@ internal sealed class MethodParser
     private readonly Dictionary<ILocalSymbol, string> _localNames = new(SymbolEqualityComparer.Default);
     private readonly HashSet<string> _usedNames = new(StringComparer.Ordinal);
 
+    /// <summary>Locals declared inside an expression (out var), declared before the statement that holds it.</summary>
+    private readonly List<Stmt> _pendingDeclarations = new();
+
     private readonly int _order;
 
     private MethodParser(SemanticModel model, IMethodSymbol method, MethodDeclarationSyntax syntax, int order, CancellationToken cancellationToken)
@@ -332,6 +335,15 @@ internal sealed class MethodParser
         };
 
     private void ReadStatement(StatementSyntax statement, List<Stmt> output)
+    {
+        var read = new List<Stmt>();
+        ReadStatementCore(statement, read);
+        output.AddRange(_pendingDeclarations);
+        _pendingDeclarations.Clear();
+        output.AddRange(read);
+    }
+
+    private void ReadStatementCore(StatementSyntax statement, List<Stmt> output)
     {
         _cancellationToken.ThrowIfCancellationRequested();
         switch (statement)
@@ -786,6 +798,10 @@ internal sealed class MethodParser
             case IdentifierNameSyntax identifier:
                 return ReadIdentifier(identifier, type);
 
+            case DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax designation }
+                when _model.GetDeclaredSymbol(designation, _cancellationToken) is ILocalSymbol local && _localNames.TryGetValue(local, out var declaredName):
+                return new VarRef(declaredName, TypeMapper.Map(local.Type));
+
             case ElementAccessExpressionSyntax access when access.ArgumentList.Arguments.Count == 1:
             {
                 if (ReadExpression(access.Expression) is not VarRef { Type.IsCollection: true } collection)
@@ -962,7 +978,18 @@ internal sealed class MethodParser
 
             var byReference = mode is PassingMode.Ref or PassingMode.Out;
             hasRef |= byReference;
-            var value = byReference ? ReadExpression(argument.Expression) : ReadValue(argument.Expression);
+            if (mode == PassingMode.Out && argument.Expression is DeclarationExpressionSyntax { Designation: SingleVariableDesignationSyntax designation }
+                && _model.GetDeclaredSymbol(designation, _cancellationToken) is ILocalSymbol declared)
+            {
+                // F(out double y): y is declared before the call.
+                var declaredType = TypeMapper.Map(declared.Type);
+                _pendingDeclarations.Add(new Declare(DeclareLocal(declared), declaredType, null));
+            }
+
+            // A span or array converts implicitly (Span to ReadOnlySpan, array to span): C# does so in generated code too.
+            var value = byReference || TypeMapper.Map(_model.GetTypeInfo(argument.Expression, _cancellationToken).Type).IsCollection
+                ? ReadExpression(argument.Expression)
+                : ReadValue(argument.Expression);
             if (byReference && value is not VarRef { Type.IsCollection: false })
             {
                 return Unsupported(argument, $"a {mode.Value.ToString().ToLowerInvariant()} argument that is not a scalar local or parameter");

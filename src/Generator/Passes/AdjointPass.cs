@@ -103,7 +103,14 @@ internal sealed class AdjointPass
         {
             // A span is passed with its input values, untouched; where the body writes it, it works on a copy.
             parameters.Add(new GeneratedParameter(parameter.Name, type.Shape == TypeShape.Span ? type.AsReadOnlySpan : type, PassingMode.Value));
-            if (assigned.Contains(parameter.Name))
+            if (assigned.Contains(parameter.Name) && type.Shape == TypeShape.Array && PassedToArrayParameter(_program.Statements, parameter.Name))
+            {
+                // A callee takes it as an array: the copy must be one (allocated; a span copy could not be passed).
+                var work = _scope.Fresh(parameter.Name + "Work");
+                _storage[parameter.Name] = work;
+                prologue.Add(new Verbatim($"{type.Name} {work} = ({type.Name}){parameter.Name}.Clone();"));
+            }
+            else if (assigned.Contains(parameter.Name))
             {
                 var work = _scope.Fresh(parameter.Name + "Work");
                 var array = _scope.Fresh(parameter.Name + "WorkArray");
@@ -216,6 +223,17 @@ internal sealed class AdjointPass
             }
         }
     }
+
+    private static bool PassedToArrayParameter(IEnumerable<LinStmt> statements, string name)
+        => statements.Any(s => s switch
+        {
+            LinGroup g => PassedToArrayParameter(g.Statements, name),
+            LinIf i => PassedToArrayParameter(i.Then, name) || PassedToArrayParameter(i.Else, name),
+            LinLoop l => PassedToArrayParameter(l.Body, name) || PassedToArrayParameter(l.Step, name),
+            LinCall c => c.Call.Arguments.Select((a, k) => (a, k)).Any(p => p.a.Value is VarRef v && v.Name == name
+                                                                            && c.Call.Callee.Parameters[p.k].Type.Shape == TypeShape.Array),
+            _ => false,
+        });
 
     private static IEnumerable<string> WrittenArguments(Call call)
         => call.Arguments.Where(ActivityAnalysis.IsWritten).Select(a => ((VarRef)a.Value).Name);

@@ -82,3 +82,49 @@ public sealed class DoubleTwinAttribute : Attribute
 
     public string Method { get; }
 }
+
+/// <summary>
+/// The length of a case's span and array parameters. On its own (<c>[Lengths(5)]</c>) it applies to every float/double
+/// span or array parameter; with a parameter name (<c>[Lengths(nameof(c), 3)]</c>) it overrides the length of that
+/// parameter. Every element of an active span/array is an input coordinate (and, for a <c>Span&lt;T&gt;</c> or an
+/// array, an output coordinate too), so small lengths (3–7) keep finite differences cheap. Integer spans and arrays
+/// take their length from their <see cref="IntsAttribute"/> values.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class LengthsAttribute : Attribute
+{
+    public LengthsAttribute(int length)
+        : this(null, length)
+    {
+    }
+
+    public LengthsAttribute(string? parameter, int length)
+    {
+        Parameter = parameter;
+        Length = length;
+    }
+
+    /// <summary>The parameter the length applies to, or null for every real span/array parameter without its own.</summary>
+    public string? Parameter { get; }
+
+    public int Length { get; }
+}
+
+/// <summary>
+/// The value of an integer parameter (<c>[Ints(nameof(n), 5)]</c>), or the elements of an integer span or array
+/// parameter (<c>[Ints(nameof(index), 2, 0, 1)]</c>). Integer parameters without one get
+/// <see cref="PointSampler.FixedInteger"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
+public sealed class IntsAttribute : Attribute
+{
+    public IntsAttribute(string parameter, params int[] values)
+    {
+        Parameter = parameter;
+        Values = values;
+    }
+
+    public string Parameter { get; }
+
+    public int[] Values { get; }
+}

@@ -20,6 +20,9 @@ public static class CaseCatalog
     /// <summary>The float ones, checked against their double twins.</summary>
     public static TheoryData<string> Float => ToTheoryData(Cases.Value.Values.Where(c => c.IsFloat));
 
+    /// <summary>The ones with an active span or array parameter, whose derivative spans' lengths are checked.</summary>
+    public static TheoryData<string> WithActiveSequences => ToTheoryData(Cases.Value.Values.Where(c => c.HasActiveSequences));
+
     internal static IEnumerable<CaseMethod> Methods => Cases.Value.Values;
 
     internal static CaseMethod Get(string id) =>

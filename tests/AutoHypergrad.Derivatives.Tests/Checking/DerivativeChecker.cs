@@ -104,7 +104,7 @@ internal static class DerivativeChecker
         var random = new Random(PointSampler.SeedFor(method.Id, "dot product"));
         double tolerance = method.IsFloat ? FloatTolerance : DoubleDotProductTolerance;
         var log = new FailureLog(method);
-        double[] zeroBars = new double[method.ActiveInputs.Count];
+        double[] zeroBars = new double[method.Inputs.Count];
         foreach (TestPoint point in sampler.Points(random))
         {
             double[] direction = sampler.Direction(random);
@@ -149,7 +149,7 @@ internal static class DerivativeChecker
         var random = new Random(PointSampler.SeedFor(method.Id, "adjoint contract"));
         double tolerance = method.IsFloat ? FloatTolerance : DoubleAccumulationTolerance;
         var log = new FailureLog(method);
-        double[] zeroBars = new double[method.ActiveInputs.Count];
+        double[] zeroBars = new double[method.Inputs.Count];
         double[] zeroOutputs = new double[method.OutputCount];
         foreach (TestPoint point in sampler.Points(random))
         {
@@ -159,20 +159,21 @@ internal static class DerivativeChecker
             double[] accumulated = method.EvaluateAdjoint(point.Values, outputAdjoints, initial).Bars;
             double[] untouched = method.EvaluateAdjoint(point.Values, zeroOutputs, initial).Bars;
             string where = $"{point.Describe(method)}, ȳ = {FormatVector(outputAdjoints)}";
-            for (int j = 0; j < method.ActiveInputs.Count; j++)
+            for (int j = 0; j < method.Inputs.Count; j++)
             {
-                CaseParameter p = method.ActiveInputs[j];
-                if (p.IsRef)
+                Coordinate c = method.Inputs[j];
+                string bar = c.BarName;
+                if (c.Parameter!.HasOutputBar)
                 {
                     if (!Same(accumulated[j], fromZero[j]))
                     {
-                        log.Add($"{where}: {p.Name}Bar on exit is {F(fromZero[j])} when the value Bars start at 0 but " +
-                            $"{F(accumulated[j])} when they start at {FormatVector(initial)}; a ref Bar must not depend on them");
+                        log.Add($"{where}: {bar} on exit is {F(fromZero[j])} when the value Bars start at 0 but " +
+                            $"{F(accumulated[j])} when they start at {FormatVector(initial)}; a ref (or Span/array) Bar must not depend on them");
                     }
 
                     if (!Same(untouched[j], 0.0))
                     {
-                        log.Add($"{point.Describe(method)}: with every output adjoint 0, {p.Name}Bar on exit is {F(untouched[j])}, not 0");
+                        log.Add($"{point.Describe(method)}: with every output adjoint 0, {bar} on exit is {F(untouched[j])}, not 0");
                     }
                 }
                 else
@@ -181,22 +182,26 @@ internal static class DerivativeChecker
                     double scale = Math.Max(1.0, Math.Max(Math.Abs(initial[j]), Math.Abs(fromZero[j])));
                     if (!(Math.Abs(accumulated[j] - expected) <= tolerance * scale))
                     {
-                        log.Add($"{where}: {p.Name}Bar starting at {F(initial[j])} ends at {F(accumulated[j])}, " +
+                        log.Add($"{where}: {bar} starting at {F(initial[j])} ends at {F(accumulated[j])}, " +
                             $"expected {F(initial[j])} + {F(fromZero[j])} = {F(expected)} (adjoints must accumulate with +=)");
                     }
 
                     if (!Same(untouched[j], initial[j]))
                     {
-                        log.Add($"{point.Describe(method)}: with every output adjoint 0, {p.Name}Bar went from {F(initial[j])} to {F(untouched[j])}");
+                        log.Add($"{point.Describe(method)}: with every output adjoint 0, {bar} went from {F(initial[j])} to {F(untouched[j])}");
                     }
                 }
             }
 
-            foreach (CaseParameter p in method.Parameters.Where(p => p.IsReal))
+            foreach (CaseParameter p in method.Parameters.Where(p => p.IsReal && !p.IsOut))
             {
-                if (!Same(valuesAfter[p.Position], point.Values[p.Position]))
+                for (int e = 0; e < p.Length; e++)
                 {
-                    log.Add($"{point.Describe(method)}: the Adjoint changed its argument {p.Name} to {F(valuesAfter[p.Position])}");
+                    if (!Same(valuesAfter[p.Offset + e], point.Values[p.Offset + e]))
+                    {
+                        string name = p.IsSequence ? $"{p.Name}[{e}]" : p.Name;
+                        log.Add($"{point.Describe(method)}: the Adjoint changed its argument {name} to {F(valuesAfter[p.Offset + e])}");
+                    }
                 }
             }
 
@@ -215,7 +220,7 @@ internal static class DerivativeChecker
         var sampler = new PointSampler(method);
         var random = new Random(PointSampler.SeedFor(method.Id, "primal"));
         var log = new FailureLog(method);
-        double[] zeroDirection = new double[method.ActiveInputs.Count];
+        double[] zeroDirection = new double[method.Inputs.Count];
         foreach (TestPoint point in sampler.Points(random))
         {
             double[] direction = sampler.Direction(random);
@@ -241,6 +246,59 @@ internal static class DerivativeChecker
         log.AssertNone("tangent's values vs primal");
     }
 
+    /// <summary>
+    /// The generated methods check the lengths of the derivative spans and arrays: for each active span/array
+    /// parameter p, a <c>pDot</c> (Tangent) or <c>pBar</c> (Adjoint) one element shorter or longer than p makes them
+    /// throw an <see cref="ArgumentException"/> whose ParamName is that derivative parameter.
+    /// </summary>
+    public static void CheckDerivativeLengthsAreChecked(CaseMethod method)
+    {
+        RequireGenerated(method);
+        Assert.True(method.HasActiveSequences, $"{method.Id} has no active span or array parameter.");
+        var sampler = new PointSampler(method);
+        var random = new Random(PointSampler.SeedFor(method.Id, "lengths"));
+        TestPoint point = sampler.Points(random)[0];
+        double[] direction = sampler.Direction(random);
+        double[] outputAdjoints = sampler.OutputAdjoints(random);
+        double[] bars = new double[method.Inputs.Count];
+        var log = new FailureLog(method);
+        foreach (CaseParameter p in method.Parameters.Where(p => p.IsActive && p.IsSequence))
+        {
+            foreach (int delta in new[] { -1, 1 })
+            {
+                int length = p.Length + delta;
+                (object?[] tangentArgs, _, int[] dotSlot) = method.TangentArguments(point.Values, direction);
+                tangentArgs[dotSlot[p.Position]] = Array.CreateInstance(p.ElementType, length);
+                Expect(p.Name + "Dot", length, () => Invoker.Invoke(method.Tangent!, tangentArgs));
+                (object?[] adjointArgs, _, int[] barSlot) = method.AdjointArguments(point.Values, outputAdjoints, bars);
+                adjointArgs[barSlot[p.Position]] = Array.CreateInstance(p.ElementType, length);
+                Expect(p.Name + "Bar", length, () => Invoker.Invoke(method.Adjoint!, adjointArgs));
+
+                void Expect(string name, int wrong, Action call)
+                {
+                    string what = $"{name} of length {wrong} for {p.Name} of length {p.Length}";
+                    try
+                    {
+                        call();
+                        log.Add($"{what}: no exception");
+                    }
+                    catch (ArgumentException e) when (e.ParamName == name)
+                    {
+                    }
+                    catch (Exception e)
+                    {
+                        log.Add($"{what}: {e.GetType().Name} (ParamName {(e as ArgumentException)?.ParamName ?? "none"}): {e.Message}; " +
+                            $"expected an ArgumentException whose ParamName is {name}");
+                    }
+                }
+            }
+
+            log.CountCheck();
+        }
+
+        log.AssertNone("length checks of the derivative spans and arrays");
+    }
+
     /// <summary>A float case's value, tangent and adjoint against its double twin's.</summary>
     public static void CheckAgainstDoubleTwin(CaseMethod method)
     {
@@ -251,7 +309,7 @@ internal static class DerivativeChecker
         var sampler = new PointSampler(method);
         var random = new Random(PointSampler.SeedFor(method.Id, "double twin"));
         var log = new FailureLog(method);
-        double[] zeroBars = new double[method.ActiveInputs.Count];
+        double[] zeroBars = new double[method.Inputs.Count];
         foreach (TestPoint point in sampler.Points(random))
         {
             double[] direction = sampler.Direction(random);
@@ -267,9 +325,9 @@ internal static class DerivativeChecker
                 Compare(log, where, $"tangent of {method.OutputName(i)}", tangents[i], twinTangents[i]);
             }
 
-            for (int j = 0; j < method.ActiveInputs.Count; j++)
+            for (int j = 0; j < method.Inputs.Count; j++)
             {
-                Compare(log, where, method.ActiveInputs[j].Name + "Bar", bars[j], twinBars[j]);
+                Compare(log, where, method.Inputs[j].BarName, bars[j], twinBars[j]);
             }
 
             log.CountCheck();
@@ -300,8 +358,10 @@ internal static class DerivativeChecker
         Assert.True(twin.RealType == typeof(double), $"{method.Id}: its twin {twin.Id} is not a double case.");
         Assert.Equal(method.ReturnsValue, twin.ReturnsValue);
         Assert.Equal(
-            method.Parameters.Select(p => (p.Name, p.IsRef, p.IsActive, p.IsReal, p.IsReal ? null : p.Type)),
-            twin.Parameters.Select(p => (p.Name, p.IsRef, p.IsActive, p.IsReal, p.IsReal ? null : p.Type)));
+            method.Parameters.Select(p => (p.Name, p.Shape, p.IsRef, p.IsOut, p.IsActive, p.IsReal, p.IsReal ? null : p.ElementType, p.Length)),
+            twin.Parameters.Select(p => (p.Name, p.Shape, p.IsRef, p.IsOut, p.IsActive, p.IsReal, p.IsReal ? null : p.ElementType, p.Length)));
+        Assert.Equal(method.IntValues.OrderBy(i => i.Key).Select(i => (i.Key, string.Join(",", i.Value))),
+            twin.IntValues.OrderBy(i => i.Key).Select(i => (i.Key, string.Join(",", i.Value))));
         return twin;
     }
 
@@ -317,10 +377,13 @@ internal static class DerivativeChecker
 
         CheckGenerated(
             method.Tangent, method.Primal.Name + "Tangent", method.ExpectedTangentParameterTypes(),
-            method.ExpectedTangentParameterNames(), method.ExpectedTangentReturnType());
+            method.ExpectedTangentParameterNames(), method.ExpectedTangentReturnType(),
+            method.Parameters.SelectMany(p => p.IsActive ? new[] { p.IsOut, p.IsOut } : new[] { p.IsOut }).ToArray());
         CheckGenerated(
             method.Adjoint, method.Primal.Name + "Adjoint", method.ExpectedAdjointParameterTypes(),
-            method.ExpectedAdjointParameterNames(), typeof(void));
+            method.ExpectedAdjointParameterNames(), typeof(void),
+            method.Parameters.SelectMany(p => !p.IsActive ? new[] { p.IsOut } : p.IsOut ? new[] { false } : new[] { false, false })
+                .Concat(method.ReturnsValue ? [false] : Array.Empty<bool>()).ToArray());
         if (method.Tangent is not null && method.ReturnsValue)
         {
             IList<string?>? names = method.Tangent.ReturnParameter.GetCustomAttribute<TupleElementNamesAttribute>()?.TransformNames;
@@ -333,7 +396,7 @@ internal static class DerivativeChecker
 
         return problems;
 
-        void CheckGenerated(MethodInfo? generated, string name, Type[] types, string[] names, Type returnType)
+        void CheckGenerated(MethodInfo? generated, string name, Type[] types, string[] names, Type returnType, bool[] outs)
         {
             string expected = $"{name}({string.Join(", ", types.Zip(names, (t, n) => Describe(t) + " " + n))})";
             if (generated is null)
@@ -354,6 +417,13 @@ internal static class DerivativeChecker
             if (!actualNames.SequenceEqual(names))
             {
                 problems.Add($"{name}'s parameters are named ({string.Join(", ", actualNames)}), expected ({string.Join(", ", names)})");
+            }
+
+            bool[] actualOuts = generated.GetParameters().Select(p => p.IsOut).ToArray();
+            if (!actualOuts.SequenceEqual(outs))
+            {
+                problems.Add($"{name}'s out parameters are ({string.Join(", ", names.Where((_, i) => i < actualOuts.Length && actualOuts[i]))}), " +
+                    $"expected ({string.Join(", ", names.Where((_, i) => outs[i]))})");
             }
 
             if (Accessibility(generated) != Accessibility(method.Primal))
@@ -382,9 +452,9 @@ internal static class DerivativeChecker
     private static double[] Shift(CaseMethod method, double[] values, double[] direction, double step)
     {
         double[] shifted = (double[])values.Clone();
-        for (int j = 0; j < method.ActiveInputs.Count; j++)
+        for (int j = 0; j < method.Inputs.Count; j++)
         {
-            shifted[method.ActiveInputs[j].Position] += step * direction[j];
+            shifted[method.Inputs[j].Offset] += step * direction[j];
         }
 
         return shifted;
@@ -393,7 +463,7 @@ internal static class DerivativeChecker
     /// <summary>J from the Tangent (columns) and Jᵀ from the Adjoint (rows), to show where a dot-product test fails.</summary>
     private static string DescribeJacobians(CaseMethod method, TestPoint point)
     {
-        int inputs = method.ActiveInputs.Count;
+        int inputs = method.Inputs.Count;
         int outputs = method.OutputCount;
         var forward = new double[outputs, inputs];
         var reverse = new double[outputs, inputs];
@@ -426,7 +496,7 @@ internal static class DerivativeChecker
             {
                 string mark = Same(forward[i, j], reverse[i, j]) ? string.Empty : "   <-- differs";
                 text.Append(CultureInfo.InvariantCulture,
-                    $"    d({method.OutputName(i)})/d({method.ActiveInputs[j].Name})   {F(forward[i, j])}   {F(reverse[i, j])}{mark}\n");
+                    $"    d({method.OutputName(i)})/d({method.Inputs[j].Name})   {F(forward[i, j])}   {F(reverse[i, j])}{mark}\n");
             }
         }
 
@@ -438,12 +508,9 @@ internal static class DerivativeChecker
         : method.IsFamily ? "protected" : method.IsFamilyOrAssembly ? "protected internal" : "private protected";
 
     private static string Describe(MethodInfo method) =>
-        $"{Describe(method.ReturnType)} {method.Name}({string.Join(", ", method.GetParameters().Select(p => Describe(p.ParameterType) + " " + p.Name))})";
+        $"{Describe(method.ReturnType)} {method.Name}({string.Join(", ", method.GetParameters().Select(p => (p.IsOut ? "out " + Describe(p.ParameterType.GetElementType()!) : Describe(p.ParameterType)) + " " + p.Name))})";
 
-    private static string Describe(Type type) =>
-        type.IsByRef ? "ref " + Describe(type.GetElementType()!)
-        : type.IsGenericType ? $"{type.Name[..type.Name.IndexOf('`', StringComparison.Ordinal)]}<{string.Join(", ", type.GetGenericArguments().Select(Describe))}>"
-        : type.Name;
+    private static string Describe(Type type) => CaseMethod.Describe(type);
 
     /// <summary>Exact equality (0 and -0 are equal; NaN equals nothing).</summary>
     private static bool Same(double a, double b) => a == b;

@@ -5,19 +5,25 @@ using System.Reflection;
 
 namespace AutoHypergrad.Derivatives.Tests;
 
-/// <summary>A test point: the value of every parameter by position (integers as doubles), plus its origin.</summary>
+/// <summary>
+/// A test point: the input values of every parameter (integers as doubles, spans and arrays element by element, out
+/// parameters none), each parameter's from its <see cref="CaseParameter.Offset"/> on, plus its origin.
+/// </summary>
 internal sealed record TestPoint(double[] Values, string Origin)
 {
     public string Describe(CaseMethod method) =>
-        Origin + " (" + string.Join(", ", method.Parameters.Select(p => p.Name + " = " + Format(Values[p.Position]))) + ")";
+        Origin + " (" + string.Join(", ", method.Parameters.Where(p => !p.IsOut).Select(p => p.Name + " = " + (p.IsSequence
+            ? "[" + string.Join(", ", Values.Skip(p.Offset).Take(p.Length).Select(Format)) + "]"
+            : Format(Values[p.Offset])))) + ")";
 
     public static string Format(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>
 /// Draws reproducible test points for a case: first its explicit [At] points, then random points uniform in its
-/// [Domain] box that satisfy its [SmoothWhere] predicate. Integer parameters get 3, bool parameters true; NoDiff reals
-/// are drawn from the box like the active ones. For float cases every value is rounded to float, so the float method
+/// [Domain] box that satisfy its [SmoothWhere] predicate. Every element of a real span or array is drawn from its
+/// parameter's box. Integer parameters get their [Ints] values or 3, bool parameters true; NoDiff reals are drawn from
+/// the box like the active ones; out parameters have no input values. For float cases every value is rounded to float, so the float method
 /// and its double twin see the same inputs. The generator of random numbers is seeded from the case's name, so a
 /// failure reproduces exactly.
 /// </summary>
@@ -54,7 +60,7 @@ internal sealed class PointSampler
 
         boxes = method.Parameters.Select(p =>
         {
-            if (!p.IsReal)
+            if (!p.IsReal || p.IsOut)
             {
                 return (0.0, 0.0);
             }
@@ -68,16 +74,29 @@ internal sealed class PointSampler
         string? predicateName = primal.GetCustomAttribute<SmoothWhereAttribute>()?.Predicate;
         if (predicateName is not null)
         {
-            Type[] types = method.Parameters.Select(p => p.Type).ToArray();
-            predicate = primal.DeclaringType!.GetMethod(
-                predicateName, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic, binder: null, types, modifiers: null);
-            if (predicate is null || predicate.ReturnType != typeof(bool))
+            // The case's parameters other than out ones, by value; a span or array parameter may be taken as any span
+            // or array of the same elements (a Span<double> case parameter as a ReadOnlySpan<double>).
+            CaseParameter[] taken = method.Parameters.Where(p => !p.IsOut).ToArray();
+            predicate = primal.DeclaringType!.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
+                .FirstOrDefault(m => m.Name == predicateName && m.ReturnType == typeof(bool) && Fits(m.GetParameters(), taken));
+            if (predicate is null)
             {
                 throw new InvalidOperationException(
-                    $"{method.Id}: [SmoothWhere] needs 'static bool {predicateName}({string.Join(", ", types.Select(t => t.Name))})' in {primal.DeclaringType!.Name}.");
+                    $"{method.Id}: [SmoothWhere] needs 'static bool {predicateName}({string.Join(", ", taken.Select(p => CaseMethod.Describe(p.Type)))})' in {primal.DeclaringType!.Name}.");
             }
         }
     }
+
+    private static bool Fits(ParameterInfo[] parameters, CaseParameter[] taken) =>
+        parameters.Length == taken.Length && parameters.Zip(taken).All(pair =>
+        {
+            Type type = pair.First.ParameterType;
+            CaseParameter p = pair.Second;
+            ParameterShape shape = CaseParameter.ShapeOf(type);
+            return p.IsSequence
+                ? shape != ParameterShape.Scalar && (shape == ParameterShape.Array ? type.GetElementType() : type.GetGenericArguments()[0]) == p.ElementType
+                : type == p.Type;
+        });
 
     /// <summary>The box of the parameter at <paramref name="position"/>.</summary>
     public (double Min, double Max) Box(int position) => boxes[position];
@@ -106,8 +125,9 @@ internal sealed class PointSampler
     /// whatever the scale of the parameter (a learning rate in [1e-3, 0.1] and a weight in [-2, 2] alike).
     /// </summary>
     public double[] Direction(Random random) =>
-        method.ActiveInputs.Select(p =>
+        method.Inputs.Select(c =>
         {
+            CaseParameter p = c.Parameter!;
             (double min, double max) = boxes[p.Position];
             double scale = Math.Min(1.0, (max - min) / 2);
             if (scale == 0)
@@ -115,7 +135,7 @@ internal sealed class PointSampler
                 scale = 1.0;
             }
 
-            return CaseMethod.Representable(p.Type, scale * Uniform(random, -1, 1));
+            return CaseMethod.Representable(p.ElementType, scale * Uniform(random, -1, 1));
         }).ToArray();
 
     /// <summary>Random adjoints of the outputs, uniform in [-1, 1].</summary>
@@ -124,14 +144,14 @@ internal sealed class PointSampler
 
     /// <summary>Random initial values for the Bars of the active inputs, of magnitude in [0.5, 1] (clearly nonzero).</summary>
     public double[] InitialBars(Random random) =>
-        method.ActiveInputs.Select(p =>
+        method.Inputs.Select(c =>
         {
             double magnitude = Uniform(random, 0.5, 1);
-            return CaseMethod.Representable(p.Type, random.Next(2) == 0 ? -magnitude : magnitude);
+            return CaseMethod.Representable(c.Parameter!.ElementType, random.Next(2) == 0 ? -magnitude : magnitude);
         }).ToArray();
 
     public bool IsSmooth(double[] values) =>
-        predicate is null || (bool)predicate.Invoke(null, method.BoxArguments(values))!;
+        predicate is null || (bool)Invoker.Invoke(predicate, method.PredicateArguments(values))!;
 
     /// <summary>A stable seed for a case (string.GetHashCode is randomized per process).</summary>
     public static int SeedFor(string id, string purpose)
@@ -150,24 +170,29 @@ internal sealed class PointSampler
 
     private TestPoint ExplicitPoint(AtAttribute at, int index)
     {
-        CaseParameter[] reals = method.Parameters.Where(p => p.IsReal).ToArray();
-        if (at.Values.Length != reals.Length)
+        CaseParameter[] reals = method.Parameters.Where(p => p.IsReal && !p.IsOut).ToArray();
+        int count = reals.Sum(p => p.Length);
+        if (at.Values.Length != count)
         {
             throw new InvalidOperationException(
-                $"{method.Id}: [At] #{index} has {at.Values.Length} values for {reals.Length} real parameters ({string.Join(", ", reals.Select(p => p.Name))}).");
+                $"{method.Id}: [At] #{index} has {at.Values.Length} values for the {count} elements of the real parameters " +
+                $"({string.Join(", ", reals.Select(p => p.IsSequence ? $"{p.Name}[{p.Length}]" : p.Name))}).");
         }
 
         double[] values = DefaultValues();
-        for (int i = 0; i < reals.Length; i++)
+        int i = 0;
+        foreach (CaseParameter p in reals)
         {
-            CaseParameter p = reals[i];
             (double min, double max) = boxes[p.Position];
-            if (at.Values[i] < min || at.Values[i] > max)
+            for (int e = 0; e < p.Length; e++, i++)
             {
-                throw new InvalidOperationException($"{method.Id}: [At] #{index} puts {p.Name} = {at.Values[i]} outside its box [{min}, {max}].");
-            }
+                if (at.Values[i] < min || at.Values[i] > max)
+                {
+                    throw new InvalidOperationException($"{method.Id}: [At] #{index} puts {p.Name} = {at.Values[i]} outside its box [{min}, {max}].");
+                }
 
-            values[p.Position] = CaseMethod.Representable(p.Type, at.Values[i]);
+                values[p.Offset + e] = CaseMethod.Representable(p.ElementType, at.Values[i]);
+            }
         }
 
         var point = new TestPoint(values, $"[At] #{index}");
@@ -181,10 +206,13 @@ internal sealed class PointSampler
         for (int draw = 0; draw < MaxDrawsPerPoint; draw++)
         {
             double[] values = DefaultValues();
-            foreach (CaseParameter p in method.Parameters.Where(p => p.IsReal))
+            foreach (CaseParameter p in method.Parameters.Where(p => p.IsReal && !p.IsOut))
             {
                 (double min, double max) = boxes[p.Position];
-                values[p.Position] = CaseMethod.Representable(p.Type, Uniform(random, min, max));
+                for (int e = 0; e < p.Length; e++)
+                {
+                    values[p.Offset + e] = CaseMethod.Representable(p.ElementType, Uniform(random, min, max));
+                }
             }
 
             if (IsSmooth(values))
@@ -196,8 +224,22 @@ internal sealed class PointSampler
         throw new InvalidOperationException($"{method.Id}: no point of the box satisfies [SmoothWhere] in {MaxDrawsPerPoint} draws.");
     }
 
-    private double[] DefaultValues() =>
-        method.Parameters.Select(p => p.Type == typeof(int) ? FixedInteger : p.Type == typeof(bool) ? 1.0 : 0.0).ToArray();
+    private double[] DefaultValues()
+    {
+        double[] values = new double[method.ValueCount];
+        foreach (CaseParameter p in method.Parameters.Where(p => !p.IsOut))
+        {
+            for (int e = 0; e < p.Length; e++)
+            {
+                values[p.Offset + e] =
+                    p.ElementType == typeof(int) ? (method.IntValues.TryGetValue(p.Name, out int[]? ints) ? ints[e] : FixedInteger)
+                    : p.ElementType == typeof(bool) ? 1.0
+                    : 0.0;
+            }
+        }
+
+        return values;
+    }
 
     private static double Uniform(Random random, double min, double max) => min + (max - min) * random.NextDouble();
 }

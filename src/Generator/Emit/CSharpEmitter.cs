@@ -126,6 +126,12 @@ internal static class CSharpEmitter
                 writer.WriteLine($"throw new global::System.ArgumentException($\"{c.Derivative} has length {{{c.Derivative}.Length}}; {c.Primal} has length {{{c.Primal}.Length}}: they must be equal.\", nameof({c.Derivative}));");
                 writer.CloseBrace();
                 break;
+            case WorkCopy w:
+                WriteWorkCopy(writer, w);
+                break;
+            case ReleaseWorkCopy r:
+                writer.WriteLine($"global::System.Buffers.ArrayPool<{r.Type.ElementName}>.Shared.Return({r.PooledArray});");
+                break;
             case Verbatim v:
                 writer.WriteLine(v.Text);
                 break;
@@ -150,6 +156,20 @@ internal static class CSharpEmitter
             writer.WriteLine("do");
             WriteBlock(writer, body, $" while ({CSharpSyntax.Print(loop.Condition)});");
         }
+    }
+
+    private static void WriteWorkCopy(IndentedWriter writer, WorkCopy copy)
+    {
+        var element = copy.Type.ElementName;
+        if (copy.PooledArray is null)
+        {
+            writer.WriteLine($"{copy.Type.Name} {copy.Name} = ({copy.Type.Name}){copy.Source}.Clone();");
+            return;
+        }
+
+        writer.WriteLine($"{element}[] {copy.PooledArray} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({copy.Source}.Length);");
+        writer.WriteLine($"{copy.Type.Name} {copy.Name} = global::System.MemoryExtensions.AsSpan({copy.PooledArray}, 0, {copy.Source}.Length);");
+        writer.WriteLine($"((global::System.ReadOnlySpan<{element}>){copy.Source}).CopyTo({copy.Name});");
     }
 
     private static string StoreText(Store store)

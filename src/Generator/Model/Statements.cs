@@ -39,6 +39,15 @@ internal sealed record TapePush(string Tape, Expr Value) : Stmt;
 /// <summary>Throws ArgumentException unless the derivative collection has the primal's length.</summary>
 internal sealed record LengthCheck(string Derivative, string Primal) : Stmt;
 
+/// <summary>
+/// A writable copy of span or array <c>Source</c>, named <c>Name</c>: from <c>ArrayPool</c> into <c>PooledArray</c>
+/// (given back by <see cref="ReleaseWorkCopy"/>), or a clone when it must be an array.
+/// </summary>
+internal sealed record WorkCopy(string Name, string Source, IrType Type, string? PooledArray) : Stmt;
+
+/// <summary>Gives a <see cref="WorkCopy"/>'s pooled array back.</summary>
+internal sealed record ReleaseWorkCopy(string Name, string PooledArray, IrType Type) : Stmt;
+
 /// <summary>Free-form C# the emitter writes as is: setup and teardown of tapes and work buffers.</summary>
 internal sealed record Verbatim(string Text) : Stmt;
 

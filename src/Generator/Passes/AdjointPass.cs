@@ -103,25 +103,18 @@ internal sealed class AdjointPass
         {
             // A span is passed with its input values, untouched; where the body writes it, it works on a copy.
             parameters.Add(new GeneratedParameter(parameter.Name, type.Shape == TypeShape.Span ? type.AsReadOnlySpan : type, PassingMode.Value));
-            if (assigned.Contains(parameter.Name) && type.Shape == TypeShape.Array && PassedToArrayParameter(_program.Statements, parameter.Name))
+            if (assigned.Contains(parameter.Name))
             {
-                // A callee takes it as an array: the copy must be one (allocated; a span copy could not be passed).
+                // A callee that takes it as an array needs an array: a clone (allocated) instead of a pooled span.
+                var asArray = type.Shape == TypeShape.Array && PassedToArrayParameter(_program.Statements, parameter.Name);
                 var work = _scope.Fresh(parameter.Name + "Work");
+                var pooled = asArray ? null : _scope.Fresh(parameter.Name + "WorkArray");
                 _storage[parameter.Name] = work;
-                prologue.Add(new Verbatim($"{type.Name} {work} = ({type.Name}){parameter.Name}.Clone();"));
-            }
-            else if (assigned.Contains(parameter.Name))
-            {
-                var work = _scope.Fresh(parameter.Name + "Work");
-                var array = _scope.Fresh(parameter.Name + "WorkArray");
-                var element = type.ElementName;
-                _storage[parameter.Name] = work;
-                prologue.Add(new Verbatim($"{element}[] {array} = global::System.Buffers.ArrayPool<{element}>.Shared.Rent({parameter.Name}.Length);"));
-                prologue.Add(new Verbatim($"global::System.Span<{element}> {work} = global::System.MemoryExtensions.AsSpan({array}, 0, {parameter.Name}.Length);"));
-                prologue.Add(new Verbatim(type.Shape == TypeShape.Array
-                    ? $"global::System.MemoryExtensions.CopyTo({parameter.Name}, {work});"
-                    : $"{parameter.Name}.CopyTo({work});"));
-                epilogue.Add(new Verbatim($"global::System.Buffers.ArrayPool<{element}>.Shared.Return({array});"));
+                prologue.Add(new WorkCopy(work, parameter.Name, asArray ? type : type.AsSpan, pooled));
+                if (pooled is not null)
+                {
+                    epilogue.Add(new ReleaseWorkCopy(work, pooled, type));
+                }
             }
 
             if (parameter.IsActive)
@@ -193,6 +186,23 @@ internal sealed class AdjointPass
             }
         }
     }
+
+    /// <summary>What the reverse sweep reads outside this loop: the values the loop must give back once reversed.</summary>
+    private HashSet<string> ReadInReverseOutside(LinLoop loop)
+    {
+        var outside = new AdjointPass(_program, _scope, _suffix);
+        outside.CollectReadInReverse(Without(_program.Statements, loop));
+        return outside._readInReverse;
+    }
+
+    private static IReadOnlyList<LinStmt> Without(IEnumerable<LinStmt> statements, LinLoop loop)
+        => statements.Where(s => !ReferenceEquals(s, loop)).Select(s => s switch
+        {
+            LinGroup g => g with { Statements = Without(g.Statements, loop) },
+            LinIf i => i with { Then = Without(i.Then, loop), Else = Without(i.Else, loop) },
+            LinLoop l => l with { Body = Without(l.Body, loop), Step = Without(l.Step, loop) },
+            _ => s,
+        }).ToList();
 
     private static void CollectAssigned(IEnumerable<LinStmt> statements, HashSet<string> assigned)
     {
@@ -492,7 +502,17 @@ internal sealed class AdjointPass
     {
         var analysis = LoopAnalysis.Run(loop, _program.Types);
         var restores = new List<Stmt>();
-        foreach (var name in analysis.Written.Where(n => _readInReverse.Contains(n) && !analysis.DeclaredInside.Contains(n)).OrderBy(n => n, System.StringComparer.Ordinal))
+        var readElsewhere = ReadInReverseOutside(loop);
+        var restoredByIterations = new HashSet<string>(analysis.CarriedScalars.Concat(analysis.CarriedElements).Concat(analysis.CarriedCollections).Select(c => c.Name));
+        if (analysis.HasDerivatives && analysis.Induction is { } counted)
+        {
+            restoredByIterations.Add(counted.Name);
+        }
+
+        var keep = analysis.Written
+            .Where(n => readElsewhere.Contains(n) && !analysis.DeclaredInside.Contains(n) && !(analysis.HasDerivatives && restoredByIterations.Contains(n)))
+            .OrderBy(n => n, System.StringComparer.Ordinal);
+        foreach (var name in keep)
         {
             AddIfAny(restores, Save(name, _program.Types[name], Definition.Overwrite, forward));
         }
@@ -834,7 +854,6 @@ internal sealed class AdjointPass
         {
             VarRef v when _storage.TryGetValue(v.Name, out var work) => v with { Name = work },
             ElementAccess a when _storage.ContainsKey(a.Collection) => new ElementAccess(_storage[a.Collection], Storage(a.Index), a.Type),
-            LengthOf l when _storage.TryGetValue(l.Collection, out var work) => new LengthOf(work),
             _ => null,
         });
 

@@ -25,7 +25,14 @@ internal static class DeadStoreElimination
             var pruned = Prune(statements, reads, outputs);
             var assigned = new HashSet<string>();
             CollectAssigned(pruned, assigned);
-            pruned = pruned.Where(s => !(s is Declare d && !reads.Contains(d.Name) && !assigned.Contains(d.Name) && IsPure(d.Init))).ToList();
+            bool Unused(string name) => !reads.Contains(name) && !assigned.Contains(name);
+            pruned = pruned.Where(s => s switch
+            {
+                Declare d => !(Unused(d.Name) && IsPure(d.Init)),
+                WorkCopy w => !Unused(w.Name),
+                ReleaseWorkCopy r => !Unused(r.Name),
+                _ => true,
+            }).ToList();
             if (Count(pruned) == Count(statements))
             {
                 return method with { Body = new Block(pruned.ToEquatableArray()) };

@@ -295,6 +295,31 @@ public sealed class DiagnosticsTests
             """,
             "ReturnsInt",
         },
+        new object[]
+        {
+            "order three",
+            """
+                [Differentiable(Order = 3)]
+                public static double Cubic(double x)
+                {
+                    return x * x * x;
+                }
+            """,
+            "Cubic",
+        },
+        new object[]
+        {
+            "order two with ref state",
+            """
+                [Differentiable(Order = 2)]
+                public static double WithState(double x, ref double s)
+                {
+                    s = s * x;
+                    return s;
+                }
+            """,
+            "WithState",
+        },
     };
 
     [Theory]
@@ -425,6 +450,58 @@ public sealed class DiagnosticsTests
         Assert.Contains(reported.ActiveGeneratorDiagnostics, d => d.Id == "AHG0003"); // the same code without the pragma reports
         // The driver either drops a pragma-suppressed diagnostic or returns it with IsSuppressed set.
         Assert.DoesNotContain(suppressed.ActiveGeneratorDiagnostics, d => d.Id == "AHG0003");
+    }
+
+    [Theory]
+    [InlineData("while (n-- > 0)", "Post decrement expression")]
+    [InlineData("Span<double> buffer = stackalloc double[2];", "span or array local declared inside a block")]
+    [InlineData("double[] alias = xs;", "span or array local that is not new")]
+    [InlineData("throw new InvalidOperationException();", "Throw statement")]
+    [InlineData("goto done;", "Goto statement")]
+    public void AHG0003_names_what_the_language_does_not_cover(string statement, string named)
+    {
+        var body = statement.StartsWith("while", StringComparison.Ordinal)
+            ? statement + " { acc += x; }"
+            : statement.StartsWith("goto", StringComparison.Ordinal) ? statement + " done: acc += x;" : statement;
+        var members = $$"""
+                [Differentiable]
+                public static double Subject(double x, double[] xs, int n)
+                {
+                    double acc = x;
+                    if (n > 0)
+                    {
+                        {{(statement.StartsWith("Span", StringComparison.Ordinal) ? body : "")}}
+                    }
+                    {{(statement.StartsWith("Span", StringComparison.Ordinal) ? "" : body)}}
+                    return acc;
+                }
+            """;
+
+        var run = GeneratorHarness.Run(InPartialClass(members));
+
+        Assert.Null(run.Result.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "AHG0003" && d.GetMessage().Contains(named, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Contains("Subject", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHG0004_derivative_pair_with_only_a_tangent()
+    {
+        var source = InPartialClass("""
+                public static double Twice(double x) => 2 * x;
+
+                [DerivativeOf(typeof(Subject), nameof(Twice))]
+                public static (double Value, double Tangent) TwiceTangent(double x, double xDot) => (2 * x, 2 * xDot);
+
+                [Differentiable]
+                public static double UsesTwice(double x) => Twice(x) + x;
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0004");
+
+        Assert.Equal("Twice(x)", LocatedText(diagnostic, run));
+        Assert.Contains("Samples.Subject.Twice", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
     private static DiagnosticDescriptor Descriptor(string id)

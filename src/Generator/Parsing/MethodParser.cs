@@ -565,6 +565,13 @@ internal sealed class MethodParser
                 continue;
             }
 
+            if (type.IsCollection && declaration.Parent?.Parent != _syntax.Body)
+            {
+                // The adjoint declares a collection's Bar beside it; both sweeps must see them.
+                Unsupported(declaration, "a span or array local declared inside a block (declare it at the method's top level)");
+                continue;
+            }
+
             var name = DeclareLocal(local);
             var init = declarator.Initializer is null ? null : ReadInitializer(declarator.Initializer.Value, type);
             var origin = declarator.Initializer is null

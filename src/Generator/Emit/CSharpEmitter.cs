@@ -132,8 +132,17 @@ internal static class CSharpEmitter
             case ReleaseWorkCopy r:
                 writer.WriteLine($"global::System.Buffers.ArrayPool<{r.Type.ElementName}>.Shared.Return({r.PooledArray});");
                 break;
-            case Verbatim v:
-                writer.WriteLine(v.Text);
+            case RentTape t:
+                writer.WriteLine($"var {t.Tape} = global::AutoHypergrad.Tapes.Tape<{t.Element.Name}>.Rent();");
+                break;
+            case ReturnTape t:
+                writer.WriteLine($"{t.Tape}.Return();");
+                break;
+            case PushAll p:
+                writer.WriteLine($"{p.Tape}.PushRange({p.Collection});");
+                break;
+            case PopAll p:
+                writer.WriteLine($"{p.Tape}.PopRange({p.Collection});");
                 break;
         }
     }

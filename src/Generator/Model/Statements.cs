@@ -48,8 +48,17 @@ internal sealed record WorkCopy(string Name, string Source, IrType Type, string?
 /// <summary>Gives a <see cref="WorkCopy"/>'s pooled array back.</summary>
 internal sealed record ReleaseWorkCopy(string Name, string PooledArray, IrType Type) : Stmt;
 
-/// <summary>Free-form C# the emitter writes as is: setup and teardown of tapes and work buffers.</summary>
-internal sealed record Verbatim(string Text) : Stmt;
+/// <summary>A tape for values of <c>Element</c>, rented from the thread's pool for the whole call.</summary>
+internal sealed record RentTape(string Tape, IrType Element) : Stmt;
+
+/// <summary>Gives a tape back to the pool.</summary>
+internal sealed record ReturnTape(string Tape) : Stmt;
+
+/// <summary>Pushes a snapshot of a whole span or array on a tape.</summary>
+internal sealed record PushAll(string Tape, string Collection) : Stmt;
+
+/// <summary>Pops a snapshot pushed by <see cref="PushAll"/> back into the span or array.</summary>
+internal sealed record PopAll(string Tape, string Collection) : Stmt;
 
 internal sealed record If(Expr Condition, Block Then, Block Else, string? Origin = null) : Stmt;
 

@@ -642,11 +642,11 @@ internal sealed class MethodParser
                     return new CallStatement(call, origin);
                 }
 
-                return new Comment("unsupported");
+                return Reported;
 
             default:
                 Unsupported(expression, null, " as a statement");
-                return new Comment("unsupported");
+                return Reported;
         }
     }
 
@@ -660,15 +660,18 @@ internal sealed class MethodParser
         {
             VarRef v => new Assign(v.Name, value, origin),
             ElementAccess e => new Store(e.Collection, e.Index, value, origin),
-            _ => Unsupported2(operand, "incrementing this target"),
+            _ => UnsupportedStatement(operand, "incrementing this target"),
         };
     }
 
-    private Stmt Unsupported2(SyntaxNode node, string what)
+    /// <summary>Reports the construct; the statement returned stands in for it (the model is dropped anyway).</summary>
+    private Stmt UnsupportedStatement(SyntaxNode node, string what)
     {
         Unsupported(node, what);
-        return new Comment("unsupported");
+        return Reported;
     }
+
+    private static readonly Stmt Reported = new Comment("not generated: reported");
 
     private Stmt ReadAssignment(AssignmentExpressionSyntax assignment, string origin)
     {
@@ -676,17 +679,17 @@ internal sealed class MethodParser
         if (target is ElementAccess element)
         {
             var storedValue = CompoundValue(assignment, element);
-            return storedValue is null ? new Comment("unsupported") : new Store(element.Collection, element.Index, storedValue, origin);
+            return storedValue is null ? Reported : new Store(element.Collection, element.Index, storedValue, origin);
         }
 
         if (target is not VarRef variable || variable.Type.IsCollection)
         {
             Unsupported(assignment.Left, "assignment to this target");
-            return new Comment("unsupported");
+            return Reported;
         }
 
         var value = CompoundValue(assignment, variable);
-        return value is null ? new Comment("unsupported") : new Assign(variable.Name, value, origin);
+        return value is null ? Reported : new Assign(variable.Name, value, origin);
     }
 
     /// <summary>The value assigned: the right-hand side, or for x op= y, (T)(x op y).</summary>

@@ -15,8 +15,6 @@ namespace AutoHypergrad.Generator.Passes;
 /// </summary>
 internal sealed class AdjointPass
 {
-    private const string TapeType = "global::AutoHypergrad.Tapes.Tape";
-
     private readonly LinearizedProgram _program;
     private readonly NameScope _scope;
     private readonly Dictionary<string, string> _bars = new();
@@ -24,7 +22,7 @@ internal sealed class AdjointPass
     private readonly HashSet<string> _declared = new();
     private readonly HashSet<string> _readInReverse = new();
     private readonly Dictionary<string, string> _storage = new();
-    private readonly Dictionary<string, string> _tapes = new();
+    private readonly Dictionary<string, (string Name, IrType Element)> _tapes = new();
     private readonly string _suffix;
     private int _loopDepth;
 
@@ -61,7 +59,7 @@ internal sealed class AdjointPass
         var (forward, reverse) = pass.Sweep(program.Statements, _ => true);
         var body = new List<Stmt>();
         body.AddRange(prologue.Where(s => s is LengthCheck));
-        body.AddRange(pass._tapes.Select(t => (Stmt)new Verbatim($"var {t.Value} = {TapeType}<{t.Key}>.Rent();")));
+        body.AddRange(pass._tapes.Select(t => (Stmt)new RentTape(t.Value.Name, t.Value.Element)));
         body.AddRange(prologue.Where(s => s is not LengthCheck));
         body.AddRange(pass._declarations);
         body.Add(new Comment("Forward sweep: the primal, keeping what the reverse sweep reads.", IsHeading: true));
@@ -69,7 +67,7 @@ internal sealed class AdjointPass
         body.Add(new Comment("Reverse sweep: adjoints, from the outputs back to the inputs.", IsHeading: true));
         body.AddRange(reverse);
         body.AddRange(epilogue);
-        body.AddRange(pass._tapes.Select(t => (Stmt)new Verbatim($"{t.Value}.Return();")));
+        body.AddRange(pass._tapes.Select(t => (Stmt)new ReturnTape(t.Value.Name)));
 
         return new GeneratedMethod(
             method.Name + "Adjoint",
@@ -559,8 +557,8 @@ internal sealed class AdjointPass
         foreach (var (name, type) in analysis.CarriedCollections)
         {
             var tape = Tape(type.Element);
-            body.Add(new Verbatim($"{tape}.PushRange({StorageName(name)});"));
-            pops.Insert(0, new Verbatim($"{tape}.PopRange({StorageName(name)});"));
+            body.Add(new PushAll(tape, StorageName(name)));
+            pops.Insert(0, new PopAll(tape, StorageName(name)));
         }
 
         body.AddRange(Primal(loop.Body));
@@ -771,8 +769,8 @@ internal sealed class AdjointPass
         if (type.IsCollection)
         {
             var tape = Tape(type.Element);
-            forward.Add(new Verbatim($"{tape}.PushRange({StorageName(variable)});"));
-            return new Verbatim($"{tape}.PopRange({StorageName(variable)});");
+            forward.Add(new PushAll(tape, StorageName(variable)));
+            return new PopAll(tape, StorageName(variable));
         }
 
         var saved = Declare(_scope.Fresh(variable + "Saved"), type);
@@ -875,15 +873,11 @@ internal sealed class AdjointPass
     {
         if (!_tapes.TryGetValue(type.Name, out var tape))
         {
-            tape = _scope.Fresh(type.Kind switch
-            {
-                ScalarKind.Double => "tape",
-                _ => type.Name + "Tape",
-            });
+            tape = (_scope.Fresh(type.Kind == ScalarKind.Double ? "tape" : type.Name + "Tape"), type);
             _tapes[type.Name] = tape;
         }
 
-        return tape;
+        return tape.Name;
     }
 
     /// <summary>Declares a variable at the top of the method, so that both sweeps see it.</summary>

@@ -137,7 +137,8 @@ internal static class DeadStoreElimination
                     reads.Add(c.Derivative);
                     reads.Add(c.Primal);
                     break;
-                case Verbatim:
+                case PushAll p:
+                    reads.Add(p.Collection);
                     break;
             }
         }

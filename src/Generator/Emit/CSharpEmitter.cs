@@ -53,6 +53,12 @@ internal static class CSharpEmitter
             WriteMethod(writer, model.Methods[i]);
         }
 
+        foreach (var driver in model.Drivers)
+        {
+            writer.WriteLine();
+            SimdDriverEmitter.Write(writer, driver);
+        }
+
         foreach (var _ in model.Location.Types)
         {
             writer.CloseBrace();
@@ -86,7 +92,7 @@ internal static class CSharpEmitter
         writer.CloseBrace(suffix);
     }
 
-    private static void WriteStatement(IndentedWriter writer, Stmt statement)
+    public static void WriteStatement(IndentedWriter writer, Stmt statement)
     {
         switch (statement)
         {

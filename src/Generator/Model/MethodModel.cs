@@ -3,8 +3,11 @@ using AutoHypergrad.Generator.Helpers;
 
 namespace AutoHypergrad.Generator.Model;
 
-/// <summary>A parameter of a method in the IR. <see cref="IsActive"/>: it carries a derivative.</summary>
-internal sealed record Parameter(string Name, IrType Type, PassingMode Mode, bool IsActive);
+/// <summary>
+/// A parameter of a method in the IR. <see cref="IsActive"/>: it carries a derivative. <see cref="IsUniform"/>: in
+/// a span driver it is one value for all elements ([Hyper], [NoDiff], integers and bools, unless [PerElement]).
+/// </summary>
+internal sealed record Parameter(string Name, IrType Type, PassingMode Mode, bool IsActive, bool IsUniform = false);
 
 /// <summary>A type that encloses the method: its declaration keyword (class, struct, record, record struct) and name.</summary>
 internal sealed record ContainingType(string Keyword, string Name);
@@ -41,13 +44,38 @@ internal sealed record GeneratedMethod(
 
 internal sealed record GeneratedParameter(string Name, IrType Type, PassingMode Mode);
 
-/// <summary>The derivatives of one [Differentiable] method, ready to emit.</summary>
+/// <summary>The derivatives of one [Differentiable] method, ready to emit, with its span drivers if it is elementwise.</summary>
 internal sealed record DerivativeModel(
     TypeLocation Location,
     string HintName,
     EquatableArray<GeneratedMethod> Methods,
     string MethodName,
-    LocationInfo? SourceLocation);
+    LocationInfo? SourceLocation,
+    EquatableArray<SpanDriver> Drivers = default);
+
+/// <summary>How a span driver passes one of its kernel's parameters.</summary>
+internal enum DriverRole
+{
+    /// <summary>One value for all elements.</summary>
+    Uniform,
+
+    /// <summary>A uniform adjoint (ref T xBar): summed over the elements, across lanes once per call.</summary>
+    UniformAccumulator,
+
+    /// <summary>A ReadOnlySpan: one value per element, read.</summary>
+    ElementInput,
+
+    /// <summary>A Span: one value per element, read and written back.</summary>
+    ElementState,
+}
+
+internal sealed record DriverParameter(string Name, IrType Type, DriverRole Role);
+
+/// <summary>
+/// A span driver: the elementwise <c>Kernel</c> (the primal, its tangent or its adjoint, scalar) applied to every
+/// element of its span parameters, vectorized where the kernel allows, with the kernel itself for the tail.
+/// </summary>
+internal sealed record SpanDriver(GeneratedMethod Kernel, EquatableArray<DriverParameter> Parameters);
 
 /// <summary>The output of differentiating one method, with every diagnostic of parsing and differentiation.</summary>
 internal sealed record DifferentiationResult(DerivativeModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

@@ -193,7 +193,9 @@ internal sealed partial class MethodParser
                 continue;
             }
 
-            parameters.Add(new Parameter(parameter.Name, type, mode.Value, type.CarriesDerivative && !noDiff));
+            var uniform = (noDiff || !type.IsReal || SymbolNames.HasAttribute(parameter, SymbolNames.HyperAttribute))
+                          && !SymbolNames.HasAttribute(parameter, SymbolNames.PerElementAttribute);
+            parameters.Add(new Parameter(parameter.Name, type, mode.Value, type.CarriesDerivative && !noDiff, uniform));
         }
 
         return parameters;

@@ -8,6 +8,7 @@ internal static class SymbolNames
     public const string DifferentiableAttribute = "AutoHypergrad.DifferentiableAttribute";
     public const string NoDiffAttribute = "AutoHypergrad.NoDiffAttribute";
     public const string HyperAttribute = "AutoHypergrad.HyperAttribute";
+    public const string PerElementAttribute = "AutoHypergrad.PerElementAttribute";
 
     public static bool HasAttribute(ISymbol symbol, string metadataName)
     {

@@ -41,7 +41,8 @@ internal static class Differentiator
                 methods.Add(DeadStoreElimination.Run(HessianVectorPass.Run(method, program, scope)));
             }
 
-            var model = new DerivativeModel(method.Location, method.HintName, methods.ToEquatableArray(), method.Name, method.SourceLocation);
+            var drivers = SpanDriverPass.Run(method, body, tangent, adjoint);
+            var model = new DerivativeModel(method.Location, method.HintName, methods.ToEquatableArray(), method.Name, method.SourceLocation, drivers);
             return new DifferentiationResult(model, parsed.Diagnostics);
         }
         catch (Exception exception)

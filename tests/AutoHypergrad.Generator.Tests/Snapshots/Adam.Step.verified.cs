@@ -134,5 +134,761 @@ namespace Samples
             gBar += t1 * mBarOut;
             beta1Bar -= t1Bar;
         }
+
+        /// <summary>Span driver: <c>Step</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void Step(global::System.Span<double> w, global::System.Span<double> m, global::System.Span<double> v, global::System.ReadOnlySpan<double> g, double lr, double beta1, double beta2, double eps, int t)
+        {
+            int length = w.Length;
+            if (m.Length != length)
+            {
+                throw new global::System.ArgumentException($"m has length {m.Length}; w has length {length}: they must be equal.", nameof(m));
+            }
+            if (v.Length != length)
+            {
+                throw new global::System.ArgumentException($"v has length {v.Length}; w has length {length}: they must be equal.", nameof(v));
+            }
+            if (g.Length != length)
+            {
+                throw new global::System.ArgumentException($"g has length {g.Length}; w has length {length}: they must be equal.", nameof(g));
+            }
+            int i = 0;
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(1.0 - beta1));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform2 = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform3 = global::System.Runtime.Intrinsics.Vector512.Create((double)(1.0 - beta2));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform4 = global::System.Runtime.Intrinsics.Vector512.Create((double)(1.0 - global::System.Math.Pow(beta1, (double)t)));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform5 = global::System.Runtime.Intrinsics.Vector512.Create((double)(1.0 - global::System.Math.Pow(beta2, (double)t)));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform6 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform7 = global::System.Runtime.Intrinsics.Vector512.Create((double)(eps));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mHatVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vHatVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    mVec = ((uniform * mVec) + (uniform1 * gVec));
+                    vVec = ((uniform2 * vVec) + ((uniform3 * gVec) * gVec));
+                    mHatVec = (mVec / uniform4);
+                    vHatVec = (vVec / uniform5);
+                    wVec = (wVec - ((uniform6 * mHatVec) / (global::System.Runtime.Intrinsics.Vector512.Sqrt(vHatVec) + uniform7)));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform8 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform9 = global::System.Runtime.Intrinsics.Vector256.Create((double)(1.0 - beta1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform10 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform11 = global::System.Runtime.Intrinsics.Vector256.Create((double)(1.0 - beta2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform12 = global::System.Runtime.Intrinsics.Vector256.Create((double)(1.0 - global::System.Math.Pow(beta1, (double)t)));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform13 = global::System.Runtime.Intrinsics.Vector256.Create((double)(1.0 - global::System.Math.Pow(beta2, (double)t)));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform14 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform15 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    mVec = ((uniform8 * mVec) + (uniform9 * gVec));
+                    vVec = ((uniform10 * vVec) + ((uniform11 * gVec) * gVec));
+                    mHatVec = (mVec / uniform12);
+                    vHatVec = (vVec / uniform13);
+                    wVec = (wVec - ((uniform14 * mHatVec) / (global::System.Runtime.Intrinsics.Vector256.Sqrt(vHatVec) + uniform15)));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform16 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform17 = global::System.Runtime.Intrinsics.Vector128.Create((double)(1.0 - beta1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform18 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform19 = global::System.Runtime.Intrinsics.Vector128.Create((double)(1.0 - beta2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform20 = global::System.Runtime.Intrinsics.Vector128.Create((double)(1.0 - global::System.Math.Pow(beta1, (double)t)));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform21 = global::System.Runtime.Intrinsics.Vector128.Create((double)(1.0 - global::System.Math.Pow(beta2, (double)t)));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform22 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform23 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    mVec = ((uniform16 * mVec) + (uniform17 * gVec));
+                    vVec = ((uniform18 * vVec) + ((uniform19 * gVec) * gVec));
+                    mHatVec = (mVec / uniform20);
+                    vHatVec = (vVec / uniform21);
+                    wVec = (wVec - ((uniform22 * mHatVec) / (global::System.Runtime.Intrinsics.Vector128.Sqrt(vHatVec) + uniform23)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            for (; i < length; i++)
+            {
+                Step(ref w[i], ref m[i], ref v[i], g[i], lr, beta1, beta2, eps, t);
+            }
+        }
+
+        /// <summary>Span driver: <c>StepTangent</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void StepTangent(global::System.Span<double> w, global::System.Span<double> wDot, global::System.Span<double> m, global::System.Span<double> mDot, global::System.Span<double> v, global::System.Span<double> vDot, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> gDot, double lr, double lrDot, double beta1, double beta1Dot, double beta2, double beta2Dot, double eps, double epsDot, int t)
+        {
+            int length = w.Length;
+            if (wDot.Length != length)
+            {
+                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; w has length {length}: they must be equal.", nameof(wDot));
+            }
+            if (m.Length != length)
+            {
+                throw new global::System.ArgumentException($"m has length {m.Length}; w has length {length}: they must be equal.", nameof(m));
+            }
+            if (mDot.Length != length)
+            {
+                throw new global::System.ArgumentException($"mDot has length {mDot.Length}; w has length {length}: they must be equal.", nameof(mDot));
+            }
+            if (v.Length != length)
+            {
+                throw new global::System.ArgumentException($"v has length {v.Length}; w has length {length}: they must be equal.", nameof(v));
+            }
+            if (vDot.Length != length)
+            {
+                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; w has length {length}: they must be equal.", nameof(vDot));
+            }
+            if (g.Length != length)
+            {
+                throw new global::System.ArgumentException($"g has length {g.Length}; w has length {length}: they must be equal.", nameof(g));
+            }
+            if (gDot.Length != length)
+            {
+                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; w has length {length}: they must be equal.", nameof(gDot));
+            }
+            int i = 0;
+            double t1 = 1.0 - beta1;
+            double t1Dot = -beta1Dot;
+            double t2 = 1.0 - beta2;
+            double t2Dot = -beta2Dot;
+            double t4 = (double)t;
+            double t5 = 1.0 - global::System.Math.Pow(beta1, t4);
+            double t5Dot = -(beta1Dot * (t4 * global::System.Math.Pow(beta1, t4 - 1.0)));
+            double t6 = (double)t;
+            double t7 = 1.0 - global::System.Math.Pow(beta2, t6);
+            double t7Dot = -(beta2Dot * (t6 * global::System.Math.Pow(beta2, t6 - 1.0)));
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta1Dot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform2 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t1Dot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform3 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform4 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform5 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t2Dot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform6 = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta2Dot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform7 = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform8 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform9 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t5Dot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform10 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform11 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t7Dot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform12 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform13 = global::System.Runtime.Intrinsics.Vector512.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform14 = global::System.Runtime.Intrinsics.Vector512.Create((double)(epsDot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform15 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform16 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lrDot));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> wDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mHatVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> mHatDotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t10Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t10DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t3Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t3DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t8Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t8DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t9Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t9DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vHatVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mDotVec = (((uniform * mVec) + (uniform1 * mDotVec)) + ((uniform2 * gVec) + (uniform3 * gDotVec)));
+                    mVec = ((uniform1 * mVec) + (uniform3 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform4 * gVec);
+                    t3DotVec = ((uniform5 * gVec) + (uniform4 * gDotVec));
+                    vDotVec = (((uniform6 * vVec) + (uniform7 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                    vVec = ((uniform7 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform8);
+                    mHatDotVec = ((mDotVec - (mHatVec * uniform9)) / uniform8);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform10);
+                    vHatDotVec = ((vDotVec - (vHatVec * uniform11)) / uniform10);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector512.Sqrt(vHatVec);
+                    t8DotVec = (vHatDotVec * (uniform12 / t8Vec));
+                    t9Vec = (t8Vec + uniform13);
+                    t9DotVec = (t8DotVec + uniform14);
+                    t10Vec = ((uniform15 * mHatVec) / t9Vec);
+                    t10DotVec = ((((uniform16 * mHatVec) + (uniform15 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                    wDotVec = (wDotVec - t10DotVec);
+                    wVec = (wVec - t10Vec);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(mDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform17 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform18 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform19 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform20 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform21 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform22 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform23 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform24 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform25 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform26 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform27 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform28 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform29 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform30 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform31 = global::System.Runtime.Intrinsics.Vector256.Create((double)(epsDot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform32 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform33 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lrDot));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> wDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> mHatDotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t10Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t10DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t3Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t3DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t8Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t8DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t9Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t9DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mDotVec = (((uniform17 * mVec) + (uniform18 * mDotVec)) + ((uniform19 * gVec) + (uniform20 * gDotVec)));
+                    mVec = ((uniform18 * mVec) + (uniform20 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform21 * gVec);
+                    t3DotVec = ((uniform22 * gVec) + (uniform21 * gDotVec));
+                    vDotVec = (((uniform23 * vVec) + (uniform24 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                    vVec = ((uniform24 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform25);
+                    mHatDotVec = ((mDotVec - (mHatVec * uniform26)) / uniform25);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform27);
+                    vHatDotVec = ((vDotVec - (vHatVec * uniform28)) / uniform27);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector256.Sqrt(vHatVec);
+                    t8DotVec = (vHatDotVec * (uniform29 / t8Vec));
+                    t9Vec = (t8Vec + uniform30);
+                    t9DotVec = (t8DotVec + uniform31);
+                    t10Vec = ((uniform32 * mHatVec) / t9Vec);
+                    t10DotVec = ((((uniform33 * mHatVec) + (uniform32 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                    wDotVec = (wDotVec - t10DotVec);
+                    wVec = (wVec - t10Vec);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(mDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform34 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform35 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform36 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform37 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform38 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform39 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform40 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform41 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform42 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform43 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform44 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform45 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform46 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform47 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform48 = global::System.Runtime.Intrinsics.Vector128.Create((double)(epsDot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform49 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform50 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lrDot));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> wDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> mHatDotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t10Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t10DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t3Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t3DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t8Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t8DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t9Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t9DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mDotVec = (((uniform34 * mVec) + (uniform35 * mDotVec)) + ((uniform36 * gVec) + (uniform37 * gDotVec)));
+                    mVec = ((uniform35 * mVec) + (uniform37 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform38 * gVec);
+                    t3DotVec = ((uniform39 * gVec) + (uniform38 * gDotVec));
+                    vDotVec = (((uniform40 * vVec) + (uniform41 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                    vVec = ((uniform41 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform42);
+                    mHatDotVec = ((mDotVec - (mHatVec * uniform43)) / uniform42);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform44);
+                    vHatDotVec = ((vDotVec - (vHatVec * uniform45)) / uniform44);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector128.Sqrt(vHatVec);
+                    t8DotVec = (vHatDotVec * (uniform46 / t8Vec));
+                    t9Vec = (t8Vec + uniform47);
+                    t9DotVec = (t8DotVec + uniform48);
+                    t10Vec = ((uniform49 * mHatVec) / t9Vec);
+                    t10DotVec = ((((uniform50 * mHatVec) + (uniform49 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                    wDotVec = (wDotVec - t10DotVec);
+                    wVec = (wVec - t10Vec);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(mDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                }
+            }
+            for (; i < length; i++)
+            {
+                StepTangent(ref w[i], ref wDot[i], ref m[i], ref mDot[i], ref v[i], ref vDot[i], g[i], gDot[i], lr, lrDot, beta1, beta1Dot, beta2, beta2Dot, eps, epsDot, t);
+            }
+        }
+
+        /// <summary>Span driver: <c>StepAdjoint</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void StepAdjoint(global::System.ReadOnlySpan<double> w, global::System.Span<double> wBar, global::System.ReadOnlySpan<double> m, global::System.Span<double> mBar, global::System.ReadOnlySpan<double> v, global::System.Span<double> vBar, global::System.ReadOnlySpan<double> g, global::System.Span<double> gBar, double lr, ref double lrBar, double beta1, ref double beta1Bar, double beta2, ref double beta2Bar, double eps, ref double epsBar, int t)
+        {
+            int length = w.Length;
+            if (wBar.Length != length)
+            {
+                throw new global::System.ArgumentException($"wBar has length {wBar.Length}; w has length {length}: they must be equal.", nameof(wBar));
+            }
+            if (m.Length != length)
+            {
+                throw new global::System.ArgumentException($"m has length {m.Length}; w has length {length}: they must be equal.", nameof(m));
+            }
+            if (mBar.Length != length)
+            {
+                throw new global::System.ArgumentException($"mBar has length {mBar.Length}; w has length {length}: they must be equal.", nameof(mBar));
+            }
+            if (v.Length != length)
+            {
+                throw new global::System.ArgumentException($"v has length {v.Length}; w has length {length}: they must be equal.", nameof(v));
+            }
+            if (vBar.Length != length)
+            {
+                throw new global::System.ArgumentException($"vBar has length {vBar.Length}; w has length {length}: they must be equal.", nameof(vBar));
+            }
+            if (g.Length != length)
+            {
+                throw new global::System.ArgumentException($"g has length {g.Length}; w has length {length}: they must be equal.", nameof(g));
+            }
+            if (gBar.Length != length)
+            {
+                throw new global::System.ArgumentException($"gBar has length {gBar.Length}; w has length {length}: they must be equal.", nameof(gBar));
+            }
+            int i = 0;
+            double t1 = 0.0;
+            double t2 = 0.0;
+            double t4 = 0.0;
+            double t5 = 0.0;
+            double t6 = 0.0;
+            double t7 = 0.0;
+            t1 = 1.0 - beta1;
+            t2 = 1.0 - beta2;
+            t4 = (double)t;
+            t5 = 1.0 - global::System.Math.Pow(beta1, t4);
+            t6 = (double)t;
+            t7 = 1.0 - global::System.Math.Pow(beta2, t6);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform2 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform3 = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform4 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform5 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform6 = global::System.Runtime.Intrinsics.Vector512.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform7 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform8 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform9 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t6 * global::System.Math.Pow(beta2, t6 - 1.0)));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform10 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t4 * global::System.Math.Pow(beta1, t4 - 1.0)));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform11 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector512<double> lrBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<double> beta1BarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<double> beta2BarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<double> epsBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> wBarVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mBarVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vBarVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gBarVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mBarOutVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> mHatVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> mHatBarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> mSavedVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t10Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t10BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t1BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t2BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t3Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t3BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t5BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t7BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t8Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t8BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t9Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t9BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vBarOutVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vHatVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vHatBarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vSavedVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    // Forward sweep: the primal, keeping what the reverse sweep reads.
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mSavedVec = mVec;
+                    mVec = ((uniform * mVec) + (uniform1 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform2 * gVec);
+                    vSavedVec = vVec;
+                    vVec = ((uniform3 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform4);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform5);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector512.Sqrt(vHatVec);
+                    t9Vec = (t8Vec + uniform6);
+                    t10Vec = ((uniform7 * mHatVec) / t9Vec);
+                    // Reverse sweep: adjoints, from the outputs back to the inputs.
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t10BarVec = (t10BarVec + (-wBarVec));
+                    lrBarSum += ((t10BarVec / t9Vec) * mHatVec);
+                    mHatBarVec = (mHatBarVec + (uniform7 * (t10BarVec / t9Vec)));
+                    t9BarVec = (t9BarVec + (t10Vec * (-(t10BarVec / t9Vec))));
+                    t8BarVec = (t8BarVec + t9BarVec);
+                    epsBarSum += t9BarVec;
+                    vHatBarVec = (vHatBarVec + (t8BarVec * (uniform8 / t8Vec)));
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vBarVec = (vBarVec + (vHatBarVec / uniform5));
+                    t7BarVec = (t7BarVec + (vHatVec * (-(vHatBarVec / uniform5))));
+                    beta2BarSum += ((-t7BarVec) * uniform9);
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mBarVec = (mBarVec + (mHatBarVec / uniform4));
+                    t5BarVec = (t5BarVec + (mHatVec * (-(mHatBarVec / uniform4))));
+                    beta1BarSum += ((-t5BarVec) * uniform10);
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    vVec = vSavedVec;
+                    vBarOutVec = vBarVec;
+                    vBarVec = uniform11;
+                    beta2BarSum += (vBarOutVec * vVec);
+                    vBarVec = (vBarVec + (uniform3 * vBarOutVec));
+                    t3BarVec = (t3BarVec + (vBarOutVec * gVec));
+                    gBarVec = (gBarVec + (t3Vec * vBarOutVec));
+                    t2BarVec = (t2BarVec + (t3BarVec * gVec));
+                    gBarVec = (gBarVec + (uniform2 * t3BarVec));
+                    beta2BarSum += (-t2BarVec);
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mVec = mSavedVec;
+                    mBarOutVec = mBarVec;
+                    mBarVec = uniform11;
+                    beta1BarSum += (mBarOutVec * mVec);
+                    mBarVec = (mBarVec + (uniform * mBarOutVec));
+                    t1BarVec = (t1BarVec + (mBarOutVec * gVec));
+                    gBarVec = (gBarVec + (uniform1 * mBarOutVec));
+                    beta1BarSum += (-t1BarVec);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(mBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                }
+                lrBar += global::System.Runtime.Intrinsics.Vector512.Sum(lrBarSum);
+                beta1Bar += global::System.Runtime.Intrinsics.Vector512.Sum(beta1BarSum);
+                beta2Bar += global::System.Runtime.Intrinsics.Vector512.Sum(beta2BarSum);
+                epsBar += global::System.Runtime.Intrinsics.Vector512.Sum(epsBarSum);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform12 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform13 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform14 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform15 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform16 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform17 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform18 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform19 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform20 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform21 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t6 * global::System.Math.Pow(beta2, t6 - 1.0)));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform22 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t4 * global::System.Math.Pow(beta1, t4 - 1.0)));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform23 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector256<double> lrBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> beta1BarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> beta2BarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> epsBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> wBarVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mBarVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vBarVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gBarVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mBarOutVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> mHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> mHatBarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> mSavedVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t10Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t10BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t1BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t2BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t3Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t3BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t5BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t7BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t8Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t8BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t9Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t9BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vBarOutVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vHatBarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vSavedVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    // Forward sweep: the primal, keeping what the reverse sweep reads.
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mSavedVec = mVec;
+                    mVec = ((uniform12 * mVec) + (uniform13 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform14 * gVec);
+                    vSavedVec = vVec;
+                    vVec = ((uniform15 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform16);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform17);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector256.Sqrt(vHatVec);
+                    t9Vec = (t8Vec + uniform18);
+                    t10Vec = ((uniform19 * mHatVec) / t9Vec);
+                    // Reverse sweep: adjoints, from the outputs back to the inputs.
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t10BarVec = (t10BarVec + (-wBarVec));
+                    lrBarSum += ((t10BarVec / t9Vec) * mHatVec);
+                    mHatBarVec = (mHatBarVec + (uniform19 * (t10BarVec / t9Vec)));
+                    t9BarVec = (t9BarVec + (t10Vec * (-(t10BarVec / t9Vec))));
+                    t8BarVec = (t8BarVec + t9BarVec);
+                    epsBarSum += t9BarVec;
+                    vHatBarVec = (vHatBarVec + (t8BarVec * (uniform20 / t8Vec)));
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vBarVec = (vBarVec + (vHatBarVec / uniform17));
+                    t7BarVec = (t7BarVec + (vHatVec * (-(vHatBarVec / uniform17))));
+                    beta2BarSum += ((-t7BarVec) * uniform21);
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mBarVec = (mBarVec + (mHatBarVec / uniform16));
+                    t5BarVec = (t5BarVec + (mHatVec * (-(mHatBarVec / uniform16))));
+                    beta1BarSum += ((-t5BarVec) * uniform22);
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    vVec = vSavedVec;
+                    vBarOutVec = vBarVec;
+                    vBarVec = uniform23;
+                    beta2BarSum += (vBarOutVec * vVec);
+                    vBarVec = (vBarVec + (uniform15 * vBarOutVec));
+                    t3BarVec = (t3BarVec + (vBarOutVec * gVec));
+                    gBarVec = (gBarVec + (t3Vec * vBarOutVec));
+                    t2BarVec = (t2BarVec + (t3BarVec * gVec));
+                    gBarVec = (gBarVec + (uniform14 * t3BarVec));
+                    beta2BarSum += (-t2BarVec);
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mVec = mSavedVec;
+                    mBarOutVec = mBarVec;
+                    mBarVec = uniform23;
+                    beta1BarSum += (mBarOutVec * mVec);
+                    mBarVec = (mBarVec + (uniform12 * mBarOutVec));
+                    t1BarVec = (t1BarVec + (mBarOutVec * gVec));
+                    gBarVec = (gBarVec + (uniform13 * mBarOutVec));
+                    beta1BarSum += (-t1BarVec);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(mBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                }
+                lrBar += global::System.Runtime.Intrinsics.Vector256.Sum(lrBarSum);
+                beta1Bar += global::System.Runtime.Intrinsics.Vector256.Sum(beta1BarSum);
+                beta2Bar += global::System.Runtime.Intrinsics.Vector256.Sum(beta2BarSum);
+                epsBar += global::System.Runtime.Intrinsics.Vector256.Sum(epsBarSum);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform24 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform25 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform26 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform27 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform28 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform29 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform30 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform31 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform32 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform33 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t6 * global::System.Math.Pow(beta2, t6 - 1.0)));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform34 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t4 * global::System.Math.Pow(beta1, t4 - 1.0)));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform35 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector128<double> lrBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<double> beta1BarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<double> beta2BarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<double> epsBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> wBarVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mBarVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vBarVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gBarVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mBarOutVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> mHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> mHatBarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> mSavedVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t10Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t10BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t1BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t2BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t3Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t3BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t5BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t7BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t8Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t8BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t9Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t9BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vBarOutVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vHatBarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vSavedVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    // Forward sweep: the primal, keeping what the reverse sweep reads.
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mSavedVec = mVec;
+                    mVec = ((uniform24 * mVec) + (uniform25 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform26 * gVec);
+                    vSavedVec = vVec;
+                    vVec = ((uniform27 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform28);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform29);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector128.Sqrt(vHatVec);
+                    t9Vec = (t8Vec + uniform30);
+                    t10Vec = ((uniform31 * mHatVec) / t9Vec);
+                    // Reverse sweep: adjoints, from the outputs back to the inputs.
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t10BarVec = (t10BarVec + (-wBarVec));
+                    lrBarSum += ((t10BarVec / t9Vec) * mHatVec);
+                    mHatBarVec = (mHatBarVec + (uniform31 * (t10BarVec / t9Vec)));
+                    t9BarVec = (t9BarVec + (t10Vec * (-(t10BarVec / t9Vec))));
+                    t8BarVec = (t8BarVec + t9BarVec);
+                    epsBarSum += t9BarVec;
+                    vHatBarVec = (vHatBarVec + (t8BarVec * (uniform32 / t8Vec)));
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vBarVec = (vBarVec + (vHatBarVec / uniform29));
+                    t7BarVec = (t7BarVec + (vHatVec * (-(vHatBarVec / uniform29))));
+                    beta2BarSum += ((-t7BarVec) * uniform33);
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mBarVec = (mBarVec + (mHatBarVec / uniform28));
+                    t5BarVec = (t5BarVec + (mHatVec * (-(mHatBarVec / uniform28))));
+                    beta1BarSum += ((-t5BarVec) * uniform34);
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    vVec = vSavedVec;
+                    vBarOutVec = vBarVec;
+                    vBarVec = uniform35;
+                    beta2BarSum += (vBarOutVec * vVec);
+                    vBarVec = (vBarVec + (uniform27 * vBarOutVec));
+                    t3BarVec = (t3BarVec + (vBarOutVec * gVec));
+                    gBarVec = (gBarVec + (t3Vec * vBarOutVec));
+                    t2BarVec = (t2BarVec + (t3BarVec * gVec));
+                    gBarVec = (gBarVec + (uniform26 * t3BarVec));
+                    beta2BarSum += (-t2BarVec);
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mVec = mSavedVec;
+                    mBarOutVec = mBarVec;
+                    mBarVec = uniform35;
+                    beta1BarSum += (mBarOutVec * mVec);
+                    mBarVec = (mBarVec + (uniform24 * mBarOutVec));
+                    t1BarVec = (t1BarVec + (mBarOutVec * gVec));
+                    gBarVec = (gBarVec + (uniform25 * mBarOutVec));
+                    beta1BarSum += (-t1BarVec);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(mBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                }
+                lrBar += global::System.Runtime.Intrinsics.Vector128.Sum(lrBarSum);
+                beta1Bar += global::System.Runtime.Intrinsics.Vector128.Sum(beta1BarSum);
+                beta2Bar += global::System.Runtime.Intrinsics.Vector128.Sum(beta2BarSum);
+                epsBar += global::System.Runtime.Intrinsics.Vector128.Sum(epsBarSum);
+            }
+            for (; i < length; i++)
+            {
+                StepAdjoint(w[i], ref wBar[i], m[i], ref mBar[i], v[i], ref vBar[i], g[i], ref gBar[i], lr, ref lrBar, beta1, ref beta1Bar, beta2, ref beta2Bar, eps, ref epsBar, t);
+            }
+        }
     }
 }

@@ -38,5 +38,320 @@ namespace Samples
             vBar += mu * vBarOut;
             gBar += vBarOut;
         }
+
+        /// <summary>Span driver: <c>Step</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void Step(global::System.Span<double> w, global::System.Span<double> v, global::System.ReadOnlySpan<double> g, double lr, double mu)
+        {
+            int length = w.Length;
+            if (v.Length != length)
+            {
+                throw new global::System.ArgumentException($"v has length {v.Length}; w has length {length}: they must be equal.", nameof(v));
+            }
+            if (g.Length != length)
+            {
+                throw new global::System.ArgumentException($"g has length {g.Length}; w has length {length}: they must be equal.", nameof(g));
+            }
+            int i = 0;
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    vVec = ((uniform * vVec) + gVec);
+                    wVec = (wVec - (uniform1 * vVec));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform2 = global::System.Runtime.Intrinsics.Vector256.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform3 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    vVec = ((uniform2 * vVec) + gVec);
+                    wVec = (wVec - (uniform3 * vVec));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform4 = global::System.Runtime.Intrinsics.Vector128.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform5 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    vVec = ((uniform4 * vVec) + gVec);
+                    wVec = (wVec - (uniform5 * vVec));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            for (; i < length; i++)
+            {
+                Step(ref w[i], ref v[i], g[i], lr, mu);
+            }
+        }
+
+        /// <summary>Span driver: <c>StepTangent</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void StepTangent(global::System.Span<double> w, global::System.Span<double> wDot, global::System.Span<double> v, global::System.Span<double> vDot, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> gDot, double lr, double lrDot, double mu, double muDot)
+        {
+            int length = w.Length;
+            if (wDot.Length != length)
+            {
+                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; w has length {length}: they must be equal.", nameof(wDot));
+            }
+            if (v.Length != length)
+            {
+                throw new global::System.ArgumentException($"v has length {v.Length}; w has length {length}: they must be equal.", nameof(v));
+            }
+            if (vDot.Length != length)
+            {
+                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; w has length {length}: they must be equal.", nameof(vDot));
+            }
+            if (g.Length != length)
+            {
+                throw new global::System.ArgumentException($"g has length {g.Length}; w has length {length}: they must be equal.", nameof(g));
+            }
+            if (gDot.Length != length)
+            {
+                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; w has length {length}: they must be equal.", nameof(gDot));
+            }
+            int i = 0;
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(muDot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform2 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lrDot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform3 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> wDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), (nuint)i);
+                    vDotVec = (((uniform * vVec) + (uniform1 * vDotVec)) + gDotVec);
+                    vVec = ((uniform1 * vVec) + gVec);
+                    wDotVec = (wDotVec - ((uniform2 * vVec) + (uniform3 * vDotVec)));
+                    wVec = (wVec - (uniform3 * vVec));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform4 = global::System.Runtime.Intrinsics.Vector256.Create((double)(muDot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform5 = global::System.Runtime.Intrinsics.Vector256.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform6 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lrDot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform7 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> wDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), (nuint)i);
+                    vDotVec = (((uniform4 * vVec) + (uniform5 * vDotVec)) + gDotVec);
+                    vVec = ((uniform5 * vVec) + gVec);
+                    wDotVec = (wDotVec - ((uniform6 * vVec) + (uniform7 * vDotVec)));
+                    wVec = (wVec - (uniform7 * vVec));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform8 = global::System.Runtime.Intrinsics.Vector128.Create((double)(muDot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform9 = global::System.Runtime.Intrinsics.Vector128.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform10 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lrDot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform11 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> wDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), (nuint)i);
+                    vDotVec = (((uniform8 * vVec) + (uniform9 * vDotVec)) + gDotVec);
+                    vVec = ((uniform9 * vVec) + gVec);
+                    wDotVec = (wDotVec - ((uniform10 * vVec) + (uniform11 * vDotVec)));
+                    wVec = (wVec - (uniform11 * vVec));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), (nuint)i);
+                }
+            }
+            for (; i < length; i++)
+            {
+                StepTangent(ref w[i], ref wDot[i], ref v[i], ref vDot[i], g[i], gDot[i], lr, lrDot, mu, muDot);
+            }
+        }
+
+        /// <summary>Span driver: <c>StepAdjoint</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void StepAdjoint(global::System.ReadOnlySpan<double> w, global::System.Span<double> wBar, global::System.ReadOnlySpan<double> v, global::System.Span<double> vBar, global::System.ReadOnlySpan<double> g, global::System.Span<double> gBar, double lr, ref double lrBar, double mu, ref double muBar)
+        {
+            int length = w.Length;
+            if (wBar.Length != length)
+            {
+                throw new global::System.ArgumentException($"wBar has length {wBar.Length}; w has length {length}: they must be equal.", nameof(wBar));
+            }
+            if (v.Length != length)
+            {
+                throw new global::System.ArgumentException($"v has length {v.Length}; w has length {length}: they must be equal.", nameof(v));
+            }
+            if (vBar.Length != length)
+            {
+                throw new global::System.ArgumentException($"vBar has length {vBar.Length}; w has length {length}: they must be equal.", nameof(vBar));
+            }
+            if (g.Length != length)
+            {
+                throw new global::System.ArgumentException($"g has length {g.Length}; w has length {length}: they must be equal.", nameof(g));
+            }
+            if (gBar.Length != length)
+            {
+                throw new global::System.ArgumentException($"gBar has length {gBar.Length}; w has length {length}: they must be equal.", nameof(gBar));
+            }
+            int i = 0;
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform2 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector512<double> lrBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<double> muBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> wBarVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vBarVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gBarVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vBarOutVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vSavedVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    // Forward sweep: the primal, keeping what the reverse sweep reads.
+                    // v = mu * v + g;
+                    vSavedVec = vVec;
+                    vVec = ((uniform * vVec) + gVec);
+                    // Reverse sweep: adjoints, from the outputs back to the inputs.
+                    // w = w - lr * v;
+                    lrBarSum += ((-wBarVec) * vVec);
+                    vBarVec = (vBarVec + (uniform1 * (-wBarVec)));
+                    // v = mu * v + g;
+                    vVec = vSavedVec;
+                    vBarOutVec = vBarVec;
+                    vBarVec = uniform2;
+                    muBarSum += (vBarOutVec * vVec);
+                    vBarVec = (vBarVec + (uniform * vBarOutVec));
+                    gBarVec = (gBarVec + vBarOutVec);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                }
+                lrBar += global::System.Runtime.Intrinsics.Vector512.Sum(lrBarSum);
+                muBar += global::System.Runtime.Intrinsics.Vector512.Sum(muBarSum);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform3 = global::System.Runtime.Intrinsics.Vector256.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform4 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform5 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector256<double> lrBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> muBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> wBarVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vBarVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gBarVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vBarOutVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vSavedVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    // Forward sweep: the primal, keeping what the reverse sweep reads.
+                    // v = mu * v + g;
+                    vSavedVec = vVec;
+                    vVec = ((uniform3 * vVec) + gVec);
+                    // Reverse sweep: adjoints, from the outputs back to the inputs.
+                    // w = w - lr * v;
+                    lrBarSum += ((-wBarVec) * vVec);
+                    vBarVec = (vBarVec + (uniform4 * (-wBarVec)));
+                    // v = mu * v + g;
+                    vVec = vSavedVec;
+                    vBarOutVec = vBarVec;
+                    vBarVec = uniform5;
+                    muBarSum += (vBarOutVec * vVec);
+                    vBarVec = (vBarVec + (uniform3 * vBarOutVec));
+                    gBarVec = (gBarVec + vBarOutVec);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                }
+                lrBar += global::System.Runtime.Intrinsics.Vector256.Sum(lrBarSum);
+                muBar += global::System.Runtime.Intrinsics.Vector256.Sum(muBarSum);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform6 = global::System.Runtime.Intrinsics.Vector128.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform7 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform8 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector128<double> lrBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<double> muBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> wBarVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vBarVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gBarVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vBarOutVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vSavedVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    // Forward sweep: the primal, keeping what the reverse sweep reads.
+                    // v = mu * v + g;
+                    vSavedVec = vVec;
+                    vVec = ((uniform6 * vVec) + gVec);
+                    // Reverse sweep: adjoints, from the outputs back to the inputs.
+                    // w = w - lr * v;
+                    lrBarSum += ((-wBarVec) * vVec);
+                    vBarVec = (vBarVec + (uniform7 * (-wBarVec)));
+                    // v = mu * v + g;
+                    vVec = vSavedVec;
+                    vBarOutVec = vBarVec;
+                    vBarVec = uniform8;
+                    muBarSum += (vBarOutVec * vVec);
+                    vBarVec = (vBarVec + (uniform6 * vBarOutVec));
+                    gBarVec = (gBarVec + vBarOutVec);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
+                }
+                lrBar += global::System.Runtime.Intrinsics.Vector128.Sum(lrBarSum);
+                muBar += global::System.Runtime.Intrinsics.Vector128.Sum(muBarSum);
+            }
+            for (; i < length; i++)
+            {
+                StepAdjoint(w[i], ref wBar[i], v[i], ref vBar[i], g[i], ref gBar[i], lr, ref lrBar, mu, ref muBar);
+            }
+        }
     }
 }

@@ -33,6 +33,203 @@ namespace Samples
             lambdaBar += -wBarOut * w;
             wBar += lambda * -wBarOut;
         }
+
+        /// <summary>Span driver: <c>Decay</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void Decay(global::System.Span<double> w, double lambda)
+        {
+            int length = w.Length;
+            int i = 0;
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(lambda));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    wVec = (wVec - (uniform * wVec));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform1 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lambda));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    wVec = (wVec - (uniform1 * wVec));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform2 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lambda));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    wVec = (wVec - (uniform2 * wVec));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                }
+            }
+            for (; i < length; i++)
+            {
+                Decay(ref w[i], lambda);
+            }
+        }
+
+        /// <summary>Span driver: <c>DecayTangent</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void DecayTangent(global::System.Span<double> w, global::System.Span<double> wDot, double lambda, double lambdaDot)
+        {
+            int length = w.Length;
+            if (wDot.Length != length)
+            {
+                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; w has length {length}: they must be equal.", nameof(wDot));
+            }
+            int i = 0;
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(lambdaDot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lambda));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> wDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    wDotVec = (wDotVec - ((uniform * wVec) + (uniform1 * wDotVec)));
+                    wVec = (wVec - (uniform1 * wVec));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform2 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lambdaDot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform3 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lambda));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> wDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    wDotVec = (wDotVec - ((uniform2 * wVec) + (uniform3 * wDotVec)));
+                    wVec = (wVec - (uniform3 * wVec));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform4 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lambdaDot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform5 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lambda));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> wDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                    wDotVec = (wDotVec - ((uniform4 * wVec) + (uniform5 * wDotVec)));
+                    wVec = (wVec - (uniform5 * wVec));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), (nuint)i);
+                }
+            }
+            for (; i < length; i++)
+            {
+                DecayTangent(ref w[i], ref wDot[i], lambda, lambdaDot);
+            }
+        }
+
+        /// <summary>Span driver: <c>DecayAdjoint</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void DecayAdjoint(global::System.ReadOnlySpan<double> w, global::System.Span<double> wBar, double lambda, ref double lambdaBar)
+        {
+            int length = w.Length;
+            if (wBar.Length != length)
+            {
+                throw new global::System.ArgumentException($"wBar has length {wBar.Length}; w has length {length}: they must be equal.", nameof(wBar));
+            }
+            int i = 0;
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(lambda));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector512<double> lambdaBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> wBarVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> wBarOutVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> wSavedVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    // Forward sweep: the primal, keeping what the reverse sweep reads.
+                    // w = w - lambda * w;
+                    wSavedVec = wVec;
+                    wVec = (wVec - (uniform * wVec));
+                    // Reverse sweep: adjoints, from the outputs back to the inputs.
+                    // w = w - lambda * w;
+                    wVec = wSavedVec;
+                    wBarOutVec = wBarVec;
+                    wBarVec = uniform1;
+                    wBarVec = (wBarVec + wBarOutVec);
+                    lambdaBarSum += ((-wBarOutVec) * wVec);
+                    wBarVec = (wBarVec + (uniform * (-wBarOutVec)));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                }
+                lambdaBar += global::System.Runtime.Intrinsics.Vector512.Sum(lambdaBarSum);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform2 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lambda));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform3 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector256<double> lambdaBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> wBarVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> wBarOutVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> wSavedVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    // Forward sweep: the primal, keeping what the reverse sweep reads.
+                    // w = w - lambda * w;
+                    wSavedVec = wVec;
+                    wVec = (wVec - (uniform2 * wVec));
+                    // Reverse sweep: adjoints, from the outputs back to the inputs.
+                    // w = w - lambda * w;
+                    wVec = wSavedVec;
+                    wBarOutVec = wBarVec;
+                    wBarVec = uniform3;
+                    wBarVec = (wBarVec + wBarOutVec);
+                    lambdaBarSum += ((-wBarOutVec) * wVec);
+                    wBarVec = (wBarVec + (uniform2 * (-wBarOutVec)));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                }
+                lambdaBar += global::System.Runtime.Intrinsics.Vector256.Sum(lambdaBarSum);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform4 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lambda));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform5 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector128<double> lambdaBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> wBarVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> wBarOutVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> wSavedVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    // Forward sweep: the primal, keeping what the reverse sweep reads.
+                    // w = w - lambda * w;
+                    wSavedVec = wVec;
+                    wVec = (wVec - (uniform4 * wVec));
+                    // Reverse sweep: adjoints, from the outputs back to the inputs.
+                    // w = w - lambda * w;
+                    wVec = wSavedVec;
+                    wBarOutVec = wBarVec;
+                    wBarVec = uniform5;
+                    wBarVec = (wBarVec + wBarOutVec);
+                    lambdaBarSum += ((-wBarOutVec) * wVec);
+                    wBarVec = (wBarVec + (uniform4 * (-wBarOutVec)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
+                }
+                lambdaBar += global::System.Runtime.Intrinsics.Vector128.Sum(lambdaBarSum);
+            }
+            for (; i < length; i++)
+            {
+                DecayAdjoint(w[i], ref wBar[i], lambda, ref lambdaBar);
+            }
+        }
     }
 }
 //------ Optim.Step.g.cs ------

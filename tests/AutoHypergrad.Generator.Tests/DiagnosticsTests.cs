@@ -320,6 +320,25 @@ public sealed class DiagnosticsTests
             """,
             "WithState",
         },
+        new object[]
+        {
+            "order two writing its span",
+            """
+                [Differentiable(Order = 2)]
+                public static double WritesItsSpan(Span<double> x)
+                {
+                    double s = 0;
+                    for (int i = 0; i < x.Length; i++)
+                    {
+                        x[i] = x[i] * x[i];
+                        s += x[i];
+                    }
+
+                    return s;
+                }
+            """,
+            "WritesItsSpan",
+        },
     };
 
     [Theory]

@@ -97,6 +97,12 @@ internal sealed partial class MethodParser
             body = ReadBody();
         }
 
+        if (body is not null && _order == 2 && WrittenCollections(body).FirstOrDefault(n => parameters.Any(p => p.Name == n && p.IsActive)) is { } written)
+        {
+            Report(DiagnosticDescriptors.UnsupportedSignature, _syntax.Identifier.GetLocation(), _method.Name,
+                $"has Order = 2 but writes its span or array '{written}', an output: a Hessian-vector product needs a scalar-valued method (take it as ReadOnlySpan)");
+        }
+
         if (_diagnostics.Count > 0 || typeLocation is null || body is null)
         {
             return new ParseResult(null, _diagnostics.ToEquatableArray());
@@ -219,6 +225,15 @@ internal sealed partial class MethodParser
             Unsupported(call, "a call to another method in a [Differentiable(Order = 2)] method (only Math functions, for now)");
         }
     }
+
+    private static IEnumerable<string> WrittenCollections(Block block)
+        => block.Statements.SelectMany(s => s switch
+        {
+            Store st => new[] { st.Collection },
+            If i => WrittenCollections(i.Then).Concat(WrittenCollections(i.Else)),
+            Loop l => WrittenCollections(l.Body).Concat(WrittenCollections(l.Step)),
+            _ => Enumerable.Empty<string>(),
+        });
 
     private bool IsNonIntrinsicCall(InvocationExpressionSyntax invocation)
         => _model.GetSymbolInfo(invocation, _cancellationToken).Symbol is IMethodSymbol m

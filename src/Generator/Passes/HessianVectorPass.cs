@@ -52,13 +52,17 @@ internal static class HessianVectorPass
         }
 
         var seed = new Declare("resultBar", method.ReturnType, Literal.One(method.ReturnType));
+        var directionChecks = method.Parameters
+            .Where(p => p.IsActive && p.Type.IsCollection)
+            .Select(p => (Stmt)new LengthCheck(p.Name + "V", p.Name));
         return new GeneratedMethod(
             method.Name + "HessianVector",
             $"Hessian-vector product of <c>{method.Name}</c>: adds H·v to the accumulators, where v is given by the directions (xV) and H is the Hessian with respect to the active inputs.",
             method.Accessibility,
             "void",
             ordered.ToEquatableArray(),
-            new Block(adjoint.Body.Statements.TakeWhile(s => s is LengthCheck)
+            new Block(directionChecks
+                .Concat(adjoint.Body.Statements.TakeWhile(s => s is LengthCheck))
                 .Append(seed)
                 .Concat(adjoint.Body.Statements.SkipWhile(s => s is LengthCheck))
                 .ToEquatableArray()));

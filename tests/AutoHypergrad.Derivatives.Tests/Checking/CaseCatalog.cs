@@ -23,6 +23,13 @@ public static class CaseCatalog
     /// <summary>The ones with an active span or array parameter, whose derivative spans' lengths are checked.</summary>
     public static TheoryData<string> WithActiveSequences => ToTheoryData(Cases.Value.Values.Where(c => c.HasActiveSequences));
 
+    /// <summary>The [Differentiable(Order = 2)] ones, whose HessianVector is checked.</summary>
+    public static TheoryData<string> SecondOrder => ToTheoryData(Cases.Value.Values.Where(c => c.Order == 2));
+
+    /// <summary>The second-order ones with an active span or array parameter, whose direction and accumulator lengths are checked.</summary>
+    public static TheoryData<string> SecondOrderWithActiveSequences =>
+        ToTheoryData(Cases.Value.Values.Where(c => c.Order == 2 && c.HasActiveSequences));
+
     internal static IEnumerable<CaseMethod> Methods => Cases.Value.Values;
 
     internal static CaseMethod Get(string id) =>

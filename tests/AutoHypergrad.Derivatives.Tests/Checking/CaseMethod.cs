@@ -145,7 +145,7 @@ internal sealed record Coordinate(CaseParameter? Parameter, int Element)
 /// (one for a scalar, integer ones included; its elements for a span or array; none for an out parameter). In the
 /// argument arrays the invoker takes, a span or array parameter is a <c>T[]</c> and a scalar is boxed.
 /// </remarks>
-internal sealed class CaseMethod
+internal sealed partial class CaseMethod
 {
     private const BindingFlags AnyStatic = BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
 
@@ -188,6 +188,8 @@ internal sealed class CaseMethod
         RealType = realTypes.Length == 1 ? realTypes[0] : typeof(void);
         Tangent = FindExact(primal.Name + "Tangent", ExpectedTangentParameterTypes());
         Adjoint = FindExact(primal.Name + "Adjoint", ExpectedAdjointParameterTypes());
+        Order = primal.GetCustomAttribute<DifferentiableAttribute>()?.Order ?? 1;
+        HessianVector = FindExact(primal.Name + "HessianVector", ExpectedHessianVectorParameterTypes());
     }
 
     /// <summary>"Type.Method", the test case's name.</summary>

@@ -50,7 +50,7 @@ namespace AutoHypergrad.Derivatives.Tests;
 /// Bars, Bars when ȳ = 0) must be exactly equal.
 /// </para>
 /// </remarks>
-internal static class DerivativeChecker
+internal static partial class DerivativeChecker
 {
     public const double FiniteDifferenceStep = 1e-5;
     public const double FiniteDifferenceTolerance = 1e-8;
@@ -350,8 +350,10 @@ internal static class DerivativeChecker
     {
         DoubleTwinAttribute? attribute = method.Primal.GetCustomAttribute<DoubleTwinAttribute>();
         Assert.True(attribute is not null, $"{method.Id} is a float case without [DoubleTwin]: float cases are checked against a double twin.");
-        MethodInfo? twinMethod = attribute.Type.GetMethod(
-            attribute.Method, BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly);
+        // By name among the [Differentiable] methods: generated code may add overloads of the same name (span drivers).
+        MethodInfo? twinMethod = attribute.Type
+            .GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
+            .FirstOrDefault(m => m.Name == attribute.Method && m.GetCustomAttribute<DifferentiableAttribute>() is not null);
         Assert.True(twinMethod?.GetCustomAttribute<DifferentiableAttribute>() is not null,
             $"{method.Id}: its twin {attribute.Type.Name}.{attribute.Method} is not a [Differentiable] method.");
         var twin = new CaseMethod(twinMethod!);
@@ -394,6 +396,7 @@ internal static class DerivativeChecker
             }
         }
 
+        problems.AddRange(HessianVectorSignatureProblems(method));
         return problems;
 
         void CheckGenerated(MethodInfo? generated, string name, Type[] types, string[] names, Type returnType, bool[] outs)

@@ -116,6 +116,10 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void LogisticHessianVector(global::System.ReadOnlySpan<double> w, global::System.ReadOnlySpan<double> wV, global::System.Span<double> wHv, global::System.ReadOnlySpan<double> features, double label, double l2, double l2V, ref double l2Hv)
         {
+            if (wV.Length != w.Length)
+            {
+                throw new global::System.ArgumentException($"wV has length {wV.Length}; w has length {w.Length}: they must be equal.", nameof(wV));
+            }
             if (wHv.Length != w.Length)
             {
                 throw new global::System.ArgumentException($"wHv has length {wHv.Length}; w has length {w.Length}: they must be equal.", nameof(wHv));

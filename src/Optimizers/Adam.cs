@@ -2,28 +2,60 @@ using System;
 
 namespace AutoHypergrad.Optimizers;
 
-/// <summary>The Adam optimizer.</summary>
+/// <summary>The Adam optimizer, with coupled (L2) weight decay.</summary>
 public static partial class Adam
 {
     /// <summary>
-    /// One step of Adam (Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, Algorithm 1):
+    /// lr 1e-3 (positive), beta1 0.9 and beta2 0.999 (unit interval), eps 1e-8 (positive), wd 0 (non-negative);
+    /// options t and epsInsideSqrt.
+    /// </summary>
+    public static OptimizerDescriptor Descriptor { get; } = new(
+        nameof(Adam),
+        typeof(Adam),
+        State: ["m", "v"],
+        Hyperparameters:
+        [
+            new("lr", 1e-3, HyperparameterDomain.Positive),
+            new("beta1", 0.9, HyperparameterDomain.UnitInterval),
+            new("beta2", 0.999, HyperparameterDomain.UnitInterval),
+            new("eps", 1e-8, HyperparameterDomain.Positive),
+            new("wd", 0.0, HyperparameterDomain.NonNegative),
+        ],
+        Options: ["t", "epsInsideSqrt"]);
+
+    /// <summary>
+    /// One step of Adam (Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, Algorithm 1),
+    /// with L2 weight decay added to the gradient as in PyTorch's <c>Adam(weight_decay=wd)</c>:
     /// <code>
-    /// m ← beta1·m + (1 − beta1)·g
-    /// v ← beta2·v + (1 − beta2)·g²
+    /// d = g + wd·w
+    /// m ← beta1·m + (1 − beta1)·d
+    /// v ← beta2·v + (1 − beta2)·d²
     /// m̂ = m / (1 − beta1^t)
     /// v̂ = v / (1 − beta2^t)
-    /// w ← w − lr·m̂ / (√v̂ + eps)
+    /// w ← w − lr·m̂ / (√v̂ + eps)        (epsInsideSqrt = false: the paper, PyTorch)
+    /// w ← w − lr·m̂ / √(v̂ + eps)        (epsInsideSqrt = true)
     /// </code>
+    /// The bias corrections use <c>Math.Pow(beta1, t)</c> with a real <paramref name="t"/>, so they are
+    /// differentiated with respect to beta1 and beta2.
+    /// <para>
+    /// Where v̂ = 0 (a weight whose gradient has been exactly 0 so far, from a zero state) the default form has
+    /// √v̂ = 0, where √ has an infinite derivative: the tangent and the adjoint then multiply ∞ by 0 and return
+    /// NaN for the hypergradients (through beta2, and everything upstream of v), although the step itself is
+    /// finite. <c>epsInsideSqrt = true</c> differentiates √(v̂ + eps) instead, which is smooth at v̂ = 0; use it
+    /// when hypergradients are wanted on sparse or masked gradients.
+    /// </para>
     /// </summary>
     /// <param name="w">The weight; on return, the updated weight.</param>
     /// <param name="m">The first-moment estimate; on return, the updated estimate.</param>
-    /// <param name="v">The second-moment estimate; on return, the updated estimate.</param>
+    /// <param name="v">The second-moment estimate (≥ 0); on return, the updated estimate.</param>
     /// <param name="g">The gradient of the loss at <paramref name="w"/>.</param>
     /// <param name="lr">The learning rate (the paper's α).</param>
     /// <param name="beta1">The decay rate of the first-moment estimate, in [0, 1).</param>
     /// <param name="beta2">The decay rate of the second-moment estimate, in [0, 1).</param>
-    /// <param name="eps">The constant added to the denominator for numerical stability (the paper's ε).</param>
-    /// <param name="t">The 1-based number of this step, for the bias corrections; not differentiated.</param>
+    /// <param name="eps">The constant added to the denominator for numerical stability (the paper's ε), &gt; 0.</param>
+    /// <param name="wd">The weight decay (L2 coefficient, added to the gradient), ≥ 0.</param>
+    /// <param name="t">The 1-based number of this step, as a real, for the bias corrections; not differentiated.</param>
+    /// <param name="epsInsideSqrt">Whether eps is added under the square root (see above); not differentiated.</param>
     [Differentiable]
     public static void Step(
         ref double w,
@@ -34,12 +66,40 @@ public static partial class Adam
         [Hyper] double beta1,
         [Hyper] double beta2,
         [Hyper] double eps,
-        [NoDiff] double t)
+        [Hyper] double wd,
+        [NoDiff] double t,
+        [NoDiff] bool epsInsideSqrt)
     {
-        m = beta1 * m + (1.0 - beta1) * g;
-        v = beta2 * v + (1.0 - beta2) * g * g;
+        double d = g + wd * w;
+        m = beta1 * m + (1.0 - beta1) * d;
+        v = beta2 * v + (1.0 - beta2) * d * d;
         double mHat = m / (1.0 - Math.Pow(beta1, t));
         double vHat = v / (1.0 - Math.Pow(beta2, t));
-        w = w - lr * mHat / (Math.Sqrt(vHat) + eps);
+        double denominator = epsInsideSqrt ? Math.Sqrt(vHat + eps) : Math.Sqrt(vHat) + eps;
+        w = w - lr * mHat / denominator;
+    }
+
+    /// <inheritdoc cref="Step(ref double, ref double, ref double, double, double, double, double, double, double, double, bool)"/>
+    [Differentiable]
+    public static void Step(
+        ref float w,
+        ref float m,
+        ref float v,
+        float g,
+        [Hyper] float lr,
+        [Hyper] float beta1,
+        [Hyper] float beta2,
+        [Hyper] float eps,
+        [Hyper] float wd,
+        [NoDiff] float t,
+        [NoDiff] bool epsInsideSqrt)
+    {
+        float d = g + wd * w;
+        m = beta1 * m + (1.0f - beta1) * d;
+        v = beta2 * v + (1.0f - beta2) * d * d;
+        float mHat = m / (1.0f - MathF.Pow(beta1, t));
+        float vHat = v / (1.0f - MathF.Pow(beta2, t));
+        float denominator = epsInsideSqrt ? MathF.Sqrt(vHat + eps) : MathF.Sqrt(vHat) + eps;
+        w = w - lr * mHat / denominator;
     }
 }

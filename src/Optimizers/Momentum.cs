@@ -1,14 +1,29 @@
 namespace AutoHypergrad.Optimizers;
 
-/// <summary>Gradient descent with heavy-ball momentum.</summary>
+/// <summary>Gradient descent with heavy-ball momentum, with coupled (L2) weight decay.</summary>
 public static partial class Momentum
 {
+    /// <summary>lr 0.01 (positive), mu 0.9 (unit interval), wd 0 (non-negative).</summary>
+    public static OptimizerDescriptor Descriptor { get; } = new(
+        nameof(Momentum),
+        typeof(Momentum),
+        State: ["v"],
+        Hyperparameters:
+        [
+            new("lr", 0.01, HyperparameterDomain.Positive),
+            new("mu", 0.9, HyperparameterDomain.UnitInterval),
+            new("wd", 0.0, HyperparameterDomain.NonNegative),
+        ],
+        Options: []);
+
     /// <summary>
     /// One step of heavy-ball momentum (Polyak, "Some methods of speeding up the convergence of iteration
     /// methods", 1964), in the form without dampening used by Maclaurin, Duvenaud &amp; Adams,
-    /// "Gradient-based Hyperparameter Optimization through Reversible Learning" (ICML 2015):
+    /// "Gradient-based Hyperparameter Optimization through Reversible Learning" (ICML 2015) and by PyTorch's
+    /// <c>SGD(momentum=mu, dampening=0, weight_decay=wd)</c>, with L2 weight decay added to the gradient:
     /// <code>
-    /// v ← mu·v + g
+    /// d = g + wd·w
+    /// v ← mu·v + d
     /// w ← w − lr·v
     /// </code>
     /// </summary>
@@ -16,11 +31,22 @@ public static partial class Momentum
     /// <param name="v">The velocity; on return, the updated velocity.</param>
     /// <param name="g">The gradient of the loss at <paramref name="w"/>.</param>
     /// <param name="lr">The learning rate.</param>
-    /// <param name="mu">The momentum coefficient, usually in [0, 1).</param>
+    /// <param name="mu">The momentum coefficient, in [0, 1).</param>
+    /// <param name="wd">The weight decay (L2 coefficient), ≥ 0.</param>
     [Differentiable]
-    public static void Step(ref double w, ref double v, double g, [Hyper] double lr, [Hyper] double mu)
+    public static void Step(ref double w, ref double v, double g, [Hyper] double lr, [Hyper] double mu, [Hyper] double wd)
     {
-        v = mu * v + g;
+        double d = g + wd * w;
+        v = mu * v + d;
+        w = w - lr * v;
+    }
+
+    /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double)"/>
+    [Differentiable]
+    public static void Step(ref float w, ref float v, float g, [Hyper] float lr, [Hyper] float mu, [Hyper] float wd)
+    {
+        float d = g + wd * w;
+        v = mu * v + d;
         w = w - lr * v;
     }
 }

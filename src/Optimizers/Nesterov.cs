@@ -1,26 +1,52 @@
 namespace AutoHypergrad.Optimizers;
 
-/// <summary>Gradient descent with Nesterov momentum.</summary>
+/// <summary>Gradient descent with Nesterov momentum, with coupled (L2) weight decay.</summary>
 public static partial class Nesterov
 {
+    /// <summary>lr 0.01 (positive), mu 0.9 (unit interval), wd 0 (non-negative).</summary>
+    public static OptimizerDescriptor Descriptor { get; } = new(
+        nameof(Nesterov),
+        typeof(Nesterov),
+        State: ["v"],
+        Hyperparameters:
+        [
+            new("lr", 0.01, HyperparameterDomain.Positive),
+            new("mu", 0.9, HyperparameterDomain.UnitInterval),
+            new("wd", 0.0, HyperparameterDomain.NonNegative),
+        ],
+        Options: []);
+
     /// <summary>
     /// One step of Nesterov's accelerated gradient in the momentum form of Sutskever, Martens, Dahl &amp; Hinton,
     /// "On the importance of initialization and momentum in deep learning" (ICML 2013), written, as in
-    /// Bengio, Boulanger-Lewandowski &amp; Pascanu (2013), with the gradient taken at the current weight:
+    /// Bengio, Boulanger-Lewandowski &amp; Pascanu (2013) and PyTorch's <c>SGD(momentum=mu, nesterov=True)</c>,
+    /// with the gradient taken at the current weight, and with L2 weight decay added to the gradient:
     /// <code>
-    /// v ← mu·v + g
-    /// w ← w − lr·(g + mu·v)
+    /// d = g + wd·w
+    /// v ← mu·v + d
+    /// w ← w − lr·(d + mu·v)
     /// </code>
     /// </summary>
     /// <param name="w">The weight; on return, the updated weight.</param>
     /// <param name="v">The velocity; on return, the updated velocity.</param>
     /// <param name="g">The gradient of the loss at <paramref name="w"/>.</param>
     /// <param name="lr">The learning rate.</param>
-    /// <param name="mu">The momentum coefficient, usually in [0, 1).</param>
+    /// <param name="mu">The momentum coefficient, in [0, 1).</param>
+    /// <param name="wd">The weight decay (L2 coefficient), ≥ 0.</param>
     [Differentiable]
-    public static void Step(ref double w, ref double v, double g, [Hyper] double lr, [Hyper] double mu)
+    public static void Step(ref double w, ref double v, double g, [Hyper] double lr, [Hyper] double mu, [Hyper] double wd)
     {
-        v = mu * v + g;
-        w = w - lr * (g + mu * v);
+        double d = g + wd * w;
+        v = mu * v + d;
+        w = w - lr * (d + mu * v);
+    }
+
+    /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double)"/>
+    [Differentiable]
+    public static void Step(ref float w, ref float v, float g, [Hyper] float lr, [Hyper] float mu, [Hyper] float wd)
+    {
+        float d = g + wd * w;
+        v = mu * v + d;
+        w = w - lr * (d + mu * v);
     }
 }

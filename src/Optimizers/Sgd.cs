@@ -1,20 +1,44 @@
 namespace AutoHypergrad.Optimizers;
 
-/// <summary>Plain stochastic gradient descent.</summary>
+/// <summary>Plain stochastic gradient descent, with coupled (L2) weight decay.</summary>
 public static partial class Sgd
 {
+    /// <summary>lr 0.01 (positive), wd 0 (non-negative).</summary>
+    public static OptimizerDescriptor Descriptor { get; } = new(
+        nameof(Sgd),
+        typeof(Sgd),
+        State: [],
+        Hyperparameters:
+        [
+            new("lr", 0.01, HyperparameterDomain.Positive),
+            new("wd", 0.0, HyperparameterDomain.NonNegative),
+        ],
+        Options: []);
+
     /// <summary>
-    /// One step of stochastic gradient descent (Robbins &amp; Monro, "A Stochastic Approximation Method", 1951):
+    /// One step of stochastic gradient descent (Robbins &amp; Monro, "A Stochastic Approximation Method", 1951)
+    /// with L2 weight decay added to the gradient, as PyTorch's <c>SGD(weight_decay=wd)</c>:
     /// <code>
-    /// w ← w − lr·g
+    /// d = g + wd·w
+    /// w ← w − lr·d
     /// </code>
     /// </summary>
     /// <param name="w">The weight; on return, the updated weight.</param>
     /// <param name="g">The gradient of the loss at <paramref name="w"/>.</param>
     /// <param name="lr">The learning rate.</param>
+    /// <param name="wd">The weight decay (L2 coefficient), ≥ 0.</param>
     [Differentiable]
-    public static void Step(ref double w, double g, [Hyper] double lr)
+    public static void Step(ref double w, double g, [Hyper] double lr, [Hyper] double wd)
     {
-        w = w - lr * g;
+        double d = g + wd * w;
+        w = w - lr * d;
+    }
+
+    /// <inheritdoc cref="Step(ref double, double, double, double)"/>
+    [Differentiable]
+    public static void Step(ref float w, float g, [Hyper] float lr, [Hyper] float wd)
+    {
+        float d = g + wd * w;
+        w = w - lr * d;
     }
 }

@@ -1,0 +1,55 @@
+using System;
+
+namespace AutoHypergrad.Optimizers;
+
+/// <summary>Adagrad, with coupled (L2) weight decay.</summary>
+public static partial class Adagrad
+{
+    /// <summary>lr 0.01 (positive), eps 1e-10 (positive), wd 0 (non-negative).</summary>
+    public static OptimizerDescriptor Descriptor { get; } = new(
+        nameof(Adagrad),
+        typeof(Adagrad),
+        State: ["s"],
+        Hyperparameters:
+        [
+            new("lr", 0.01, HyperparameterDomain.Positive),
+            new("eps", 1e-10, HyperparameterDomain.Positive),
+            new("wd", 0.0, HyperparameterDomain.NonNegative),
+        ],
+        Options: []);
+
+    /// <summary>
+    /// One step of Adagrad (Duchi, Hazan &amp; Singer, "Adaptive Subgradient Methods for Online Learning and
+    /// Stochastic Optimization", JMLR 2011), diagonal form, as PyTorch's <c>Adagrad</c> with lr_decay = 0 and
+    /// initial_accumulator_value = 0, with L2 weight decay added to the gradient:
+    /// <code>
+    /// d = g + wd·w
+    /// s ← s + d²
+    /// w ← w − lr·d / (√s + eps)
+    /// </code>
+    /// Where s = 0 after the update (a gradient that has been exactly 0 from a zero state) √ has an infinite
+    /// derivative and the hypergradients through s are NaN, although the step is finite.
+    /// </summary>
+    /// <param name="w">The weight; on return, the updated weight.</param>
+    /// <param name="s">The sum of the squared gradients (≥ 0); on return, the updated sum.</param>
+    /// <param name="g">The gradient of the loss at <paramref name="w"/>.</param>
+    /// <param name="lr">The learning rate.</param>
+    /// <param name="eps">The constant added to the denominator for numerical stability, &gt; 0.</param>
+    /// <param name="wd">The weight decay (L2 coefficient), ≥ 0.</param>
+    [Differentiable]
+    public static void Step(ref double w, ref double s, double g, [Hyper] double lr, [Hyper] double eps, [Hyper] double wd)
+    {
+        double d = g + wd * w;
+        s = s + d * d;
+        w = w - lr * d / (Math.Sqrt(s) + eps);
+    }
+
+    /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double)"/>
+    [Differentiable]
+    public static void Step(ref float w, ref float s, float g, [Hyper] float lr, [Hyper] float eps, [Hyper] float wd)
+    {
+        float d = g + wd * w;
+        s = s + d * d;
+        w = w - lr * d / (MathF.Sqrt(s) + eps);
+    }
+}

@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+
+namespace AutoHypergrad.Optimizers;
+
+/// <summary>Where a hyperparameter may lie; the engines project onto it (or reparameterize) after a hyperstep.</summary>
+public enum HyperparameterDomain
+{
+    /// <summary>Any real number.</summary>
+    Unconstrained,
+
+    /// <summary>x &gt; 0 (learning rates, ε).</summary>
+    Positive,
+
+    /// <summary>x ≥ 0 (weight decay).</summary>
+    NonNegative,
+
+    /// <summary>0 ≤ x &lt; 1 (momentum coefficients and decay rates).</summary>
+    UnitInterval,
+}
+
+/// <summary>Membership tests for <see cref="HyperparameterDomain"/>.</summary>
+public static class HyperparameterDomainExtensions
+{
+    /// <summary>Whether <paramref name="value"/> lies in <paramref name="domain"/> (NaN never does).</summary>
+    public static bool Contains(this HyperparameterDomain domain, double value) => domain switch
+    {
+        HyperparameterDomain.Unconstrained => !double.IsNaN(value),
+        HyperparameterDomain.Positive => value > 0,
+        HyperparameterDomain.NonNegative => value >= 0,
+        HyperparameterDomain.UnitInterval => value >= 0 && value < 1,
+        _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, null),
+    };
+}
+
+/// <summary>One <c>[Hyper]</c> parameter of an optimizer's <c>Step</c>.</summary>
+/// <param name="Name">The parameter's name in <c>Step</c> (lr, mu, beta1, beta2, eps, rho, alpha, wd).</param>
+/// <param name="Default">The usual default (PyTorch's where it has one).</param>
+/// <param name="Domain">Where the value may lie.</param>
+public sealed record HyperparameterDescriptor(string Name, double Default, HyperparameterDomain Domain);
+
+/// <summary>
+/// The layout of an optimizer's <c>Step</c>, for the engines: every optimizer in this library has the double and
+/// float overloads
+/// <code>
+/// [Differentiable] static void Step(ref T w, ref T state₁, …, T g, [Hyper] T hyper₁, …, [NoDiff] options…)
+/// </code>
+/// in this order: the weight, the per-element state slots <see cref="State"/>, the gradient, the hyperparameters
+/// <see cref="Hyperparameters"/>, then the passive <see cref="Options"/>.
+/// </summary>
+/// <param name="Name">The optimizer's name: its class name.</param>
+/// <param name="Type">The static class holding <c>Step</c> and its generated derivatives.</param>
+/// <param name="State">The names of the per-element state slots (the <c>ref</c> parameters after <c>w</c>), in order.</param>
+/// <param name="Hyperparameters">The <c>[Hyper]</c> parameters, in order.</param>
+/// <param name="Options">
+/// The <c>[NoDiff]</c> parameters after the hyperparameters, in order: <c>t</c>, the 1-based step count as a real,
+/// for the bias corrections; <c>epsInsideSqrt</c>, a bool.
+/// </param>
+public sealed record OptimizerDescriptor(
+    string Name,
+    Type Type,
+    IReadOnlyList<string> State,
+    IReadOnlyList<HyperparameterDescriptor> Hyperparameters,
+    IReadOnlyList<string> Options)
+{
+    /// <summary>Whether <c>Step</c> takes the step count <c>t</c>.</summary>
+    public bool UsesStepCount => Contains(Options, "t");
+
+    /// <summary>The hyperparameter named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">This optimizer has no such hyperparameter.</exception>
+    public HyperparameterDescriptor Hyperparameter(string name)
+    {
+        foreach (HyperparameterDescriptor hyperparameter in Hyperparameters)
+        {
+            if (hyperparameter.Name == name)
+            {
+                return hyperparameter;
+            }
+        }
+
+        throw new ArgumentException($"{Name} has no hyperparameter '{name}'.", nameof(name));
+    }
+
+    /// <summary>The default values of <see cref="Hyperparameters"/>, in order.</summary>
+    public double[] Defaults()
+    {
+        double[] values = new double[Hyperparameters.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = Hyperparameters[i].Default;
+        }
+
+        return values;
+    }
+
+    private static bool Contains(IReadOnlyList<string> names, string name)
+    {
+        foreach (string candidate in names)
+        {
+            if (candidate == name)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>The optimizers of this library.</summary>
+public static class Optimizers
+{
+    /// <summary>The descriptors of every optimizer, in a fixed order.</summary>
+    public static IReadOnlyList<OptimizerDescriptor> All { get; } =
+    [
+        Sgd.Descriptor,
+        Momentum.Descriptor,
+        Nesterov.Descriptor,
+        Adam.Descriptor,
+        AdamW.Descriptor,
+        RmsProp.Descriptor,
+        Adagrad.Descriptor,
+        Adadelta.Descriptor,
+        Lion.Descriptor,
+    ];
+
+    /// <summary>The optimizer named <paramref name="name"/> (its class name, compared ignoring case).</summary>
+    /// <exception cref="ArgumentException">No optimizer has that name.</exception>
+    public static OptimizerDescriptor Find(string name)
+    {
+        foreach (OptimizerDescriptor descriptor in All)
+        {
+            if (string.Equals(descriptor.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return descriptor;
+            }
+        }
+
+        throw new ArgumentException($"No optimizer is named '{name}'.", nameof(name));
+    }
+}

@@ -1,0 +1,114 @@
+using System;
+using System.Linq;
+using System.Reflection;
+using Xunit;
+
+namespace AutoHypergrad.Optimizers.Tests;
+
+/// <summary>Each descriptor lists exactly its Step's parameters, read back by reflection from both overloads.</summary>
+public sealed class DescriptorTests
+{
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (Type type in OptimizerCases.Types)
+        {
+            data.Add(type.Name);
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void All_lists_every_optimizer_class_once()
+    {
+        Type[] withDescriptor = typeof(OptimizerDescriptor).Assembly.GetTypes()
+            .Where(t => t.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.PropertyType == typeof(OptimizerDescriptor))
+            .OrderBy(t => t.Name)
+            .ToArray();
+        Assert.Equal(withDescriptor, Optimizers.All.Select(d => d.Type).OrderBy(t => t.Name));
+        Assert.Equal(OptimizerCases.Types.OrderBy(t => t.Name), withDescriptor);
+        Assert.Equal(Optimizers.All.Count, Optimizers.All.Select(d => d.Name).Distinct().Count());
+        Assert.All(Optimizers.All, d => Assert.Same(Optimizers.Find(d.Name.ToUpperInvariant()), d));
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Descriptor_lists_the_Step_parameters_in_order(string name)
+    {
+        Type type = OptimizerCases.Get(name);
+        var descriptor = (OptimizerDescriptor)type.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        Assert.Equal(name, descriptor.Name);
+        Assert.Same(type, descriptor.Type);
+
+        MethodInfo[] steps = type.GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Where(m => m.Name == "Step" && m.GetCustomAttribute<DifferentiableAttribute>() is not null)
+            .ToArray();
+        Assert.Equal(
+            new[] { typeof(double), typeof(float) }.OrderBy(t => t.Name),
+            steps.Select(m => m.GetParameters()[0].ParameterType.GetElementType()!).OrderBy(t => t.Name));
+
+        foreach (MethodInfo step in steps)
+        {
+            ParameterInfo[] parameters = step.GetParameters();
+            Type scalar = parameters[0].ParameterType.GetElementType()!;
+
+            string[] hyper = parameters.Where(p => p.GetCustomAttribute<HyperAttribute>() is not null).Select(p => p.Name!).ToArray();
+            Assert.Equal(hyper, descriptor.Hyperparameters.Select(h => h.Name));
+
+            // The layout the descriptor promises: w, the state, g, the hyperparameters, the options.
+            string[] expected = ["w", .. descriptor.State, "g", .. hyper, .. descriptor.Options];
+            Assert.Equal(expected, parameters.Select(p => p.Name!));
+            Assert.All(parameters.Take(1 + descriptor.State.Count), p => Assert.Equal(scalar.MakeByRefType(), p.ParameterType));
+            Assert.Equal(scalar, parameters[1 + descriptor.State.Count].ParameterType);
+            Assert.All(parameters.Where(p => hyper.Contains(p.Name)), p => Assert.Equal(scalar, p.ParameterType));
+            Assert.All(parameters.Skip(expected.Length - descriptor.Options.Count), p =>
+            {
+                Assert.True(p.GetCustomAttribute<NoDiffAttribute>() is not null, $"{p.Name} is an option: [NoDiff]");
+                Assert.Equal(p.Name == "t" ? scalar : typeof(bool), p.ParameterType);
+            });
+        }
+
+        Assert.Equal(descriptor.Options.Contains("t"), descriptor.UsesStepCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Defaults_lie_in_their_domains(string name)
+    {
+        OptimizerDescriptor descriptor = Optimizers.Find(name);
+        Assert.All(descriptor.Hyperparameters, h => Assert.True(h.Domain.Contains(h.Default), $"{h.Name} = {h.Default} ∉ {h.Domain}"));
+        Assert.Equal(descriptor.Hyperparameters.Select(h => h.Default), descriptor.Defaults());
+        Assert.Equal(HyperparameterDomain.Positive, descriptor.Hyperparameter("lr").Domain);
+        Assert.Equal(HyperparameterDomain.NonNegative, descriptor.Hyperparameter("wd").Domain);
+        Assert.Throws<ArgumentException>(() => descriptor.Hyperparameter("nonexistent"));
+    }
+
+    [Fact]
+    public void Usual_defaults()
+    {
+        OptimizerDescriptor adam = Adam.Descriptor;
+        Assert.Equal([1e-3, 0.9, 0.999, 1e-8, 0.0], adam.Defaults());
+        Assert.Equal(["m", "v"], adam.State);
+        Assert.True(adam.UsesStepCount);
+        Assert.Equal([1e-3, 0.9, 0.999, 1e-8, 0.01], AdamW.Descriptor.Defaults());
+        Assert.Equal([0.01, 0.99, 1e-8, 0.0], RmsProp.Descriptor.Defaults());
+        Assert.Equal([0.01, 1e-10, 0.0], Adagrad.Descriptor.Defaults());
+        Assert.Equal([1.0, 0.9, 1e-6, 0.0], Adadelta.Descriptor.Defaults());
+        Assert.Equal([1e-4, 0.9, 0.99, 0.0], Lion.Descriptor.Defaults());
+        Assert.Equal(0.9, Momentum.Descriptor.Hyperparameter("mu").Default);
+        Assert.False(Momentum.Descriptor.UsesStepCount);
+    }
+
+    [Fact]
+    public void Domains()
+    {
+        Assert.True(HyperparameterDomain.UnitInterval.Contains(0));
+        Assert.False(HyperparameterDomain.UnitInterval.Contains(1));
+        Assert.False(HyperparameterDomain.Positive.Contains(0));
+        Assert.True(HyperparameterDomain.NonNegative.Contains(0));
+        Assert.False(HyperparameterDomain.NonNegative.Contains(-1e-300));
+        Assert.True(HyperparameterDomain.Unconstrained.Contains(-1e300));
+        Assert.False(HyperparameterDomain.Unconstrained.Contains(double.NaN));
+    }
+}

@@ -1,0 +1,9 @@
+using System;
+using System.Linq;
+
+namespace AutoHypergrad.Optimizers.Tests;
+
+internal static class Descriptors
+{
+    public static OptimizerDescriptor Of(Type optimizer) => Optimizers.All.Single(d => d.Type == optimizer);
+}

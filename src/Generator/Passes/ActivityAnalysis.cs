@@ -85,7 +85,7 @@ internal static class ActivityAnalysis
             return;
         }
 
-        var sources = IrWalker.FreeVariables(value);
+        var sources = DifferentiableReads(value);
         var targets = new List<string>();
         if (target is not null)
         {
@@ -104,6 +104,49 @@ internal static class ActivityAnalysis
         {
             Targets(edges, source).UnionWith(targets);
         }
+    }
+
+    /// <summary>
+    /// The variables a value depends on differentiably: not those read only by an integer or bool subexpression
+    /// (a condition, an index, <c>Math.Sign</c>), through which no derivative flows.
+    /// </summary>
+    private static HashSet<string> DifferentiableReads(Expr expression)
+    {
+        var names = new HashSet<string>();
+        void Walk(Expr e)
+        {
+            if (!e.Type.CarriesDerivative && e is not Call)
+            {
+                return;
+            }
+
+            switch (e)
+            {
+                case VarRef v:
+                    names.Add(v.Name);
+                    break;
+                case ElementAccess a:
+                    names.Add(a.Collection);
+                    break;
+                case Conditional c:
+                    Walk(c.WhenTrue);
+                    Walk(c.WhenFalse);
+                    break;
+                case Call call:
+                    names.UnionWith(IrWalker.FreeVariables(call));
+                    break;
+                default:
+                    foreach (var child in IrWalker.Children(e))
+                    {
+                        Walk(child);
+                    }
+
+                    break;
+            }
+        }
+
+        Walk(expression);
+        return names;
     }
 
     /// <summary>Parameters whose values leave the method: ref and out scalars, and spans and arrays it may write.</summary>

@@ -536,6 +536,9 @@ internal sealed class AdjointPass
             forward.Add(new Assign(start, new VarRef(counter.Name, IrType.Int)));
         }
 
+        // A counted loop (i from its start while i < end, end unchanged by the loop) knows its trip count: no
+        // counting is needed, and the forward run can go altogether where the reverse sweep needs nothing from it.
+        var tripCount = TripCount(loop, analysis, start);
         forward.Add(new Assign(count, Literal.Zero(IrType.Int)));
         var body = new List<Stmt>();
         var pops = new List<Stmt>();
@@ -563,8 +566,16 @@ internal sealed class AdjointPass
 
         body.AddRange(Primal(loop.Body));
         body.AddRange(Primal(loop.Step));
-        body.Add(new Assign(count, new Binary(BinaryOp.Add, new VarRef(count, IrType.Int), Literal.One(IrType.Int), IrType.Int)));
+        if (tripCount is null)
+        {
+            body.Add(new Assign(count, new Binary(BinaryOp.Add, new VarRef(count, IrType.Int), Literal.One(IrType.Int), IrType.Int)));
+        }
+
         forward.Add(new Loop(ToBlock(body), Storage(loop.Condition), loop.TestFirst, Block.Empty));
+        if (tripCount is not null)
+        {
+            forward.Add(new Assign(count, tripCount));
+        }
 
         // Reverse: iteration k = count − 1 … 0.
         var k = Declare(_scope.Fresh("iteration"), IrType.Int);
@@ -594,6 +605,51 @@ internal sealed class AdjointPass
         reverse.Add(new Loop(ToBlock(iteration), condition, true, Block.Empty, loop.Origin is null ? null : "reverse of " + loop.Origin));
         restores.Reverse();
         reverse.AddRange(restores);
+    }
+
+    /// <summary>
+    /// The number of iterations of a while loop on <c>i &lt; end</c> (or ≤, &gt;, ≥) with i the counter, as an expression
+    /// evaluated after the loop from its start and the end, which the loop does not change; null otherwise.
+    /// </summary>
+    private Expr? TripCount(LinLoop loop, LoopAnalysis analysis, string? start)
+    {
+        if (analysis.Induction is not { } induction || start is null || !loop.TestFirst
+            || loop.Condition is not Binary { Left: VarRef counter } condition || counter.Name != induction.Name
+            || IrWalker.FreeVariables(condition.Right).Any(analysis.Written.Contains))
+        {
+            return null;
+        }
+
+        // Iterations while i < end from i0 by c > 0: ⌈(end − i0) / c⌉, or none; the other comparisons alike.
+        var step = induction.Step;
+        var end = Storage(condition.Right);
+        Expr span;
+        switch (condition.Op)
+        {
+            case BinaryOp.Less when step > 0:
+                span = Sub(end, new VarRef(start, IrType.Int));
+                break;
+            case BinaryOp.LessOrEqual when step > 0:
+                span = Add(Sub(end, new VarRef(start, IrType.Int)), 1);
+                break;
+            case BinaryOp.Greater when step < 0:
+                span = Sub(new VarRef(start, IrType.Int), end);
+                break;
+            case BinaryOp.GreaterOrEqual when step < 0:
+                span = Add(Sub(new VarRef(start, IrType.Int), end), 1);
+                break;
+            default:
+                return null;
+        }
+
+        var magnitude = System.Math.Abs(step);
+        var iterations = magnitude == 1
+            ? span
+            : new Binary(BinaryOp.Divide, Add(span, magnitude - 1), new Literal(magnitude, IrType.Int), IrType.Int);
+        return new IntrinsicCall(Intrinsic.Max, EquatableArray.Of<Expr>(iterations, Literal.Zero(IrType.Int)), IrType.Int);
+
+        static Expr Sub(Expr a, Expr b) => new Binary(BinaryOp.Subtract, a, b, IrType.Int);
+        static Expr Add(Expr a, int b) => new Binary(BinaryOp.Add, a, new Literal(b, IrType.Int), IrType.Int);
     }
 
     /// <summary>The primal of the statements, without derivatives or saves (a loop's forward run).</summary>

@@ -17,7 +17,7 @@ internal static class DeadStoreElimination
         // Writes to ref and out parameters and to the elements of span and array parameters are outputs;
         // by-value scalar parameters are locals of the method.
         var outputs = new HashSet<string>(method.Parameters.Where(p => p.Mode is PassingMode.Ref or PassingMode.Out || p.Type.IsCollection).Select(p => p.Name));
-        var statements = method.Body.Statements.ToList();
+        var statements = Live(method.Body.Statements.ToList(), new HashSet<string>(), outputs).Kept;
         while (true)
         {
             var reads = new HashSet<string>();
@@ -41,6 +41,140 @@ internal static class DeadStoreElimination
             statements = pruned;
         }
     }
+
+    /// <summary>
+    /// Backward liveness (flow-sensitive, to a fixed point around loops): drops an assignment whose value is
+    /// overwritten or never read on any path after it, and a loop left computing nothing anyone reads (say, the
+    /// adjoint's forward run of a loop whose reverse iterations recompute all they need).
+    /// </summary>
+    private static (List<Stmt> Kept, HashSet<string> LiveIn) Live(IReadOnlyList<Stmt> statements, HashSet<string> liveOut, HashSet<string> outputs)
+    {
+        var live = new HashSet<string>(liveOut);
+        var kept = new List<Stmt>();
+        for (var k = statements.Count - 1; k >= 0; k--)
+        {
+            var statement = statements[k];
+            switch (statement)
+            {
+                case Assign a:
+                    if (!live.Contains(a.Target) && !outputs.Contains(a.Target) && IsPure(a.Value))
+                    {
+                        continue;
+                    }
+
+                    live.Remove(a.Target);
+                    live.UnionWith(IrWalker.FreeVariables(a.Value));
+                    break;
+                case Declare d:
+                    live.Remove(d.Name);
+                    live.UnionWith(IrWalker.FreeVariables(d.Init));
+                    break;
+                case Store st:
+                    if (!live.Contains(st.Collection) && !outputs.Contains(st.Collection) && IsPure(st.Value))
+                    {
+                        continue;
+                    }
+
+                    live.Add(st.Collection);
+                    live.UnionWith(IrWalker.FreeVariables(st.Index));
+                    live.UnionWith(IrWalker.FreeVariables(st.Value));
+                    break;
+                case If i:
+                {
+                    var (then, thenLive) = Live(i.Then.Statements.ToList(), live, outputs);
+                    var (@else, elseLive) = Live(i.Else.Statements.ToList(), live, outputs);
+                    if (then.All(x => x is Comment) && @else.All(x => x is Comment) && IsPure(i.Condition))
+                    {
+                        continue;
+                    }
+
+                    live = new HashSet<string>(thenLive.Concat(elseLive));
+                    live.UnionWith(IrWalker.FreeVariables(i.Condition));
+                    statement = i with { Then = ToBlock(then), Else = ToBlock(@else) };
+                    break;
+                }
+
+                case Loop l when !HasEffects(l.Body.Statements.Concat(l.Step.Statements), outputs) && !Assigned(l).Any(live.Contains):
+                    // A loop that only updates variables nobody reads after it (its own counter, say): gone.
+                    continue;
+                case Loop l:
+                {
+                    var iteration = l.Body.Statements.Concat(l.Step.Statements).ToList();
+                    var head = new HashSet<string>(live);
+                    head.UnionWith(IrWalker.FreeVariables(l.Condition));
+                    List<Stmt> body;
+                    while (true)
+                    {
+                        (body, var bodyLive) = Live(iteration, head, outputs);
+                        var before = head.Count;
+                        head.UnionWith(bodyLive);
+                        if (head.Count == before)
+                        {
+                            break;
+                        }
+                    }
+
+                    if (body.All(x => x is Comment) && IsPure(l.Condition))
+                    {
+                        continue;
+                    }
+
+                    var (kept2, _) = Live(l.Step.Statements.ToList(), head, outputs);
+                    var (bodyOnly, _) = Live(l.Body.Statements.ToList(), Live(l.Step.Statements.ToList(), head, outputs).LiveIn, outputs);
+                    live = head;
+                    statement = l with { Body = ToBlock(bodyOnly), Step = ToBlock(kept2) };
+                    break;
+                }
+
+                case TupleAssign t:
+                    live.ExceptWith(t.Targets);
+                    live.UnionWith(IrWalker.FreeVariables(t.Value));
+                    break;
+                case CallStatement c:
+                    live.UnionWith(IrWalker.FreeVariables(c.Call));
+                    break;
+                case TapePush p:
+                    live.UnionWith(IrWalker.FreeVariables(p.Value));
+                    break;
+                case PushAll p:
+                    live.Add(p.Collection);
+                    break;
+                case WorkCopy w:
+                    live.Add(w.Source);
+                    break;
+                case LengthCheck c:
+                    live.Add(c.Derivative);
+                    live.Add(c.Primal);
+                    break;
+                case Return r:
+                    live.UnionWith(IrWalker.FreeVariables(r.Value));
+                    break;
+            }
+
+            kept.Add(statement);
+        }
+
+        kept.Reverse();
+        return (kept, live);
+    }
+
+    private static HashSet<string> Assigned(Stmt statement)
+    {
+        var assigned = new HashSet<string>();
+        CollectAssigned(new[] { statement }, assigned);
+        return assigned;
+    }
+
+    /// <summary>Whether the statements do more than assign local values: write an output, a tape, call a method.</summary>
+    private static bool HasEffects(IEnumerable<Stmt> statements, HashSet<string> outputs) => statements.Any(s => s switch
+    {
+        Comment => false,
+        Declare d => !IsPure(d.Init),
+        Assign a => outputs.Contains(a.Target) || !IsPure(a.Value),
+        If i => !IsPure(i.Condition) || HasEffects(i.Then.Statements, outputs) || HasEffects(i.Else.Statements, outputs),
+        Loop l => !IsPure(l.Condition) || HasEffects(l.Body.Statements.Concat(l.Step.Statements), outputs),
+        _ => true,
+    });
 
     private static List<Stmt> Prune(IEnumerable<Stmt> statements, HashSet<string> reads, HashSet<string> outputs)
     {
@@ -168,9 +302,9 @@ internal static class DeadStoreElimination
         }
     }
 
-    /// <summary>Whether evaluating the expression can change nothing: it passes no variable by ref.</summary>
+    /// <summary>Whether evaluating the expression can change nothing: it pops no tape and passes no variable by ref or out.</summary>
     private static bool IsPure(Expr? expression)
-        => !IrWalker.Any(expression, e => e is Call c && c.Arguments.Any(a => a.Mode == PassingMode.Ref));
+        => !IrWalker.Any(expression, e => e is TapePop || (e is Call c && c.Arguments.Any(a => a.Mode is PassingMode.Ref or PassingMode.Out)));
 
     private static int Count(IEnumerable<Stmt> statements)
         => statements.Sum(s => s switch

@@ -94,9 +94,43 @@ internal sealed class Linearizer
         var saved = _output;
         _output = new List<LinStmt>();
         body();
-        var group = new LinGroup(origin, _output);
+        var group = new LinGroup(origin, ReuseValues(_output));
         _output = saved;
         _output.Add(group);
+    }
+
+    /// <summary>
+    /// Where a derivative rule recomputes a function value an earlier statement of the group has already computed
+    /// (d cos x = −sin x dx after t = sin x), the form reads that value instead.
+    /// </summary>
+    private static List<LinStmt> ReuseValues(List<LinStmt> statements)
+    {
+        var computed = new Dictionary<Expr, Expr>();
+        Expr? Reuse(Expr? linear) => linear is null ? null : IrWalker.Rewrite(linear, e => computed.TryGetValue(e, out var value) ? value : null);
+
+        var output = new List<LinStmt>();
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case LinAssign a:
+                    output.Add(a with { Linear = Reuse(a.Linear) });
+                    if (a.Definition == Definition.Declaration && a.Primal is IntrinsicCall && !computed.ContainsKey(a.Primal))
+                    {
+                        computed[a.Primal] = new VarRef(a.Target, a.Type);
+                    }
+
+                    break;
+                case LinStore st:
+                    output.Add(st with { Linear = Reuse(st.Linear) });
+                    break;
+                default:
+                    output.Add(statement);
+                    break;
+            }
+        }
+
+        return output;
     }
 
     private void Assignment(string target, IrType type, Expr value, Definition definition)

@@ -53,7 +53,6 @@ namespace Samples
                 }
                 result = t;
                 resultDot = tDot;
-                returned = true;
             }
             return (result, resultDot);
         }
@@ -71,13 +70,10 @@ namespace Samples
             int iterations = 0;
             int iteration = 0;
             double tSaved = 0.0;
-            int kSaved = 0;
-            double tSaved1 = 0.0;
             bool branch1 = false;
             bool branch = false;
             int switchValue = 0;
             double tSaved2 = 0.0;
-            double tSaved3 = 0.0;
             bool branch3 = false;
             bool branch2 = false;
             // Forward sweep: the primal, keeping what the reverse sweep reads.
@@ -118,16 +114,7 @@ namespace Samples
                 {
                     // t = t * t;
                     tSaved2 = t;
-                    t = t * t;
                 }
-                else
-                {
-                    // t = -t;
-                    tSaved3 = t;
-                    t = -t;
-                }
-                // return t;
-                returned = true;
             }
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             if (branch2)
@@ -147,7 +134,6 @@ namespace Samples
                 else
                 {
                     // t = -t;
-                    t = tSaved3;
                     double tBarOut2 = tBar;
                     tBar = 0.0;
                     tBar -= tBarOut2;
@@ -166,18 +152,10 @@ namespace Samples
                 {
                     // t *= x;
                     tSaved = t;
-                    t = t * x;
                     // k++;
-                    kSaved = k;
                     k += 1;
                     // if (k % 3 == 0)
                     branch1 = k % 3 == 0;
-                    if (!branch1)
-                    {
-                        // t += 0.5 * x;
-                        tSaved1 = t;
-                        t += 0.5 * x;
-                    }
                 }
                 if (branch)
                 {
@@ -190,11 +168,8 @@ namespace Samples
                     if (!branch1)
                     {
                         // t += 0.5 * x;
-                        t = tSaved1;
                         xBar += 0.5 * tBar;
                     }
-                    // k++;
-                    k = kSaved;
                     // t *= x;
                     t = tSaved;
                     double tBarOut = tBar;

@@ -56,7 +56,6 @@ namespace Samples
             double norm = 0.0;
             double normBar = 0.0;
             int i = 0;
-            double normSaved = 0.0;
             int iterations = 0;
             int iStart = 0;
             int iteration = 0;
@@ -73,17 +72,15 @@ namespace Samples
             norm = 0.0;
             // int i = 0;
             i = 0;
-            normSaved = norm;
             // for (int i = 0; i < w.Length; i++)
             iStart = i;
-            iterations = 0;
             while (i < w.Length)
             {
                 z += w[i] * features[i];
                 norm += w[i] * w[i];
                 i += 1;
-                iterations += 1;
             }
+            iterations = global::System.Math.Max(w.Length - iStart, 0);
             // return Math.Log(1 + Math.Exp(-label * z)) + 0.5 * l2 * norm;
             t = global::System.Math.Exp(-label * z);
             t1 = 1.0 + t;
@@ -93,7 +90,6 @@ namespace Samples
             t1Bar += resultBar / t1;
             t2Bar += resultBar * norm;
             normBar += t2 * resultBar;
-            resultBar = 0.0;
             l2Bar += 0.5 * t2Bar;
             tBar += t1Bar;
             zBar += -label * (tBar * t);
@@ -109,7 +105,6 @@ namespace Samples
                 // z += w[i] * features[i];
                 wBar[i] += zBar * features[i];
             }
-            norm = normSaved;
         }
 
         /// <summary>Hessian-vector product of <c>Logistic</c>: adds H·v to the accumulators, where v is given by the directions (xV) and H is the Hessian with respect to the active inputs.</summary>
@@ -132,7 +127,6 @@ namespace Samples
             double normDot = 0.0;
             double normDotBar = 0.0;
             int i = 0;
-            double normDotSaved = 0.0;
             int iterations = 0;
             int iStart = 0;
             int iteration = 0;
@@ -156,18 +150,16 @@ namespace Samples
             zDot = 0.0;
             normDot = 0.0;
             i = 0;
-            normDotSaved = normDot;
             // for (int i = 0; i < w.Length; i++)
             iStart = i;
-            iterations = 0;
             while (i < w.Length)
             {
                 zDot += wV[i] * features[i];
                 z += w[i] * features[i];
                 normDot += wV[i] * w[i] + w[i] * wV[i];
                 i += 1;
-                iterations += 1;
             }
+            iterations = global::System.Math.Max(w.Length - iStart, 0);
             t = global::System.Math.Exp(-label * z);
             t3 = -label * zDot;
             tDot = t3 * t;
@@ -178,12 +170,10 @@ namespace Samples
             t4 = t1Dot / t1;
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             resultDotBar += resultBar;
-            resultBar = 0.0;
             t4Bar += resultDotBar;
             normBar += t2Dot * resultDotBar;
             t2Bar += resultDotBar * normDot;
             normDotBar += t2 * resultDotBar;
-            resultDotBar = 0.0;
             t1DotBar += t4Bar / t1;
             t1Bar += t4 * -(t4Bar / t1);
             l2Hv += 0.5 * t2Bar;
@@ -203,7 +193,6 @@ namespace Samples
                 wHv[i] += normDotBar * wV[i];
                 wHv[i] += zBar * features[i];
             }
-            normDot = normDotSaved;
         }
     }
 }
@@ -260,7 +249,6 @@ namespace Samples
             t1Bar += t * resultBar;
             t2Bar += resultBar * t3;
             t3Bar += t2 * resultBar;
-            resultBar = 0.0;
             yBar += t3Bar;
             xBar += -t3Bar * x;
             xBar += x * -t3Bar;
@@ -298,14 +286,12 @@ namespace Samples
             t3Dot = yV - (xV * x + x * xV);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             resultDotBar += resultBar;
-            resultBar = 0.0;
             t1Bar += tDot * resultDotBar;
             tBar += resultDotBar * t1Dot;
             t2DotBar += resultDotBar * t3;
             t3Bar += t2Dot * resultDotBar;
             t2Bar += resultDotBar * t3Dot;
             t3DotBar += t2 * resultDotBar;
-            resultDotBar = 0.0;
             xHv += xV * -t3DotBar;
             xHv += -t3DotBar * xV;
             yHv += t3Bar;

@@ -61,7 +61,6 @@ namespace Samples
             {
                 xBar -= resultBar;
             }
-            resultBar = 0f;
             t1Bar += (double)t2Bar;
             wBar -= t1Bar * t1;
             // float s = (float)(w * xd) + MathF.Sqrt(y * y + 1f);

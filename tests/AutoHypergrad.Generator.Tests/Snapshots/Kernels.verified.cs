@@ -58,16 +58,10 @@ namespace Samples
             i = 0;
             // for (int i = 0; i < x.Length; i++)
             iStart = i;
-            iterations = 0;
-            while (i < x.Length)
-            {
-                i += 1;
-                iterations += 1;
-            }
+            iterations = global::System.Math.Max(x.Length - iStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return s;
             sBar += resultBar;
-            resultBar = 0.0;
             iteration = iterations;
             // reverse of for (int i = 0; i < x.Length; i++)
             while (iteration > 0)
@@ -149,7 +143,6 @@ namespace Samples
             double s = 0.0;
             double sBar = 0.0;
             int vIndex = 0;
-            double sSaved = 0.0;
             int iterations1 = 0;
             int vIndexStart = 0;
             double v = 0.0;
@@ -164,34 +157,30 @@ namespace Samples
             i = 0;
             // for (int i = 0; i < x.Length; i++)
             iStart = i;
-            iterations = 0;
             while (i < x.Length)
             {
                 tape.Push(m);
                 m = global::System.Math.Max(m, x[i]);
                 i += 1;
-                iterations += 1;
             }
+            iterations = global::System.Math.Max(x.Length - iStart, 0);
             // double s = 0;
             s = 0.0;
             vIndex = 0;
-            sSaved = s;
             // foreach (var v in x)
             vIndexStart = vIndex;
-            iterations1 = 0;
             while (vIndex < x.Length)
             {
                 v = x[vIndex];
                 t = global::System.Math.Exp(v - m);
                 s += t;
                 vIndex += 1;
-                iterations1 += 1;
             }
+            iterations1 = global::System.Math.Max(x.Length - vIndexStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return m + Math.Log(s);
             mBar += resultBar;
             sBar += resultBar / s;
-            resultBar = 0.0;
             iteration1 = iterations1;
             // reverse of foreach (var v in x)
             while (iteration1 > 0)
@@ -209,7 +198,6 @@ namespace Samples
                 xBar[vIndex] += vBar;
                 vBar = 0.0;
             }
-            s = sSaved;
             iteration = iterations;
             // reverse of for (int i = 0; i < x.Length; i++)
             while (iteration > 0)
@@ -219,7 +207,6 @@ namespace Samples
                 m = tape.Pop();
                 // m = Math.Max(m, x[i]);
                 mSaved = m;
-                m = global::System.Math.Max(m, x[i]);
                 // m = Math.Max(m, x[i]);
                 m = mSaved;
                 double mBarOut = mBar;
@@ -266,7 +253,7 @@ namespace Samples
                 double t = global::System.Math.Sin(x[i]);
                 double tDot = xDot[i] * global::System.Math.Cos(x[i]);
                 double t1 = global::System.Math.Cos(x[i]);
-                double t1Dot = -(xDot[i] * global::System.Math.Sin(x[i]));
+                double t1Dot = -(xDot[i] * t);
                 sDot += tDot * t1 + t * t1Dot + (xDot[i] * x[i] + x[i] * xDot[i]);
                 s += t * t1 + x[i] * x[i];
                 i += 1;
@@ -298,18 +285,10 @@ namespace Samples
             i = 0;
             // for (int i = 0; i < x.Length; i++)
             iStart = i;
-            iterations = 0;
-            while (i < x.Length)
-            {
-                t = global::System.Math.Sin(x[i]);
-                t1 = global::System.Math.Cos(x[i]);
-                i += 1;
-                iterations += 1;
-            }
+            iterations = global::System.Math.Max(x.Length - iStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return s;
             sBar += resultBar;
-            resultBar = 0.0;
             iteration = iterations;
             // reverse of for (int i = 0; i < x.Length; i++)
             while (iteration > 0)
@@ -324,7 +303,7 @@ namespace Samples
                 t1Bar += t * sBar;
                 xBar[i] += sBar * x[i];
                 xBar[i] += x[i] * sBar;
-                xBar[i] += -t1Bar * global::System.Math.Sin(x[i]);
+                xBar[i] += -t1Bar * t;
                 t1Bar = 0.0;
                 xBar[i] += tBar * global::System.Math.Cos(x[i]);
                 tBar = 0.0;

@@ -57,17 +57,10 @@ namespace Samples
             i = 0;
             // for (int i = 0; i < x.Length; i++)
             iStart = i;
-            iterations = 0;
-            while (i < x.Length)
-            {
-                t1 = scale * x[i];
-                i += 1;
-                iterations += 1;
-            }
+            iterations = global::System.Math.Max(x.Length - iStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return s;
             sBar += resultBar;
-            resultBar = 0.0;
             iteration = iterations;
             // reverse of for (int i = 0; i < x.Length; i++)
             while (iteration > 0)

@@ -27,7 +27,6 @@ namespace Samples
             // return x * x;
             xBar += resultBar * x;
             xBar += x * resultBar;
-            resultBar = 0.0;
         }
     }
 }
@@ -71,7 +70,6 @@ namespace Samples
             // return Losses.Square(e) + 0.1 * Losses.Square(w);
             tBar += resultBar;
             t1Bar += 0.1 * resultBar;
-            resultBar = 0.0;
             global::Samples.Losses.SquareAdjoint(w, ref wBar, t1Bar);
             global::Samples.Losses.SquareAdjoint(e, ref eBar, tBar);
             // double e = w - target;

@@ -23,7 +23,6 @@ namespace Samples
             // Forward sweep: the primal, keeping what the reverse sweep reads.
             // w = w - lambda * w;
             wSaved = w;
-            w -= lambda * w;
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // w = w - lambda * w;
             w = wSaved;
@@ -146,8 +145,8 @@ namespace Samples
             int i = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(lambda));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lambda));
                 global::System.Runtime.Intrinsics.Vector512<double> lambdaBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
                 {
@@ -158,23 +157,22 @@ namespace Samples
                     // Forward sweep: the primal, keeping what the reverse sweep reads.
                     // w = w - lambda * w;
                     wSavedVec = wVec;
-                    wVec = (wVec - (uniform * wVec));
                     // Reverse sweep: adjoints, from the outputs back to the inputs.
                     // w = w - lambda * w;
                     wVec = wSavedVec;
                     wBarOutVec = wBarVec;
-                    wBarVec = uniform1;
+                    wBarVec = uniform;
                     wBarVec = (wBarVec + wBarOutVec);
                     lambdaBarSum += ((-wBarOutVec) * wVec);
-                    wBarVec = (wBarVec + (uniform * (-wBarOutVec)));
+                    wBarVec = (wBarVec + (uniform1 * (-wBarOutVec)));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
                 }
                 lambdaBar += global::System.Runtime.Intrinsics.Vector512.Sum(lambdaBarSum);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector256<double> uniform2 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lambda));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform3 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform2 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform3 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lambda));
                 global::System.Runtime.Intrinsics.Vector256<double> lambdaBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
                 {
@@ -185,23 +183,22 @@ namespace Samples
                     // Forward sweep: the primal, keeping what the reverse sweep reads.
                     // w = w - lambda * w;
                     wSavedVec = wVec;
-                    wVec = (wVec - (uniform2 * wVec));
                     // Reverse sweep: adjoints, from the outputs back to the inputs.
                     // w = w - lambda * w;
                     wVec = wSavedVec;
                     wBarOutVec = wBarVec;
-                    wBarVec = uniform3;
+                    wBarVec = uniform2;
                     wBarVec = (wBarVec + wBarOutVec);
                     lambdaBarSum += ((-wBarOutVec) * wVec);
-                    wBarVec = (wBarVec + (uniform2 * (-wBarOutVec)));
+                    wBarVec = (wBarVec + (uniform3 * (-wBarOutVec)));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
                 }
                 lambdaBar += global::System.Runtime.Intrinsics.Vector256.Sum(lambdaBarSum);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector128<double> uniform4 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lambda));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform5 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform4 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform5 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lambda));
                 global::System.Runtime.Intrinsics.Vector128<double> lambdaBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
                 {
@@ -212,15 +209,14 @@ namespace Samples
                     // Forward sweep: the primal, keeping what the reverse sweep reads.
                     // w = w - lambda * w;
                     wSavedVec = wVec;
-                    wVec = (wVec - (uniform4 * wVec));
                     // Reverse sweep: adjoints, from the outputs back to the inputs.
                     // w = w - lambda * w;
                     wVec = wSavedVec;
                     wBarOutVec = wBarVec;
-                    wBarVec = uniform5;
+                    wBarVec = uniform4;
                     wBarVec = (wBarVec + wBarOutVec);
                     lambdaBarSum += ((-wBarOutVec) * wVec);
-                    wBarVec = (wBarVec + (uniform4 * (-wBarOutVec)));
+                    wBarVec = (wBarVec + (uniform5 * (-wBarOutVec)));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
                 }
                 lambdaBar += global::System.Runtime.Intrinsics.Vector128.Sum(lambdaBarSum);
@@ -255,17 +251,12 @@ namespace Samples
         public static void StepAdjoint(double w, ref double wBar, double g, ref double gBar, double lr, ref double lrBar, double lambda, ref double lambdaBar)
         {
             double wSaved = 0.0;
-            double wSaved1 = 0.0;
             // Forward sweep: the primal, keeping what the reverse sweep reads.
             // Decay(ref w, lambda);
             wSaved = w;
             global::Samples.Optim.Decay(ref w, lambda);
-            // w = w - lr * g;
-            wSaved1 = w;
-            w -= lr * g;
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // w = w - lr * g;
-            w = wSaved1;
             lrBar += -wBar * g;
             gBar += lr * -wBar;
             // Decay(ref w, lambda);

@@ -34,18 +34,14 @@ namespace Company.Models
                 double tBar = 0.0;
                 double t1 = 0.0;
                 double t1Bar = 0.0;
-                double resultSaved = 0.0;
                 // Forward sweep: the primal, keeping what the reverse sweep reads.
                 // return 1.0 / (1.0 + Math.Exp(-z));
                 t = global::System.Math.Exp(-z);
                 t1 = 1.0 + t;
-                resultSaved = result;
                 result = 1.0 / t1;
                 // Reverse sweep: adjoints, from the outputs back to the inputs.
                 // return 1.0 / (1.0 + Math.Exp(-z));
                 t1Bar += result * -(resultBar / t1);
-                resultBar = 0.0;
-                result = resultSaved;
                 tBar += t1Bar;
                 zBar -= tBar * t;
             }

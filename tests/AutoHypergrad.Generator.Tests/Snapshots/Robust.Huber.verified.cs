@@ -101,22 +101,15 @@ namespace Samples
                 // return 0.5 * r * r;
                 tBar += resultBar * r;
                 rBar += t * resultBar;
-                resultBar = 0.0;
                 rBar += 0.5 * tBar;
             }
-            else if (branch1)
-            {
-                // return 0.0;
-                resultBar = 0.0;
-            }
-            else
+            else if (!branch1)
             {
                 // return slope * r - 0.5 * delta * delta;
                 slopeBar += resultBar * r;
                 rBar += slope * resultBar;
                 t1Bar += -resultBar * delta;
                 deltaBar += t1 * -resultBar;
-                resultBar = 0.0;
                 deltaBar += 0.5 * t1Bar;
                 // double slope = r > 0.0 ? delta : -delta;
                 if (branch2)

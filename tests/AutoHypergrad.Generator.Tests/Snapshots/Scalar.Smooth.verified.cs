@@ -59,8 +59,6 @@ namespace Samples
             double t3Bar = 0.0;
             double t4 = 0.0;
             double t4Bar = 0.0;
-            double cSaved = 0.0;
-            double resultSaved = 0.0;
             // Forward sweep: the primal, keeping what the reverse sweep reads.
             // double a = x * x + 1.0;
             a = x * x + 1.0;
@@ -74,20 +72,15 @@ namespace Samples
             // c += Math.Sin(x) * Math.Cos(scale);
             t3 = global::System.Math.Sin(x);
             t4 = global::System.Math.Cos(scale);
-            cSaved = c;
             c += t3 * t4;
             // return scale * c / b;
-            resultSaved = result;
             result = scale * c / b;
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return scale * c / b;
             scaleBar += resultBar / b * c;
             cBar += scale * (resultBar / b);
             bBar += result * -(resultBar / b);
-            resultBar = 0.0;
-            result = resultSaved;
             // c += Math.Sin(x) * Math.Cos(scale);
-            c = cSaved;
             t3Bar += cBar * t4;
             t4Bar += t3 * cBar;
             scaleBar += -t4Bar * global::System.Math.Sin(scale);

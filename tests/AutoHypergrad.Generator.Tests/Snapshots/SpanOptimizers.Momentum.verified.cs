@@ -65,14 +65,13 @@ namespace Samples
             i = 0;
             // for (int i = 0; i < w.Length; i++)
             iStart = i;
-            iterations = 0;
             while (i < w.Length)
             {
                 tape.Push(vWork[i]);
                 vWork[i] = mu * vWork[i] + g[i];
                 i += 1;
-                iterations += 1;
             }
+            iterations = global::System.Math.Max(w.Length - iStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             iteration = iterations;
             // reverse of for (int i = 0; i < w.Length; i++)

@@ -4,6 +4,8 @@ using System.Reflection;
 using Xunit;
 using Xunit.Sdk;
 
+using AutoHypergrad.Testing;
+
 namespace AutoHypergrad.Derivatives.Tests;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
 
@@ -10,10 +11,8 @@ namespace AutoHypergrad.Cli.Commands;
 /// hyperparameter three ways: the generated tangent (one call per direction), the generated adjoint
 /// (one call for all of them) and central finite differences of the primal step.
 /// </summary>
-internal sealed class StepDerivativesCommand : ICommand
+internal static class StepDerivativesCommand
 {
-    private const string Usage = "usage: autohypergrad step-derivatives [--help]";
-
     /// <summary>Tangent and adjoint compute the same sums in different orders: they agree to rounding.</summary>
     private const double AdjointTolerance = 1e-10;
 
@@ -23,23 +22,27 @@ internal sealed class StepDerivativesCommand : ICommand
     /// <summary>Relative to max(|λ|, 1); small enough for beta2 near 1, large enough to keep rounding away.</summary>
     private const double FiniteDifferenceStep = 1e-6;
 
-    public string Name => "step-derivatives";
+    private const string Summary = "∂w′/∂λ of an Adam and a momentum step: tangent, adjoint, finite differences";
 
-    public string Summary => "∂w′/∂λ of an Adam and a momentum step: tangent, adjoint, finite differences";
+    private const string Details =
+        "Takes one Adam step and one heavy-ball momentum step at a fixed state and prints the new state and the derivative " +
+        "of the new weight w′ with respect to each hyperparameter λ, computed three ways: the generated StepTangent (one call " +
+        "per hyperparameter), the generated StepAdjoint (one call with w̄′ = 1 giving every ∂w′/∂λ at once) and central " +
+        "finite differences of the primal Step, with their relative differences. Exit code 0 if they agree, 1 if they do " +
+        "not, 2 on a usage error.";
 
-    public int Run(IReadOnlyList<string> arguments)
+    public static Command Create()
     {
-        if (arguments.Count > 0)
-        {
-            if (CommandLine.IsHelp(arguments[0]))
-            {
-                PrintHelp();
-                return CommandLine.Success;
-            }
+        var command = new Command("step-derivatives", $"{Summary}. {Details}");
+        command.SetAction(_ => Run());
+        return command;
+    }
 
-            return CommandLine.UsageError($"unknown argument '{arguments[0]}'", Usage);
-        }
+    /// <summary>Makes step-derivatives the action of <paramref name="root"/>: what runs with no command.</summary>
+    public static void AttachTo(RootCommand root) => root.SetAction(_ => Run());
 
+    private static int Run()
+    {
         bool allAgree = true;
         foreach (OptimizerStepCase stepCase in new[] { OptimizerStepCases.Adam(), OptimizerStepCases.HeavyBallMomentum() })
         {
@@ -52,18 +55,6 @@ internal sealed class StepDerivativesCommand : ICommand
             ? $"[green]All derivatives agree[/]: {Markup.Escape(tolerances)}."
             : $"[red]Some derivatives disagree[/]: wanted {Markup.Escape(tolerances)}.");
         return allAgree ? CommandLine.Success : CommandLine.CheckFailed;
-    }
-
-    private static void PrintHelp()
-    {
-        Console.WriteLine(Usage);
-        Console.WriteLine();
-        Console.WriteLine("Takes one Adam step and one heavy-ball momentum step at a fixed state and prints the new state and");
-        Console.WriteLine("the derivative of the new weight w′ with respect to each hyperparameter λ, computed three ways:");
-        Console.WriteLine("  tangent   the generated StepTangent, one call per hyperparameter (λ̇ a unit vector)");
-        Console.WriteLine("  adjoint   the generated StepAdjoint, one call with w̄′ = 1 giving every ∂w′/∂λ at once");
-        Console.WriteLine("  finite    central finite differences of the primal Step");
-        Console.WriteLine("with their relative differences. Exit code 0 if they agree, 1 if they do not, 2 on a usage error.");
     }
 
     /// <summary>Prints the step and its derivatives; returns whether the three ways agree.</summary>

@@ -456,6 +456,9 @@ internal sealed class SimdDriverEmitter
                     return $"(-{Vec(u.Operand)})";
                 case Unary { Op: UnaryOp.Not } u:
                     return $"~{Vec(u.Operand)}";
+                case Conditional c when !_owner.IsVarying(c.Condition):
+                    // The same branch for every element: evaluate only that one.
+                    return $"({CSharpSyntax.Print(c.Condition)} ? {Vec(c.WhenTrue)} : {Vec(c.WhenFalse)})";
                 case Conditional c:
                     return $"{_v}.ConditionalSelect({Vec(c.Condition)}, {Vec(c.WhenTrue)}, {Vec(c.WhenFalse)})";
                 case IntrinsicCall { Function: Intrinsic.Sqrt or Intrinsic.Abs or Intrinsic.Exp or Intrinsic.Log } i:

@@ -4,6 +4,8 @@ using System.Linq;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
+using AutoHypergrad.Testing;
+
 namespace AutoHypergrad.Derivatives.Tests;
 
 /// <summary>How a parameter holds its values: one scalar, or a sequence of elements.</summary>

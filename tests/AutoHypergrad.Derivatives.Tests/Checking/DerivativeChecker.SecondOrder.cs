@@ -4,6 +4,8 @@ using System.Linq;
 using System.Reflection;
 using Xunit;
 
+using AutoHypergrad.Testing;
+
 namespace AutoHypergrad.Derivatives.Tests;
 
 /// <summary>

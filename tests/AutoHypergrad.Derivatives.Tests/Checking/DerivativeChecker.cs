@@ -7,6 +7,8 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using Xunit;
 
+using AutoHypergrad.Testing;
+
 namespace AutoHypergrad.Derivatives.Tests;
 
 /// <summary>

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 
+using AutoHypergrad.Testing;
+
 namespace AutoHypergrad.Derivatives.Tests;
 
 /// <summary>

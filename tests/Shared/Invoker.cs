@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Reflection.Emit;
 
-namespace AutoHypergrad.Derivatives.Tests;
+namespace AutoHypergrad.Testing;
 
 /// <summary>
 /// Calls a static method from an <c>object?[]</c> of arguments, like <see cref="MethodBase.Invoke(object, object[])"/>,
@@ -75,7 +75,7 @@ internal static class Invoker
             }
 
             LoadSlot(il, i);
-            if (CaseParameter.ShapeOf(type) is ParameterShape.Span or ParameterShape.ReadOnlySpan)
+            if (IsSpan(type))
             {
                 Type array = type.GetGenericArguments()[0].MakeArrayType();
                 il.Emit(OpCodes.Castclass, array);
@@ -135,4 +135,8 @@ internal static class Invoker
         il.Emit(OpCodes.Ldc_I4, index);
         il.Emit(OpCodes.Ldelem_Ref);
     }
+
+    /// <summary>Span&lt;T&gt; or ReadOnlySpan&lt;T&gt;: passed as a span over an array slot.</summary>
+    private static bool IsSpan(Type type)
+        => type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Span<>) || type.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>));
 }

@@ -1,0 +1,53 @@
+using System;
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace AutoHypergrad.Cli.Commands;
+
+/// <summary>The <c>autohypergrad</c> command tree, parsed by System.CommandLine.</summary>
+internal static class CliRoot
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand(
+            "autohypergrad: optimizer steps differentiated at compile time. With no command, runs step-derivatives.");
+        StepDerivativesCommand.AttachTo(root);
+        root.Subcommands.Add(StepDerivativesCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+        return root;
+    }
+
+    /// <summary>
+    /// Parses and runs. A command-line mistake (an unknown command or argument, a bad option value) prints one
+    /// error line and the usage hint on standard error and exits with <see cref="CommandLine.UsageErrorExitCode"/>.
+    /// </summary>
+    public static int Run(string[] args)
+    {
+        RootCommand root = Build();
+        ParseResult result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (ParseError error in result.Errors)
+            {
+                Console.Error.WriteLine($"autohypergrad: error: {error.Message}");
+            }
+
+            string command = result.CommandResult.Command == root ? string.Empty : $" {CommandPath(result.CommandResult)}";
+            Console.Error.WriteLine($"Run 'autohypergrad{command} --help' for usage.");
+            return CommandLine.UsageErrorExitCode;
+        }
+
+        return result.Invoke();
+    }
+
+    private static string CommandPath(CommandResult result)
+    {
+        string path = result.Command.Name;
+        for (SymbolResult? parent = result.Parent; parent is CommandResult command && parent.Parent is not null; parent = parent.Parent)
+        {
+            path = $"{command.Command.Name} {path}";
+        }
+
+        return path;
+    }
+}

@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using AutoHypergrad.Cli.Kernels;
+using Spectre.Console;
+
+namespace AutoHypergrad.Cli.Commands;
+
+/// <summary>The machine a benchmark ran on.</summary>
+internal sealed record BenchMachine(
+    int ProcessorCount,
+    string Processor,
+    string Os,
+    string Architecture,
+    string Runtime,
+    bool Vector512HardwareAccelerated,
+    bool Vector256HardwareAccelerated)
+{
+    public static BenchMachine Current() => new(
+        Environment.ProcessorCount,
+        ProcessorName(),
+        RuntimeInformation.OSDescription,
+        RuntimeInformation.ProcessArchitecture.ToString(),
+        RuntimeInformation.FrameworkDescription,
+        Vector512.IsHardwareAccelerated,
+        Vector256.IsHardwareAccelerated);
+
+    private static string ProcessorName()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/cpuinfo"))
+            {
+                if (line.StartsWith("model name", StringComparison.Ordinal))
+                {
+                    return line[(line.IndexOf(':', StringComparison.Ordinal) + 1)..].Trim();
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        return "unknown";
+    }
+}
+
+/// <summary>One line of the table: a generated kernel at one size and what it is compared with.</summary>
+internal sealed record KernelRow(
+    string Optimizer,
+    string Kernel,
+    int N,
+    int BytesPerElement,
+    double GeneratedNsPerElement,
+    double? HandWrittenNsPerElement,
+    double? GeneratedOverHandWritten,
+    double? TensorPrimitivesNsPerElement,
+    double? GeneratedOverTensorPrimitives,
+    double PercentOfBandwidth);
+
+/// <summary>The results of a run of <c>bench kernels</c>: printed as a table, written as JSON.</summary>
+internal sealed record KernelReport(
+    string CommandLine,
+    string Arguments,
+    BenchMachine Machine,
+    bool Quick,
+    TimingSettings Settings,
+    double WallSeconds,
+    double TriadBandwidthGBPerSecond,
+    IReadOnlyList<AgreementResult> Agreement,
+    IReadOnlyList<KernelRow> Rows)
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    public Table Table()
+    {
+        var table = new Table()
+            .Title("Optimizer kernels, double, ns/element (median)")
+            .AddColumn("optimizer").AddColumn("kernel").AddColumn(new TableColumn("n").RightAligned())
+            .AddColumn(new TableColumn("generated").RightAligned())
+            .AddColumn(new TableColumn("hand-written").RightAligned())
+            .AddColumn(new TableColumn("ratio").RightAligned())
+            .AddColumn(new TableColumn("TensorPrimitives chain").RightAligned())
+            .AddColumn(new TableColumn("ratio").RightAligned())
+            .AddColumn(new TableColumn("% of bandwidth").RightAligned())
+            .Caption("ratio = generated / other (> 1: generated slower). % of bandwidth = (bytes moved / triad bandwidth) / generated time.");
+        foreach (KernelRow row in Rows)
+        {
+            table.AddRow(
+                row.Optimizer, row.Kernel, row.N.ToString("N0", CultureInfo.InvariantCulture),
+                Ns(row.GeneratedNsPerElement), Ns(row.HandWrittenNsPerElement), Ratio(row.GeneratedOverHandWritten),
+                Ns(row.TensorPrimitivesNsPerElement), Ratio(row.GeneratedOverTensorPrimitives),
+                row.PercentOfBandwidth.ToString("0", CultureInfo.InvariantCulture) + "%");
+        }
+
+        return table;
+    }
+
+    /// <summary>Writes the report to a temporary file beside <paramref name="path"/> and moves it into place.</summary>
+    public void WriteJson(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllText(temporary, JsonSerializer.Serialize(this, JsonOptions));
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static string Ns(double? value) => value switch
+    {
+        null => "–",
+        < 10 => value.Value.ToString("0.000", CultureInfo.InvariantCulture),
+        _ => value.Value.ToString("0.0", CultureInfo.InvariantCulture),
+    };
+
+    private static string Ratio(double? value) => value is null ? "–" : value.Value.ToString("0.00", CultureInfo.InvariantCulture);
+}

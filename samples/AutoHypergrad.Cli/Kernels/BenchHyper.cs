@@ -1,0 +1,20 @@
+namespace AutoHypergrad.Cli.Kernels;
+
+/// <summary>The hyperparameters (and tangent directions) every kernel of the benchmark runs with.</summary>
+internal static class BenchHyper
+{
+    public const double Lr = 1e-3, LrDot = 1.0;
+    public const double Wd = 1e-2, WdDot = 0.5;
+    public const double Mu = 0.9, MuDot = 0.25;
+    public const double Beta1 = 0.9, Beta1Dot = 0.125;
+    public const double Beta2 = 0.999, Beta2Dot = 0.0625;
+    public const double Eps = 1e-8, EpsDot = 1e-3;
+    public const double Alpha = 0.99, AlphaDot = 0.125;
+    public const double Rho = 0.9, RhoDot = 0.125;
+    public const double LionBeta2 = 0.99;
+
+    /// <summary>The step count t, for the bias corrections.</summary>
+    public const double T = 10;
+
+    public const bool EpsInsideSqrt = false;
+}

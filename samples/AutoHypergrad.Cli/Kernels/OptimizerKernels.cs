@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using AutoHypergrad.Optimizers;
+using H = AutoHypergrad.Cli.Kernels.BenchHyper;
+
+namespace AutoHypergrad.Cli.Kernels;
+
+/// <summary>What a kernel computes: the step, its tangent or its adjoint.</summary>
+internal enum KernelKind
+{
+    Primal,
+    Tangent,
+    Adjoint,
+}
+
+/// <summary>
+/// One optimizer's kernels on <see cref="KernelBuffers"/>: the generated span drivers (primal, tangent, adjoint)
+/// and, where written, the hand-written ones and the TensorPrimitives chain of the primal.
+/// </summary>
+/// <param name="Name">The optimizer's class name.</param>
+/// <param name="StateCount">The number of per-element state slots besides w.</param>
+/// <param name="Primal">The generated span driver <c>Step</c>.</param>
+/// <param name="Tangent">The generated span driver <c>StepTangent</c>.</param>
+/// <param name="Adjoint">The generated span driver <c>StepAdjoint</c>.</param>
+/// <param name="HandPrimal">The primal step written by hand (Kernels/HandWritten*.cs).</param>
+/// <param name="Chain">The primal step as a chain of TensorPrimitives calls.</param>
+/// <param name="HandTangent">The tangent written by hand, where it is.</param>
+/// <param name="HandAdjoint">The adjoint written by hand, where it is.</param>
+internal sealed record OptimizerKernels(
+    string Name,
+    int StateCount,
+    Action<KernelBuffers> Primal,
+    Action<KernelBuffers> Tangent,
+    Action<KernelBuffers> Adjoint,
+    Action<KernelBuffers>? HandPrimal,
+    Action<KernelBuffers>? Chain,
+    Action<KernelBuffers>? HandTangent = null,
+    Action<KernelBuffers>? HandAdjoint = null)
+{
+    public Action<KernelBuffers> Generated(KernelKind kind) => kind switch
+    {
+        KernelKind.Primal => Primal,
+        KernelKind.Tangent => Tangent,
+        _ => Adjoint,
+    };
+
+    public Action<KernelBuffers>? HandWritten(KernelKind kind) => kind switch
+    {
+        KernelKind.Primal => HandPrimal,
+        KernelKind.Tangent => HandTangent,
+        _ => HandAdjoint,
+    };
+
+    /// <summary>
+    /// The bytes one element of <paramref name="kind"/> must move, counting each span read and each span written once:
+    /// the primal reads w, the states and g and writes w and the states; the tangent does the same for values and
+    /// tangents; the adjoint reads the values, the adjoints and ḡ and writes the adjoints of w, the states and g.
+    /// </summary>
+    public int BytesPerElement(KernelKind kind)
+    {
+        int slots = 1 + StateCount;
+        int spans = kind switch
+        {
+            KernelKind.Primal => (slots + 1) + slots,
+            KernelKind.Tangent => 2 * (slots + 1) + 2 * slots,
+            _ => 2 * (slots + 1) + (slots + 1),
+        };
+        return spans * sizeof(double);
+    }
+
+    /// <summary>Every optimizer in src/Optimizers, in <see cref="Optimizers.Optimizers.All"/>'s order.</summary>
+    public static IReadOnlyList<OptimizerKernels> All { get; } =
+    [
+        new("Sgd", 0,
+            b => Sgd.Step(b.W, b.G, H.Lr, H.Wd),
+            b => Sgd.StepTangent(b.W, b.WD, b.G, b.GD, H.Lr, H.LrDot, H.Wd, H.WdDot),
+            b => Sgd.StepAdjoint(b.W, b.WD, b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Wd, ref b.HyperBar[1]),
+            b => HandWrittenSgd.Step(b.W, b.G, H.Lr, H.Wd),
+            TensorPrimitivesChains.Sgd),
+        new("Momentum", 1,
+            b => Momentum.Step(b.W, b.State[0], b.G, H.Lr, H.Mu, H.Wd),
+            b => Momentum.StepTangent(b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, H.LrDot, H.Mu, H.MuDot, H.Wd, H.WdDot),
+            b => Momentum.StepAdjoint(
+                b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Mu, ref b.HyperBar[1], H.Wd, ref b.HyperBar[2]),
+            b => HandWrittenMomentum.Step(b.W, b.State[0], b.G, H.Lr, H.Mu, H.Wd),
+            TensorPrimitivesChains.Momentum),
+        new("Nesterov", 1,
+            b => Nesterov.Step(b.W, b.State[0], b.G, H.Lr, H.Mu, H.Wd),
+            b => Nesterov.StepTangent(b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, H.LrDot, H.Mu, H.MuDot, H.Wd, H.WdDot),
+            b => Nesterov.StepAdjoint(
+                b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Mu, ref b.HyperBar[1], H.Wd, ref b.HyperBar[2]),
+            b => HandWrittenMomentum.NesterovStep(b.W, b.State[0], b.G, H.Lr, H.Mu, H.Wd),
+            TensorPrimitivesChains.Nesterov),
+        new("Adam", 2,
+            b => Adam.Step(b.W, b.State[0], b.State[1], b.G, H.Lr, H.Beta1, H.Beta2, H.Eps, H.Wd, H.T, H.EpsInsideSqrt),
+            b => Adam.StepTangent(
+                b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, H.LrDot, H.Beta1, H.Beta1Dot,
+                H.Beta2, H.Beta2Dot, H.Eps, H.EpsDot, H.Wd, H.WdDot, H.T, H.EpsInsideSqrt),
+            b => Adam.StepAdjoint(
+                b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Beta1,
+                ref b.HyperBar[1], H.Beta2, ref b.HyperBar[2], H.Eps, ref b.HyperBar[3], H.Wd, ref b.HyperBar[4], H.T, H.EpsInsideSqrt),
+            b => HandWrittenAdam.Step(b.W, b.State[0], b.State[1], b.G, H.Lr, H.Beta1, H.Beta2, H.Eps, H.Wd, H.T, H.EpsInsideSqrt),
+            TensorPrimitivesChains.Adam,
+            HandTangent: b => HandWrittenAdam.StepTangent(
+                b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, H.LrDot, H.Beta1, H.Beta1Dot,
+                H.Beta2, H.Beta2Dot, H.Eps, H.EpsDot, H.Wd, H.WdDot, H.T, H.EpsInsideSqrt),
+            HandAdjoint: b => HandWrittenAdam.StepAdjoint(
+                b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Beta1,
+                ref b.HyperBar[1], H.Beta2, ref b.HyperBar[2], H.Eps, ref b.HyperBar[3], H.Wd, ref b.HyperBar[4], H.T, H.EpsInsideSqrt)),
+        new("AdamW", 2,
+            b => AdamW.Step(b.W, b.State[0], b.State[1], b.G, H.Lr, H.Beta1, H.Beta2, H.Eps, H.Wd, H.T, H.EpsInsideSqrt),
+            b => AdamW.StepTangent(
+                b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, H.LrDot, H.Beta1, H.Beta1Dot,
+                H.Beta2, H.Beta2Dot, H.Eps, H.EpsDot, H.Wd, H.WdDot, H.T, H.EpsInsideSqrt),
+            b => AdamW.StepAdjoint(
+                b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Beta1,
+                ref b.HyperBar[1], H.Beta2, ref b.HyperBar[2], H.Eps, ref b.HyperBar[3], H.Wd, ref b.HyperBar[4], H.T, H.EpsInsideSqrt),
+            b => HandWrittenAdaptive.AdamWStep(b.W, b.State[0], b.State[1], b.G, H.Lr, H.Beta1, H.Beta2, H.Eps, H.Wd, H.T, H.EpsInsideSqrt),
+            TensorPrimitivesChains.AdamW),
+        new("RmsProp", 1,
+            b => RmsProp.Step(b.W, b.State[0], b.G, H.Lr, H.Alpha, H.Eps, H.Wd),
+            b => RmsProp.StepTangent(
+                b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, H.LrDot, H.Alpha, H.AlphaDot, H.Eps, H.EpsDot, H.Wd, H.WdDot),
+            b => RmsProp.StepAdjoint(
+                b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Alpha, ref b.HyperBar[1], H.Eps,
+                ref b.HyperBar[2], H.Wd, ref b.HyperBar[3]),
+            b => HandWrittenAdaptive.RmsPropStep(b.W, b.State[0], b.G, H.Lr, H.Alpha, H.Eps, H.Wd),
+            TensorPrimitivesChains.RmsProp),
+        new("Adagrad", 1,
+            b => Adagrad.Step(b.W, b.State[0], b.G, H.Lr, H.Eps, H.Wd),
+            b => Adagrad.StepTangent(b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, H.LrDot, H.Eps, H.EpsDot, H.Wd, H.WdDot),
+            b => Adagrad.StepAdjoint(
+                b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Eps, ref b.HyperBar[1], H.Wd, ref b.HyperBar[2]),
+            b => HandWrittenAdaptive.AdagradStep(b.W, b.State[0], b.G, H.Lr, H.Eps, H.Wd),
+            TensorPrimitivesChains.Adagrad),
+        new("Adadelta", 2,
+            b => Adadelta.Step(b.W, b.State[0], b.State[1], b.G, H.Lr, H.Rho, H.Eps, H.Wd),
+            b => Adadelta.StepTangent(
+                b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, H.LrDot, H.Rho, H.RhoDot,
+                H.Eps, H.EpsDot, H.Wd, H.WdDot),
+            b => Adadelta.StepAdjoint(
+                b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Rho,
+                ref b.HyperBar[1], H.Eps, ref b.HyperBar[2], H.Wd, ref b.HyperBar[3]),
+            b => HandWrittenAdaptive.AdadeltaStep(b.W, b.State[0], b.State[1], b.G, H.Lr, H.Rho, H.Eps, H.Wd),
+            TensorPrimitivesChains.Adadelta),
+        new("Lion", 1,
+            b => Lion.Step(b.W, b.State[0], b.G, H.Lr, H.Beta1, H.LionBeta2, H.Wd),
+            b => Lion.StepTangent(
+                b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, H.LrDot, H.Beta1, H.Beta1Dot, H.LionBeta2, H.Beta2Dot, H.Wd, H.WdDot),
+            b => Lion.StepAdjoint(
+                b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Beta1, ref b.HyperBar[1], H.LionBeta2,
+                ref b.HyperBar[2], H.Wd, ref b.HyperBar[3]),
+            b => HandWrittenAdaptive.LionStep(b.W, b.State[0], b.G, H.Lr, H.Beta1, H.LionBeta2, H.Wd),
+            TensorPrimitivesChains.Lion),
+    ];
+}

@@ -498,7 +498,8 @@ internal sealed class AdjointPass
     /// </summary>
     private void LoopStatement(LinLoop loop, List<Stmt> forward, List<Stmt> reverse)
     {
-        var analysis = LoopAnalysis.Run(loop, _program.Types);
+        var k = _scope.Fresh("iteration");
+        var analysis = LoopAnalysis.Run(loop, _program.Types, k, name => _scope.Fresh(name + "LastTaken"));
         var restores = new List<Stmt>();
         var readElsewhere = ReadInReverseOutside(loop);
         var restoredByIterations = new HashSet<string>(analysis.CarriedScalars.Concat(analysis.CarriedElements).Concat(analysis.CarriedCollections).Select(c => c.Name));
@@ -538,8 +539,14 @@ internal sealed class AdjointPass
 
         // A counted loop (i from its start while i < end, end unchanged by the loop) knows its trip count: no
         // counting is needed, and the forward run can go altogether where the reverse sweep needs nothing from it.
-        var tripCount = TripCount(loop, analysis, start);
+        // A reduction records the iteration that last took a new value, by the iteration count: it needs counting.
+        var tripCount = analysis.Reductions.Count == 0 ? TripCount(loop, analysis, start) : null;
         forward.Add(new Assign(count, Literal.Zero(IrType.Int)));
+        foreach (var reduction in analysis.Reductions)
+        {
+            forward.Add(new Assign(Declare(reduction.Star, IrType.Int), new Literal(-1, IrType.Int)));
+        }
+
         var body = new List<Stmt>();
         var pops = new List<Stmt>();
         foreach (var (name, type) in analysis.CarriedScalars)
@@ -564,7 +571,7 @@ internal sealed class AdjointPass
             pops.Insert(0, new PopAll(tape, StorageName(name)));
         }
 
-        body.AddRange(Primal(loop.Body));
+        body.AddRange(Primal(loop.Body, analysis.Reductions, count));
         body.AddRange(Primal(loop.Step));
         if (tripCount is null)
         {
@@ -578,7 +585,7 @@ internal sealed class AdjointPass
         }
 
         // Reverse: iteration k = count − 1 … 0.
-        var k = Declare(_scope.Fresh("iteration"), IrType.Int);
+        Declare(k, IrType.Int);
         var iteration = new List<Stmt>
         {
             new Assign(k, new Binary(BinaryOp.Subtract, new VarRef(k, IrType.Int), Literal.One(IrType.Int), IrType.Int)),
@@ -594,7 +601,7 @@ internal sealed class AdjointPass
 
         iteration.AddRange(pops);
         _loopDepth++;
-        var replayed = analysis.Induction is null ? loop.Body.Concat(loop.Step) : loop.Body;
+        var replayed = analysis.Induction is null ? analysis.ReverseBody.Concat(loop.Step) : analysis.ReverseBody;
         var (recompute, adjoint) = Sweep(replayed, name => analysis.Needed.Contains(name));
         _loopDepth--;
         iteration.AddRange(recompute);
@@ -652,16 +659,24 @@ internal sealed class AdjointPass
         static Expr Add(Expr a, int b) => new Binary(BinaryOp.Add, a, new Literal(b, IrType.Int), IrType.Int);
     }
 
-    /// <summary>The primal of the statements, without derivatives or saves (a loop's forward run).</summary>
-    private List<Stmt> Primal(IEnumerable<LinStmt> statements)
+    /// <summary>
+    /// The primal of the statements, without derivatives or saves (a loop's forward run); before each reduction, the
+    /// record of the iteration (<paramref name="count"/>) if it takes a new value.
+    /// </summary>
+    private List<Stmt> Primal(IEnumerable<LinStmt> statements, IReadOnlyList<LoopAnalysis.Reduction>? reductions = null, string? count = null)
     {
         var output = new List<Stmt>();
         foreach (var statement in statements)
         {
+            if (reductions?.FirstOrDefault(r => ReferenceEquals(r.Statement, statement)) is { } reduction)
+            {
+                output.Add(new If(Storage(reduction.Taken), ToBlock(new List<Stmt> { new Assign(reduction.Star, new VarRef(count!, IrType.Int)) }), Block.Empty));
+            }
+
             switch (statement)
             {
                 case LinGroup g:
-                    output.AddRange(Primal(g.Statements));
+                    output.AddRange(Primal(g.Statements, reductions, count));
                     break;
                 case LinDeclare d:
                     Declare(d.Name, d.Type);

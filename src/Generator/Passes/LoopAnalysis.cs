@@ -43,10 +43,27 @@ internal sealed class LoopAnalysis
     /// <summary>Whether the loop computes anything with a derivative (else its reverse sweep only restores).</summary>
     public bool HasDerivatives { get; private set; }
 
-    public static LoopAnalysis Run(LinLoop loop, IReadOnlyDictionary<string, IrType> types)
+    /// <summary>
+    /// A max or min reduction, <c>m = Math.Max(m, e)</c> with m read nowhere else in the loop: its adjoint goes to the
+    /// one iteration that last took a new value, <c>Star</c>, recorded during the forward run instead of taping m.
+    /// </summary>
+    internal sealed record Reduction(LinAssign Statement, Expr Taken, string Star);
+
+    /// <summary>The reductions found, whose running value needs no tape.</summary>
+    public List<Reduction> Reductions { get; } = new();
+
+    /// <summary>The body as the reverse iterations see it: a reduction's branch decided by the iteration number.</summary>
+    public IReadOnlyList<LinStmt> ReverseBody { get; private set; } = new List<LinStmt>();
+
+    /// <param name="loop">The loop.</param>
+    /// <param name="types">The types of all variables.</param>
+    /// <param name="iteration">The reverse sweep's iteration number variable.</param>
+    /// <param name="star">Names the variable that records, for a reduction of the given variable, its last taking iteration.</param>
+    public static LoopAnalysis Run(LinLoop loop, IReadOnlyDictionary<string, IrType> types, string iteration = "iteration", System.Func<string, string>? star = null)
     {
         var analysis = new LoopAnalysis(loop);
-        var all = loop.Body.Concat(loop.Step).ToList();
+        analysis.FindReductions(iteration, star ?? (name => name + "Star"));
+        var all = analysis.ReverseBody.Concat(loop.Step).ToList();
         analysis.Scan(all);
         analysis.Induction = FindInduction(loop, analysis);
         analysis.CloseNeeded(all);
@@ -75,6 +92,79 @@ internal sealed class LoopAnalysis
 
         return analysis;
     }
+
+    private void FindReductions(string iteration, System.Func<string, string> star)
+    {
+        var statements = Flatten(Loop.Body).ToList();
+        var replaced = new List<(LinAssign Original, LinAssign Reversed)>();
+        foreach (var statement in statements)
+        {
+            if (statement is not LinAssign { Active: true, Definition: Definition.Overwrite } a
+                || a.Primal is not IntrinsicCall { Function: Intrinsic.Max or Intrinsic.Min } call
+                || call.Arguments[0] is not VarRef running || running.Name != a.Target
+                || IrWalker.FreeVariables(call.Arguments[1]).Contains(a.Target)
+                || a.Linear is not Conditional { Condition: Binary { Op: BinaryOp.GreaterOrEqual or BinaryOp.LessOrEqual } taken } linear
+                || !OnlyUse(a))
+            {
+                continue;
+            }
+
+            var name = star(a.Target);
+            var decided = new Binary(BinaryOp.NotEqual, new VarRef(iteration, IrType.Int), new VarRef(name, IrType.Int), IrType.Bool);
+            replaced.Add((a, a with { Linear = linear with { Condition = decided } }));
+            Reductions.Add(new Reduction(a, new Unary(UnaryOp.Not, taken, IrType.Bool), name));
+        }
+
+        ReverseBody = Replace(Loop.Body, replaced);
+    }
+
+    /// <summary>Whether the statement is the loop's only assignment to its target and nothing else in the loop reads it.</summary>
+    private bool OnlyUse(LinAssign reduction)
+    {
+        var name = reduction.Target;
+        var ok = true;
+        void Check(Expr? e)
+        {
+            if (IrWalker.FreeVariables(e).Contains(name))
+            {
+                ok = false;
+            }
+        }
+
+        void Walk(IEnumerable<LinStmt> statements)
+        {
+            foreach (var s in statements)
+            {
+                switch (s)
+                {
+                    case LinGroup g: Walk(g.Statements); break;
+                    case LinAssign a when ReferenceEquals(a, reduction): break;
+                    case LinAssign a:
+                        ok &= a.Target != name;
+                        Check(a.Primal);
+                        Check(a.Linear);
+                        break;
+                    case LinStore st: Check(st.Index); Check(st.Primal); Check(st.Linear); break;
+                    case LinIf i: Check(i.Condition); Walk(i.Then); Walk(i.Else); break;
+                    case LinLoop l: Check(l.Condition); Walk(l.Body); Walk(l.Step); break;
+                    case LinCall c: Check(c.Call); ok &= !c.Call.Arguments.Any(x => x.Value is VarRef v && v.Name == name); break;
+                    case LinDeclare d: ok &= d.Name != name; break;
+                }
+            }
+        }
+
+        Walk(Loop.Body.Concat(Loop.Step));
+        Check(Loop.Condition);
+        return ok;
+    }
+
+    private static IReadOnlyList<LinStmt> Replace(IEnumerable<LinStmt> statements, List<(LinAssign Original, LinAssign Reversed)> replaced)
+        => statements.Select(s => s switch
+        {
+            LinGroup g => g with { Statements = Replace(g.Statements, replaced) },
+            LinAssign a when replaced.FirstOrDefault(r => ReferenceEquals(r.Original, a)).Reversed is { } b => b,
+            _ => s,
+        }).ToList();
 
     /// <summary>Written and declared names, the reads of the adjoint, and whether anything is active.</summary>
     private void Scan(IEnumerable<LinStmt> statements)

@@ -132,14 +132,13 @@ namespace Samples
             {
                 throw new global::System.ArgumentException($"xBar has length {xBar.Length}; x has length {x.Length}: they must be equal.", nameof(xBar));
             }
-            var tape = global::AutoHypergrad.Tapes.Tape<double>.Rent();
             double m = 0.0;
             double mBar = 0.0;
             int i = 0;
             int iterations = 0;
             int iStart = 0;
+            int mLastTaken = 0;
             int iteration = 0;
-            double mSaved = 0.0;
             double s = 0.0;
             double sBar = 0.0;
             int vIndex = 0;
@@ -157,13 +156,18 @@ namespace Samples
             i = 0;
             // for (int i = 0; i < x.Length; i++)
             iStart = i;
+            iterations = 0;
+            mLastTaken = -1;
             while (i < x.Length)
             {
-                tape.Push(m);
+                if (!(m >= x[i]))
+                {
+                    mLastTaken = iterations;
+                }
                 m = global::System.Math.Max(m, x[i]);
                 i += 1;
+                iterations += 1;
             }
-            iterations = global::System.Math.Max(x.Length - iStart, 0);
             // double s = 0;
             s = 0.0;
             vIndex = 0;
@@ -204,14 +208,10 @@ namespace Samples
             {
                 iteration -= 1;
                 i = iStart + iteration;
-                m = tape.Pop();
                 // m = Math.Max(m, x[i]);
-                mSaved = m;
-                // m = Math.Max(m, x[i]);
-                m = mSaved;
                 double mBarOut = mBar;
                 mBar = 0.0;
-                if (m >= x[i])
+                if (iteration != mLastTaken)
                 {
                     mBar += mBarOut;
                 }
@@ -220,7 +220,6 @@ namespace Samples
                     xBar[i] += mBarOut;
                 }
             }
-            tape.Return();
         }
     }
 }

@@ -119,10 +119,11 @@ internal static class DeadStoreElimination
                         continue;
                     }
 
-                    var (kept2, _) = Live(l.Step.Statements.ToList(), head, outputs);
-                    var (bodyOnly, _) = Live(l.Body.Statements.ToList(), Live(l.Step.Statements.ToList(), head, outputs).LiveIn, outputs);
+                    // Keep what the fixed point found live: the step sees the loop head, the body what the step reads.
+                    var (step, stepLive) = Live(l.Step.Statements.ToList(), head, outputs);
+                    var (bodyKept, _) = Live(l.Body.Statements.ToList(), stepLive, outputs);
                     live = head;
-                    statement = l with { Body = ToBlock(bodyOnly), Step = ToBlock(kept2) };
+                    statement = l with { Body = ToBlock(bodyKept), Step = ToBlock(step) };
                     break;
                 }
 

@@ -75,6 +75,32 @@ internal sealed class SimdDriverEmitter
             writer.CloseBrace();
         }
 
+        // Vector-mode tangents: k directions per element (element-major) and k per uniform value.
+        var directions = _names.Fresh("directions");
+        var perElement = _driver.Parameters.Where(p => p.Role == DriverRole.ElementDirections).ToList();
+        var uniform = _driver.Parameters.Where(p => p.Role == DriverRole.UniformDirections).ToList();
+        if (perElement.Count + uniform.Count > 0)
+        {
+            writer.WriteLine(uniform.Count > 0
+                ? $"int {directions} = {uniform[0].Name}.Length;"
+                : $"int {directions} = {length} == 0 ? 0 : {perElement[0].Name}.Length / {length};");
+            foreach (var p in perElement)
+            {
+                writer.WriteLine($"if ({p.Name}.Length != {length} * {directions})");
+                writer.OpenBrace();
+                writer.WriteLine($"throw new global::System.ArgumentException($\"{p.Name} has length {{{p.Name}.Length}}; it holds {{{directions}}} directions for each of {{{length}}} elements.\", nameof({p.Name}));");
+                writer.CloseBrace();
+            }
+
+            foreach (var p in uniform.Skip(1))
+            {
+                writer.WriteLine($"if ({p.Name}.Length != {directions})");
+                writer.OpenBrace();
+                writer.WriteLine($"throw new global::System.ArgumentException($\"{p.Name} has length {{{p.Name}.Length}}; {uniform[0].Name} has length {{{directions}}}: they must be equal.\", nameof({p.Name}));");
+                writer.CloseBrace();
+            }
+        }
+
         writer.WriteLine($"int {index} = 0;");
         List<string>? vectorCode = null;
         string? reason = null;
@@ -103,6 +129,7 @@ internal sealed class SimdDriverEmitter
         writer.OpenBrace();
         var arguments = string.Join(", ", _driver.Parameters.Zip(kernel.Parameters, (d, k) => d.Role switch
         {
+            DriverRole.ElementDirections => $"{d.Name}.Slice({index} * {directions}, {directions})",
             DriverRole.ElementInput => (k.Mode == PassingMode.In ? "in " : "") + $"{d.Name}[{index}]",
             DriverRole.ElementState => $"ref {d.Name}[{index}]",
             DriverRole.UniformAccumulator => $"ref {d.Name}",
@@ -116,6 +143,11 @@ internal sealed class SimdDriverEmitter
     /// <summary>The uniform prelude and one vector loop per width, as lines; throws <see cref="NotVectorizable"/>.</summary>
     private List<string> VectorCode(string length, string index)
     {
+        if (_driver.Parameters.Any(p => p.Role is DriverRole.ElementDirections or DriverRole.UniformDirections))
+        {
+            throw new NotVectorizable("k directions per element (the kernel loops over them)");
+        }
+
         var body = _driver.Kernel.Body.Statements.Where(s => s is not LengthCheck).ToList();
         Classify(body);
         var lines = new List<string>();

@@ -67,6 +67,12 @@ internal enum DriverRole
 
     /// <summary>A Span: one value per element, read and written back.</summary>
     ElementState,
+
+    /// <summary>k values per element (element-major: element i's directions at i·k … i·k + k − 1).</summary>
+    ElementDirections,
+
+    /// <summary>k values for all elements (a uniform value's tangents in k directions).</summary>
+    UniformDirections,
 }
 
 internal sealed record DriverParameter(string Name, IrType Type, DriverRole Role);

@@ -33,7 +33,8 @@ internal static class Differentiator
             var (body, result) = ExitNormalizer.Normalize(method, scope);
             var active = ActivityAnalysis.Run(method, body, result);
             var program = Linearizer.Run(method, body, active, result, scope);
-            var tangent = DeadStoreElimination.Run(TangentPass.Run(method, program, scope.Clone()));
+            var (tangentMethod, tangentNames) = TangentPass.RunWithTangentNames(method, program, scope.Clone());
+            var tangent = DeadStoreElimination.Run(tangentMethod);
             var adjoint = DeadStoreElimination.Run(AdjointPass.Run(method, program, scope.Clone()));
             var methods = new List<GeneratedMethod> { tangent, adjoint };
             if (method.Order == 2)
@@ -41,7 +42,18 @@ internal static class Differentiator
                 methods.Add(DeadStoreElimination.Run(HessianVectorPass.Run(method, program, scope)));
             }
 
-            var drivers = SpanDriverPass.Run(method, body, tangent, adjoint);
+            var drivers = EquatableArray<SpanDriver>.Empty;
+            if (SpanDriverPass.IsElementwise(method))
+            {
+                var tangents = MultiTangentPass.Run(tangent, tangentNames);
+                if (tangents is not null)
+                {
+                    methods.Add(tangents);
+                }
+
+                drivers = SpanDriverPass.Run(method, body, tangent, tangents, adjoint);
+            }
+
             var model = new DerivativeModel(method.Location, method.HintName, methods.ToEquatableArray(), method.Name, method.SourceLocation, drivers);
             return new DifferentiationResult(model, parsed.Diagnostics);
         }

@@ -13,7 +13,15 @@ namespace AutoHypergrad.Generator.Passes;
 /// </summary>
 internal static class SpanDriverPass
 {
-    public static EquatableArray<SpanDriver> Run(MethodModel method, Block normalizedBody, GeneratedMethod tangent, GeneratedMethod adjoint)
+    /// <summary>Whether the method gets span drivers (and the vector-mode tangent they drive).</summary>
+    public static bool IsElementwise(MethodModel method)
+        => method.ReturnType.Kind == ScalarKind.Void
+           && method.Parameters.Count > 0
+           && method.Parameters.All(p => !p.Type.IsCollection && p.Mode is PassingMode.Value or PassingMode.Ref or PassingMode.In)
+           && method.Parameters.Any(p => !p.IsUniform)
+           && IsStraightLine(method.Body);
+
+    public static EquatableArray<SpanDriver> Run(MethodModel method, Block normalizedBody, GeneratedMethod tangent, GeneratedMethod? tangents, GeneratedMethod adjoint)
     {
         if (!IsElementwise(method))
         {
@@ -35,6 +43,7 @@ internal static class SpanDriverPass
         {
             new(primal, method.Parameters.Select(p => new DriverParameter(p.Name, p.Type, Primal(p))).ToEquatableArray()),
             new(tangent, tangent.Parameters.Select(g => new DriverParameter(g.Name, g.Type, Primal(Owner(g.Name, "Dot", byName)))).ToEquatableArray()),
+
             new(adjoint, adjoint.Parameters.Select(g =>
             {
                 if (byName.TryGetValue(g.Name, out var own))
@@ -46,15 +55,17 @@ internal static class SpanDriverPass
                 return new DriverParameter(g.Name, g.Type, owner.IsUniform ? DriverRole.UniformAccumulator : DriverRole.ElementState);
             }).ToEquatableArray()),
         };
+        if (tangents is not null)
+        {
+            drivers.Insert(2, new SpanDriver(tangents, tangents.Parameters.Select(g =>
+            {
+                var role = Primal(Owner(g.Name, "Dot", byName));
+                return new DriverParameter(g.Name, g.Type, !g.Type.IsCollection ? role : role == DriverRole.Uniform ? DriverRole.UniformDirections : DriverRole.ElementDirections);
+            }).ToEquatableArray()));
+        }
+
         return drivers.ToEquatableArray();
     }
-
-    private static bool IsElementwise(MethodModel method)
-        => method.ReturnType.Kind == ScalarKind.Void
-           && method.Parameters.Count > 0
-           && method.Parameters.All(p => !p.Type.IsCollection && p.Mode is PassingMode.Value or PassingMode.Ref or PassingMode.In)
-           && method.Parameters.Any(p => !p.IsUniform)
-           && IsStraightLine(method.Body);
 
     private static bool IsStraightLine(Block block) => block.Statements.All(s => s switch
     {

@@ -24,6 +24,10 @@ internal sealed class TangentPass
 
     // suffix: that of the parameters' tangents, Dot, or V for the directions of a Hessian-vector product.
     public static GeneratedMethod Run(MethodModel method, LinearizedProgram program, NameScope scope, string suffix = "Dot")
+        => RunWithTangentNames(method, program, scope, suffix).Method;
+
+    /// <summary>The tangent method, and the names of every tangent variable in it (parameters and locals).</summary>
+    public static (GeneratedMethod Method, IReadOnlyCollection<string> Tangents) RunWithTangentNames(MethodModel method, LinearizedProgram program, NameScope scope, string suffix = "Dot")
     {
         var pass = new TangentPass(program, scope);
         var parameters = new List<GeneratedParameter>();
@@ -56,13 +60,14 @@ internal sealed class TangentPass
                 new IrType(ScalarKind.Other, returnType))));
         }
 
-        return new GeneratedMethod(
+        var generated = new GeneratedMethod(
             method.Name + "Tangent",
             $"Forward mode (tangent) of <c>{method.Name}</c>: each active input is followed by its tangent; returns the value and its tangent.",
             method.Accessibility,
             returnType,
             parameters.ToEquatableArray(),
             new Block(body.ToEquatableArray()));
+        return (generated, pass._dots.Values.ToList());
     }
 
     /// <summary>The name of a variable's tangent: xDot for parameters, vDot (or a fresh variant) for the rest.</summary>

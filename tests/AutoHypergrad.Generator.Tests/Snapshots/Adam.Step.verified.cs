@@ -135,6 +135,150 @@ namespace Samples
             beta1Bar -= t1Bar;
         }
 
+        /// <summary>Vector-mode tangent of <c>Step</c>: the primal once, and every tangent as a span of k directions (all of equal length k).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void StepTangents(ref double w, global::System.Span<double> wDot, ref double m, global::System.Span<double> mDot, ref double v, global::System.Span<double> vDot, double g, global::System.ReadOnlySpan<double> gDot, double lr, global::System.ReadOnlySpan<double> lrDot, double beta1, global::System.ReadOnlySpan<double> beta1Dot, double beta2, global::System.ReadOnlySpan<double> beta2Dot, double eps, global::System.ReadOnlySpan<double> epsDot, int t)
+        {
+            int directions = wDot.Length;
+            if (mDot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"mDot has length {mDot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(mDot));
+            }
+            if (vDot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(vDot));
+            }
+            if (gDot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(gDot));
+            }
+            if (lrDot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"lrDot has length {lrDot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(lrDot));
+            }
+            if (beta1Dot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"beta1Dot has length {beta1Dot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(beta1Dot));
+            }
+            if (beta2Dot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"beta2Dot has length {beta2Dot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(beta2Dot));
+            }
+            if (epsDot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"epsDot has length {epsDot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(epsDot));
+            }
+            int d = 0;
+            // m = beta1 * m + (1 - beta1) * g;
+            double t1 = 1.0 - beta1;
+            global::System.Span<double> t1Dot = stackalloc double[directions];
+            d = 0;
+            while (d < directions)
+            {
+                t1Dot[d] = -beta1Dot[d];
+                d += 1;
+            }
+            d = 0;
+            while (d < directions)
+            {
+                mDot[d] = beta1Dot[d] * m + beta1 * mDot[d] + (t1Dot[d] * g + t1 * gDot[d]);
+                d += 1;
+            }
+            m = beta1 * m + t1 * g;
+            // v = beta2 * v + (1 - beta2) * g * g;
+            double t2 = 1.0 - beta2;
+            global::System.Span<double> t2Dot = stackalloc double[directions];
+            d = 0;
+            while (d < directions)
+            {
+                t2Dot[d] = -beta2Dot[d];
+                d += 1;
+            }
+            double t3 = t2 * g;
+            global::System.Span<double> t3Dot = stackalloc double[directions];
+            d = 0;
+            while (d < directions)
+            {
+                t3Dot[d] = t2Dot[d] * g + t2 * gDot[d];
+                d += 1;
+            }
+            d = 0;
+            while (d < directions)
+            {
+                vDot[d] = beta2Dot[d] * v + beta2 * vDot[d] + (t3Dot[d] * g + t3 * gDot[d]);
+                d += 1;
+            }
+            v = beta2 * v + t3 * g;
+            // double mHat = m / (1 - Math.Pow(beta1, t));
+            double t4 = (double)t;
+            double t5 = 1.0 - global::System.Math.Pow(beta1, t4);
+            global::System.Span<double> t5Dot = stackalloc double[directions];
+            d = 0;
+            while (d < directions)
+            {
+                t5Dot[d] = -(beta1Dot[d] * (t4 * global::System.Math.Pow(beta1, t4 - 1.0)));
+                d += 1;
+            }
+            double mHat = m / t5;
+            global::System.Span<double> mHatDot = stackalloc double[directions];
+            d = 0;
+            while (d < directions)
+            {
+                mHatDot[d] = (mDot[d] - mHat * t5Dot[d]) / t5;
+                d += 1;
+            }
+            // double vHat = v / (1 - Math.Pow(beta2, t));
+            double t6 = (double)t;
+            double t7 = 1.0 - global::System.Math.Pow(beta2, t6);
+            global::System.Span<double> t7Dot = stackalloc double[directions];
+            d = 0;
+            while (d < directions)
+            {
+                t7Dot[d] = -(beta2Dot[d] * (t6 * global::System.Math.Pow(beta2, t6 - 1.0)));
+                d += 1;
+            }
+            double vHat = v / t7;
+            global::System.Span<double> vHatDot = stackalloc double[directions];
+            d = 0;
+            while (d < directions)
+            {
+                vHatDot[d] = (vDot[d] - vHat * t7Dot[d]) / t7;
+                d += 1;
+            }
+            // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+            double t8 = global::System.Math.Sqrt(vHat);
+            global::System.Span<double> t8Dot = stackalloc double[directions];
+            d = 0;
+            while (d < directions)
+            {
+                t8Dot[d] = vHatDot[d] * (0.5 / t8);
+                d += 1;
+            }
+            double t9 = t8 + eps;
+            global::System.Span<double> t9Dot = stackalloc double[directions];
+            d = 0;
+            while (d < directions)
+            {
+                t9Dot[d] = t8Dot[d] + epsDot[d];
+                d += 1;
+            }
+            double t10 = lr * mHat / t9;
+            global::System.Span<double> t10Dot = stackalloc double[directions];
+            d = 0;
+            while (d < directions)
+            {
+                t10Dot[d] = (lrDot[d] * mHat + lr * mHatDot[d] - t10 * t9Dot[d]) / t9;
+                d += 1;
+            }
+            d = 0;
+            while (d < directions)
+            {
+                wDot[d] -= t10Dot[d];
+                d += 1;
+            }
+            w -= t10;
+        }
+
         /// <summary>Span driver: <c>Step</c> on every element (spans of equal length; uniform values for all elements).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void Step(global::System.Span<double> w, global::System.Span<double> m, global::System.Span<double> v, global::System.ReadOnlySpan<double> g, double lr, double beta1, double beta2, double eps, int t)
@@ -506,6 +650,60 @@ namespace Samples
             for (; i < length; i++)
             {
                 StepTangent(ref w[i], ref wDot[i], ref m[i], ref mDot[i], ref v[i], ref vDot[i], g[i], gDot[i], lr, lrDot, beta1, beta1Dot, beta2, beta2Dot, eps, epsDot, t);
+            }
+        }
+
+        /// <summary>Span driver: <c>StepTangents</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void StepTangents(global::System.Span<double> w, global::System.Span<double> wDot, global::System.Span<double> m, global::System.Span<double> mDot, global::System.Span<double> v, global::System.Span<double> vDot, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> gDot, double lr, global::System.ReadOnlySpan<double> lrDot, double beta1, global::System.ReadOnlySpan<double> beta1Dot, double beta2, global::System.ReadOnlySpan<double> beta2Dot, double eps, global::System.ReadOnlySpan<double> epsDot, int t)
+        {
+            int length = w.Length;
+            if (m.Length != length)
+            {
+                throw new global::System.ArgumentException($"m has length {m.Length}; w has length {length}: they must be equal.", nameof(m));
+            }
+            if (v.Length != length)
+            {
+                throw new global::System.ArgumentException($"v has length {v.Length}; w has length {length}: they must be equal.", nameof(v));
+            }
+            if (g.Length != length)
+            {
+                throw new global::System.ArgumentException($"g has length {g.Length}; w has length {length}: they must be equal.", nameof(g));
+            }
+            int directions1 = lrDot.Length;
+            if (wDot.Length != length * directions1)
+            {
+                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(wDot));
+            }
+            if (mDot.Length != length * directions1)
+            {
+                throw new global::System.ArgumentException($"mDot has length {mDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(mDot));
+            }
+            if (vDot.Length != length * directions1)
+            {
+                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(vDot));
+            }
+            if (gDot.Length != length * directions1)
+            {
+                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(gDot));
+            }
+            if (beta1Dot.Length != directions1)
+            {
+                throw new global::System.ArgumentException($"beta1Dot has length {beta1Dot.Length}; lrDot has length {directions1}: they must be equal.", nameof(beta1Dot));
+            }
+            if (beta2Dot.Length != directions1)
+            {
+                throw new global::System.ArgumentException($"beta2Dot has length {beta2Dot.Length}; lrDot has length {directions1}: they must be equal.", nameof(beta2Dot));
+            }
+            if (epsDot.Length != directions1)
+            {
+                throw new global::System.ArgumentException($"epsDot has length {epsDot.Length}; lrDot has length {directions1}: they must be equal.", nameof(epsDot));
+            }
+            int i = 0;
+            // Not vectorized: k directions per element (the kernel loops over them).
+            for (; i < length; i++)
+            {
+                StepTangents(ref w[i], wDot.Slice(i * directions1, directions1), ref m[i], mDot.Slice(i * directions1, directions1), ref v[i], vDot.Slice(i * directions1, directions1), g[i], gDot.Slice(i * directions1, directions1), lr, lrDot, beta1, beta1Dot, beta2, beta2Dot, eps, epsDot, t);
             }
         }
 

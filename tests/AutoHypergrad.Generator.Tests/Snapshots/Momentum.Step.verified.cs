@@ -39,6 +39,44 @@ namespace Samples
             gBar += vBarOut;
         }
 
+        /// <summary>Vector-mode tangent of <c>Step</c>: the primal once, and every tangent as a span of k directions (all of equal length k).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void StepTangents(ref double w, global::System.Span<double> wDot, ref double v, global::System.Span<double> vDot, double g, global::System.ReadOnlySpan<double> gDot, double lr, global::System.ReadOnlySpan<double> lrDot, double mu, global::System.ReadOnlySpan<double> muDot)
+        {
+            int directions = wDot.Length;
+            if (vDot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(vDot));
+            }
+            if (gDot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(gDot));
+            }
+            if (lrDot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"lrDot has length {lrDot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(lrDot));
+            }
+            if (muDot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"muDot has length {muDot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(muDot));
+            }
+            int d = 0;
+            d = 0;
+            while (d < directions)
+            {
+                vDot[d] = muDot[d] * v + mu * vDot[d] + gDot[d];
+                d += 1;
+            }
+            v = mu * v + g;
+            d = 0;
+            while (d < directions)
+            {
+                wDot[d] -= lrDot[d] * v + lr * vDot[d];
+                d += 1;
+            }
+            w -= lr * v;
+        }
+
         /// <summary>Span driver: <c>Step</c> on every element (spans of equal length; uniform values for all elements).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void Step(global::System.Span<double> w, global::System.Span<double> v, global::System.ReadOnlySpan<double> g, double lr, double mu)
@@ -205,6 +243,44 @@ namespace Samples
             for (; i < length; i++)
             {
                 StepTangent(ref w[i], ref wDot[i], ref v[i], ref vDot[i], g[i], gDot[i], lr, lrDot, mu, muDot);
+            }
+        }
+
+        /// <summary>Span driver: <c>StepTangents</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void StepTangents(global::System.Span<double> w, global::System.Span<double> wDot, global::System.Span<double> v, global::System.Span<double> vDot, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> gDot, double lr, global::System.ReadOnlySpan<double> lrDot, double mu, global::System.ReadOnlySpan<double> muDot)
+        {
+            int length = w.Length;
+            if (v.Length != length)
+            {
+                throw new global::System.ArgumentException($"v has length {v.Length}; w has length {length}: they must be equal.", nameof(v));
+            }
+            if (g.Length != length)
+            {
+                throw new global::System.ArgumentException($"g has length {g.Length}; w has length {length}: they must be equal.", nameof(g));
+            }
+            int directions1 = lrDot.Length;
+            if (wDot.Length != length * directions1)
+            {
+                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(wDot));
+            }
+            if (vDot.Length != length * directions1)
+            {
+                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(vDot));
+            }
+            if (gDot.Length != length * directions1)
+            {
+                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(gDot));
+            }
+            if (muDot.Length != directions1)
+            {
+                throw new global::System.ArgumentException($"muDot has length {muDot.Length}; lrDot has length {directions1}: they must be equal.", nameof(muDot));
+            }
+            int i = 0;
+            // Not vectorized: k directions per element (the kernel loops over them).
+            for (; i < length; i++)
+            {
+                StepTangents(ref w[i], wDot.Slice(i * directions1, directions1), ref v[i], vDot.Slice(i * directions1, directions1), g[i], gDot.Slice(i * directions1, directions1), lr, lrDot, mu, muDot);
             }
         }
 

@@ -33,6 +33,25 @@ namespace Samples
             wBar += lambda * -wBarOut;
         }
 
+        /// <summary>Vector-mode tangent of <c>Decay</c>: the primal once, and every tangent as a span of k directions (all of equal length k).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void DecayTangents(ref double w, global::System.Span<double> wDot, double lambda, global::System.ReadOnlySpan<double> lambdaDot)
+        {
+            int directions = wDot.Length;
+            if (lambdaDot.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"lambdaDot has length {lambdaDot.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(lambdaDot));
+            }
+            int d = 0;
+            d = 0;
+            while (d < directions)
+            {
+                wDot[d] -= lambdaDot[d] * w + lambda * wDot[d];
+                d += 1;
+            }
+            w -= lambda * w;
+        }
+
         /// <summary>Span driver: <c>Decay</c> on every element (spans of equal length; uniform values for all elements).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void Decay(global::System.Span<double> w, double lambda)
@@ -130,6 +149,24 @@ namespace Samples
             for (; i < length; i++)
             {
                 DecayTangent(ref w[i], ref wDot[i], lambda, lambdaDot);
+            }
+        }
+
+        /// <summary>Span driver: <c>DecayTangents</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void DecayTangents(global::System.Span<double> w, global::System.Span<double> wDot, double lambda, global::System.ReadOnlySpan<double> lambdaDot)
+        {
+            int length = w.Length;
+            int directions1 = lambdaDot.Length;
+            if (wDot.Length != length * directions1)
+            {
+                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(wDot));
+            }
+            int i = 0;
+            // Not vectorized: k directions per element (the kernel loops over them).
+            for (; i < length; i++)
+            {
+                DecayTangents(ref w[i], wDot.Slice(i * directions1, directions1), lambda, lambdaDot);
             }
         }
 

@@ -35,7 +35,8 @@ internal static class Differentiator
             var program = Linearizer.Run(method, body, active, result, scope);
             var (tangentMethod, tangentNames) = TangentPass.RunWithTangentNames(method, program, scope.Clone());
             var tangent = DeadStoreElimination.Run(tangentMethod);
-            var adjoint = DeadStoreElimination.Run(AdjointPass.Run(method, program, scope.Clone()));
+            var reversed = program with { Statements = Linearizer.ReuseValuesAcrossStatements(program.Statements) };
+            var adjoint = DeadStoreElimination.Run(AdjointPass.Run(method, reversed, scope.Clone()));
             var methods = new List<GeneratedMethod> { tangent, adjoint };
             if (method.Order == 2)
             {

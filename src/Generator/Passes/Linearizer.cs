@@ -103,9 +103,34 @@ internal sealed class Linearizer
     /// Where a derivative rule recomputes a function value an earlier statement of the group has already computed
     /// (d cos x = −sin x dx after t = sin x), the form reads that value instead.
     /// </summary>
-    private static List<LinStmt> ReuseValues(List<LinStmt> statements)
+    /// <summary>
+    /// For reverse mode, where a statement's values are all computed before any of its adjoints: every derivative
+    /// rule of a statement reads the function values computed anywhere in it, not only before (d sin x = cos x dx
+    /// reads t1 = cos x computed after t = sin x).
+    /// </summary>
+    public static IReadOnlyList<LinStmt> ReuseValuesAcrossStatements(IReadOnlyList<LinStmt> statements)
+        => statements.Select(s => s switch
+        {
+            LinGroup g => g with { Statements = ReuseValues(g.Statements.ToList(), anyOrder: true) },
+            LinIf i => i with { Then = ReuseValuesAcrossStatements(i.Then), Else = ReuseValuesAcrossStatements(i.Else) },
+            LinLoop l => l with { Body = ReuseValuesAcrossStatements(l.Body), Step = ReuseValuesAcrossStatements(l.Step) },
+            _ => s,
+        }).ToList();
+
+    private static List<LinStmt> ReuseValues(List<LinStmt> statements, bool anyOrder = false)
     {
         var computed = new Dictionary<Expr, Expr>();
+        if (anyOrder)
+        {
+            foreach (var a in statements.OfType<LinAssign>().Where(a => a.Definition == Definition.Declaration && a.Primal is IntrinsicCall))
+            {
+                if (!computed.ContainsKey(a.Primal))
+                {
+                    computed[a.Primal] = new VarRef(a.Target, a.Type);
+                }
+            }
+        }
+
         Expr? Reuse(Expr? linear) => linear is null ? null : IrWalker.Rewrite(linear, e => computed.TryGetValue(e, out var value) ? value : null);
 
         var output = new List<LinStmt>();

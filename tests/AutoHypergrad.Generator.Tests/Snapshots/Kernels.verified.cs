@@ -304,7 +304,7 @@ namespace Samples
                 xBar[i] += x[i] * sBar;
                 xBar[i] += -t1Bar * t;
                 t1Bar = 0.0;
-                xBar[i] += tBar * global::System.Math.Cos(x[i]);
+                xBar[i] += tBar * t1;
                 tBar = 0.0;
             }
         }

@@ -6,7 +6,7 @@ using AutoHypergrad.Generator.Model;
 namespace AutoHypergrad.Generator.Passes;
 
 /// <summary>
-/// Removes assignments to variables that nothing reads, and declarations left unused, to a fixed point. The
+/// Removes assignments whose values nothing reads afterwards (backward liveness), then declarations left unused. The
 /// adjoint's forward sweep recomputes the whole primal, much of which the reverse sweep never reads (the new
 /// weight of an optimizer step, a result that is a constant); the compiler would also warn about some of it.
 /// </summary>
@@ -17,28 +17,29 @@ internal static class DeadStoreElimination
         // Writes to ref and out parameters and to the elements of span and array parameters are outputs;
         // by-value scalar parameters are locals of the method.
         var outputs = new HashSet<string>(method.Parameters.Where(p => p.Mode is PassingMode.Ref or PassingMode.Out || p.Type.IsCollection).Select(p => p.Name));
-        var statements = Live(method.Body.Statements.ToList(), new HashSet<string>(), outputs).Kept;
+        var statements = Tidy(Live(method.Body.Statements.ToList(), new HashSet<string>(), outputs).Kept);
+
+        // Then the declarations nothing uses any more (the adjoint declares its locals up front), to a fixed point.
         while (true)
         {
             var reads = new HashSet<string>();
             CollectReads(statements, reads);
-            var pruned = Prune(statements, reads, outputs);
             var assigned = new HashSet<string>();
-            CollectAssigned(pruned, assigned);
+            CollectAssigned(statements, assigned);
             bool Unused(string name) => !reads.Contains(name) && !assigned.Contains(name);
-            pruned = pruned.Where(s => s switch
+            var kept = statements.Where(s => s switch
             {
                 Declare d => !(Unused(d.Name) && IsPure(d.Init)),
                 WorkCopy w => !Unused(w.Name),
                 ReleaseWorkCopy r => !Unused(r.Name),
                 _ => true,
             }).ToList();
-            if (Count(pruned) == Count(statements))
+            if (kept.Count == statements.Count)
             {
-                return method with { Body = new Block(pruned.ToEquatableArray()) };
+                return method with { Body = new Block(kept.ToEquatableArray()) };
             }
 
-            statements = pruned;
+            statements = kept;
         }
     }
 
@@ -177,52 +178,28 @@ internal static class DeadStoreElimination
         _ => true,
     });
 
-    private static List<Stmt> Prune(IEnumerable<Stmt> statements, HashSet<string> reads, HashSet<string> outputs)
+    /// <summary>
+    /// What removal leaves untidy: an if whose then-branch is empty tests the negated condition instead, and a
+    /// source comment with no statement left after it goes.
+    /// </summary>
+    private static List<Stmt> Tidy(IEnumerable<Stmt> statements)
     {
-        var output = new List<Stmt>();
-        foreach (var statement in statements)
+        var output = statements.Select(statement => statement switch
         {
-            switch (statement)
-            {
-                case Assign a when !reads.Contains(a.Target) && !outputs.Contains(a.Target) && IsPure(a.Value):
-                    break;
-                case Store st when !reads.Contains(st.Collection) && !outputs.Contains(st.Collection) && IsPure(st.Value):
-                    break;
-                case Loop l:
-                {
-                    var body = Prune(l.Body.Statements, reads, outputs);
-                    var step = Prune(l.Step.Statements, reads, outputs);
-                    if (body.Concat(step).All(s => s is Comment) && IsPure(l.Condition))
-                    {
-                        break;
-                    }
-
-                    output.Add(l with { Body = ToBlock(body), Step = ToBlock(step) });
-                    break;
-                }
-                case If i:
-                {
-                    var then = Prune(i.Then.Statements, reads, outputs);
-                    var @else = Prune(i.Else.Statements, reads, outputs);
-                    if (then.All(s => s is Comment) && @else.All(s => s is Comment))
-                    {
-                        break;
-                    }
-
-                    output.Add(then.All(s => s is Comment)
-                        ? i with { Condition = Negate(i.Condition), Then = ToBlock(@else), Else = Block.Empty }
-                        : i with { Then = ToBlock(then), Else = ToBlock(@else) });
-                    break;
-                }
-
-                default:
-                    output.Add(statement);
-                    break;
-            }
-        }
-
-        // A source comment describes the statements after it: drop one that is left with none.
+            Loop l => l with { Body = ToBlock(Tidy(l.Body.Statements)), Step = ToBlock(Tidy(l.Step.Statements)) },
+            If i => TidyIf(i),
+            _ => statement,
+        }).ToList();
         return output.Where((s, k) => !(s is Comment { IsHeading: false } && (k + 1 == output.Count || output[k + 1] is Comment))).ToList();
+    }
+
+    private static If TidyIf(If branch)
+    {
+        var then = Tidy(branch.Then.Statements);
+        var @else = Tidy(branch.Else.Statements);
+        return then.All(s => s is Comment)
+            ? branch with { Condition = Negate(branch.Condition), Then = ToBlock(@else), Else = Block.Empty }
+            : branch with { Then = ToBlock(then), Else = ToBlock(@else) };
     }
 
     private static Expr Negate(Expr condition)
@@ -306,14 +283,6 @@ internal static class DeadStoreElimination
     /// <summary>Whether evaluating the expression can change nothing: it pops no tape and passes no variable by ref or out.</summary>
     private static bool IsPure(Expr? expression)
         => !IrWalker.Any(expression, e => e is TapePop || (e is Call c && c.Arguments.Any(a => a.Mode is PassingMode.Ref or PassingMode.Out)));
-
-    private static int Count(IEnumerable<Stmt> statements)
-        => statements.Sum(s => s switch
-        {
-            If i => 1 + Count(i.Then.Statements) + Count(i.Else.Statements),
-            Loop l => 1 + Count(l.Body.Statements) + Count(l.Step.Statements),
-            _ => 1,
-        });
 
     private static Block ToBlock(List<Stmt> statements) => new(statements.ToEquatableArray());
 }

@@ -167,20 +167,7 @@ public static class TensorPrimitivesDerivatives
         where T : IFloatingPointIeee754<T>
     {
         Span<T> g = CheckBinaryAdjoint(x, xBar, y, yBar, destination, destinationBar);
-        if (!Aliases(xBar, g, nameof(xBar)) && !Aliases(yBar, g, nameof(yBar)))
-        {
-            AddAccumulate(g, xBar, yBar);
-            g.Clear();
-            return;
-        }
-
-        Chunk<T> chunk = default;
-        Span<T> buffer = chunk;
-        for (int start = 0; start < g.Length; start += buffer.Length)
-        {
-            int length = Math.Min(buffer.Length, g.Length - start);
-            AddAccumulate(MoveOut(g.Slice(start, length), buffer), xBar.Slice(start, length), yBar.Slice(start, length));
-        }
+        AccumulateSumOrDifference(g, xBar, yBar, subtract: false);
     }
 
     /// <summary>Tangent of <see cref="TensorPrimitives.Add{T}(ReadOnlySpan{T}, T, Span{T})"/>: destinationDot = xDot + yDot.</summary>
@@ -229,20 +216,7 @@ public static class TensorPrimitivesDerivatives
         where T : IFloatingPointIeee754<T>
     {
         Span<T> g = CheckBinaryAdjoint(x, xBar, y, yBar, destination, destinationBar);
-        if (!Aliases(xBar, g, nameof(xBar)) && !Aliases(yBar, g, nameof(yBar)))
-        {
-            SubtractAccumulate(g, xBar, yBar);
-            g.Clear();
-            return;
-        }
-
-        Chunk<T> chunk = default;
-        Span<T> buffer = chunk;
-        for (int start = 0; start < g.Length; start += buffer.Length)
-        {
-            int length = Math.Min(buffer.Length, g.Length - start);
-            SubtractAccumulate(MoveOut(g.Slice(start, length), buffer), xBar.Slice(start, length), yBar.Slice(start, length));
-        }
+        AccumulateSumOrDifference(g, xBar, yBar, subtract: true);
     }
 
     /// <summary>Tangent of <see cref="TensorPrimitives.Subtract{T}(ReadOnlySpan{T}, T, Span{T})"/>: destinationDot = xDot − yDot.</summary>
@@ -852,18 +826,40 @@ public static class TensorPrimitivesDerivatives
         private T element;
     }
 
-    private static void AddAccumulate<T>(ReadOnlySpan<T> g, Span<T> xBar, Span<T> yBar)
+    /// <summary>
+    /// The adjoint of x ± y: xBar += g, yBar ±= g, then g (the destination's adjoint) = 0. Where a Bar is g itself (an
+    /// in-place call), g is moved out chunk by chunk through a stack buffer first.
+    /// </summary>
+    private static void AccumulateSumOrDifference<T>(Span<T> g, Span<T> xBar, Span<T> yBar, bool subtract)
         where T : IFloatingPointIeee754<T>
     {
-        TensorPrimitives.Add(xBar, g, xBar);
-        TensorPrimitives.Add(yBar, g, yBar);
-    }
+        if (!Aliases(xBar, g, nameof(xBar)) && !Aliases(yBar, g, nameof(yBar)))
+        {
+            Accumulate(g, xBar, yBar, subtract);
+            g.Clear();
+            return;
+        }
 
-    private static void SubtractAccumulate<T>(ReadOnlySpan<T> g, Span<T> xBar, Span<T> yBar)
-        where T : IFloatingPointIeee754<T>
-    {
-        TensorPrimitives.Add(xBar, g, xBar);
-        TensorPrimitives.Subtract(yBar, g, yBar);
+        Chunk<T> chunk = default;
+        Span<T> buffer = chunk;
+        for (int start = 0; start < g.Length; start += buffer.Length)
+        {
+            int length = Math.Min(buffer.Length, g.Length - start);
+            Accumulate(MoveOut(g.Slice(start, length), buffer), xBar.Slice(start, length), yBar.Slice(start, length), subtract);
+        }
+
+        static void Accumulate(ReadOnlySpan<T> g, Span<T> xBar, Span<T> yBar, bool subtract)
+        {
+            TensorPrimitives.Add(xBar, g, xBar);
+            if (subtract)
+            {
+                TensorPrimitives.Subtract(yBar, g, yBar);
+            }
+            else
+            {
+                TensorPrimitives.Add(yBar, g, yBar);
+            }
+        }
     }
 
     private static void MultiplyAccumulate<T>(ReadOnlySpan<T> g, ReadOnlySpan<T> x, Span<T> xBar, ReadOnlySpan<T> y, Span<T> yBar)

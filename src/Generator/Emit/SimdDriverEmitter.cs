@@ -160,6 +160,10 @@ internal sealed class SimdDriverEmitter
         }
 
         lines.AddRange(Lines(prelude.ToString()));
+        // State the kernel writes is stored back; state it only reads is not.
+        var assigned = new Dictionary<string, int>();
+        Count(body, assigned);
+        var written = _driver.Parameters.Where(p => p.Role == DriverRole.ElementState && assigned.ContainsKey(p.Name)).ToList();
         var first = true;
         foreach (var width in new[] { 512, 256, 128 })
         {
@@ -201,9 +205,7 @@ internal sealed class SimdDriverEmitter
             }
 
             lines.AddRange(loop);
-            var assigned = new Dictionary<string, int>();
-            Count(body, assigned);
-            foreach (var parameter in _driver.Parameters.Where(p => p.Role == DriverRole.ElementState && assigned.ContainsKey(p.Name)))
+            foreach (var parameter in written)
             {
                 lines.Add($"        {v}.StoreUnsafe({Vector(parameter.Name)}, ref {Marshal}.GetReference({parameter.Name}), (nuint){index});");
             }

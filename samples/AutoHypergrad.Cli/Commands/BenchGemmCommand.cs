@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Linq;
-using System.Numerics;
 using AutoHypergrad.Cli.Gemm;
 using AutoHypergrad.LinearAlgebra;
 using Spectre.Console;

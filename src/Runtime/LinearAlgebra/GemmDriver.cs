@@ -175,8 +175,8 @@ internal static unsafe class GemmDriver<T, TVec, TOps>
             threads = 1;
         }
 
-        T[] bArray = Rent(kcStep * RoundUp(Math.Min(ncStep, n), nr));
-        T[]? aArray = threads == 1 ? Rent(RoundUp(Math.Min(mcStep, m), MR) * kcStep) : null;
+        T[] bArray = Rent(checked(kcStep * RoundUp(Math.Min(ncStep, n), nr)));
+        T[]? aArray = threads == 1 ? Rent(checked(RoundUp(Math.Min(mcStep, m), MR) * kcStep)) : null;
         RowBlockWork? work = threads == 1 ? null : new RowBlockWork(p, mcStep);
         ParallelOptions? options = threads == 1 ? null : new ParallelOptions { MaxDegreeOfParallelism = threads };
         try
@@ -430,16 +430,27 @@ internal static unsafe class GemmDriver<T, TVec, TOps>
         int rows = DotRows, cols = DotColumns;
         int nPad = RoundUp(n, cols);
 
-        // Rows of Bᵀ start on 64-byte boundaries.
-        int stride = RoundUp(k, Math.Max(1, 64 / sizeof(T)));
-        T[] btArray = Rent(nPad * stride);
+        // When every row of A has the same alignment (lda·sizeof(T) a multiple of the vector size, as for 784
+        // features), the rows of Bᵀ are given that alignment too, and the kernel takes the first few elements from a
+        // masked vector: every load that follows is aligned. A 64-byte load that straddles two cache lines costs two.
+        int perLine = 64 / sizeof(T);
+        int vectorBytes = TOps.Count * sizeof(T);
+        int offset = 0;
+        if ((p.Rsa * sizeof(T)) % vectorBytes == 0 && (nint)p.A % sizeof(T) == 0)
+        {
+            offset = (int)((nint)p.A % vectorBytes) / sizeof(T);
+        }
+
+        int head = k < TOps.Count ? 0 : (TOps.Count - offset) % TOps.Count;
+        int stride = RoundUp(k, perLine);
+        T[] btArray = Rent(checked((nPad * stride) + TOps.Count));
         T* sums = stackalloc T[rows * cols];
         T** rowPointers = stackalloc T*[rows];
         try
         {
             fixed (T* btRaw = btArray)
             {
-                T* bt = Align(btRaw);
+                T* bt = Align(btRaw) + offset;
                 PackTransposed(k, n, nPad, p.B, p.Rsb, p.Csb, bt, stride);
                 for (int i = 0; i < m; i += rows)
                 {
@@ -455,11 +466,11 @@ internal static unsafe class GemmDriver<T, TVec, TOps>
                         if (Wide)
                         {
                             MicroKernels.Dot4x5<T, TVec, TOps>(
-                                k, rowPointers[0], rowPointers[1], rowPointers[2], rowPointers[3], bt + ((nint)j * stride), stride, sums);
+                                k, head, rowPointers[0], rowPointers[1], rowPointers[2], rowPointers[3], bt + ((nint)j * stride), stride, sums);
                         }
                         else
                         {
-                            MicroKernels.Dot2x4<T, TVec, TOps>(k, rowPointers[0], rowPointers[1], bt + ((nint)j * stride), stride, sums);
+                            MicroKernels.Dot2x4<T, TVec, TOps>(k, head, rowPointers[0], rowPointers[1], bt + ((nint)j * stride), stride, sums);
                         }
 
                         TileWriter.Write(

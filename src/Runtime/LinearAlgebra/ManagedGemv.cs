@@ -1,5 +1,7 @@
 using System;
+using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Threading.Tasks;
@@ -8,8 +10,7 @@ namespace AutoHypergrad.LinearAlgebra;
 
 /// <summary>
 /// The managed GEMV after validation. Memory-bound: it streams A once, in storage order; a large A (from 2¹⁸
-/// elements) is split into blocks of rows (of columns, transposed) that threads take in turn, since two cores draw
-/// more bandwidth than one.
+/// elements) is split into blocks of rows that threads take in turn, since two cores draw more bandwidth than one.
 /// </summary>
 internal static unsafe class ManagedGemv
 {
@@ -61,45 +62,79 @@ internal static unsafe class ManagedGemv
             TileWriter.Scale(1, n, beta, y, 0, 1);
         }
 
-        // About four blocks per thread, of at least 64 rows (columns), so that a thread slowed by another process
-        // leaves its share to the others.
-        int length = transposeA ? n : m;
-        int blocks = maxThreads <= 1 || (long)m * n < ParallelElements ? 1 : Math.Min(4 * maxThreads, length / 64);
+        // Blocks of rows of A (whether or not it is transposed, so that each block reads whole rows, in storage
+        // order): about four per thread, of at least 64 rows, so that a thread slowed by another process leaves its
+        // share to the others.
+        int blocks = maxThreads <= 1 || (long)m * n < ParallelElements ? 1 : Math.Min(4 * maxThreads, m / 64);
         if (blocks <= 1)
         {
-            GemvBlock<T, TVec, TOps>.Run(transposeA, 0, length, m, n, alpha, a, lda, x, beta, y);
+            if (transposeA)
+            {
+                GemvKernels<T, TVec, TOps>.Transposed(m, n, alpha, a, lda, x, y);
+            }
+            else
+            {
+                GemvKernels<T, TVec, TOps>.NotTransposed(m, n, alpha, a, lda, x, beta, y);
+            }
+
             return;
         }
 
-        int step = (length + blocks - 1) / blocks;
-        step = (step + 15) / 16 * 16;
-        var work = new GemvBlock<T, TVec, TOps>(transposeA, step, length, m, n, alpha, a, lda, x, beta, y);
-        Parallel.For(0, (length + step - 1) / step, new ParallelOptions { MaxDegreeOfParallelism = maxThreads }, work.Run);
+        int step = (m + blocks - 1) / blocks;
+        blocks = (m + step - 1) / step;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads };
+        if (!transposeA)
+        {
+            Parallel.For(0, blocks, options, new GemvRows<T, TVec, TOps>(step, m, n, alpha, a, lda, x, beta, y, null).Run);
+            return;
+        }
+
+        // Transposed, each block of rows adds into all of y: it accumulates into a partial y of its own, and the
+        // partials are then added into y in block order (the result does not depend on the threads' timing).
+        int stride = (n + 15) / 16 * 16;
+        T[] partialArray = ArrayPool<T>.Shared.Rent(blocks * stride);
+        try
+        {
+            fixed (T* partials = partialArray)
+            {
+                Parallel.For(0, blocks, options, new GemvRows<T, TVec, TOps>(step, m, n, alpha, a, lda, x, beta, y, partials).Run);
+                var sum = new Span<T>(y, n);
+                for (int b = 0; b < blocks; b++)
+                {
+                    TensorPrimitives.Add(sum, new ReadOnlySpan<T>(partials + ((nint)b * stride), n), sum);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(partialArray);
+        }
     }
 }
 
-/// <summary>Rows (columns, transposed) [start, start + count) of a GEMV; y has been scaled by beta when transposed.</summary>
-internal sealed unsafe class GemvBlock<T, TVec, TOps>(bool transposeA, int step, int length, int m, int n, T alpha, T* a, int lda, T* x, T beta, T* y)
+/// <summary>
+/// Rows [index·step, (index + 1)·step) of a GEMV: y's elements for those rows, or (transposed, with
+/// <paramref name="partials"/>) their contribution to all of y, into partial y number index.
+/// </summary>
+internal sealed unsafe class GemvRows<T, TVec, TOps>(int step, int m, int n, T alpha, T* a, int lda, T* x, T beta, T* y, T* partials)
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
     where TVec : struct
     where TOps : struct, IVectorOps<T, TVec, TOps>
 {
-    public static void Run(bool transposeA, int start, int count, int m, int n, T alpha, T* a, int lda, T* x, T beta, T* y)
-    {
-        if (transposeA)
-        {
-            GemvKernels<T, TVec, TOps>.Transposed(m, count, alpha, a + start, lda, x, y + start);
-        }
-        else
-        {
-            GemvKernels<T, TVec, TOps>.NotTransposed(count, n, alpha, a + ((nint)start * lda), lda, x, beta, y + start);
-        }
-    }
-
     public void Run(int index)
     {
         int start = index * step;
-        Run(transposeA, start, Math.Min(step, length - start), m, n, alpha, a, lda, x, beta, y);
+        int count = Math.Min(step, m - start);
+        T* rows = a + ((nint)start * lda);
+        if (partials is null)
+        {
+            GemvKernels<T, TVec, TOps>.NotTransposed(count, n, alpha, rows, lda, x, beta, y + start);
+            return;
+        }
+
+        T* partial = partials + ((nint)index * ((n + 15) / 16 * 16));
+        new Span<T>(partial, n).Clear();
+        GemvKernels<T, TVec, TOps>.Transposed(count, n, alpha, rows, lda, x + start, partial);
     }
 }
 

@@ -334,11 +334,14 @@ internal static unsafe class MicroKernels
     }
 
     /// <summary>
-    /// sums[r·5 + j] ← Σₚ a_r[p]·bt[j·btStride + p] for 4 rows a_r of A and 5 rows of Bᵀ, each k long: vectors
-    /// along k, a horizontal sum at the end, the last k mod Count elements one at a time.
+    /// sums[r·5 + j] ← Σₚ a_r[p]·bt[j·btStride + p] for 4 rows a_r of A and 5 rows of Bᵀ, each k long, with
+    /// vectors along k and a horizontal sum at the end. The first <paramref name="head"/> (&lt; Count) elements
+    /// come from one vector whose other lanes are masked off, so that the loads that follow are aligned (when A's
+    /// rows and Bᵀ's are equally misaligned); the last k − head mod Count from the vector that ends at k, masked
+    /// likewise. Shorter than one vector (k &lt; Count, head = 0): one element at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Dot4x5<T, TVec, TOps>(int k, T* a0, T* a1, T* a2, T* a3, T* bt, nint btStride, T* sums)
+    public static void Dot4x5<T, TVec, TOps>(int k, int head, T* a0, T* a1, T* a2, T* a3, T* bt, nint btStride, T* sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct
         where TOps : struct, IVectorOps<T, TVec, TOps>
@@ -369,37 +372,112 @@ internal static unsafe class MicroKernels
         T* b3 = bt + (3 * btStride);
         T* b4 = bt + (4 * btStride);
         int p = 0;
-        for (; p <= k - TOps.Count; p += TOps.Count)
+        if (k >= TOps.Count)
         {
-            TVec x0 = TOps.Load(a0 + p);
-            TVec x1 = TOps.Load(a1 + p);
-            TVec x2 = TOps.Load(a2 + p);
-            TVec x3 = TOps.Load(a3 + p);
-            TVec y0 = TOps.Load(b0 + p);
-            s0_0 = TOps.MultiplyAdd(x0, y0, s0_0);
-            s1_0 = TOps.MultiplyAdd(x1, y0, s1_0);
-            s2_0 = TOps.MultiplyAdd(x2, y0, s2_0);
-            s3_0 = TOps.MultiplyAdd(x3, y0, s3_0);
-            TVec y1 = TOps.Load(b1 + p);
-            s0_1 = TOps.MultiplyAdd(x0, y1, s0_1);
-            s1_1 = TOps.MultiplyAdd(x1, y1, s1_1);
-            s2_1 = TOps.MultiplyAdd(x2, y1, s2_1);
-            s3_1 = TOps.MultiplyAdd(x3, y1, s3_1);
-            TVec y2 = TOps.Load(b2 + p);
-            s0_2 = TOps.MultiplyAdd(x0, y2, s0_2);
-            s1_2 = TOps.MultiplyAdd(x1, y2, s1_2);
-            s2_2 = TOps.MultiplyAdd(x2, y2, s2_2);
-            s3_2 = TOps.MultiplyAdd(x3, y2, s3_2);
-            TVec y3 = TOps.Load(b3 + p);
-            s0_3 = TOps.MultiplyAdd(x0, y3, s0_3);
-            s1_3 = TOps.MultiplyAdd(x1, y3, s1_3);
-            s2_3 = TOps.MultiplyAdd(x2, y3, s2_3);
-            s3_3 = TOps.MultiplyAdd(x3, y3, s3_3);
-            TVec y4 = TOps.Load(b4 + p);
-            s0_4 = TOps.MultiplyAdd(x0, y4, s0_4);
-            s1_4 = TOps.MultiplyAdd(x1, y4, s1_4);
-            s2_4 = TOps.MultiplyAdd(x2, y4, s2_4);
-            s3_4 = TOps.MultiplyAdd(x3, y4, s3_4);
+            if (head > 0)
+            {
+                TVec mask = TOps.FirstLanes(head);
+                TVec x0 = TOps.And(TOps.Load(a0 + 0), mask);
+                TVec x1 = TOps.And(TOps.Load(a1 + 0), mask);
+                TVec x2 = TOps.And(TOps.Load(a2 + 0), mask);
+                TVec x3 = TOps.And(TOps.Load(a3 + 0), mask);
+                TVec y0 = TOps.Load(b0 + 0);
+                s0_0 = TOps.MultiplyAdd(x0, y0, s0_0);
+                s1_0 = TOps.MultiplyAdd(x1, y0, s1_0);
+                s2_0 = TOps.MultiplyAdd(x2, y0, s2_0);
+                s3_0 = TOps.MultiplyAdd(x3, y0, s3_0);
+                TVec y1 = TOps.Load(b1 + 0);
+                s0_1 = TOps.MultiplyAdd(x0, y1, s0_1);
+                s1_1 = TOps.MultiplyAdd(x1, y1, s1_1);
+                s2_1 = TOps.MultiplyAdd(x2, y1, s2_1);
+                s3_1 = TOps.MultiplyAdd(x3, y1, s3_1);
+                TVec y2 = TOps.Load(b2 + 0);
+                s0_2 = TOps.MultiplyAdd(x0, y2, s0_2);
+                s1_2 = TOps.MultiplyAdd(x1, y2, s1_2);
+                s2_2 = TOps.MultiplyAdd(x2, y2, s2_2);
+                s3_2 = TOps.MultiplyAdd(x3, y2, s3_2);
+                TVec y3 = TOps.Load(b3 + 0);
+                s0_3 = TOps.MultiplyAdd(x0, y3, s0_3);
+                s1_3 = TOps.MultiplyAdd(x1, y3, s1_3);
+                s2_3 = TOps.MultiplyAdd(x2, y3, s2_3);
+                s3_3 = TOps.MultiplyAdd(x3, y3, s3_3);
+                TVec y4 = TOps.Load(b4 + 0);
+                s0_4 = TOps.MultiplyAdd(x0, y4, s0_4);
+                s1_4 = TOps.MultiplyAdd(x1, y4, s1_4);
+                s2_4 = TOps.MultiplyAdd(x2, y4, s2_4);
+                s3_4 = TOps.MultiplyAdd(x3, y4, s3_4);
+                p = head;
+            }
+
+            for (; p <= k - TOps.Count; p += TOps.Count)
+            {
+                TVec x0 = TOps.Load(a0 + p);
+                TVec x1 = TOps.Load(a1 + p);
+                TVec x2 = TOps.Load(a2 + p);
+                TVec x3 = TOps.Load(a3 + p);
+                TVec y0 = TOps.Load(b0 + p);
+                s0_0 = TOps.MultiplyAdd(x0, y0, s0_0);
+                s1_0 = TOps.MultiplyAdd(x1, y0, s1_0);
+                s2_0 = TOps.MultiplyAdd(x2, y0, s2_0);
+                s3_0 = TOps.MultiplyAdd(x3, y0, s3_0);
+                TVec y1 = TOps.Load(b1 + p);
+                s0_1 = TOps.MultiplyAdd(x0, y1, s0_1);
+                s1_1 = TOps.MultiplyAdd(x1, y1, s1_1);
+                s2_1 = TOps.MultiplyAdd(x2, y1, s2_1);
+                s3_1 = TOps.MultiplyAdd(x3, y1, s3_1);
+                TVec y2 = TOps.Load(b2 + p);
+                s0_2 = TOps.MultiplyAdd(x0, y2, s0_2);
+                s1_2 = TOps.MultiplyAdd(x1, y2, s1_2);
+                s2_2 = TOps.MultiplyAdd(x2, y2, s2_2);
+                s3_2 = TOps.MultiplyAdd(x3, y2, s3_2);
+                TVec y3 = TOps.Load(b3 + p);
+                s0_3 = TOps.MultiplyAdd(x0, y3, s0_3);
+                s1_3 = TOps.MultiplyAdd(x1, y3, s1_3);
+                s2_3 = TOps.MultiplyAdd(x2, y3, s2_3);
+                s3_3 = TOps.MultiplyAdd(x3, y3, s3_3);
+                TVec y4 = TOps.Load(b4 + p);
+                s0_4 = TOps.MultiplyAdd(x0, y4, s0_4);
+                s1_4 = TOps.MultiplyAdd(x1, y4, s1_4);
+                s2_4 = TOps.MultiplyAdd(x2, y4, s2_4);
+                s3_4 = TOps.MultiplyAdd(x3, y4, s3_4);
+            }
+
+            if (p < k)
+            {
+                // The vector ending at k, without its first Count − (k − p) lanes (already counted).
+                TVec mask = TOps.FirstLanes(TOps.Count - (k - p));
+                int q = k - TOps.Count;
+                TVec x0 = TOps.AndNot(TOps.Load(a0 + q), mask);
+                TVec x1 = TOps.AndNot(TOps.Load(a1 + q), mask);
+                TVec x2 = TOps.AndNot(TOps.Load(a2 + q), mask);
+                TVec x3 = TOps.AndNot(TOps.Load(a3 + q), mask);
+                TVec y0 = TOps.Load(b0 + q);
+                s0_0 = TOps.MultiplyAdd(x0, y0, s0_0);
+                s1_0 = TOps.MultiplyAdd(x1, y0, s1_0);
+                s2_0 = TOps.MultiplyAdd(x2, y0, s2_0);
+                s3_0 = TOps.MultiplyAdd(x3, y0, s3_0);
+                TVec y1 = TOps.Load(b1 + q);
+                s0_1 = TOps.MultiplyAdd(x0, y1, s0_1);
+                s1_1 = TOps.MultiplyAdd(x1, y1, s1_1);
+                s2_1 = TOps.MultiplyAdd(x2, y1, s2_1);
+                s3_1 = TOps.MultiplyAdd(x3, y1, s3_1);
+                TVec y2 = TOps.Load(b2 + q);
+                s0_2 = TOps.MultiplyAdd(x0, y2, s0_2);
+                s1_2 = TOps.MultiplyAdd(x1, y2, s1_2);
+                s2_2 = TOps.MultiplyAdd(x2, y2, s2_2);
+                s3_2 = TOps.MultiplyAdd(x3, y2, s3_2);
+                TVec y3 = TOps.Load(b3 + q);
+                s0_3 = TOps.MultiplyAdd(x0, y3, s0_3);
+                s1_3 = TOps.MultiplyAdd(x1, y3, s1_3);
+                s2_3 = TOps.MultiplyAdd(x2, y3, s2_3);
+                s3_3 = TOps.MultiplyAdd(x3, y3, s3_3);
+                TVec y4 = TOps.Load(b4 + q);
+                s0_4 = TOps.MultiplyAdd(x0, y4, s0_4);
+                s1_4 = TOps.MultiplyAdd(x1, y4, s1_4);
+                s2_4 = TOps.MultiplyAdd(x2, y4, s2_4);
+                s3_4 = TOps.MultiplyAdd(x3, y4, s3_4);
+                p = k;
+            }
         }
 
         T t0_0 = TOps.Sum(s0_0);
@@ -478,11 +556,14 @@ internal static unsafe class MicroKernels
     }
 
     /// <summary>
-    /// sums[r·4 + j] ← Σₚ a_r[p]·bt[j·btStride + p] for 2 rows a_r of A and 4 rows of Bᵀ, each k long: vectors
-    /// along k, a horizontal sum at the end, the last k mod Count elements one at a time.
+    /// sums[r·4 + j] ← Σₚ a_r[p]·bt[j·btStride + p] for 2 rows a_r of A and 4 rows of Bᵀ, each k long, with
+    /// vectors along k and a horizontal sum at the end. The first <paramref name="head"/> (&lt; Count) elements
+    /// come from one vector whose other lanes are masked off, so that the loads that follow are aligned (when A's
+    /// rows and Bᵀ's are equally misaligned); the last k − head mod Count from the vector that ends at k, masked
+    /// likewise. Shorter than one vector (k &lt; Count, head = 0): one element at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Dot2x4<T, TVec, TOps>(int k, T* a0, T* a1, T* bt, nint btStride, T* sums)
+    public static void Dot2x4<T, TVec, TOps>(int k, int head, T* a0, T* a1, T* bt, nint btStride, T* sums)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         where TVec : struct
         where TOps : struct, IVectorOps<T, TVec, TOps>
@@ -500,22 +581,67 @@ internal static unsafe class MicroKernels
         T* b2 = bt + (2 * btStride);
         T* b3 = bt + (3 * btStride);
         int p = 0;
-        for (; p <= k - TOps.Count; p += TOps.Count)
+        if (k >= TOps.Count)
         {
-            TVec x0 = TOps.Load(a0 + p);
-            TVec x1 = TOps.Load(a1 + p);
-            TVec y0 = TOps.Load(b0 + p);
-            s0_0 = TOps.MultiplyAdd(x0, y0, s0_0);
-            s1_0 = TOps.MultiplyAdd(x1, y0, s1_0);
-            TVec y1 = TOps.Load(b1 + p);
-            s0_1 = TOps.MultiplyAdd(x0, y1, s0_1);
-            s1_1 = TOps.MultiplyAdd(x1, y1, s1_1);
-            TVec y2 = TOps.Load(b2 + p);
-            s0_2 = TOps.MultiplyAdd(x0, y2, s0_2);
-            s1_2 = TOps.MultiplyAdd(x1, y2, s1_2);
-            TVec y3 = TOps.Load(b3 + p);
-            s0_3 = TOps.MultiplyAdd(x0, y3, s0_3);
-            s1_3 = TOps.MultiplyAdd(x1, y3, s1_3);
+            if (head > 0)
+            {
+                TVec mask = TOps.FirstLanes(head);
+                TVec x0 = TOps.And(TOps.Load(a0 + 0), mask);
+                TVec x1 = TOps.And(TOps.Load(a1 + 0), mask);
+                TVec y0 = TOps.Load(b0 + 0);
+                s0_0 = TOps.MultiplyAdd(x0, y0, s0_0);
+                s1_0 = TOps.MultiplyAdd(x1, y0, s1_0);
+                TVec y1 = TOps.Load(b1 + 0);
+                s0_1 = TOps.MultiplyAdd(x0, y1, s0_1);
+                s1_1 = TOps.MultiplyAdd(x1, y1, s1_1);
+                TVec y2 = TOps.Load(b2 + 0);
+                s0_2 = TOps.MultiplyAdd(x0, y2, s0_2);
+                s1_2 = TOps.MultiplyAdd(x1, y2, s1_2);
+                TVec y3 = TOps.Load(b3 + 0);
+                s0_3 = TOps.MultiplyAdd(x0, y3, s0_3);
+                s1_3 = TOps.MultiplyAdd(x1, y3, s1_3);
+                p = head;
+            }
+
+            for (; p <= k - TOps.Count; p += TOps.Count)
+            {
+                TVec x0 = TOps.Load(a0 + p);
+                TVec x1 = TOps.Load(a1 + p);
+                TVec y0 = TOps.Load(b0 + p);
+                s0_0 = TOps.MultiplyAdd(x0, y0, s0_0);
+                s1_0 = TOps.MultiplyAdd(x1, y0, s1_0);
+                TVec y1 = TOps.Load(b1 + p);
+                s0_1 = TOps.MultiplyAdd(x0, y1, s0_1);
+                s1_1 = TOps.MultiplyAdd(x1, y1, s1_1);
+                TVec y2 = TOps.Load(b2 + p);
+                s0_2 = TOps.MultiplyAdd(x0, y2, s0_2);
+                s1_2 = TOps.MultiplyAdd(x1, y2, s1_2);
+                TVec y3 = TOps.Load(b3 + p);
+                s0_3 = TOps.MultiplyAdd(x0, y3, s0_3);
+                s1_3 = TOps.MultiplyAdd(x1, y3, s1_3);
+            }
+
+            if (p < k)
+            {
+                // The vector ending at k, without its first Count − (k − p) lanes (already counted).
+                TVec mask = TOps.FirstLanes(TOps.Count - (k - p));
+                int q = k - TOps.Count;
+                TVec x0 = TOps.AndNot(TOps.Load(a0 + q), mask);
+                TVec x1 = TOps.AndNot(TOps.Load(a1 + q), mask);
+                TVec y0 = TOps.Load(b0 + q);
+                s0_0 = TOps.MultiplyAdd(x0, y0, s0_0);
+                s1_0 = TOps.MultiplyAdd(x1, y0, s1_0);
+                TVec y1 = TOps.Load(b1 + q);
+                s0_1 = TOps.MultiplyAdd(x0, y1, s0_1);
+                s1_1 = TOps.MultiplyAdd(x1, y1, s1_1);
+                TVec y2 = TOps.Load(b2 + q);
+                s0_2 = TOps.MultiplyAdd(x0, y2, s0_2);
+                s1_2 = TOps.MultiplyAdd(x1, y2, s1_2);
+                TVec y3 = TOps.Load(b3 + q);
+                s0_3 = TOps.MultiplyAdd(x0, y3, s0_3);
+                s1_3 = TOps.MultiplyAdd(x1, y3, s1_3);
+                p = k;
+            }
         }
 
         T t0_0 = TOps.Sum(s0_0);

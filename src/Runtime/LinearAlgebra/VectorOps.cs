@@ -43,6 +43,15 @@ internal unsafe interface IVectorOps<T, TVec, TOps>
 
     /// <summary>The sum of the elements.</summary>
     static abstract T Sum(TVec value);
+
+    /// <summary>A mask: all bits set in the first <paramref name="count"/> lanes, clear in the others.</summary>
+    static abstract TVec FirstLanes(int count);
+
+    /// <summary>a &amp; b, bitwise.</summary>
+    static abstract TVec And(TVec a, TVec b);
+
+    /// <summary>a &amp; ~b, bitwise.</summary>
+    static abstract TVec AndNot(TVec a, TVec b);
 }
 
 /// <summary>AVX-512 (or any 512-bit) vectors.</summary>
@@ -89,6 +98,15 @@ internal unsafe struct Ops512<T> : IVectorOps<T, Vector512<T>, Ops512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> FirstLanes(int count) => Vector512.LessThan(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(count)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> And(Vector512<T> a, Vector512<T> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> AndNot(Vector512<T> a, Vector512<T> b) => Vector512.AndNot(a, b);
 }
 
 /// <summary>AVX2 (or any 256-bit) vectors.</summary>
@@ -139,6 +157,15 @@ internal unsafe struct Ops256<T> : IVectorOps<T, Vector256<T>, Ops256<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector256<T> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> FirstLanes(int count) => Vector256.LessThan(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(count)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> And(Vector256<T> a, Vector256<T> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> AndNot(Vector256<T> a, Vector256<T> b) => Vector256.AndNot(a, b);
 }
 
 /// <summary>SSE / NEON (128-bit) vectors.</summary>
@@ -187,6 +214,15 @@ internal unsafe struct Ops128<T> : IVectorOps<T, Vector128<T>, Ops128<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector128<T> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> FirstLanes(int count) => Vector128.LessThan(Vector128<T>.Indices, Vector128.Create(T.CreateTruncating(count)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> And(Vector128<T> a, Vector128<T> b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> AndNot(Vector128<T> a, Vector128<T> b) => Vector128.AndNot(a, b);
 }
 
 /// <summary>One element at a time: the fallback where no vector width is hardware accelerated.</summary>
@@ -220,4 +256,13 @@ internal unsafe struct OpsScalar<T> : IVectorOps<T, T, OpsScalar<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(T value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T FirstLanes(int count) => count > 0 ? T.AllBitsSet : T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T And(T a, T b) => a & b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T AndNot(T a, T b) => a & ~b;
 }

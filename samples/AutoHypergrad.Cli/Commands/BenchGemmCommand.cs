@@ -145,9 +145,9 @@ internal sealed class GemmBenchmark(IReadOnlyList<GemmCase> cases, string precis
             rows);
         AnsiConsole.Write(report.Table());
         AnsiConsole.MarkupLine(Markup.Escape(
-            $"FMA peak ({peak!.Width}, {threads} thread{(threads == 1 ? string.Empty : "s")}): {peak.DoubleGflops:0.0} GFLOP/s double, " +
-            $"{peak.FloatGflops:0.0} float (one thread: {peak.SingleThreadDoubleGflops:0.0}, {peak.SingleThreadFloatGflops:0.0}); " +
-            $"wall time {report.WallSeconds:0.0} s."));
+            $"FMA peak ({peak!.Width}): one thread {peak.OneThreadDoubleGflops:0.0} GFLOP/s double, {peak.OneThreadFloatGflops:0.0} float" +
+            (threads == 1 ? string.Empty : $"; {threads} threads at once {peak.AllThreadsDoubleGflops:0.0} and {peak.AllThreadsFloatGflops:0.0}") +
+            $"; wall time {report.WallSeconds:0.0} s."));
         if (jsonPath is not null)
         {
             report.WriteJson(jsonPath);
@@ -188,12 +188,14 @@ internal sealed class GemmBenchmark(IReadOnlyList<GemmCase> cases, string precis
     private GemmPeak MeasurePeak()
     {
         double seconds = quick ? 0.1 : 0.5;
+        double oneDouble = FmaPeak.GigaflopsPerSecond<double>(1, seconds);
+        double oneFloat = FmaPeak.GigaflopsPerSecond<float>(1, seconds);
         return new GemmPeak(
             FmaPeak.Width,
             threads,
-            FmaPeak.GigaflopsPerSecond<double>(threads, seconds),
-            FmaPeak.GigaflopsPerSecond<float>(threads, seconds),
-            FmaPeak.GigaflopsPerSecond<double>(1, seconds),
-            FmaPeak.GigaflopsPerSecond<float>(1, seconds));
+            oneDouble,
+            oneFloat,
+            threads == 1 ? oneDouble : FmaPeak.GigaflopsPerSecond<double>(threads, seconds),
+            threads == 1 ? oneFloat : FmaPeak.GigaflopsPerSecond<float>(threads, seconds));
     }
 }

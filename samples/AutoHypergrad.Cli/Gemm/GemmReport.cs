@@ -8,8 +8,18 @@ using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Gemm;
 
-/// <summary>The measured FMA peak the products are compared with, in GFLOP/s, on the threads the products use.</summary>
-internal sealed record GemmPeak(string Width, int Threads, double DoubleGflops, double FloatGflops, double SingleThreadDoubleGflops, double SingleThreadFloatGflops);
+/// <summary>
+/// The machine's peak, from an FMA loop: the products are compared with <see cref="DoubleGflops"/> and
+/// <see cref="FloatGflops"/>, the one-thread measurement times the thread count (what the cores can do; the loop run
+/// on all threads at once is also reported, lower when another process shares a core).
+/// </summary>
+internal sealed record GemmPeak(
+    string Width, int Threads, double OneThreadDoubleGflops, double OneThreadFloatGflops, double AllThreadsDoubleGflops, double AllThreadsFloatGflops)
+{
+    public double DoubleGflops => Threads * OneThreadDoubleGflops;
+
+    public double FloatGflops => Threads * OneThreadFloatGflops;
+}
 
 /// <summary>The results of a run of <c>bench gemm</c>: printed as a table, written as JSON.</summary>
 internal sealed record GemmReport(
@@ -41,7 +51,7 @@ internal sealed record GemmReport(
             .AddColumn(new TableColumn("OpenBLAS % of peak").RightAligned())
             .AddColumn(new TableColumn("agreement").RightAligned())
             .Caption(
-                "GFLOP/s = 2mnk (GEMV 2mn) / median time per call. peak = the measured FMA loop on the same threads. " +
+                "GFLOP/s = 2mnk (GEMV 2mn) / median time per call. peak = threads × the one-thread FMA loop. " +
                 "agreement = max |managed − OpenBLAS| / (2·γ(k+2)·|A||B|) on the first rows; ≤ 1 is within rounding.");
         foreach (GemmRow row in Rows)
         {

@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace AutoHypergrad.LinearAlgebra;
@@ -157,28 +158,28 @@ internal static unsafe class GemmDriver<T, TVec, TOps>
     // ------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// The packed algorithm. With several threads, each packed slice of B is shared and the row blocks of A (each
-    /// packed by the thread that takes it) are distributed between the threads.
+    /// The packed algorithm. With several threads, see <see cref="SharedSlices"/>: one fork for the whole product,
+    /// each packed slice of B shared, row blocks of A distributed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Packed(in Operands<T> p, int threads)
     {
         int m = p.M, n = p.N, k = p.K, nr = NR;
 
-        // Balanced blocks: as many as the limits require, of equal size (the last no smaller than the others).
+        // Balanced blocks: as many as the limits require, of equal size (the last no smaller than the others). With
+        // several threads, row blocks are smaller (about eight per thread), so that the last ones finish together.
         int kcStep = Balanced(k, KC, 1);
         int ncStep = Balanced(n, NC, nr);
-        int mcStep = Balanced(m, MC, MR);
-        int rowBlocks = (m + mcStep - 1) / mcStep;
-        if (rowBlocks < 2)
+        int mcLimit = threads == 1 ? MC : Math.Min(MC, Math.Max(2 * MR, RoundUp((m + (8 * threads) - 1) / (8 * threads), MR)));
+        int mcStep = Balanced(m, mcLimit, MR);
+        if (threads > 1 && (m + mcStep - 1) / mcStep >= 2)
         {
-            threads = 1;
+            new SharedSlices(p, kcStep, ncStep, mcStep, threads).Run();
+            return;
         }
 
         T[] bArray = Rent(checked(kcStep * RoundUp(Math.Min(ncStep, n), nr)));
-        T[]? aArray = threads == 1 ? Rent(checked(RoundUp(Math.Min(mcStep, m), MR) * kcStep)) : null;
-        RowBlockWork? work = threads == 1 ? null : new RowBlockWork(p, mcStep);
-        ParallelOptions? options = threads == 1 ? null : new ParallelOptions { MaxDegreeOfParallelism = threads };
+        T[] aArray = Rent(checked(RoundUp(Math.Min(mcStep, m), MR) * kcStep));
         try
         {
             fixed (T* bRaw = bArray, aRaw = aArray)
@@ -192,17 +193,9 @@ internal static unsafe class GemmDriver<T, TVec, TOps>
                         int kc = Math.Min(kcStep, k - pc);
                         T beta = pc == 0 ? p.Beta : T.One;
                         PackB(kc, nc, p.B + (pc * p.Rsb) + (jc * p.Csb), p.Rsb, p.Csb, bPack);
-                        if (work is null)
+                        for (int ic = 0; ic < m; ic += mcStep)
                         {
-                            for (int ic = 0; ic < m; ic += mcStep)
-                            {
-                                RowBlock(p, ic, Math.Min(mcStep, m - ic), jc, nc, pc, kc, beta, bPack, Align(aRaw));
-                            }
-                        }
-                        else
-                        {
-                            work.Slice(jc, nc, pc, kc, beta, bPack);
-                            Parallel.For(0, rowBlocks, options!, work.Run);
+                            RowBlock(p, ic, Math.Min(mcStep, m - ic), jc, nc, pc, kc, beta, bPack, Align(aRaw));
                         }
                     }
                 }
@@ -211,10 +204,7 @@ internal static unsafe class GemmDriver<T, TVec, TOps>
         finally
         {
             ArrayPool<T>.Shared.Return(bArray);
-            if (aArray is not null)
-            {
-                ArrayPool<T>.Shared.Return(aArray);
-            }
+            ArrayPool<T>.Shared.Return(aArray);
         }
     }
 
@@ -243,41 +233,184 @@ internal static unsafe class GemmDriver<T, TVec, TOps>
         }
     }
 
-    /// <summary>The row blocks of one packed slice of B, for Parallel.For: each rents and packs its own block of A.</summary>
-    private sealed class RowBlockWork(Operands<T> p, int mcStep)
+    /// <summary>
+    /// The packed algorithm on several threads with a single fork: the slices of B (jc, pc) are a sequence of work
+    /// items, for each slice first the parts of B to pack and then the row blocks of C, and every worker claims the
+    /// next item from one counter until none is left. Waking a sleeping thread-pool thread costs about half a
+    /// millisecond on a virtual machine, so a fork per slice (eight for 1024³) lost a fifth of the time.
+    /// </summary>
+    /// <remarks>
+    /// Dependencies, each a wait for items that come earlier in the sequence: a row block waits until its slice of B
+    /// is packed, and until the same rows of the previous slice (same columns, previous pc) are done, since it adds
+    /// into them; packing a slice waits until the slice two before, whose buffer it reuses (two buffers alternate,
+    /// so that packing overlaps the previous slice's last blocks), is done. Every item waited for has been claimed
+    /// by a running worker whose own waits are for still earlier items, so the waits end, whatever the number of
+    /// threads that actually run.
+    /// </remarks>
+    private sealed class SharedSlices
     {
-        private int jc;
-        private int nc;
-        private int pc;
-        private int kc;
-        private T beta;
-        private T* bPack;
+        private readonly Operands<T> p;
+        private readonly int kcStep;
+        private readonly int ncStep;
+        private readonly int mcStep;
+        private readonly int threads;
+        private readonly int rowBlocks;
+        private readonly int pcSlices;
+        private readonly int slices;
+        private readonly int panelsPerPart;
+        private readonly int[] firstItem;
+        private readonly int[] packedParts;
+        private readonly int[] blocksDone;
+        private readonly int[] blockDone;
+        private T* bPack0;
+        private T* bPack1;
+        private int next;
 
-        public void Slice(int jc, int nc, int pc, int kc, T beta, T* bPack)
+        public SharedSlices(in Operands<T> p, int kcStep, int ncStep, int mcStep, int threads)
         {
-            this.jc = jc;
-            this.nc = nc;
-            this.pc = pc;
-            this.kc = kc;
-            this.beta = beta;
-            this.bPack = bPack;
+            this.p = p;
+            this.kcStep = kcStep;
+            this.ncStep = ncStep;
+            this.mcStep = mcStep;
+            this.threads = threads;
+            rowBlocks = (p.M + mcStep - 1) / mcStep;
+            pcSlices = (p.K + kcStep - 1) / kcStep;
+            slices = pcSlices * ((p.N + ncStep - 1) / ncStep);
+            panelsPerPart = Math.Max(1, ((ncStep + NR - 1) / NR + threads - 1) / threads);
+            firstItem = new int[slices + 1];
+            for (int s = 0; s < slices; s++)
+            {
+                firstItem[s + 1] = firstItem[s] + PackParts(s) + rowBlocks;
+            }
+
+            packedParts = new int[slices];
+            blocksDone = new int[slices];
+            blockDone = new int[slices * rowBlocks];
         }
 
-        public void Run(int index)
+        public void Run()
         {
-            int ic = index * mcStep;
-            int mc = Math.Min(mcStep, p.M - ic);
-            T[] aArray = Rent(RoundUp(mc, MR) * kc);
+            int bLength = checked(kcStep * RoundUp(Math.Min(ncStep, p.N), NR));
+            T[] bArray = Rent(checked((2 * bLength) + (64 / sizeof(T))));
+            try
+            {
+                fixed (T* bRaw = bArray)
+                {
+                    bPack0 = Align(bRaw);
+                    bPack1 = Align(bPack0 + bLength);
+                    Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, Worker);
+                }
+            }
+            finally
+            {
+                ArrayPool<T>.Shared.Return(bArray);
+            }
+        }
+
+        private int Jc(int slice) => slice / pcSlices * ncStep;
+
+        private int Nc(int slice) => Math.Min(ncStep, p.N - Jc(slice));
+
+        private int Pc(int slice) => slice % pcSlices * kcStep;
+
+        private int Kc(int slice) => Math.Min(kcStep, p.K - Pc(slice));
+
+        private int PackParts(int slice) => ((Nc(slice) + NR - 1) / NR + panelsPerPart - 1) / panelsPerPart;
+
+        private T* BPack(int slice) => slice % 2 == 0 ? bPack0 : bPack1;
+
+        private void Worker(int index)
+        {
+            T[] aArray = Rent(checked(RoundUp(mcStep, MR) * kcStep));
+            int slice = 0;
             try
             {
                 fixed (T* aRaw = aArray)
                 {
-                    RowBlock(p, ic, mc, jc, nc, pc, kc, beta, bPack, Align(aRaw));
+                    T* aPack = Align(aRaw);
+                    while (true)
+                    {
+                        int item = Interlocked.Increment(ref next) - 1;
+                        if (item >= firstItem[slices])
+                        {
+                            return;
+                        }
+
+                        while (item >= firstItem[slice + 1])
+                        {
+                            slice++;
+                        }
+
+                        int part = item - firstItem[slice];
+                        int packParts = PackParts(slice);
+                        if (part < packParts)
+                        {
+                            Pack(slice, part);
+                        }
+                        else
+                        {
+                            Block(slice, part - packParts, packParts, aPack);
+                        }
+                    }
                 }
             }
             finally
             {
                 ArrayPool<T>.Shared.Return(aArray);
+            }
+        }
+
+        private void Pack(int slice, int part)
+        {
+            try
+            {
+                if (slice >= 2)
+                {
+                    WaitFor(ref blocksDone[slice - 2], rowBlocks);
+                }
+
+                int jc = Jc(slice), pc = Pc(slice), kc = Kc(slice);
+                int j0 = part * panelsPerPart * NR;
+                PackB(
+                    kc, Math.Min(panelsPerPart * NR, Nc(slice) - j0), p.B + (pc * p.Rsb) + ((jc + j0) * p.Csb), p.Rsb, p.Csb,
+                    BPack(slice) + ((nint)j0 * kc));
+            }
+            finally
+            {
+                // Also on failure, so that no worker waits forever; Parallel.For reports the exception.
+                Interlocked.Increment(ref packedParts[slice]);
+            }
+        }
+
+        private void Block(int slice, int block, int packParts, T* aPack)
+        {
+            try
+            {
+                WaitFor(ref packedParts[slice], packParts);
+                int pc = Pc(slice);
+                if (pc > 0)
+                {
+                    WaitFor(ref blockDone[((slice - 1) * rowBlocks) + block], 1);
+                }
+
+                int ic = block * mcStep;
+                RowBlock(
+                    p, ic, Math.Min(mcStep, p.M - ic), Jc(slice), Nc(slice), pc, Kc(slice), pc == 0 ? p.Beta : T.One, BPack(slice), aPack);
+            }
+            finally
+            {
+                Volatile.Write(ref blockDone[(slice * rowBlocks) + block], 1);
+                Interlocked.Increment(ref blocksDone[slice]);
+            }
+        }
+
+        private static void WaitFor(ref int counter, int value)
+        {
+            // Yield, but never sleep a millisecond: the item waited for is running and takes far less.
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref counter) < value)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
             }
         }
     }

@@ -154,12 +154,15 @@ public class GemmTests
         }
     }
 
-    /// <summary>Products large enough to be split between threads, with 2 and 3 threads: row blocks, column blocks, dot blocks.</summary>
+    /// <summary>
+    /// Products large enough to be split between threads, with 2 and 3 threads: shared slices of B with row blocks
+    /// (one slice, and three slices along k), blocks of columns, dot blocks, the transposed product's blocks.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Transposes))]
     public void ParallelSplits(bool ta, bool tb)
     {
-        (int M, int N, int K)[] shapes = [(1300, 40, 160), (200, 300, 150), (3000, 10, 300), (300, 10, 3000), (9, 2000, 500)];
+        (int M, int N, int K)[] shapes = [(1300, 40, 160), (1100, 40, 600), (200, 300, 150), (3000, 10, 300), (300, 10, 3000), (9, 2000, 500)];
         int seed = 0;
         foreach ((int m, int n, int k) in shapes)
         {
@@ -171,6 +174,12 @@ public class GemmTests
             }
         }
     }
+
+    /// <summary>Shared slices of B across several column blocks and k slices (double: NC = 512 columns, KC = 256).</summary>
+    [Theory]
+    [MemberData(nameof(Transposes))]
+    public void ParallelSlicesOfB(bool ta, bool tb)
+        => Check<double>(ta, tb, 500, 1100, 300, -0.5, 2, pad: 1, seed: 11, Width<double>(VectorWidth.Auto, 2));
 
     /// <summary>The result does not depend on the number of threads: each element is computed the same way.</summary>
     [Fact]

@@ -34,8 +34,12 @@ public static class ManagedBlas
         }
     }
 
-    /// <summary>A one-line description of the kernels this machine runs, e.g. "Vector512, 12×16 (double) / 12×32 (float) tiles".</summary>
-    public static string Describe() => $"managed ({ManagedGemm.Describe()}, up to {MaxDegreeOfParallelism} threads)";
+    /// <summary>A one-line description of the kernels this machine runs, e.g. "managed (Vector512, 12×16 (double) / 12×32 (float) tiles, up to 2 threads)".</summary>
+    public static string Describe()
+    {
+        int threads = MaxDegreeOfParallelism;
+        return $"managed ({ManagedGemm.Describe()}, {(threads == 1 ? "1 thread" : $"up to {threads} threads")})";
+    }
 
     /// <inheritdoc cref="Blas.Gemm{T}(bool, bool, int, int, int, T, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, T, Span{T}, int)"/>
     public static void Gemm<T>(

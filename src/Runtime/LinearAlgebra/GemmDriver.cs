@@ -31,6 +31,12 @@ namespace AutoHypergrad.LinearAlgebra;
 /// large operand) and op(B)ᵀ (n × k, small) packed once. Few columns with op(A) transposed (Xᵀ·R) become few rows
 /// of the transposed product, which the packed algorithm handles with one MR-row panel (10 of 12 rows used).
 /// </para>
+/// <para>
+/// <b>Threads</b> (products of at least <see cref="ParallelThreshold"/> flops): the packed algorithm with many rows
+/// shares each packed slice of B between the threads (<see cref="SharedSlices"/>); otherwise C is cut into blocks of
+/// rows or columns computed as separate products (<see cref="Split"/>). Either way one Parallel.For per call, and
+/// each element of C is computed the same way whatever the number of threads.
+/// </para>
 /// </remarks>
 internal static unsafe class GemmDriver<T, TVec, TOps>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>

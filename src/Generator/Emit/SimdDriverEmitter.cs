@@ -11,7 +11,9 @@ namespace AutoHypergrad.Generator.Emit;
 /// Writes a span driver: the elementwise kernel over spans, vectorized with Vector512, Vector256 or Vector128
 /// (whichever the machine accelerates) and the scalar kernel itself for the tail. Uniform statements and uniform
 /// subexpressions (bias corrections, 1 − β) are computed once before the loop; branches on per-element values
-/// become masks and ConditionalSelect; a uniform parameter's adjoint is summed in a vector and across lanes once.
+/// become masks and ConditionalSelect; a uniform parameter's adjoint is summed in a vector and across lanes once,
+/// and so is the adjoint of a uniform intermediate value (a bias correction 1 − β^t, say), which passes its sum on to
+/// the hyperparameters once, after the loop, instead of once per element.
 /// A kernel with something that has no vector form (Pow or Tanh of per-element values, mixed float and double)
 /// gets the scalar loop alone.
 /// </summary>
@@ -24,6 +26,8 @@ internal sealed class SimdDriverEmitter
     private readonly IrType _element;
     private readonly HashSet<string> _varying = new();
     private readonly HashSet<string> _accumulators = new();
+    private readonly List<string> _deferred = new();
+    private readonly HashSet<string> _summedInLoop = new();
     private readonly Dictionary<string, string> _vectors = new();
     private readonly NameScope _names;
 
@@ -150,6 +154,7 @@ internal sealed class SimdDriverEmitter
 
         var body = _driver.Kernel.Body.Statements.Where(s => s is not LengthCheck).ToList();
         Classify(body);
+        DeferUniformAdjoints(body);
         var lines = new List<string>();
 
         // Uniform statements, once.
@@ -180,7 +185,7 @@ internal sealed class SimdDriverEmitter
             lines.Add($"{(first ? "if" : "else if")} ({v}.IsHardwareAccelerated && {length} >= {vt}.Count)");
             lines.Add("{");
             lines.AddRange(broadcasts.Select(b => "    " + b));
-            foreach (var accumulator in _accumulators)
+            foreach (var accumulator in _summedInLoop)
             {
                 lines.Add($"    {vt} {Vector(accumulator)} = {vt}.Zero;");
             }
@@ -199,7 +204,7 @@ internal sealed class SimdDriverEmitter
                 }
             }
 
-            foreach (var local in _varying.Where(n => !_driver.Parameters.Any(p => p.Name == n)).OrderBy(n => n, StringComparer.Ordinal))
+            foreach (var local in _varying.Where(n => !_driver.Parameters.Any(p => p.Name == n) && !_accumulators.Contains(n)).OrderBy(n => n, StringComparer.Ordinal))
             {
                 lines.Add($"        {vt} {Vector(local)} = {vt}.Zero;");
             }
@@ -211,11 +216,23 @@ internal sealed class SimdDriverEmitter
             }
 
             lines.Add("    }");
-            foreach (var accumulator in _accumulators)
+            foreach (var accumulator in _accumulators.Where(a => !_deferred.Contains(a) && _summedInLoop.Contains(a)))
             {
                 lines.Add($"    {accumulator} += {v}.Sum({Vector(accumulator)});");
             }
 
+            foreach (var local in _deferred)
+            {
+                lines.Add($"    {_element.Name} {local} = {(_summedInLoop.Contains(local) ? $"{v}.Sum({Vector(local)})" : "0")};");
+            }
+
+            var afterLoop = new IndentedWriter();
+            foreach (var statement in AfterLoop(body))
+            {
+                CSharpEmitter.WriteStatement(afterLoop, statement);
+            }
+
+            lines.AddRange(Lines(afterLoop.ToString()).Select(line => "    " + line));
             lines.Add("}");
             first = false;
         }
@@ -331,6 +348,128 @@ internal sealed class SimdDriverEmitter
         }
     }
 
+    // ---- Adjoints of uniform values, propagated after the loop ----
+
+    /// <summary>
+    /// Finds the adjoints of uniform intermediate values: locals that start at zero, are only ever accumulated into,
+    /// and whose value is read only to accumulate into other such adjoints or into a hyperparameter's, with
+    /// coefficients that are uniform and outside any per-element branch. Every adjoint statement is linear in the
+    /// adjoints it reads, so summing a local over the elements first and propagating the sum once gives the sum of
+    /// the per-element propagations.
+    /// </summary>
+    private void DeferUniformAdjoints(List<Stmt> body)
+    {
+        if (!_driver.Parameters.Any(p => p.Role == DriverRole.UniformAccumulator))
+        {
+            return;
+        }
+
+        var declared = new List<string>();
+        var candidates = new HashSet<string>();
+        var rejected = new HashSet<string>();
+        foreach (var (statement, _) in WithMasks(body, masked: false))
+        {
+            switch (statement)
+            {
+                case Declare { Init: null or Literal { Value: 0 } } d when _varying.Contains(d.Name):
+                    declared.Add(d.Name);
+                    candidates.Add(d.Name);
+                    break;
+                case Declare d:
+                    rejected.Add(d.Name);
+                    break;
+                case Assign a when Accumulated(a) is null:
+                    rejected.Add(a.Target);
+                    break;
+            }
+        }
+
+        candidates.ExceptWith(rejected);
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var (statement, masked) in WithMasks(body, masked: false))
+            {
+                var reads = statement switch
+                {
+                    Assign a => IrWalker.FreeVariables(Accumulated(a) ?? a.Value),
+                    Declare d => IrWalker.FreeVariables(d.Init),
+                    If i => IrWalker.FreeVariables(i.Condition),
+                    _ => new HashSet<string>(),
+                };
+                var readCandidates = reads.Where(candidates.Contains).ToList();
+                if (readCandidates.Count == 0)
+                {
+                    continue;
+                }
+
+                var propagates = statement is Assign target
+                    && !masked
+                    && (candidates.Contains(target.Target) || _accumulators.Contains(target.Target))
+                    && reads.All(r => candidates.Contains(r) || !_varying.Contains(r));
+                if (!propagates)
+                {
+                    candidates.ExceptWith(readCandidates);
+                    changed = true;
+                }
+            }
+        }
+        while (changed);
+
+        _deferred.AddRange(declared.Where(candidates.Contains));
+        _accumulators.UnionWith(_deferred);
+    }
+
+    /// <summary>The share of an accumulation <c>x = x + share</c>, or null.</summary>
+    private static Expr? Accumulated(Assign assign)
+        => assign.Value is Binary { Op: BinaryOp.Add, Left: VarRef self } sum && self.Name == assign.Target ? sum.Right : null;
+
+    /// <summary>An accumulation that only propagates deferred adjoints: it runs once, after the loop.</summary>
+    private bool RunsAfterLoop(Assign assign)
+        => _accumulators.Contains(assign.Target)
+           && Accumulated(assign) is { } share
+           && IrWalker.FreeVariables(share).Any(_deferred.Contains);
+
+    private IEnumerable<(Stmt Statement, bool Masked)> WithMasks(IEnumerable<Stmt> statements, bool masked)
+    {
+        foreach (var statement in statements)
+        {
+            yield return (statement, masked);
+            if (statement is If i)
+            {
+                var inner = masked || IsVarying(i.Condition);
+                foreach (var nested in WithMasks(i.Then.Statements.Concat(i.Else.Statements), inner))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+
+    /// <summary>The accumulations that run after the loop, in order, inside the uniform branches that hold them.</summary>
+    private IEnumerable<Stmt> AfterLoop(IEnumerable<Stmt> statements)
+    {
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case Assign a when RunsAfterLoop(a):
+                    yield return a;
+                    break;
+                case If i when !IsVarying(i.Condition):
+                    var then = AfterLoop(i.Then.Statements).ToList();
+                    var @else = AfterLoop(i.Else.Statements).ToList();
+                    if (then.Count + @else.Count > 0)
+                    {
+                        yield return i with { Then = new Block(then.ToEquatableArray()), Else = new Block(@else.ToEquatableArray()) };
+                    }
+
+                    break;
+            }
+        }
+    }
+
     private string Vector(string name)
     {
         if (!_vectors.TryGetValue(name, out var vector))
@@ -378,15 +517,21 @@ internal sealed class SimdDriverEmitter
                     break;
                 case Declare:
                     break;
+                case Assign a when _owner.RunsAfterLoop(a):
+                    break;
                 case Assign a when _owner._accumulators.Contains(a.Target):
-                    if (a.Value is not Binary { Op: BinaryOp.Add, Left: VarRef self } sum || self.Name != a.Target)
+                {
+                    if (Accumulated(a) is not { } accumulated)
                     {
                         throw new NotVectorizable($"the uniform adjoint {a.Target} is not only accumulated");
                     }
 
-                    var share = Vec(sum.Right);
+                    var share = Vec(accumulated);
+                    _owner._summedInLoop.Add(a.Target);
                     output.Add(pad + $"{_owner.Vector(a.Target)} += {(mask is null ? share : $"{_v}.ConditionalSelect({mask}, {share}, {_vt}.Zero)")};");
                     break;
+                }
+
                 case Assign a when _owner._varying.Contains(a.Target):
                     output.Add(pad + Assignment(a.Target, a.Value, mask));
                     break;

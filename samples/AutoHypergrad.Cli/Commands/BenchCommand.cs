@@ -9,6 +9,7 @@ internal static class BenchCommand
     {
         var bench = new Command("bench", "Benchmarks of the generated code.");
         bench.Subcommands.Add(BenchKernelsCommand.Create());
+        bench.Subcommands.Add(BenchGemmCommand.Create());
         return bench;
     }
 }

@@ -128,12 +128,6 @@ internal sealed class KernelBenchmark(IReadOnlyList<OptimizerKernels> optimizers
     public int Run(string? jsonPath)
     {
         var wall = Stopwatch.StartNew();
-        if (Console.IsOutputRedirected)
-        {
-            // Spectre assumes 80 columns when it cannot ask the terminal: too narrow for the table.
-            AnsiConsole.Profile.Width = 160;
-        }
-
         BenchMachine machine = BenchMachine.Current();
         AnsiConsole.MarkupLine(Markup.Escape(
             $"{machine.ProcessorCount} processors, {machine.Os}, {machine.Runtime}, Vector512.IsHardwareAccelerated = {machine.Vector512HardwareAccelerated}" +

@@ -77,7 +77,6 @@ internal sealed record KernelReport(
     IReadOnlyList<AgreementResult> Agreement,
     IReadOnlyList<KernelRow> Rows)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public Table Table()
     {
@@ -103,21 +102,8 @@ internal sealed record KernelReport(
         return table;
     }
 
-    /// <summary>Writes the report to a temporary file beside <paramref name="path"/> and moves it into place.</summary>
-    public void WriteJson(string path)
-    {
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, JsonSerializer.Serialize(this, JsonOptions));
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+    /// <summary>Writes the report as JSON, atomically.</summary>
+    public void WriteJson(string path) => JsonFile.Write(path, this);
 
     private static string Ns(double? value) => value switch
     {

@@ -22,4 +22,15 @@ internal static class BenchHyper
     public const double T = 10;
 
     public const bool EpsInsideSqrt = false;
+
+    /// <summary>k, the number of directions the vector-mode tangent carries in <c>bench kernels</c>.</summary>
+    public const int Directions = 4;
+
+    /// <summary>
+    /// The hyperparameters' tangents in the k directions (one value each per direction): a hyperparameter's own
+    /// direction (unit) in one of them, as forward-mode hypergradients seed them, and the tangent above in another.
+    /// </summary>
+    public static readonly double[] LrDots = [1, 0, 0, LrDot], WdDots = [0, 0, 0, WdDot], MuDots = [0, 1, 0, MuDot],
+        Beta1Dots = [0, 1, 0, Beta1Dot], Beta2Dots = [0, 0, 1, Beta2Dot], EpsDots = [0, 0, 0, EpsDot],
+        AlphaDots = [0, 1, 0, AlphaDot], RhoDots = [0, 1, 0, RhoDot];
 }

@@ -656,7 +656,7 @@ namespace Samples
             }
         }
 
-        /// <summary>Span driver: <c>StepTangents</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        /// <summary>Span driver: <c>StepTangents</c> on every element (spans of equal length n; uniform values for all elements; a per-element tangent holds k directions of n values one after the other, direction j of element i at j·n + i; a uniform tangent, k values).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void StepTangents(global::System.Span<double> w, global::System.Span<double> wDot, global::System.Span<double> m, global::System.Span<double> mDot, global::System.Span<double> v, global::System.Span<double> vDot, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> gDot, double lr, global::System.ReadOnlySpan<double> lrDot, double beta1, global::System.ReadOnlySpan<double> beta1Dot, double beta2, global::System.ReadOnlySpan<double> beta2Dot, double eps, global::System.ReadOnlySpan<double> epsDot, int t)
         {
@@ -673,40 +673,336 @@ namespace Samples
             {
                 throw new global::System.ArgumentException($"g has length {g.Length}; w has length {length}: they must be equal.", nameof(g));
             }
-            int directions1 = lrDot.Length;
-            if (wDot.Length != length * directions1)
+            int directions = lrDot.Length;
+            if (wDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(wDot));
+                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(wDot));
             }
-            if (mDot.Length != length * directions1)
+            if (mDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"mDot has length {mDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(mDot));
+                throw new global::System.ArgumentException($"mDot has length {mDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(mDot));
             }
-            if (vDot.Length != length * directions1)
+            if (vDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(vDot));
+                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(vDot));
             }
-            if (gDot.Length != length * directions1)
+            if (gDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(gDot));
+                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(gDot));
             }
-            if (beta1Dot.Length != directions1)
+            if (beta1Dot.Length != directions)
             {
-                throw new global::System.ArgumentException($"beta1Dot has length {beta1Dot.Length}; lrDot has length {directions1}: they must be equal.", nameof(beta1Dot));
+                throw new global::System.ArgumentException($"beta1Dot has length {beta1Dot.Length}; lrDot has length {directions}: they must be equal.", nameof(beta1Dot));
             }
-            if (beta2Dot.Length != directions1)
+            if (beta2Dot.Length != directions)
             {
-                throw new global::System.ArgumentException($"beta2Dot has length {beta2Dot.Length}; lrDot has length {directions1}: they must be equal.", nameof(beta2Dot));
+                throw new global::System.ArgumentException($"beta2Dot has length {beta2Dot.Length}; lrDot has length {directions}: they must be equal.", nameof(beta2Dot));
             }
-            if (epsDot.Length != directions1)
+            if (epsDot.Length != directions)
             {
-                throw new global::System.ArgumentException($"epsDot has length {epsDot.Length}; lrDot has length {directions1}: they must be equal.", nameof(epsDot));
+                throw new global::System.ArgumentException($"epsDot has length {epsDot.Length}; lrDot has length {directions}: they must be equal.", nameof(epsDot));
             }
             int i = 0;
-            // Not vectorized: k directions per element (the kernel loops over them).
+            double t1 = 1.0 - beta1;
+            double t2 = 1.0 - beta2;
+            double t4 = (double)t;
+            double t5 = 1.0 - global::System.Math.Pow(beta1, t4);
+            double t6 = (double)t;
+            double t7 = 1.0 - global::System.Math.Pow(beta2, t6);
+            // The uniform tangents in each direction.
+            global::System.Span<double> t1Dot = stackalloc double[directions];
+            global::System.Span<double> t2Dot = stackalloc double[directions];
+            global::System.Span<double> t5Dot = stackalloc double[directions];
+            global::System.Span<double> t7Dot = stackalloc double[directions];
+            for (int j = 0; j < directions; j++)
+            {
+                t1Dot[j] = -beta1Dot[j];
+                t2Dot[j] = -beta2Dot[j];
+                t5Dot[j] = -(beta1Dot[j] * (t4 * global::System.Math.Pow(beta1, t4 - 1.0)));
+                t7Dot[j] = -(beta2Dot[j] * (t6 * global::System.Math.Pow(beta2, t6 - 1.0)));
+            }
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform2 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform3 = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform4 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform5 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform6 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform7 = global::System.Runtime.Intrinsics.Vector512.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform8 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mHatVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> mOldVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> partialVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t10Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t3Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t8Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t9Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vHatVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vOldVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mOldVec = mVec;
+                    mVec = ((uniform * mVec) + (uniform1 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform2 * gVec);
+                    vOldVec = vVec;
+                    vVec = ((uniform3 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform4);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform5);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector512.Sqrt(vHatVec);
+                    partialVec = (uniform6 / t8Vec);
+                    t9Vec = (t8Vec + uniform7);
+                    t10Vec = ((uniform8 * mHatVec) / t9Vec);
+                    wVec = (wVec - t10Vec);
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector512<double> beta1DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> t1DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(t1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> t2DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(t2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> beta2DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> t5DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(t5Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> t7DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(t7Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> epsDotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(epsDot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> lrDotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(lrDot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> wDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512<double> mDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512<double> vDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512<double> gDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512<double> mHatDotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<double> t10DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<double> t3DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<double> t8DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<double> t9DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        // m = beta1 * m + (1 - beta1) * g;
+                        mDotVec = (((beta1DotVec * mOldVec) + (uniform * mDotVec)) + ((t1DotVec * gVec) + (uniform1 * gDotVec)));
+                        // v = beta2 * v + (1 - beta2) * g * g;
+                        t3DotVec = ((t2DotVec * gVec) + (uniform2 * gDotVec));
+                        vDotVec = (((beta2DotVec * vOldVec) + (uniform3 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                        // double mHat = m / (1 - Math.Pow(beta1, t));
+                        mHatDotVec = ((mDotVec - (mHatVec * t5DotVec)) / uniform4);
+                        // double vHat = v / (1 - Math.Pow(beta2, t));
+                        vHatDotVec = ((vDotVec - (vHatVec * t7DotVec)) / uniform5);
+                        // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                        t8DotVec = (vHatDotVec * partialVec);
+                        t9DotVec = (t8DotVec + epsDotVec);
+                        t10DotVec = ((((lrDotVec * mHatVec) + (uniform8 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                        wDotVec = (wDotVec - t10DotVec);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(mDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform9 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform10 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform11 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform12 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform13 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform14 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform15 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform16 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform17 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> mOldVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> partialVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t10Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t3Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t8Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t9Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vOldVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mOldVec = mVec;
+                    mVec = ((uniform9 * mVec) + (uniform10 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform11 * gVec);
+                    vOldVec = vVec;
+                    vVec = ((uniform12 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform13);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform14);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector256.Sqrt(vHatVec);
+                    partialVec = (uniform15 / t8Vec);
+                    t9Vec = (t8Vec + uniform16);
+                    t10Vec = ((uniform17 * mHatVec) / t9Vec);
+                    wVec = (wVec - t10Vec);
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector256<double> beta1DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> t1DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> t2DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> beta2DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> t5DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> t7DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> epsDotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(epsDot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> lrDotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(lrDot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> wDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256<double> mDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256<double> vDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256<double> gDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256<double> mHatDotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> t10DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> t3DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> t8DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> t9DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        // m = beta1 * m + (1 - beta1) * g;
+                        mDotVec = (((beta1DotVec * mOldVec) + (uniform9 * mDotVec)) + ((t1DotVec * gVec) + (uniform10 * gDotVec)));
+                        // v = beta2 * v + (1 - beta2) * g * g;
+                        t3DotVec = ((t2DotVec * gVec) + (uniform11 * gDotVec));
+                        vDotVec = (((beta2DotVec * vOldVec) + (uniform12 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                        // double mHat = m / (1 - Math.Pow(beta1, t));
+                        mHatDotVec = ((mDotVec - (mHatVec * t5DotVec)) / uniform13);
+                        // double vHat = v / (1 - Math.Pow(beta2, t));
+                        vHatDotVec = ((vDotVec - (vHatVec * t7DotVec)) / uniform14);
+                        // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                        t8DotVec = (vHatDotVec * partialVec);
+                        t9DotVec = (t8DotVec + epsDotVec);
+                        t10DotVec = ((((lrDotVec * mHatVec) + (uniform17 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                        wDotVec = (wDotVec - t10DotVec);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(mDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform18 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform19 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform20 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform21 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform22 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform23 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform24 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform25 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform26 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> mOldVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> partialVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t10Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t3Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t8Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t9Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vOldVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mOldVec = mVec;
+                    mVec = ((uniform18 * mVec) + (uniform19 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform20 * gVec);
+                    vOldVec = vVec;
+                    vVec = ((uniform21 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform22);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform23);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector128.Sqrt(vHatVec);
+                    partialVec = (uniform24 / t8Vec);
+                    t9Vec = (t8Vec + uniform25);
+                    t10Vec = ((uniform26 * mHatVec) / t9Vec);
+                    wVec = (wVec - t10Vec);
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector128<double> beta1DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> t1DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> t2DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> beta2DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> t5DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> t7DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> epsDotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(epsDot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> lrDotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(lrDot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> wDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128<double> mDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128<double> vDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128<double> gDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128<double> mHatDotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<double> t10DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<double> t3DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<double> t8DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<double> t9DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        // m = beta1 * m + (1 - beta1) * g;
+                        mDotVec = (((beta1DotVec * mOldVec) + (uniform18 * mDotVec)) + ((t1DotVec * gVec) + (uniform19 * gDotVec)));
+                        // v = beta2 * v + (1 - beta2) * g * g;
+                        t3DotVec = ((t2DotVec * gVec) + (uniform20 * gDotVec));
+                        vDotVec = (((beta2DotVec * vOldVec) + (uniform21 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                        // double mHat = m / (1 - Math.Pow(beta1, t));
+                        mHatDotVec = ((mDotVec - (mHatVec * t5DotVec)) / uniform22);
+                        // double vHat = v / (1 - Math.Pow(beta2, t));
+                        vHatDotVec = ((vDotVec - (vHatVec * t7DotVec)) / uniform23);
+                        // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                        t8DotVec = (vHatDotVec * partialVec);
+                        t9DotVec = (t8DotVec + epsDotVec);
+                        t10DotVec = ((((lrDotVec * mHatVec) + (uniform26 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                        wDotVec = (wDotVec - t10DotVec);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(mDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            // One element at a time: its directions, gathered into contiguous spans, through StepTangents.
+            global::System.Span<double> wDotAt = stackalloc double[directions];
+            global::System.Span<double> mDotAt = stackalloc double[directions];
+            global::System.Span<double> vDotAt = stackalloc double[directions];
+            global::System.Span<double> gDotAt = stackalloc double[directions];
             for (; i < length; i++)
             {
-                StepTangents(ref w[i], wDot.Slice(i * directions1, directions1), ref m[i], mDot.Slice(i * directions1, directions1), ref v[i], vDot.Slice(i * directions1, directions1), g[i], gDot.Slice(i * directions1, directions1), lr, lrDot, beta1, beta1Dot, beta2, beta2Dot, eps, epsDot, t);
+                for (int j = 0; j < directions; j++)
+                {
+                    wDotAt[j] = wDot[j * length + i];
+                    mDotAt[j] = mDot[j * length + i];
+                    vDotAt[j] = vDot[j * length + i];
+                    gDotAt[j] = gDot[j * length + i];
+                }
+                StepTangents(ref w[i], wDotAt, ref m[i], mDotAt, ref v[i], vDotAt, g[i], gDotAt, lr, lrDot, beta1, beta1Dot, beta2, beta2Dot, eps, epsDot, t);
+                for (int j = 0; j < directions; j++)
+                {
+                    wDot[j * length + i] = wDotAt[j];
+                    mDot[j * length + i] = mDotAt[j];
+                    vDot[j * length + i] = vDotAt[j];
+                }
             }
         }
 

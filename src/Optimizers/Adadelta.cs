@@ -26,7 +26,7 @@ public static partial class Adadelta
     /// <code>
     /// d = g + wd·w
     /// s ← rho·s + (1 − rho)·d²
-    /// Δ = √(u + eps) / √(s + eps) · d
+    /// Δ = √((u + eps) / (s + eps)) · d       (one square root per element, where √(u + eps) / √(s + eps) takes two)
     /// u ← rho·u + (1 − rho)·Δ²
     /// w ← w − lr·Δ
     /// </code>
@@ -53,7 +53,7 @@ public static partial class Adadelta
     {
         double d = g + wd * w;
         s = rho * s + (1.0 - rho) * d * d;
-        double delta = Math.Sqrt(u + eps) / Math.Sqrt(s + eps) * d;
+        double delta = Math.Sqrt((u + eps) / (s + eps)) * d;
         u = rho * u + (1.0 - rho) * delta * delta;
         w = w - lr * delta;
     }
@@ -72,7 +72,7 @@ public static partial class Adadelta
     {
         float d = g + wd * w;
         s = rho * s + (1.0f - rho) * d * d;
-        float delta = MathF.Sqrt(u + eps) / MathF.Sqrt(s + eps) * d;
+        float delta = MathF.Sqrt((u + eps) / (s + eps)) * d;
         u = rho * u + (1.0f - rho) * delta * delta;
         w = w - lr * delta;
     }

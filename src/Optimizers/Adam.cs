@@ -36,7 +36,11 @@ public static partial class Adam
     /// w ← w − lr·m̂ / √(v̂ + eps)        (epsInsideSqrt = true)
     /// </code>
     /// The bias corrections use <c>Math.Pow(beta1, t)</c> with a real <paramref name="t"/>, so they are
-    /// differentiated with respect to beta1 and beta2.
+    /// differentiated with respect to beta1 and beta2. m̂ and v̂ multiply by the reciprocals of the bias corrections
+    /// (as PyTorch's step size lr / (1 − beta1^t) does): these do not depend on the element, so the span drivers
+    /// compute them once per call and the loop multiplies where it would otherwise divide. The step multiplies by
+    /// 1/denominator too: the derivative of a reciprocal, −(1/x)²·dx, takes no second division, the slowest vector
+    /// instruction in the step.
     /// <para>
     /// Where v̂ = 0 (a weight whose gradient has been exactly 0 so far, from a zero state) the default form has
     /// √v̂ = 0, where √ has an infinite derivative: the tangent and the adjoint then multiply ∞ by 0 and return
@@ -73,10 +77,10 @@ public static partial class Adam
         double d = g + wd * w;
         m = beta1 * m + (1.0 - beta1) * d;
         v = beta2 * v + (1.0 - beta2) * d * d;
-        double mHat = m / (1.0 - Math.Pow(beta1, t));
-        double vHat = v / (1.0 - Math.Pow(beta2, t));
+        double mHat = m * (1.0 / (1.0 - Math.Pow(beta1, t)));
+        double vHat = v * (1.0 / (1.0 - Math.Pow(beta2, t)));
         double denominator = epsInsideSqrt ? Math.Sqrt(vHat + eps) : Math.Sqrt(vHat) + eps;
-        w = w - lr * mHat / denominator;
+        w = w - lr * mHat * (1.0 / denominator);
     }
 
     /// <inheritdoc cref="Step(ref double, ref double, ref double, double, double, double, double, double, double, double, bool)"/>
@@ -97,9 +101,9 @@ public static partial class Adam
         float d = g + wd * w;
         m = beta1 * m + (1.0f - beta1) * d;
         v = beta2 * v + (1.0f - beta2) * d * d;
-        float mHat = m / (1.0f - MathF.Pow(beta1, t));
-        float vHat = v / (1.0f - MathF.Pow(beta2, t));
+        float mHat = m * (1.0f / (1.0f - MathF.Pow(beta1, t)));
+        float vHat = v * (1.0f / (1.0f - MathF.Pow(beta2, t)));
         float denominator = epsInsideSqrt ? MathF.Sqrt(vHat + eps) : MathF.Sqrt(vHat) + eps;
-        w = w - lr * mHat / denominator;
+        w = w - lr * mHat * (1.0f / denominator);
     }
 }

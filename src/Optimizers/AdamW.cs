@@ -36,8 +36,12 @@ public static partial class AdamW
     /// w ← w − lr·(m̂ / √(v̂ + eps) + wd·w)      (epsInsideSqrt = true)
     /// </code>
     /// The bias corrections use <c>Math.Pow(beta1, t)</c> with a real <paramref name="t"/>, so they are
-    /// differentiated with respect to beta1 and beta2. As for <see cref="Adam"/>, the default form's hypergradients
-    /// are NaN where v̂ = 0 (√ has an infinite derivative at 0); <c>epsInsideSqrt = true</c> keeps them finite.
+    /// differentiated with respect to beta1 and beta2. m̂ and v̂ multiply by the reciprocals of the bias corrections
+    /// (as PyTorch's step size lr / (1 − beta1^t) does): these do not depend on the element, so the span drivers
+    /// compute them once per call and the loop multiplies where it would otherwise divide. The step multiplies by
+    /// 1/denominator too: the derivative of a reciprocal, −(1/x)²·dx, takes no second division, the slowest vector
+    /// instruction in the step. As for <see cref="Adam"/>, the default form's hypergradients are NaN where v̂ = 0
+    /// (√ has an infinite derivative at 0); <c>epsInsideSqrt = true</c> keeps them finite.
     /// </summary>
     /// <param name="w">The weight; on return, the updated weight.</param>
     /// <param name="m">The first-moment estimate; on return, the updated estimate.</param>
@@ -66,10 +70,10 @@ public static partial class AdamW
     {
         m = beta1 * m + (1.0 - beta1) * g;
         v = beta2 * v + (1.0 - beta2) * g * g;
-        double mHat = m / (1.0 - Math.Pow(beta1, t));
-        double vHat = v / (1.0 - Math.Pow(beta2, t));
+        double mHat = m * (1.0 / (1.0 - Math.Pow(beta1, t)));
+        double vHat = v * (1.0 / (1.0 - Math.Pow(beta2, t)));
         double denominator = epsInsideSqrt ? Math.Sqrt(vHat + eps) : Math.Sqrt(vHat) + eps;
-        w = w - lr * (mHat / denominator + wd * w);
+        w = w - lr * (mHat * (1.0 / denominator) + wd * w);
     }
 
     /// <inheritdoc cref="Step(ref double, ref double, ref double, double, double, double, double, double, double, double, bool)"/>
@@ -89,9 +93,9 @@ public static partial class AdamW
     {
         m = beta1 * m + (1.0f - beta1) * g;
         v = beta2 * v + (1.0f - beta2) * g * g;
-        float mHat = m / (1.0f - MathF.Pow(beta1, t));
-        float vHat = v / (1.0f - MathF.Pow(beta2, t));
+        float mHat = m * (1.0f / (1.0f - MathF.Pow(beta1, t)));
+        float vHat = v * (1.0f / (1.0f - MathF.Pow(beta2, t)));
         float denominator = epsInsideSqrt ? MathF.Sqrt(vHat + eps) : MathF.Sqrt(vHat) + eps;
-        w = w - lr * (mHat / denominator + wd * w);
+        w = w - lr * (mHat * (1.0f / denominator) + wd * w);
     }
 }

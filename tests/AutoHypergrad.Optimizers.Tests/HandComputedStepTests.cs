@@ -103,7 +103,7 @@ public sealed class HandComputedStepTests
             {
                 double w1 = w;
                 Sgd.Step(ref w1, g, lr, wd);
-                Close(w - lr * (g + wd * w), w1, ReorderingTolerance);
+                CloseUpdate(w, w - lr * (g + wd * w), w1);
             }
 
             {
@@ -111,7 +111,7 @@ public sealed class HandComputedStepTests
                 Momentum.Step(ref w1, ref v1, g, lr, beta1, wd);
                 double buf = m * beta1 + (g + w * wd); // buf.mul_(momentum).add_(d_p)
                 Close(buf, v1, ReorderingTolerance);
-                Close(w + -lr * buf, w1, ReorderingTolerance);
+                CloseUpdate(w, w + -lr * buf, w1);
             }
 
             {
@@ -121,7 +121,7 @@ public sealed class HandComputedStepTests
                 double buf = m * beta1 + dp;
                 double direction = dp + beta1 * buf; // d_p.add(buf, alpha=momentum)
                 Close(buf, v1, ReorderingTolerance);
-                Close(w + -lr * direction, w1, ReorderingTolerance);
+                CloseUpdate(w, w + -lr * direction, w1);
             }
 
             foreach (bool epsInsideSqrt in new[] { false, true })
@@ -131,7 +131,7 @@ public sealed class HandComputedStepTests
                 (double wE, double mE, double vE) = PyTorchAdam(w, m, v, g + wd * w, lr, beta1, beta2, eps, t, epsInsideSqrt);
                 Close(mE, m1, ReorderingTolerance);
                 Close(vE, v1, ReorderingTolerance);
-                Close(wE, w1, ReorderingTolerance);
+                CloseUpdate(w, wE, w1);
 
                 double w2 = w, m2 = m, v2 = v;
                 AdamW.Step(ref w2, ref m2, ref v2, g, lr, beta1, beta2, eps, wd, t, epsInsideSqrt);
@@ -139,7 +139,7 @@ public sealed class HandComputedStepTests
                 (wE, mE, vE) = PyTorchAdam(decayed, m, v, g, lr, beta1, beta2, eps, t, epsInsideSqrt);
                 Close(mE, m2, ReorderingTolerance);
                 Close(vE, v2, ReorderingTolerance);
-                Close(wE, w2, ReorderingTolerance);
+                CloseUpdate(decayed, wE, w2);
             }
 
             {
@@ -149,7 +149,7 @@ public sealed class HandComputedStepTests
                 double squareAvg = s * beta2 + (1 - beta2) * dp * dp;
                 double avg = Math.Sqrt(squareAvg) + eps;
                 Close(squareAvg, s1, ReorderingTolerance);
-                Close(w + -lr * (dp / avg), w1, ReorderingTolerance);
+                CloseUpdate(w, w + -lr * (dp / avg), w1);
             }
 
             {
@@ -159,7 +159,7 @@ public sealed class HandComputedStepTests
                 double stateSum = s + dp * dp;
                 double std = Math.Sqrt(stateSum) + eps;
                 Close(stateSum, s1, ReorderingTolerance);
-                Close(w + -lr * (dp / std), w1, ReorderingTolerance);
+                CloseUpdate(w, w + -lr * (dp / std), w1);
             }
 
             {
@@ -172,7 +172,7 @@ public sealed class HandComputedStepTests
                 double accDelta = u * beta2 + (1 - beta2) * delta * delta;
                 Close(squareAvg, s1, ReorderingTolerance);
                 Close(accDelta, u1, ReorderingTolerance);
-                Close(w + -lr * delta, w1, ReorderingTolerance);
+                CloseUpdate(w, w + -lr * delta, w1);
             }
 
             {
@@ -203,7 +203,16 @@ public sealed class HandComputedStepTests
 
     private static double U(Random random, double low, double high) => low + (high - low) * random.NextDouble();
 
-    private static void Close(double expected, double actual, double relative) =>
-        Assert.True(Math.Abs(actual - expected) <= relative * Math.Abs(expected),
-            $"expected {expected:R}, got {actual:R} (relative difference {Math.Abs(actual - expected) / Math.Abs(expected):E2} > {relative:E0})");
+    private static void Close(double expected, double actual, double relative) => Close(expected, actual, relative, Math.Abs(expected));
+
+    /// <summary>
+    /// A weight after its update, w − step: rounding errors are relative to |w| + |step|, not to the result, which
+    /// can be much smaller when the step nearly cancels w.
+    /// </summary>
+    private static void CloseUpdate(double w, double expected, double actual) =>
+        Close(expected, actual, ReorderingTolerance, Math.Abs(w) + Math.Abs(expected - w));
+
+    private static void Close(double expected, double actual, double relative, double scale) =>
+        Assert.True(Math.Abs(actual - expected) <= relative * scale,
+            $"expected {expected:R}, got {actual:R} (difference {Math.Abs(actual - expected):E2} > {relative:E0} · {scale:E3})");
 }

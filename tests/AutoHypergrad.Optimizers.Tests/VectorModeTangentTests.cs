@@ -8,12 +8,30 @@ namespace AutoHypergrad.Optimizers.Tests;
 
 /// <summary>
 /// Vector-mode tangents (<c>StepTangents</c>: one primal pass carrying k directions) equal k separate tangents, to
-/// the bit, for every optimizer: through the span driver (k directions per element, element-major) against the scalar
-/// tangent kernel called once per element and direction.
+/// the bit, for every optimizer in double and float: the span driver (per-element tangents direction-major, direction
+/// j of element i at j·n + i) against the single-direction span driver <c>StepTangent</c> run once per direction on
+/// the same inputs, primal outputs included, at lengths around every vector width (every tail) and k = 1, 2, 3, 5;
+/// and the scalar kernel (k contiguous directions of one element) against the scalar single-direction tangent.
 /// </summary>
 public sealed class VectorModeTangentTests
 {
-    public static TheoryData<string> Optimizers()
+    private static readonly int[] Lengths = [0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 64, 1001];
+
+    private static readonly int[] DirectionCounts = [1, 2, 3, 5];
+
+    public static TheoryData<string, string> Optimizers()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var type in OptimizerCases.Types)
+        {
+            data.Add(type.Name, "double");
+            data.Add(type.Name, "float");
+        }
+
+        return data;
+    }
+
+    public static TheoryData<string> Optimizer()
     {
         var data = new TheoryData<string>();
         foreach (var type in OptimizerCases.Types)
@@ -26,86 +44,275 @@ public sealed class VectorModeTangentTests
 
     [Theory]
     [MemberData(nameof(Optimizers))]
-    public void K_directions_in_one_pass_equal_k_tangents(string optimizer)
+    public void The_span_driver_equals_k_single_direction_span_drivers(string optimizer, string scalar)
     {
-        const int length = 19;
+        var type = OptimizerCases.Get(optimizer);
+        var descriptor = Descriptors.Of(type);
+        CheckEveryShape(type, scalar, name => name switch
+        {
+            "t" => 3,
+            "wd" => 0.01,
+            _ => descriptor.Hyperparameters.Single(h => h.Name == name).Default,
+        });
+    }
+
+    /// <summary>Masks for per-element branches, a branch on a value it overwrites, k from the per-element tangents.</summary>
+    [Theory]
+    [InlineData("double")]
+    [InlineData("float")]
+    public void A_step_with_per_element_branches_equals_k_single_direction_span_drivers(string scalar)
+        => CheckEveryShape(typeof(ClippedStep), scalar, name => name == "clip" ? 0.25 : throw new ArgumentException(name));
+
+    /// <summary>A [PerElement] hyperparameter: its tangents are per-element ones, k·n values.</summary>
+    [Fact]
+    public void A_per_element_hyperparameter_has_per_element_tangents()
+        => CheckEveryShape(typeof(PerParameterSgd), "double", name => name == "wd" ? 0.01 : throw new ArgumentException(name));
+
+    /// <summary>No vector form (a power of per-element values): the scalar loop, with the same layout.</summary>
+    [Theory]
+    [InlineData("double")]
+    [InlineData("float")]
+    public void A_step_without_a_vector_form_equals_k_single_direction_span_drivers(string scalar)
+        => CheckEveryShape(typeof(PowerStep), scalar, name => name == "lr" ? 0.1 : throw new ArgumentException(name));
+
+    [Theory]
+    [MemberData(nameof(Optimizer))]
+    public void The_scalar_kernel_equals_k_scalar_tangents(string optimizer)
+    {
         const int k = 3;
         var type = OptimizerCases.Get(optimizer);
         var step = new StepMethod(type, typeof(double));
-        var driver = type.GetMethods(BindingFlags.Public | BindingFlags.Static)
-            .Single(m => m.Name == "StepTangents" && m.GetParameters()[0].ParameterType == typeof(Span<double>));
-        var kernel = step.Tangent.GetParameters();
-        var parameters = driver.GetParameters();
-        Assert.Equal(kernel.Length, parameters.Length);
+        var single = step.Tangent;
+        var kernel = type.GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Single(m => m.Name == "StepTangents" && m.GetParameters()[0].ParameterType == typeof(double).MakeByRefType());
+        var parameters = kernel.GetParameters();
         var random = new Random(optimizer.GetHashCode(StringComparison.Ordinal) & 0xffff);
         var descriptor = Descriptors.Of(type);
-
-        // Driver arguments: values per element, k tangents per element (element-major), k tangents per uniform value.
-        var arguments = new object?[parameters.Length];
-        for (var p = 0; p < parameters.Length; p++)
+        for (var trial = 0; trial < 20; trial++)
         {
-            var name = parameters[p].Name!;
-            var isTangent = name.EndsWith("Dot", StringComparison.Ordinal);
-            var owner = isTangent ? name[..^3] : name;
-            var perElement = IsPerElement(step.Step.GetParameters(), owner);
-            arguments[p] = parameters[p].ParameterType switch
+            // Values, and k contiguous tangents for each active one.
+            var arguments = new object?[parameters.Length];
+            for (var p = 0; p < parameters.Length; p++)
             {
-                var t when t == typeof(double) => Uniform(owner, descriptor, random),
-                var t when t == typeof(bool) => false,
-                _ when isTangent && perElement => Draw(length * k, random),
-                _ when isTangent => Draw(k, random),
-                _ => Draw(length, random, positive: owner is not ("w" or "g")),
-            };
-        }
+                var name = parameters[p].Name!;
+                var type0 = parameters[p].ParameterType;
+                arguments[p] = type0 == typeof(bool) ? trial % 2 == 1
+                    : type0 == typeof(double) || type0 == typeof(double).MakeByRefType() ? PrimalValue(name, random, descriptor)
+                    : Enumerable.Range(0, k).Select(_ => Signed(random)).ToArray();
+            }
 
-        var expected = arguments.Select(a => a is double[] array ? (object?)array.ToArray() : a).ToArray();
-        Invoker.Invoke(driver, arguments);
-
-        for (var d = 0; d < k; d++)
-        {
-            for (var i = 0; i < length; i++)
+            var inputs = arguments.Select(a => a is double[] array ? array.ToArray() : a).ToArray();
+            Invoker.Invoke(kernel, arguments);
+            for (var d = 0; d < k; d++)
             {
-                var call = new object?[kernel.Length];
-                for (var p = 0; p < kernel.Length; p++)
+                var call = inputs.Select(a => a is double[] array ? array[d] : a).ToArray();
+                single.Invoke(null, call);
+                for (var p = 0; p < parameters.Length; p++)
                 {
                     var name = parameters[p].Name!;
-                    var isTangent = name.EndsWith("Dot", StringComparison.Ordinal);
-                    call[p] = expected[p] switch
-                    {
-                        double[] a when isTangent && a.Length == length * k => a[(i * k) + d],
-                        double[] a when isTangent => a[d],
-                        double[] a => a[i],
-                        var value => value,
-                    };
-                }
-
-                // The primal state as it was: the scalar kernel updates a copy per direction.
-                step.Tangent.Invoke(null, call);
-                for (var p = 0; p < kernel.Length; p++)
-                {
-                    if (!kernel[p].ParameterType.IsByRef)
-                    {
-                        continue;
-                    }
-
-                    var name = parameters[p].Name!;
-                    var got = (double[])arguments[p]!;
-                    var want = (double)call[p]!;
-                    var at = name.EndsWith("Dot", StringComparison.Ordinal) ? (i * k) + d : i;
+                    var got = arguments[p] is double[] tangents ? tangents[d] : arguments[p];
                     Assert.True(
-                        BitConverter.DoubleToInt64Bits(want) == BitConverter.DoubleToInt64Bits(got[at]),
-                        $"{optimizer}.StepTangents {name}[{at}] (element {i}, direction {d}): {got[at]}, one direction at a time {want}");
+                        BitEquals(call[p], got),
+                        $"{optimizer}.StepTangents {name} (direction {d}): {got}, one direction at a time {call[p]}");
                 }
             }
         }
     }
 
-    private static bool IsPerElement(ParameterInfo[] kernel, string name)
-        => kernel.Any(p => p.Name == name && (p.ParameterType.IsByRef || p.GetCustomAttribute<HyperAttribute>() is null && p.GetCustomAttribute<NoDiffAttribute>() is null));
+    [Fact]
+    public void A_per_element_tangent_must_hold_k_directions_of_n_values()
+    {
+        double[] w = new double[5], v = new double[5], g = new double[5];
+        double[] wDot = new double[10], vDot = new double[11], gDot = new double[10];
+        double[] lrDot = [1, 0], muDot = [0, 1], wdDot = [0, 0];
+        var error = Assert.Throws<ArgumentException>(() => Momentum.StepTangents(w, wDot, v, vDot, g, gDot, 0.1, lrDot, 0.9, muDot, 0.0, wdDot));
+        Assert.Equal("vDot", error.ParamName);
+        Assert.StartsWith("vDot has length 11; it must hold 2 directions of 5 elements one after the other (direction j of element i at j * 5 + i), 10 values.", error.Message, StringComparison.Ordinal);
+    }
 
-    private static double[] Draw(int count, Random random, bool positive = false)
-        => Enumerable.Range(0, count).Select(_ => positive ? 0.05 + random.NextDouble() : (random.NextDouble() * 2) - 1).ToArray();
+    [Fact]
+    public void Every_uniform_tangent_must_hold_k_values()
+    {
+        double[] w = new double[5], v = new double[5], g = new double[5];
+        double[] wDot = new double[10], vDot = new double[10], gDot = new double[10];
+        double[] lrDot = [1, 0], muDot = [0, 1, 0], wdDot = [0, 0];
+        var error = Assert.Throws<ArgumentException>(() => Momentum.StepTangents(w, wDot, v, vDot, g, gDot, 0.1, lrDot, 0.9, muDot, 0.0, wdDot));
+        Assert.Equal("muDot", error.ParamName);
+        Assert.StartsWith("muDot has length 3; lrDot has length 2: they must be equal.", error.Message, StringComparison.Ordinal);
+    }
 
-    private static double Uniform(string name, OptimizerDescriptor descriptor, Random random)
-        => name == "t" ? 3 : name == "wd" ? 0.01 : descriptor.Hyperparameters.Single(h => h.Name == name).Default;
+    [Fact]
+    public void The_values_must_have_one_length()
+    {
+        double[] w = new double[5], v = new double[5], g = new double[4];
+        double[] wDot = new double[10], vDot = new double[10], gDot = new double[10];
+        double[] lrDot = [1, 0], muDot = [0, 1], wdDot = [0, 0];
+        var error = Assert.Throws<ArgumentException>(() => Momentum.StepTangents(w, wDot, v, vDot, g, gDot, 0.1, lrDot, 0.9, muDot, 0.0, wdDot));
+        Assert.Equal("g", error.ParamName);
+    }
+
+    [Fact]
+    public void Without_uniform_tangents_k_comes_from_the_per_element_ones()
+    {
+        double[] w = new double[4], m = new double[4], g = new double[4];
+        var error = Assert.Throws<ArgumentException>(() => ClippedStep.StepTangents(w, new double[9], m, new double[9], g, new double[9], 0.25));
+        Assert.Equal("wDot", error.ParamName);
+        Assert.StartsWith("wDot has length 9; it must hold 2 directions of 4 elements", error.Message, StringComparison.Ordinal);
+
+        error = Assert.Throws<ArgumentException>(() => ClippedStep.StepTangents(w, new double[8], m, new double[8], g, new double[12], 0.25));
+        Assert.Equal("gDot", error.ParamName);
+
+        // No elements: no directions, and nothing to check.
+        ClippedStep.StepTangents([], [], [], [], [], [], 0.25);
+    }
+
+    [Fact]
+    public void With_no_directions_the_driver_still_takes_the_step()
+    {
+        double[] w = [0.5, -0.25, 1, 2, 3, 4, 5, 6, 7, 8, 9], v = new double[11], g = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
+        double[] w2 = w.ToArray(), v2 = v.ToArray();
+        Momentum.StepTangents(w, [], v, [], g, [], 0.1, [], 0.9, [], 0.01, []);
+        Momentum.Step(w2, v2, g, 0.1, 0.9, 0.01);
+        Assert.Equal(w2, w);
+        Assert.Equal(v2, v);
+    }
+
+    /// <summary>Every length and every k, with the bool option (epsInsideSqrt) both ways where there is one.</summary>
+    private static void CheckEveryShape(Type type, string scalarName, Func<string, double> uniform)
+    {
+        var scalar = scalarName == "double" ? typeof(double) : typeof(float);
+        var vectorMode = SpanDriver(type, "StepTangents", scalar);
+        var single = SpanDriver(type, "StepTangent", scalar);
+        Assert.Equal(
+            single.GetParameters().Select(p => p.Name),
+            vectorMode.GetParameters().Select(p => p.Name));
+        var options = vectorMode.GetParameters().Any(p => p.ParameterType == typeof(bool)) ? new[] { false, true } : [false];
+        foreach (var option in options)
+        {
+            foreach (var length in Lengths)
+            {
+                foreach (var k in DirectionCounts)
+                {
+                    Check(type, vectorMode, single, scalar, length, k, uniform, option);
+                }
+            }
+        }
+    }
+
+    private static void Check(Type type, MethodInfo vectorMode, MethodInfo single, Type scalar, int length, int k, Func<string, double> uniform, bool option)
+    {
+        var random = new Random(HashCode.Combine(type.Name, scalar.Name, length, k, option));
+        var parameters = vectorMode.GetParameters();
+        var singleParameters = single.GetParameters();
+        var what = $"{type.Name}.StepTangents({scalar.Name}, n = {length}, k = {k}{(option ? ", option" : string.Empty)})";
+
+        // Per-element values n, per-element tangents k·n (direction-major), uniform tangents k, uniform values one.
+        var kinds = new Kind[parameters.Length];
+        var arguments = new object?[parameters.Length];
+        for (var p = 0; p < parameters.Length; p++)
+        {
+            var name = parameters[p].Name!;
+            var perElement = IsSpan(singleParameters[p].ParameterType);
+            kinds[p] = (IsSpan(parameters[p].ParameterType), perElement) switch
+            {
+                (true, true) when name.EndsWith("Dot", StringComparison.Ordinal) => Kind.ElementTangent,
+                (true, true) => Kind.Element,
+                (true, false) => Kind.UniformTangent,
+                _ => Kind.Uniform,
+            };
+            arguments[p] = kinds[p] switch
+            {
+                Kind.Element => Values(scalar, Enumerable.Range(0, length).Select(_ => ElementValue(name, random))),
+                Kind.ElementTangent => Values(scalar, Enumerable.Range(0, k * length).Select(_ => Signed(random))),
+                Kind.UniformTangent => Values(scalar, Enumerable.Range(0, k).Select(_ => Signed(random))),
+                _ when parameters[p].ParameterType == typeof(bool) => option,
+                _ => Convert.ChangeType(uniform(name), scalar, System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }
+
+        var inputs = arguments.Select(a => a is Array array ? array.Clone() : a).ToArray();
+        Invoker.Invoke(vectorMode, arguments);
+
+        for (var d = 0; d < k; d++)
+        {
+            // Direction d alone: its block of each per-element tangent, its value of each uniform one, fresh values.
+            var call = new object?[parameters.Length];
+            for (var p = 0; p < parameters.Length; p++)
+            {
+                call[p] = kinds[p] switch
+                {
+                    Kind.Element => ((Array)inputs[p]!).Clone(),
+                    Kind.ElementTangent => Block((Array)inputs[p]!, d, length),
+                    Kind.UniformTangent => ((Array)inputs[p]!).GetValue(d),
+                    _ => inputs[p],
+                };
+            }
+
+            Invoker.Invoke(single, call);
+            for (var p = 0; p < parameters.Length; p++)
+            {
+                if (kinds[p] is not (Kind.Element or Kind.ElementTangent))
+                {
+                    continue;
+                }
+
+                var want = (Array)call[p]!;
+                var got = (Array)arguments[p]!;
+                var offset = kinds[p] == Kind.ElementTangent ? d * length : 0;
+                for (var i = 0; i < length; i++)
+                {
+                    Assert.True(
+                        BitEquals(want.GetValue(i), got.GetValue(offset + i)),
+                        $"{what} {parameters[p].Name}[{offset + i}] (element {i}, direction {d}): {got.GetValue(offset + i)}, one direction at a time {want.GetValue(i)}");
+                }
+            }
+        }
+    }
+
+    private enum Kind
+    {
+        Uniform,
+        UniformTangent,
+        Element,
+        ElementTangent,
+    }
+
+    private static MethodInfo SpanDriver(Type type, string name, Type scalar)
+        => type.GetMethods(BindingFlags.Public | BindingFlags.Static)
+            .Single(m => m.Name == name && m.GetParameters()[0].ParameterType == typeof(Span<>).MakeGenericType(scalar));
+
+    private static Array Block(Array tangents, int direction, int length)
+    {
+        var block = Array.CreateInstance(tangents.GetType().GetElementType()!, length);
+        Array.Copy(tangents, direction * length, block, 0, length);
+        return block;
+    }
+
+    private static Array Values(Type scalar, System.Collections.Generic.IEnumerable<double> values)
+        => scalar == typeof(double) ? values.ToArray() : values.Select(x => (float)x).ToArray();
+
+    /// <summary>State (m, v, s, u) positive as the optimizers keep it; weights and gradients of either sign.</summary>
+    private static double ElementValue(string name, Random random)
+        => name is "m" or "v" or "s" or "u" ? 0.05 + random.NextDouble() : Signed(random);
+
+    private static double PrimalValue(string name, Random random, OptimizerDescriptor descriptor)
+        => name switch
+        {
+            "t" => 3,
+            "wd" => 0.01,
+            "w" or "g" or "m" or "v" or "s" or "u" => ElementValue(name, random),
+            _ => descriptor.Hyperparameters.Single(h => h.Name == name).Default,
+        };
+
+    private static double Signed(Random random) => (random.NextDouble() * 2) - 1;
+
+    private static bool IsSpan(Type type)
+        => type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Span<>) || type.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>));
+
+    private static bool BitEquals(object? a, object? b) => a switch
+    {
+        double x => BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits((double)b!),
+        float x => BitConverter.SingleToInt32Bits(x) == BitConverter.SingleToInt32Bits((float)b!),
+        _ => Equals(a, b),
+    };
 }

@@ -7,9 +7,10 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var bench = new Command("bench", "Benchmarks of the generated code.");
+        var bench = new Command("bench", "Benchmarks: optimizer kernels, dense linear algebra, objective products.");
         bench.Subcommands.Add(BenchKernelsCommand.Create());
         bench.Subcommands.Add(BenchGemmCommand.Create());
+        bench.Subcommands.Add(BenchObjectivesCommand.Create());
         return bench;
     }
 }

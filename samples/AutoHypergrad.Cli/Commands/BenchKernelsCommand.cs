@@ -12,7 +12,8 @@ namespace AutoHypergrad.Cli.Commands;
 
 /// <summary>
 /// <c>autohypergrad bench kernels</c>: times the generated span drivers of every optimizer step (primal, tangent,
-/// adjoint) against hand-written Vector512 code, a TensorPrimitives chain and the memory-bandwidth limit.
+/// adjoint) against hand-written Vector512 code, a TensorPrimitives chain and the memory-bandwidth limit, and the
+/// vector-mode tangent (k directions in one pass) against the single-direction tangent run once per direction.
 /// </summary>
 internal static class BenchKernelsCommand
 {
@@ -45,8 +46,9 @@ internal static class BenchKernelsCommand
         var command = new Command(
             "kernels",
             "Times the generated span drivers (primal, tangent, adjoint; double precision, one thread) in ns/element " +
-            "against hand-written Vector512 code, a TensorPrimitives chain and a STREAM triad's bandwidth. Checks first " +
-            "that the kernels agree (exit code 1 if not).");
+            "against hand-written Vector512 code, a TensorPrimitives chain and a STREAM triad's bandwidth, and the " +
+            $"vector-mode tangent (k = {BenchHyper.Directions} directions in one pass) in ns/element/direction against the " +
+            "tangent run once per direction. Checks first that the kernels agree (exit code 1 if not).");
         command.Options.Add(quick);
         command.Options.Add(json);
         command.Options.Add(sizes);
@@ -128,12 +130,6 @@ internal sealed class KernelBenchmark(IReadOnlyList<OptimizerKernels> optimizers
     public int Run(string? jsonPath)
     {
         var wall = Stopwatch.StartNew();
-        if (Console.IsOutputRedirected)
-        {
-            // Spectre assumes 80 columns when it cannot ask the terminal: too narrow for the table.
-            AnsiConsole.Profile.Width = 160;
-        }
-
         BenchMachine machine = BenchMachine.Current();
         AnsiConsole.MarkupLine(Markup.Escape(
             $"{machine.ProcessorCount} processors, {machine.Os}, {machine.Runtime}, Vector512.IsHardwareAccelerated = {machine.Vector512HardwareAccelerated}" +
@@ -161,7 +157,7 @@ internal sealed class KernelBenchmark(IReadOnlyList<OptimizerKernels> optimizers
                     foreach (int n in sizes)
                     {
                         task.Description = Markup.Escape($"{optimizer.Name}, n = {n:N0}: allocating");
-                        var buffers = new KernelBuffers(n, optimizer.StateCount, TensorPrimitivesChains.Temporaries, seed: n);
+                        var buffers = new KernelBuffers(n, optimizer.StateCount, TensorPrimitivesChains.Temporaries, seed: n, BenchHyper.Directions);
                         foreach (KernelKind kind in Enum.GetValues<KernelKind>())
                         {
                             rows.Add(Measure(optimizer, kind, buffers, bandwidth, task));
@@ -222,7 +218,8 @@ internal sealed class KernelBenchmark(IReadOnlyList<OptimizerKernels> optimizers
         {
             foreach (KernelKind kind in Enum.GetValues<KernelKind>())
             {
-                perSize += 1 + (optimizer.HandWritten(kind) is null ? 0 : 1) + (kind == KernelKind.Primal && optimizer.Chain is not null ? 1 : 0);
+                perSize += 1 + (optimizer.HandWritten(kind) is null ? 0 : 1) + (kind == KernelKind.Primal && optimizer.Chain is not null ? 1 : 0)
+                    + (kind == KernelKind.Tangents ? 1 : 0);
             }
         }
 
@@ -244,12 +241,22 @@ internal sealed class KernelBenchmark(IReadOnlyList<OptimizerKernels> optimizers
         Action<KernelBuffers>? hand = optimizer.HandWritten(kind);
         double? handWritten = hand is null ? null : Time(hand, "hand-written");
         double? chain = kind == KernelKind.Primal && optimizer.Chain is not null ? Time(optimizer.Chain, "TensorPrimitives") : null;
+        double? separate = null;
+        if (kind == KernelKind.Tangents)
+        {
+            // Per element and direction.
+            int k = buffers.Directions.Count;
+            separate = Time(optimizer.TangentInEachDirection, Agreement.SeparateTangents) / k;
+            generated /= k;
+        }
+
         int bytes = optimizer.BytesPerElement(kind);
         double boundNs = bytes / bandwidth * 1e9;
         return new KernelRow(
             optimizer.Name, Kinds.Name(kind), buffers.Length, bytes, generated,
             handWritten, handWritten is null ? null : generated / handWritten,
             chain, chain is null ? null : generated / chain,
-            100 * boundNs / generated);
+            100 * boundNs / generated,
+            separate, separate is null ? null : generated / separate);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;
 
@@ -14,6 +15,7 @@ internal static class CliRoot
         StepDerivativesCommand.AttachTo(root);
         root.Subcommands.Add(StepDerivativesCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(GradCheckCommand.Create());
         return root;
     }
 
@@ -23,6 +25,12 @@ internal static class CliRoot
     /// </summary>
     public static int Run(string[] args)
     {
+        if (Console.IsOutputRedirected)
+        {
+            // Spectre assumes 80 columns when it cannot ask the terminal: too narrow for the result tables.
+            AnsiConsole.Profile.Width = 160;
+        }
+
         RootCommand root = Build();
         ParseResult result = root.Parse(args);
         if (result.Errors.Count > 0)

@@ -52,7 +52,11 @@ internal sealed record BenchMachine(
     }
 }
 
-/// <summary>One line of the table: a generated kernel at one size and what it is compared with.</summary>
+/// <summary>
+/// One line of the table: a generated kernel at one size and what it is compared with. For the vector-mode tangent
+/// (k directions) the times and bytes are per element and direction, and it is compared with the single-direction
+/// tangent run once per direction (<c>SeparateTangents</c>).
+/// </summary>
 internal sealed record KernelRow(
     string Optimizer,
     string Kernel,
@@ -63,7 +67,9 @@ internal sealed record KernelRow(
     double? GeneratedOverHandWritten,
     double? TensorPrimitivesNsPerElement,
     double? GeneratedOverTensorPrimitives,
-    double PercentOfBandwidth);
+    double PercentOfBandwidth,
+    double? SeparateTangentsNsPerElement = null,
+    double? GeneratedOverSeparateTangents = null);
 
 /// <summary>The results of a run of <c>bench kernels</c>: printed as a table, written as JSON.</summary>
 internal sealed record KernelReport(
@@ -77,7 +83,6 @@ internal sealed record KernelReport(
     IReadOnlyList<AgreementResult> Agreement,
     IReadOnlyList<KernelRow> Rows)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public Table Table()
     {
@@ -90,34 +95,25 @@ internal sealed record KernelReport(
             .AddColumn(new TableColumn("TensorPrimitives chain").RightAligned())
             .AddColumn(new TableColumn("ratio").RightAligned())
             .AddColumn(new TableColumn("% of bandwidth").RightAligned())
-            .Caption("ratio = generated / other (> 1: generated slower). % of bandwidth = (bytes moved / triad bandwidth) / generated time.");
+            .AddColumn(new TableColumn(Kernels.Agreement.SeparateTangents).RightAligned())
+            .AddColumn(new TableColumn("ratio").RightAligned())
+            .Caption("ratio = generated / other (> 1: generated slower). % of bandwidth = (bytes moved / triad bandwidth) / generated time. " +
+                $"tangents (k={BenchHyper.Directions}): ns per element and direction, the vector-mode tangent against the tangent run once per direction.");
         foreach (KernelRow row in Rows)
         {
             table.AddRow(
                 row.Optimizer, row.Kernel, row.N.ToString("N0", CultureInfo.InvariantCulture),
                 Ns(row.GeneratedNsPerElement), Ns(row.HandWrittenNsPerElement), Ratio(row.GeneratedOverHandWritten),
                 Ns(row.TensorPrimitivesNsPerElement), Ratio(row.GeneratedOverTensorPrimitives),
-                row.PercentOfBandwidth.ToString("0", CultureInfo.InvariantCulture) + "%");
+                row.PercentOfBandwidth.ToString("0", CultureInfo.InvariantCulture) + "%",
+                Ns(row.SeparateTangentsNsPerElement), Ratio(row.GeneratedOverSeparateTangents));
         }
 
         return table;
     }
 
-    /// <summary>Writes the report to a temporary file beside <paramref name="path"/> and moves it into place.</summary>
-    public void WriteJson(string path)
-    {
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, JsonSerializer.Serialize(this, JsonOptions));
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+    /// <summary>Writes the report as JSON, atomically.</summary>
+    public void WriteJson(string path) => JsonFile.Write(path, this);
 
     private static string Ns(double? value) => value switch
     {

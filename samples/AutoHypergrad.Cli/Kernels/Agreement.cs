@@ -8,7 +8,8 @@ internal sealed record AgreementResult(string Optimizer, string Kernel, string A
 
 /// <summary>
 /// Runs a generated kernel and a hand-written (or TensorPrimitives) kernel of the same step on copies of the same
-/// inputs and compares every array either may write, element by element, and the hyperparameter adjoints.
+/// inputs and compares every array either may write, element by element, and the hyperparameter adjoints; and the
+/// vector-mode tangent against the single-direction tangent once per direction, from the same values (equal to the bit).
 /// </summary>
 internal static class Agreement
 {
@@ -18,11 +19,19 @@ internal static class Agreement
     /// <summary>The most a double-precision kernel may differ from the generated one, relatively.</summary>
     public const double Tolerance = 1e-12;
 
+    /// <summary>What the vector-mode tangent is compared with: the single-direction tangent once per direction.</summary>
+    public static readonly string SeparateTangents = $"{BenchHyper.Directions} × tangent";
+
     public static IEnumerable<AgreementResult> Check(OptimizerKernels optimizer)
     {
-        var inputs = new KernelBuffers(Length, optimizer.StateCount, TensorPrimitivesChains.Temporaries, seed: 12345);
+        var inputs = new KernelBuffers(Length, optimizer.StateCount, TensorPrimitivesChains.Temporaries, seed: 12345, BenchHyper.Directions);
         foreach (KernelKind kind in Enum.GetValues<KernelKind>())
         {
+            if (kind == KernelKind.Tangents)
+            {
+                yield return new(optimizer.Name, Kinds.Name(kind), SeparateTangents, Compare(optimizer.Tangents, optimizer.TangentInEachDirectionFromOneState, inputs));
+            }
+
             Action<KernelBuffers>? hand = optimizer.HandWritten(kind);
             if (hand is not null)
             {
@@ -73,6 +82,7 @@ internal static class Kinds
     {
         KernelKind.Primal => "primal",
         KernelKind.Tangent => "tangent",
+        KernelKind.Tangents => $"tangents (k={BenchHyper.Directions})",
         _ => "adjoint",
     };
 }

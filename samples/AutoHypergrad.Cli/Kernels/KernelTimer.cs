@@ -17,20 +17,23 @@ internal sealed record TimingSettings(double TargetSeconds, int Samples, int Tri
     public static TimingSettings Quick { get; } = new(0.01, 3, 10_000_000, 5);
 }
 
-/// <summary>Stopwatch timing: warm-up, a batch size calibrated to the target time, the median of several batches.</summary>
+/// <summary>Stopwatch timing: warm-up, a batch of calls calibrated to the target time, the median of several batches.</summary>
 internal static class KernelTimer
 {
     /// <summary>Nanoseconds per element of <paramref name="kernel"/> on <paramref name="buffers"/>.</summary>
     public static double NanosecondsPerElement(Action<KernelBuffers> kernel, KernelBuffers buffers, TimingSettings settings)
+        => SecondsPerCall(() => kernel(buffers), settings) * 1e9 / buffers.Length;
+
+    /// <summary>The median time of one call of <paramref name="call"/>, in seconds.</summary>
+    public static double SecondsPerCall(Action call, TimingSettings settings)
     {
         // Warm-up: the code is compiled on its first call (tiered compilation is off) and the data is brought in.
-        kernel(buffers);
-        kernel(buffers);
-
+        call();
+        call();
         long calls = 1;
         while (true)
         {
-            double elapsed = Time(kernel, buffers, calls);
+            double elapsed = Time(call, calls);
             if (elapsed >= settings.TargetSeconds)
             {
                 break;
@@ -43,22 +46,21 @@ internal static class KernelTimer
         double[] perCall = new double[settings.Samples];
         for (int k = 0; k < perCall.Length; k++)
         {
-            perCall[k] = Time(kernel, buffers, calls) / calls;
+            perCall[k] = Time(call, calls) / calls;
         }
 
         Array.Sort(perCall);
-        double median = perCall.Length % 2 == 1
+        return perCall.Length % 2 == 1
             ? perCall[perCall.Length / 2]
             : 0.5 * (perCall[perCall.Length / 2 - 1] + perCall[perCall.Length / 2]);
-        return median * 1e9 / buffers.Length;
     }
 
-    private static double Time(Action<KernelBuffers> kernel, KernelBuffers buffers, long calls)
+    private static double Time(Action call, long calls)
     {
         long start = Stopwatch.GetTimestamp();
         for (long c = 0; c < calls; c++)
         {
-            kernel(buffers);
+            call();
         }
 
         return Stopwatch.GetElapsedTime(start).TotalSeconds;

@@ -11,9 +11,18 @@ namespace AutoHypergrad.Generator.Emit;
 /// Writes a span driver: the elementwise kernel over spans, vectorized with Vector512, Vector256 or Vector128
 /// (whichever the machine accelerates) and the scalar kernel itself for the tail. Uniform statements and uniform
 /// subexpressions (bias corrections, 1 − β) are computed once before the loop; branches on per-element values
-/// become masks and ConditionalSelect; a uniform parameter's adjoint is summed in a vector and across lanes once.
+/// become masks and ConditionalSelect; a uniform parameter's adjoint is summed in a vector and across lanes once,
+/// and so is the adjoint of a uniform intermediate value (a bias correction 1 − β^t, say), which passes its sum on to
+/// the hyperparameters once, after the loop, instead of once per element.
 /// A kernel with something that has no vector form (Pow or Tanh of per-element values, mixed float and double)
 /// gets the scalar loop alone.
+/// <para>
+/// The vector-mode tangent's driver carries k directions, its per-element tangents direction-major (direction j of
+/// element i at j·n + i). Its vector loop is written from the single-direction tangent: per vector of elements the
+/// primal statements run once, then the tangent statements once per direction, loading and storing that direction's
+/// block; the uniform tangents (of 1 − β, say) are computed once per direction before the loop. The remaining
+/// elements go one at a time through the scalar vector-mode kernel.
+/// </para>
 /// </summary>
 internal sealed class SimdDriverEmitter
 {
@@ -22,16 +31,29 @@ internal sealed class SimdDriverEmitter
 
     private readonly SpanDriver _driver;
     private readonly IrType _element;
+
+    /// <summary>The kernel the vector loop is written from: the driver's own, or the single-direction tangent.</summary>
+    private readonly GeneratedMethod _source;
+
+    /// <summary>The tangent variables of the vector-mode tangent's source (none for the other drivers).</summary>
+    private readonly HashSet<string> _tangents;
     private readonly HashSet<string> _varying = new();
     private readonly HashSet<string> _accumulators = new();
+    private readonly List<string> _deferred = new();
+    private readonly HashSet<string> _summedInLoop = new();
     private readonly Dictionary<string, string> _vectors = new();
     private readonly NameScope _names;
+
+    /// <summary>The direction index of the vector-mode tangent's loops.</summary>
+    private string _direction = "j";
 
     private SimdDriverEmitter(SpanDriver driver, IrType element)
     {
         _driver = driver;
         _element = element;
-        _names = new NameScope(driver.Kernel.Parameters.Select(p => p.Name).Concat(IrWalker.DeclaredNames(driver.Kernel.Body)));
+        _source = driver.Directions?.Tangent ?? driver.Kernel;
+        _tangents = new HashSet<string>(driver.Directions?.TangentNames ?? EquatableArray<string>.Empty);
+        _names = new NameScope(_source.Parameters.Select(p => p.Name).Concat(IrWalker.DeclaredNames(_source.Body)));
     }
 
     public static void Write(IndentedWriter writer, SpanDriver driver)
@@ -58,7 +80,9 @@ internal sealed class SimdDriverEmitter
             DriverRole.UniformAccumulator => $"ref {p.Type.Name} {p.Name}",
             _ => $"{p.Type.Name} {p.Name}",
         }));
-        writer.WriteLine($"/// <summary>Span driver: <c>{kernel.Name}</c> on every element (spans of equal length; uniform values for all elements).</summary>");
+        writer.WriteLine(_driver.Parameters.Any(p => p.Role == DriverRole.ElementDirections)
+            ? $"/// <summary>Span driver: <c>{kernel.Name}</c> on every element (spans of equal length n; uniform values for all elements; a per-element tangent holds k directions of n values one after the other, direction j of element i at j·n + i; a uniform tangent, k values).</summary>"
+            : $"/// <summary>Span driver: <c>{kernel.Name}</c> on every element (spans of equal length; uniform values for all elements).</summary>");
         writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"AutoHypergrad\", \"1.0\")]");
         writer.WriteLine($"{kernel.Accessibility} static void {kernel.Name}({parameters})");
         writer.OpenBrace();
@@ -75,30 +99,15 @@ internal sealed class SimdDriverEmitter
             writer.CloseBrace();
         }
 
-        // Vector-mode tangents: k directions per element (element-major) and k per uniform value.
-        var directions = _names.Fresh("directions");
+        // Vector-mode tangents: k directions per element (direction-major) and k per uniform value.
         var perElement = _driver.Parameters.Where(p => p.Role == DriverRole.ElementDirections).ToList();
         var uniform = _driver.Parameters.Where(p => p.Role == DriverRole.UniformDirections).ToList();
+        string? directions = null;
         if (perElement.Count + uniform.Count > 0)
         {
-            writer.WriteLine(uniform.Count > 0
-                ? $"int {directions} = {uniform[0].Name}.Length;"
-                : $"int {directions} = {length} == 0 ? 0 : {perElement[0].Name}.Length / {length};");
-            foreach (var p in perElement)
-            {
-                writer.WriteLine($"if ({p.Name}.Length != {length} * {directions})");
-                writer.OpenBrace();
-                writer.WriteLine($"throw new global::System.ArgumentException($\"{p.Name} has length {{{p.Name}.Length}}; it holds {{{directions}}} directions for each of {{{length}}} elements.\", nameof({p.Name}));");
-                writer.CloseBrace();
-            }
-
-            foreach (var p in uniform.Skip(1))
-            {
-                writer.WriteLine($"if ({p.Name}.Length != {directions})");
-                writer.OpenBrace();
-                writer.WriteLine($"throw new global::System.ArgumentException($\"{p.Name} has length {{{p.Name}.Length}}; {uniform[0].Name} has length {{{directions}}}: they must be equal.\", nameof({p.Name}));");
-                writer.CloseBrace();
-            }
+            directions = _names.Fresh("directions");
+            _direction = _names.Fresh("j");
+            WriteDirectionChecks(writer, length, directions, perElement, uniform);
         }
 
         writer.WriteLine($"int {index} = 0;");
@@ -106,7 +115,7 @@ internal sealed class SimdDriverEmitter
         string? reason = null;
         try
         {
-            vectorCode = VectorCode(length, index);
+            vectorCode = VectorCode(length, index, directions);
         }
         catch (NotVectorizable e)
         {
@@ -125,62 +134,173 @@ internal sealed class SimdDriverEmitter
             }
         }
 
-        writer.WriteLine($"for (; {index} < {length}; {index}++)");
-        writer.OpenBrace();
-        var arguments = string.Join(", ", _driver.Parameters.Zip(kernel.Parameters, (d, k) => d.Role switch
+        if (directions is null)
         {
-            DriverRole.ElementDirections => $"{d.Name}.Slice({index} * {directions}, {directions})",
+            writer.WriteLine($"for (; {index} < {length}; {index}++)");
+            writer.OpenBrace();
+            writer.WriteLine($"{kernel.Name}({KernelArguments(index, null)});");
+            writer.CloseBrace();
+        }
+        else
+        {
+            WriteDirectionTail(writer, length, index, directions, perElement);
+        }
+
+        writer.CloseBrace();
+    }
+
+    /// <summary>The arguments of the scalar kernel for element <paramref name="index"/>; <paramref name="buffers"/> hold each per-element tangent's k directions.</summary>
+    private string KernelArguments(string index, Dictionary<string, string>? buffers)
+        => string.Join(", ", _driver.Parameters.Zip(_driver.Kernel.Parameters, (d, k) => d.Role switch
+        {
+            DriverRole.ElementDirections => buffers![d.Name],
             DriverRole.ElementInput => (k.Mode == PassingMode.In ? "in " : "") + $"{d.Name}[{index}]",
             DriverRole.ElementState => $"ref {d.Name}[{index}]",
             DriverRole.UniformAccumulator => $"ref {d.Name}",
             _ => CSharpSyntax.ParameterModifier(k.Mode) + d.Name,
         }));
-        writer.WriteLine($"{kernel.Name}({arguments});");
+
+    /// <summary>
+    /// k from the uniform tangents' length (or, without any, from the first per-element tangent's), and the lengths
+    /// of the others: k·n for a per-element tangent, k for a uniform one.
+    /// </summary>
+    private static void WriteDirectionChecks(IndentedWriter writer, string length, string directions, List<DriverParameter> perElement, List<DriverParameter> uniform)
+    {
+        writer.WriteLine(uniform.Count > 0
+            ? $"int {directions} = {uniform[0].Name}.Length;"
+            : $"int {directions} = {length} == 0 ? 0 : {perElement[0].Name}.Length / {length};");
+        foreach (var p in perElement)
+        {
+            writer.WriteLine($"if ({p.Name}.Length != (long){directions} * {length})");
+            writer.OpenBrace();
+            writer.WriteLine($"throw new global::System.ArgumentException($\"{p.Name} has length {{{p.Name}.Length}}; it must hold {{{directions}}} directions of {{{length}}} elements one after the other (direction j of element i at j * {{{length}}} + i), {{(long){directions} * {length}}} values.\", nameof({p.Name}));");
+            writer.CloseBrace();
+        }
+
+        foreach (var p in uniform.Skip(1))
+        {
+            writer.WriteLine($"if ({p.Name}.Length != {directions})");
+            writer.OpenBrace();
+            writer.WriteLine($"throw new global::System.ArgumentException($\"{p.Name} has length {{{p.Name}.Length}}; {uniform[0].Name} has length {{{directions}}}: they must be equal.\", nameof({p.Name}));");
+            writer.CloseBrace();
+        }
+    }
+
+    /// <summary>
+    /// The elements after the vector loop (all of them where there is none), one at a time through the scalar
+    /// vector-mode kernel: each element's k directions gathered from the direction-major spans into contiguous
+    /// buffers, and the written ones scattered back.
+    /// </summary>
+    private void WriteDirectionTail(IndentedWriter writer, string length, string index, string directions, List<DriverParameter> perElement)
+    {
+        var j = _direction;
+        var buffers = perElement.ToDictionary(p => p.Name, p => _names.Fresh(p.Name + "At"));
+        writer.WriteLine($"// One element at a time: its directions, gathered into contiguous spans, through {_driver.Kernel.Name}.");
+        foreach (var p in perElement)
+        {
+            writer.WriteLine($"global::System.Span<{p.Type.ElementName}> {buffers[p.Name]} = stackalloc {p.Type.ElementName}[{directions}];");
+        }
+
+        writer.WriteLine($"for (; {index} < {length}; {index}++)");
+        writer.OpenBrace();
+        writer.WriteLine($"for (int {j} = 0; {j} < {directions}; {j}++)");
+        writer.OpenBrace();
+        foreach (var p in perElement)
+        {
+            writer.WriteLine($"{buffers[p.Name]}[{j}] = {p.Name}[{j} * {length} + {index}];");
+        }
+
         writer.CloseBrace();
+        writer.WriteLine($"{_driver.Kernel.Name}({KernelArguments(index, buffers)});");
+        var written = perElement.Where(p => p.Type.Shape == TypeShape.Span).ToList();
+        if (written.Count > 0)
+        {
+            writer.WriteLine($"for (int {j} = 0; {j} < {directions}; {j}++)");
+            writer.OpenBrace();
+            foreach (var p in written)
+            {
+                writer.WriteLine($"{p.Name}[{j} * {length} + {index}] = {buffers[p.Name]}[{j}];");
+            }
+
+            writer.CloseBrace();
+        }
+
         writer.CloseBrace();
     }
 
-    /// <summary>The uniform prelude and one vector loop per width, as lines; throws <see cref="NotVectorizable"/>.</summary>
-    private List<string> VectorCode(string length, string index)
+    /// <summary>
+    /// The uniform prelude and one vector loop per width, as lines; throws <see cref="NotVectorizable"/>. With
+    /// <paramref name="directions"/> (the vector-mode tangent) each vector loop runs the tangent statements in a
+    /// loop over the directions.
+    /// </summary>
+    private List<string> VectorCode(string length, string index, string? directions)
     {
-        if (_driver.Parameters.Any(p => p.Role is DriverRole.ElementDirections or DriverRole.UniformDirections))
+        var body = _source.Body.Statements.Where(s => s is not LengthCheck).ToList();
+        Classify(body);
+        var tangent = new List<Stmt>();
+        if (directions is not null)
         {
-            throw new NotVectorizable("k directions per element (the kernel loops over them)");
+            if (_driver.Directions is null)
+            {
+                throw new NotVectorizable("no single-direction tangent to vectorize");
+            }
+
+            var separated = SeparateTangents(body);
+            body = Part(separated, tangents: false);
+            tangent = Part(separated, tangents: true);
         }
 
-        var body = _driver.Kernel.Body.Statements.Where(s => s is not LengthCheck).ToList();
-        Classify(body);
+        DeferUniformAdjoints(body);
         var lines = new List<string>();
 
-        // Uniform statements, once.
+        // Uniform statements, once; uniform tangents once per direction.
         var prelude = new IndentedWriter();
         foreach (var statement in Uniform(body))
         {
             CSharpEmitter.WriteStatement(prelude, statement);
         }
 
+        if (directions is not null)
+        {
+            WriteUniformTangents(prelude, Uniform(tangent).ToList(), directions);
+        }
+
         lines.AddRange(Lines(prelude.ToString()));
         // State the kernel writes is stored back; state it only reads is not.
         var assigned = new Dictionary<string, int>();
-        Count(body, assigned);
-        var written = _driver.Parameters.Where(p => p.Role == DriverRole.ElementState && assigned.ContainsKey(p.Name)).ToList();
+        Count(body.Concat(tangent), assigned);
+        var written = _driver.Parameters.Where(p => p.Role is DriverRole.ElementState or DriverRole.ElementDirections && assigned.ContainsKey(p.Name)).ToList();
+        var locals = _varying.Where(n => !_driver.Parameters.Any(p => p.Name == n) && !_accumulators.Contains(n)).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var offset = directions is null ? null : _names.Fresh("offset");
         var first = true;
         foreach (var width in new[] { 512, 256, 128 })
         {
             var v = $"{Intrinsics}.Vector{width}";
             var vt = $"{v}<{_element.Name}>";
             var broadcasts = new List<string>();
+            var perDirection = new List<string>();
             var loop = new List<string>();
-            var translator = new Translator(this, v, vt, broadcasts);
+            var directionLoop = new List<string>();
+            var translator = new Translator(this, v, vt, broadcasts, perDirection);
             foreach (var statement in body)
             {
                 translator.Statement(statement, null, loop, 2);
             }
 
+            foreach (var statement in tangent)
+            {
+                translator.Statement(statement, null, directionLoop, 3);
+            }
+
+            string Load(DriverParameter p, string at)
+                => $"{vt} {Vector(p.Name)} = {v}.LoadUnsafe(ref {Marshal}.GetReference({p.Name}), {at});";
+            string Store(DriverParameter p, string at)
+                => $"{v}.StoreUnsafe({Vector(p.Name)}, ref {Marshal}.GetReference({p.Name}), {at});";
+
             lines.Add($"{(first ? "if" : "else if")} ({v}.IsHardwareAccelerated && {length} >= {vt}.Count)");
             lines.Add("{");
             lines.AddRange(broadcasts.Select(b => "    " + b));
-            foreach (var accumulator in _accumulators)
+            foreach (var accumulator in _summedInLoop)
             {
                 lines.Add($"    {vt} {Vector(accumulator)} = {vt}.Zero;");
             }
@@ -191,31 +311,70 @@ internal sealed class SimdDriverEmitter
             {
                 if (parameter.Role is DriverRole.ElementInput or DriverRole.ElementState)
                 {
-                    lines.Add($"        {vt} {Vector(parameter.Name)} = {v}.LoadUnsafe(ref {Marshal}.GetReference({parameter.Name}), (nuint){index});");
+                    lines.Add("        " + Load(parameter, $"(nuint){index}"));
                 }
-                else if (_varying.Contains(parameter.Name))
+                else if (parameter.Role == DriverRole.Uniform && _varying.Contains(parameter.Name))
                 {
                     lines.Add($"        {vt} {Vector(parameter.Name)} = {v}.Create({parameter.Name});");
                 }
             }
 
-            foreach (var local in _varying.Where(n => !_driver.Parameters.Any(p => p.Name == n)).OrderBy(n => n, StringComparer.Ordinal))
+            foreach (var local in locals.Where(n => !_tangents.Contains(n)))
             {
                 lines.Add($"        {vt} {Vector(local)} = {vt}.Zero;");
             }
 
             lines.AddRange(loop);
-            foreach (var parameter in written)
+            if (directions is not null && directionLoop.Count > 0)
             {
-                lines.Add($"        {v}.StoreUnsafe({Vector(parameter.Name)}, ref {Marshal}.GetReference({parameter.Name}), (nuint){index});");
+                // Each direction's tangents: the same elements in that direction's block.
+                var j = _direction;
+                lines.Add($"        for (int {j} = 0; {j} < {directions}; {j}++)");
+                lines.Add("        {");
+                lines.Add($"            nuint {offset} = (nuint)({j} * {length} + {index});");
+                lines.AddRange(perDirection.Select(b => "            " + b));
+                foreach (var parameter in _driver.Parameters.Where(p => p.Role == DriverRole.ElementDirections))
+                {
+                    lines.Add("            " + Load(parameter, offset!));
+                }
+
+                foreach (var local in locals.Where(_tangents.Contains))
+                {
+                    lines.Add($"            {vt} {Vector(local)} = {vt}.Zero;");
+                }
+
+                lines.AddRange(directionLoop);
+                foreach (var parameter in written.Where(p => p.Role == DriverRole.ElementDirections))
+                {
+                    lines.Add("            " + Store(parameter, offset!));
+                }
+
+                lines.Add("        }");
+            }
+
+            foreach (var parameter in written.Where(p => p.Role == DriverRole.ElementState))
+            {
+                lines.Add("        " + Store(parameter, $"(nuint){index}"));
             }
 
             lines.Add("    }");
-            foreach (var accumulator in _accumulators)
+            foreach (var accumulator in _accumulators.Where(a => !_deferred.Contains(a) && _summedInLoop.Contains(a)))
             {
                 lines.Add($"    {accumulator} += {v}.Sum({Vector(accumulator)});");
             }
 
+            foreach (var local in _deferred)
+            {
+                lines.Add($"    {_element.Name} {local} = {(_summedInLoop.Contains(local) ? $"{v}.Sum({Vector(local)})" : "0")};");
+            }
+
+            var afterLoop = new IndentedWriter();
+            foreach (var statement in AfterLoop(body))
+            {
+                CSharpEmitter.WriteStatement(afterLoop, statement);
+            }
+
+            lines.AddRange(Lines(afterLoop.ToString()).Select(line => "    " + line));
             lines.Add("}");
             first = false;
         }
@@ -232,7 +391,7 @@ internal sealed class SimdDriverEmitter
     {
         foreach (var parameter in _driver.Parameters)
         {
-            if (parameter.Role is DriverRole.ElementInput or DriverRole.ElementState)
+            if (parameter.Role is DriverRole.ElementInput or DriverRole.ElementState or DriverRole.ElementDirections)
             {
                 _varying.Add(parameter.Name);
             }
@@ -307,28 +466,399 @@ internal sealed class SimdDriverEmitter
 
     /// <summary>The statements that assign uniform values, in order, inside the uniform branches that hold them.</summary>
     private IEnumerable<Stmt> Uniform(IEnumerable<Stmt> statements)
+        => Where(statements, statement => statement switch
+        {
+            Declare d => !_varying.Contains(d.Name),
+            Assign a => !_varying.Contains(a.Target) && !_accumulators.Contains(a.Target),
+            _ => false,
+        }, uniformBranchesOnly: true);
+
+    /// <summary>
+    /// The statements <paramref name="keep"/> selects, in order, inside the branches that hold them (those on uniform
+    /// conditions only, if <paramref name="uniformBranchesOnly"/>).
+    /// </summary>
+    private IEnumerable<Stmt> Where(IEnumerable<Stmt> statements, Func<Stmt, bool> keep, bool uniformBranchesOnly)
     {
         foreach (var statement in statements)
         {
+            if (statement is not If i)
+            {
+                if (keep(statement))
+                {
+                    yield return statement;
+                }
+
+                continue;
+            }
+
+            if (uniformBranchesOnly && IsVarying(i.Condition))
+            {
+                continue;
+            }
+
+            var then = Where(i.Then.Statements, keep, uniformBranchesOnly).ToList();
+            var @else = Where(i.Else.Statements, keep, uniformBranchesOnly).ToList();
+            if (then.Count + @else.Count > 0)
+            {
+                yield return i with { Then = new Block(then.ToEquatableArray()), Else = new Block(@else.ToEquatableArray()) };
+            }
+        }
+    }
+
+    // ---- Adjoints of uniform values, propagated after the loop ----
+
+    /// <summary>
+    /// Finds the adjoints of uniform intermediate values: locals that start at zero, are only ever accumulated into,
+    /// and whose value is read only to accumulate into other such adjoints or into a hyperparameter's, with
+    /// coefficients that are uniform and outside any per-element branch. Every adjoint statement is linear in the
+    /// adjoints it reads, so summing a local over the elements first and propagating the sum once gives the sum of
+    /// the per-element propagations.
+    /// </summary>
+    private void DeferUniformAdjoints(List<Stmt> body)
+    {
+        if (!_driver.Parameters.Any(p => p.Role == DriverRole.UniformAccumulator))
+        {
+            return;
+        }
+
+        var declared = new List<string>();
+        var candidates = new HashSet<string>();
+        var rejected = new HashSet<string>();
+        foreach (var (statement, _) in WithMasks(body, masked: false))
+        {
             switch (statement)
             {
-                case Declare d when !_varying.Contains(d.Name):
-                    yield return d;
+                case Declare { Init: null or Literal { Value: 0 } } d when _varying.Contains(d.Name):
+                    declared.Add(d.Name);
+                    candidates.Add(d.Name);
                     break;
-                case Assign a when !_varying.Contains(a.Target) && !_accumulators.Contains(a.Target):
-                    yield return a;
+                case Declare d:
+                    rejected.Add(d.Name);
                     break;
-                case If i when !IsVarying(i.Condition):
-                    var then = Uniform(i.Then.Statements).ToList();
-                    var @else = Uniform(i.Else.Statements).ToList();
-                    if (then.Count + @else.Count > 0)
-                    {
-                        yield return i with { Then = new Block(then.ToEquatableArray()), Else = new Block(@else.ToEquatableArray()) };
-                    }
-
+                case Assign a when Accumulated(a) is null:
+                    rejected.Add(a.Target);
                     break;
             }
         }
+
+        candidates.ExceptWith(rejected);
+        bool changed;
+        do
+        {
+            changed = false;
+            foreach (var (statement, masked) in WithMasks(body, masked: false))
+            {
+                var reads = statement switch
+                {
+                    Assign a => IrWalker.FreeVariables(Accumulated(a) ?? a.Value),
+                    Declare d => IrWalker.FreeVariables(d.Init),
+                    If i => IrWalker.FreeVariables(i.Condition),
+                    _ => new HashSet<string>(),
+                };
+                var readCandidates = reads.Where(candidates.Contains).ToList();
+                if (readCandidates.Count == 0)
+                {
+                    continue;
+                }
+
+                var propagates = statement is Assign target
+                    && !masked
+                    && (candidates.Contains(target.Target) || _accumulators.Contains(target.Target))
+                    && reads.All(r => candidates.Contains(r) || !_varying.Contains(r));
+                if (!propagates)
+                {
+                    candidates.ExceptWith(readCandidates);
+                    changed = true;
+                }
+            }
+        }
+        while (changed);
+
+        _deferred.AddRange(declared.Where(candidates.Contains));
+        _accumulators.UnionWith(_deferred);
+    }
+
+    /// <summary>The share of an accumulation <c>x = x + share</c>, or null.</summary>
+    private static Expr? Accumulated(Assign assign)
+        => assign.Value is Binary { Op: BinaryOp.Add, Left: VarRef self } sum && self.Name == assign.Target ? sum.Right : null;
+
+    /// <summary>An accumulation that only propagates deferred adjoints: it runs once, after the loop.</summary>
+    private bool RunsAfterLoop(Assign assign)
+        => _accumulators.Contains(assign.Target)
+           && Accumulated(assign) is { } share
+           && IrWalker.FreeVariables(share).Any(_deferred.Contains);
+
+    private IEnumerable<(Stmt Statement, bool Masked)> WithMasks(IEnumerable<Stmt> statements, bool masked)
+    {
+        foreach (var statement in statements)
+        {
+            yield return (statement, masked);
+            if (statement is If i)
+            {
+                var inner = masked || IsVarying(i.Condition);
+                foreach (var nested in WithMasks(i.Then.Statements.Concat(i.Else.Statements), inner))
+                {
+                    yield return nested;
+                }
+            }
+        }
+    }
+
+    /// <summary>The accumulations that run after the loop, in order, inside the uniform branches that hold them.</summary>
+    private IEnumerable<Stmt> AfterLoop(IEnumerable<Stmt> statements)
+        => Where(statements, statement => statement is Assign a && RunsAfterLoop(a), uniformBranchesOnly: true);
+
+    // ---- The vector-mode tangent: the primal statements once, the tangent statements once per direction ----
+
+    private bool ReadsTangent(Expr? expression) => IrWalker.FreeVariables(expression).Any(_tangents.Contains);
+
+    private bool IsTangentStatement(Stmt statement) => statement switch
+    {
+        Declare d => _tangents.Contains(d.Name),
+        Assign a => _tangents.Contains(a.Target),
+        _ => false,
+    };
+
+    private bool HoldsTangentStatements(IEnumerable<Stmt> statements)
+        => statements.Any(s => IsTangentStatement(s) || s is If i && HoldsTangentStatements(i.Then.Statements.Concat(i.Else.Statements)));
+
+    /// <summary>
+    /// Rewrites the single-direction tangent so that all its primal statements can run before its tangent statements
+    /// (which then run once per direction) and compute each per-element value only once. In a tangent statement,
+    /// and in the condition of a per-element branch that holds tangent statements: a per-element primal variable
+    /// that a later statement overwrites is read from a copy taken where the statement stood (<c>mOld = m</c>), and
+    /// each per-element subexpression with no tangent in it (a partial derivative, <c>0.5 / t8</c>) becomes a local
+    /// computed there (<c>partial = 0.5 / t8</c>). These locals are primal statements; the values do not change,
+    /// only where they are computed. Classifies the result again.
+    /// </summary>
+    private List<Stmt> SeparateTangents(List<Stmt> body)
+    {
+        foreach (var (statement, _) in WithMasks(body, masked: false))
+        {
+            var reads = statement switch
+            {
+                Declare d when !IsTangentStatement(d) => ReadsTangent(d.Init),
+                Assign a when !IsTangentStatement(a) => ReadsTangent(a.Value),
+                If i => ReadsTangent(i.Condition),
+                _ => false,
+            };
+            if (reads)
+            {
+                throw new NotVectorizable("a primal statement reads a tangent");
+            }
+        }
+
+        // The position of each statement in order of execution, and of the last assignment to each variable.
+        var position = 0;
+        var lastAssigned = new Dictionary<string, int>();
+        void Number(IEnumerable<Stmt> statements)
+        {
+            foreach (var statement in statements)
+            {
+                position++;
+                switch (statement)
+                {
+                    case Declare { Init: not null } d:
+                        lastAssigned[d.Name] = position;
+                        break;
+                    case Assign a:
+                        lastAssigned[a.Target] = position;
+                        break;
+                    case If i:
+                        Number(i.Then.Statements);
+                        Number(i.Else.Statements);
+                        break;
+                }
+            }
+        }
+
+        Number(body);
+
+        // An expression read where position `here` stands, its tangent-free per-element parts computed before it.
+        Expr Hoist(Expr expression, int here, Dictionary<string, string> copies, List<Stmt> output)
+            => IrWalker.Rewrite(expression, e =>
+            {
+                if (ReadsTangent(e))
+                {
+                    return null;
+                }
+
+                if (!IsVarying(e))
+                {
+                    return e;
+                }
+
+                if (e is VarRef v)
+                {
+                    if (!lastAssigned.TryGetValue(v.Name, out var last) || last <= here)
+                    {
+                        return e;
+                    }
+
+                    if (!copies.TryGetValue(v.Name, out var copy))
+                    {
+                        copy = _names.Fresh(v.Name + "Old");
+                        copies[v.Name] = copy;
+                        output.Add(new Declare(copy, v.Type, v));
+                    }
+
+                    return new VarRef(copy, v.Type);
+                }
+
+                var name = _names.Fresh(e.Type.Kind == ScalarKind.Bool ? "test" : "partial");
+                output.Add(new Declare(name, e.Type, e));
+                return new VarRef(name, e.Type);
+            });
+
+        List<Stmt> Separate(IEnumerable<Stmt> statements, Dictionary<string, string> copies)
+        {
+            var output = new List<Stmt>();
+            foreach (var statement in statements)
+            {
+                var here = ++position;
+                switch (statement)
+                {
+                    case Declare { Init: { } init } d when IsTangentStatement(d):
+                        var initial = Hoist(init, here, copies, output);
+                        output.Add(d with { Init = initial });
+                        break;
+                    case Assign a when IsTangentStatement(a):
+                        var value = Hoist(a.Value, here, copies, output);
+                        output.Add(a with { Value = value });
+                        break;
+                    case If i:
+                    {
+                        var condition = IsVarying(i.Condition) && HoldsTangentStatements(i.Then.Statements.Concat(i.Else.Statements))
+                            ? Hoist(i.Condition, here, copies, output)
+                            : i.Condition;
+                        var then = Separate(i.Then.Statements, new Dictionary<string, string>(copies));
+                        var @else = Separate(i.Else.Statements, new Dictionary<string, string>(copies));
+                        output.Add(i with { Condition = condition, Then = new Block(then.ToEquatableArray()), Else = new Block(@else.ToEquatableArray()) });
+
+                        // A copy taken before the branches no longer holds what they assign.
+                        var assigned = new Dictionary<string, int>();
+                        Count(i.Then.Statements.Concat(i.Else.Statements), assigned);
+                        foreach (var name in assigned.Keys)
+                        {
+                            copies.Remove(name);
+                        }
+
+                        break;
+                    }
+
+                    case Declare d:
+                        copies.Remove(d.Name);
+                        output.Add(d);
+                        break;
+                    case Assign a:
+                        copies.Remove(a.Target);
+                        output.Add(a);
+                        break;
+                    default:
+                        output.Add(statement);
+                        break;
+                }
+            }
+
+            return output;
+        }
+
+        position = 0;
+        var separated = Separate(body, new Dictionary<string, string>());
+        _varying.Clear();
+        Classify(separated);
+        return separated;
+    }
+
+    /// <summary>
+    /// The primal statements of the separated tangent, or its tangent statements, in order, inside the branches that
+    /// hold them; with the source comments that head some of them.
+    /// </summary>
+    private List<Stmt> Part(List<Stmt> separated, bool tangents)
+        => Headed(Where(separated, s => s is Comment || IsTangentStatement(s) == tangents, uniformBranchesOnly: false));
+
+    /// <summary>The statements without the comments that head none (followed by another comment or the end of the block), and without branches left empty.</summary>
+    private static List<Stmt> Headed(IEnumerable<Stmt> statements)
+    {
+        var list = new List<Stmt>();
+        foreach (var statement in statements)
+        {
+            if (statement is If i)
+            {
+                var then = Headed(i.Then.Statements);
+                var @else = Headed(i.Else.Statements);
+                if (then.Count + @else.Count > 0)
+                {
+                    list.Add(i with { Then = new Block(then.ToEquatableArray()), Else = new Block(@else.ToEquatableArray()) });
+                }
+            }
+            else
+            {
+                list.Add(statement);
+            }
+        }
+
+        return list.Where((s, k) => s is not Comment || (k + 1 < list.Count && list[k + 1] is not Comment)).ToList();
+    }
+
+    /// <summary>
+    /// The uniform tangents (of 1 − β, of a bias correction) in every direction, before the loop: each local one a
+    /// span of k values (a uniform parameter's tangents are one already), which the loop reads in its direction.
+    /// </summary>
+    private void WriteUniformTangents(IndentedWriter writer, List<Stmt> statements, string directions)
+    {
+        if (statements.Count == 0)
+        {
+            return;
+        }
+
+        var direction = new VarRef(_direction, IrType.Int);
+        IEnumerable<Stmt> InDirection(IEnumerable<Stmt> block)
+        {
+            foreach (var statement in block)
+            {
+                switch (statement)
+                {
+                    case Declare { Init: { } init } d:
+                        yield return new Store(d.Name, direction, MultiTangentPass.AtDirection(init, _tangents, direction));
+                        break;
+                    case Assign a:
+                        yield return new Store(a.Target, direction, MultiTangentPass.AtDirection(a.Value, _tangents, direction));
+                        break;
+                    case If i:
+                        yield return i with
+                        {
+                            Then = new Block(InDirection(i.Then.Statements).ToEquatableArray()),
+                            Else = new Block(InDirection(i.Else.Statements).ToEquatableArray()),
+                        };
+                        break;
+                }
+            }
+        }
+
+        IEnumerable<Declare> Declarations(IEnumerable<Stmt> block)
+            => block.SelectMany(s => s switch
+            {
+                Declare d => new[] { d },
+                If i => Declarations(i.Then.Statements.Concat(i.Else.Statements)),
+                _ => Enumerable.Empty<Declare>(),
+            });
+
+        writer.WriteLine("// The uniform tangents in each direction.");
+        foreach (var declaration in Declarations(statements))
+        {
+            var element = declaration.Type.Name;
+            writer.WriteLine($"global::System.Span<{element}> {declaration.Name} = stackalloc {element}[{directions}];");
+        }
+
+        writer.WriteLine($"for (int {_direction} = 0; {_direction} < {directions}; {_direction}++)");
+        writer.OpenBrace();
+        foreach (var statement in InDirection(statements))
+        {
+            CSharpEmitter.WriteStatement(writer, statement);
+        }
+
+        writer.CloseBrace();
     }
 
     private string Vector(string name)
@@ -350,14 +880,17 @@ internal sealed class SimdDriverEmitter
         private readonly string _v;
         private readonly string _vt;
         private readonly List<string> _broadcasts;
+        private readonly List<string> _perDirection;
         private readonly Dictionary<string, string> _broadcastNames = new();
 
-        public Translator(SimdDriverEmitter owner, string v, string vt, List<string> broadcasts)
+        /// <summary>Uniform values go to <paramref name="broadcasts"/> (before the loop), uniform tangents to <paramref name="perDirection"/> (in the loop over the directions).</summary>
+        public Translator(SimdDriverEmitter owner, string v, string vt, List<string> broadcasts, List<string> perDirection)
         {
             _owner = owner;
             _v = v;
             _vt = vt;
             _broadcasts = broadcasts;
+            _perDirection = perDirection;
         }
 
         private IrType Element => _owner._element;
@@ -378,15 +911,21 @@ internal sealed class SimdDriverEmitter
                     break;
                 case Declare:
                     break;
+                case Assign a when _owner.RunsAfterLoop(a):
+                    break;
                 case Assign a when _owner._accumulators.Contains(a.Target):
-                    if (a.Value is not Binary { Op: BinaryOp.Add, Left: VarRef self } sum || self.Name != a.Target)
+                {
+                    if (Accumulated(a) is not { } accumulated)
                     {
                         throw new NotVectorizable($"the uniform adjoint {a.Target} is not only accumulated");
                     }
 
-                    var share = Vec(sum.Right);
+                    var share = Vec(accumulated);
+                    _owner._summedInLoop.Add(a.Target);
                     output.Add(pad + $"{_owner.Vector(a.Target)} += {(mask is null ? share : $"{_v}.ConditionalSelect({mask}, {share}, {_vt}.Zero)")};");
                     break;
+                }
+
                 case Assign a when _owner._varying.Contains(a.Target):
                     output.Add(pad + Assignment(a.Target, a.Value, mask));
                     break;
@@ -515,15 +1054,20 @@ internal sealed class SimdDriverEmitter
             }
         }
 
-        /// <summary>A uniform value as a vector, computed once before the loop.</summary>
+        /// <summary>
+        /// A uniform value as a vector, computed once before the loop; a uniform tangent (<c>lrDot</c>) once per
+        /// direction, from its value in that direction (<c>lrDot[j]</c>).
+        /// </summary>
         private string Broadcast(Expr expression)
         {
-            var scalar = CSharpSyntax.Print(expression);
+            var inDirection = _owner.ReadsTangent(expression);
+            var direction = new VarRef(_owner._direction, IrType.Int);
+            var scalar = CSharpSyntax.Print(inDirection ? MultiTangentPass.AtDirection(expression, _owner._tangents, direction) : expression);
             if (!_broadcastNames.TryGetValue(scalar, out var name))
             {
-                name = _owner._names.Fresh("uniform");
+                name = inDirection && expression is VarRef tangent ? _owner.Vector(tangent.Name) : _owner._names.Fresh("uniform");
                 _broadcastNames[scalar] = name;
-                _broadcasts.Add(expression.Type.Kind == ScalarKind.Bool
+                (inDirection ? _perDirection : _broadcasts).Add(expression.Type.Kind == ScalarKind.Bool
                     ? $"{_vt} {name} = ({scalar}) ? {_vt}.AllBitsSet : {_vt}.Zero;"
                     : $"{_vt} {name} = {_v}.Create(({Element.Name})({scalar}));");
             }

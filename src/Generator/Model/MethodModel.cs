@@ -68,7 +68,10 @@ internal enum DriverRole
     /// <summary>A Span: one value per element, read and written back.</summary>
     ElementState,
 
-    /// <summary>k values per element (element-major: element i's directions at i·k … i·k + k − 1).</summary>
+    /// <summary>
+    /// k values per element, direction-major: k blocks of n values, direction j of element i at j·n + i (each
+    /// direction's tangent of the span is one contiguous block).
+    /// </summary>
     ElementDirections,
 
     /// <summary>k values for all elements (a uniform value's tangents in k directions).</summary>
@@ -79,9 +82,17 @@ internal sealed record DriverParameter(string Name, IrType Type, DriverRole Role
 
 /// <summary>
 /// A span driver: the elementwise <c>Kernel</c> (the primal, its tangent or its adjoint, scalar) applied to every
-/// element of its span parameters, vectorized where the kernel allows, with the kernel itself for the tail.
+/// element of its span parameters, vectorized where the kernel allows, with the kernel itself for the tail. The
+/// vector-mode tangent's driver also has <c>Directions</c>, from which its vector loop is written.
 /// </summary>
-internal sealed record SpanDriver(GeneratedMethod Kernel, EquatableArray<DriverParameter> Parameters);
+internal sealed record SpanDriver(GeneratedMethod Kernel, EquatableArray<DriverParameter> Parameters, DirectionKernel? Directions = null);
+
+/// <summary>
+/// How a vector-mode tangent driver is vectorized: <c>Tangent</c>, the single-direction tangent kernel (same
+/// parameter names as the vector-mode one), whose primal statements run once per vector of elements and whose
+/// tangent statements (those assigning one of <c>TangentNames</c>) run once per direction.
+/// </summary>
+internal sealed record DirectionKernel(GeneratedMethod Tangent, EquatableArray<string> TangentNames);
 
 /// <summary>The output of differentiating one method, with every diagnostic of parsing and differentiation.</summary>
 internal sealed record DifferentiationResult(DerivativeModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);

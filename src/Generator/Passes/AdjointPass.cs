@@ -854,6 +854,14 @@ internal sealed class AdjointPass
     /// <summary>Adds to each variable's Bar its share of <paramref name="seed"/> through the linear form (its transpose).</summary>
     private void Transpose(Expr linear, Expr seed, List<Stmt> output)
     {
+        if (seed is not (VarRef or Literal or Unary { Operand: VarRef }) && Leaves(linear) > 1)
+        {
+            // A seed computed once for all the variables it reaches (bar / b of a quotient, say), not once per variable.
+            var shared = _scope.Fresh("shared");
+            output.Add(new Declare(shared, seed.Type, seed));
+            seed = new VarRef(shared, seed.Type);
+        }
+
         switch (linear)
         {
             case TangentRef t:
@@ -914,6 +922,20 @@ internal sealed class AdjointPass
                 throw new System.InvalidOperationException("Not a linear form: " + linear.GetType().Name);
         }
     }
+
+    /// <summary>How many active variables a linear form adds shares to.</summary>
+    private int Leaves(Expr linear) => linear switch
+    {
+        TangentRef t => _program.Active.Contains(t.Name) ? 1 : 0,
+        TangentElement t => _program.Active.Contains(t.Collection) ? 1 : 0,
+        Unary u => Leaves(u.Operand),
+        Binary { Op: BinaryOp.Add or BinaryOp.Subtract } b => Leaves(b.Left) + Leaves(b.Right),
+        Binary { Op: BinaryOp.Multiply } b => LinearForms.IsLinear(b.Left) ? Leaves(b.Left) : Leaves(b.Right),
+        Binary { Op: BinaryOp.Divide } b => Leaves(b.Left),
+        Cast c => Leaves(c.Operand),
+        Conditional c => Leaves(c.WhenTrue) + Leaves(c.WhenFalse),
+        _ => 0,
+    };
 
     // ---- Names ----
 

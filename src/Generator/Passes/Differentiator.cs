@@ -52,7 +52,7 @@ internal static class Differentiator
                     methods.Add(tangents);
                 }
 
-                drivers = SpanDriverPass.Run(method, body, tangent, tangents, adjoint);
+                drivers = SpanDriverPass.Run(method, body, tangent, tangents, tangentNames, adjoint);
             }
 
             var model = new DerivativeModel(method.Location, method.HintName, methods.ToEquatableArray(), method.Name, method.SourceLocation, drivers);

@@ -299,8 +299,11 @@ internal sealed class Linearizer
                     return (primal, Convert(Divide(la, pb), b.Type));
                 }
 
-                // d(a/b) = (da − (a/b)·db) / b
-                var linear = Divide(Subtract(la, ScaleLeft(new ResultRef(b.Type), lb)), pb);
+                // d(a/b) = (da − (a/b)·db) / b; of a reciprocal 1/b, −(1/b)²·db, which needs no second division.
+                var quotient = new ResultRef(b.Type);
+                var linear = la is null && pa is Literal { Value: 1 }
+                    ? ScaleLeft(new Unary(UnaryOp.Negate, new Binary(BinaryOp.Multiply, quotient, quotient, b.Type), b.Type), lb)
+                    : Divide(Subtract(la, ScaleLeft(quotient, lb)), pb);
                 return Bind(primal, Convert(linear, b.Type), slot);
             }
 

@@ -106,7 +106,7 @@ internal static class MultiTangentPass
     private static IEnumerable<Stmt> EachDirection(string target, Expr value, HashSet<string> tangents, string directions, string direction)
     {
         var d = new VarRef(direction, IrType.Int);
-        var atDirection = IrWalker.Rewrite(value, e => e is VarRef v && tangents.Contains(v.Name) ? new ElementAccess(v.Name, d, v.Type) : null);
+        var atDirection = AtDirection(value, tangents, d);
         yield return new Assign(direction, Literal.Zero(IrType.Int));
         yield return new Loop(
             new Block(EquatableArray.Of<Stmt>(new Store(target, d, atDirection))),
@@ -114,4 +114,8 @@ internal static class MultiTangentPass
             true,
             new Block(EquatableArray.Of<Stmt>(new Assign(direction, new Binary(BinaryOp.Add, d, Literal.One(IrType.Int), IrType.Int)))));
     }
+
+    /// <summary>The expression in direction <paramref name="direction"/>: every tangent variable read as its element there.</summary>
+    public static Expr AtDirection(Expr value, ICollection<string> tangents, Expr direction)
+        => IrWalker.Rewrite(value, e => e is VarRef v && tangents.Contains(v.Name) ? new ElementAccess(v.Name, direction, v.Type) : null);
 }

@@ -9,7 +9,9 @@ namespace AutoHypergrad.Generator.Passes;
 /// Span drivers for a method in elementwise form: void, scalar parameters only, no loops, calls or span writes.
 /// A <c>ref</c> parameter is per-element state (a span), a plain active one a per-element input (a read-only span),
 /// [Hyper], [NoDiff], integer and bool ones are uniform (unless [PerElement]). The primal, the tangent and the adjoint
-/// each get one, applying the scalar kernel to every element.
+/// each get one, applying the scalar kernel to every element; so does the vector-mode tangent, whose per-element
+/// tangents are direction-major (direction j of element i at j·n + i) and whose vector loop is written from the
+/// single-direction tangent.
 /// </summary>
 internal static class SpanDriverPass
 {
@@ -21,7 +23,7 @@ internal static class SpanDriverPass
            && method.Parameters.Any(p => !p.IsUniform)
            && IsStraightLine(method.Body);
 
-    public static EquatableArray<SpanDriver> Run(MethodModel method, Block normalizedBody, GeneratedMethod tangent, GeneratedMethod? tangents, GeneratedMethod adjoint)
+    public static EquatableArray<SpanDriver> Run(MethodModel method, Block normalizedBody, GeneratedMethod tangent, GeneratedMethod? tangents, IReadOnlyCollection<string> tangentNames, GeneratedMethod adjoint)
     {
         if (!IsElementwise(method))
         {
@@ -61,7 +63,7 @@ internal static class SpanDriverPass
             {
                 var role = Primal(Owner(g.Name, "Dot", byName));
                 return new DriverParameter(g.Name, g.Type, !g.Type.IsCollection ? role : role == DriverRole.Uniform ? DriverRole.UniformDirections : DriverRole.ElementDirections);
-            }).ToEquatableArray()));
+            }).ToEquatableArray(), new DirectionKernel(tangent, tangentNames.OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray())));
         }
 
         return drivers.ToEquatableArray();

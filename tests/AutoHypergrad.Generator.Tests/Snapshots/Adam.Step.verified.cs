@@ -99,19 +99,22 @@ namespace Samples
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
             t10Bar -= wBar;
-            lrBar += t10Bar / t9 * mHat;
-            mHatBar += lr * (t10Bar / t9);
-            t9Bar += t10 * -(t10Bar / t9);
+            double shared2 = t10Bar / t9;
+            lrBar += shared2 * mHat;
+            mHatBar += lr * shared2;
+            t9Bar += t10 * -shared2;
             t8Bar += t9Bar;
             epsBar += t9Bar;
             vHatBar += t8Bar * (0.5 / t8);
             // double vHat = v / (1 - Math.Pow(beta2, t));
-            vBar += vHatBar / t7;
-            t7Bar += vHat * -(vHatBar / t7);
+            double shared1 = vHatBar / t7;
+            vBar += shared1;
+            t7Bar += vHat * -shared1;
             beta2Bar += -t7Bar * (t6 * global::System.Math.Pow(beta2, t6 - 1.0));
             // double mHat = m / (1 - Math.Pow(beta1, t));
-            mBar += mHatBar / t5;
-            t5Bar += mHat * -(mHatBar / t5);
+            double shared = mHatBar / t5;
+            mBar += shared;
+            t5Bar += mHat * -shared;
             beta1Bar += -t5Bar * (t4 * global::System.Math.Pow(beta1, t4 - 1.0));
             // v = beta2 * v + (1 - beta2) * g * g;
             v = vSaved;
@@ -653,7 +656,7 @@ namespace Samples
             }
         }
 
-        /// <summary>Span driver: <c>StepTangents</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        /// <summary>Span driver: <c>StepTangents</c> on every element (spans of equal length n; uniform values for all elements; a per-element tangent holds k directions of n values one after the other, direction j of element i at j·n + i; a uniform tangent, k values).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void StepTangents(global::System.Span<double> w, global::System.Span<double> wDot, global::System.Span<double> m, global::System.Span<double> mDot, global::System.Span<double> v, global::System.Span<double> vDot, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> gDot, double lr, global::System.ReadOnlySpan<double> lrDot, double beta1, global::System.ReadOnlySpan<double> beta1Dot, double beta2, global::System.ReadOnlySpan<double> beta2Dot, double eps, global::System.ReadOnlySpan<double> epsDot, int t)
         {
@@ -670,40 +673,336 @@ namespace Samples
             {
                 throw new global::System.ArgumentException($"g has length {g.Length}; w has length {length}: they must be equal.", nameof(g));
             }
-            int directions1 = lrDot.Length;
-            if (wDot.Length != length * directions1)
+            int directions = lrDot.Length;
+            if (wDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(wDot));
+                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(wDot));
             }
-            if (mDot.Length != length * directions1)
+            if (mDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"mDot has length {mDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(mDot));
+                throw new global::System.ArgumentException($"mDot has length {mDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(mDot));
             }
-            if (vDot.Length != length * directions1)
+            if (vDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(vDot));
+                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(vDot));
             }
-            if (gDot.Length != length * directions1)
+            if (gDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(gDot));
+                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(gDot));
             }
-            if (beta1Dot.Length != directions1)
+            if (beta1Dot.Length != directions)
             {
-                throw new global::System.ArgumentException($"beta1Dot has length {beta1Dot.Length}; lrDot has length {directions1}: they must be equal.", nameof(beta1Dot));
+                throw new global::System.ArgumentException($"beta1Dot has length {beta1Dot.Length}; lrDot has length {directions}: they must be equal.", nameof(beta1Dot));
             }
-            if (beta2Dot.Length != directions1)
+            if (beta2Dot.Length != directions)
             {
-                throw new global::System.ArgumentException($"beta2Dot has length {beta2Dot.Length}; lrDot has length {directions1}: they must be equal.", nameof(beta2Dot));
+                throw new global::System.ArgumentException($"beta2Dot has length {beta2Dot.Length}; lrDot has length {directions}: they must be equal.", nameof(beta2Dot));
             }
-            if (epsDot.Length != directions1)
+            if (epsDot.Length != directions)
             {
-                throw new global::System.ArgumentException($"epsDot has length {epsDot.Length}; lrDot has length {directions1}: they must be equal.", nameof(epsDot));
+                throw new global::System.ArgumentException($"epsDot has length {epsDot.Length}; lrDot has length {directions}: they must be equal.", nameof(epsDot));
             }
             int i = 0;
-            // Not vectorized: k directions per element (the kernel loops over them).
+            double t1 = 1.0 - beta1;
+            double t2 = 1.0 - beta2;
+            double t4 = (double)t;
+            double t5 = 1.0 - global::System.Math.Pow(beta1, t4);
+            double t6 = (double)t;
+            double t7 = 1.0 - global::System.Math.Pow(beta2, t6);
+            // The uniform tangents in each direction.
+            global::System.Span<double> t1Dot = stackalloc double[directions];
+            global::System.Span<double> t2Dot = stackalloc double[directions];
+            global::System.Span<double> t5Dot = stackalloc double[directions];
+            global::System.Span<double> t7Dot = stackalloc double[directions];
+            for (int j = 0; j < directions; j++)
+            {
+                t1Dot[j] = -beta1Dot[j];
+                t2Dot[j] = -beta2Dot[j];
+                t5Dot[j] = -(beta1Dot[j] * (t4 * global::System.Math.Pow(beta1, t4 - 1.0)));
+                t7Dot[j] = -(beta2Dot[j] * (t6 * global::System.Math.Pow(beta2, t6 - 1.0)));
+            }
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform2 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform3 = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform4 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform5 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform6 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform7 = global::System.Runtime.Intrinsics.Vector512.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform8 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> mHatVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> mOldVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> partialVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t10Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t3Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t8Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> t9Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vHatVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> vOldVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mOldVec = mVec;
+                    mVec = ((uniform * mVec) + (uniform1 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform2 * gVec);
+                    vOldVec = vVec;
+                    vVec = ((uniform3 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform4);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform5);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector512.Sqrt(vHatVec);
+                    partialVec = (uniform6 / t8Vec);
+                    t9Vec = (t8Vec + uniform7);
+                    t10Vec = ((uniform8 * mHatVec) / t9Vec);
+                    wVec = (wVec - t10Vec);
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector512<double> beta1DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> t1DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(t1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> t2DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(t2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> beta2DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(beta2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> t5DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(t5Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> t7DotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(t7Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> epsDotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(epsDot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> lrDotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(lrDot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> wDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512<double> mDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512<double> vDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512<double> gDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512<double> mHatDotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<double> t10DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<double> t3DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<double> t8DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<double> t9DotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                        // m = beta1 * m + (1 - beta1) * g;
+                        mDotVec = (((beta1DotVec * mOldVec) + (uniform * mDotVec)) + ((t1DotVec * gVec) + (uniform1 * gDotVec)));
+                        // v = beta2 * v + (1 - beta2) * g * g;
+                        t3DotVec = ((t2DotVec * gVec) + (uniform2 * gDotVec));
+                        vDotVec = (((beta2DotVec * vOldVec) + (uniform3 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                        // double mHat = m / (1 - Math.Pow(beta1, t));
+                        mHatDotVec = ((mDotVec - (mHatVec * t5DotVec)) / uniform4);
+                        // double vHat = v / (1 - Math.Pow(beta2, t));
+                        vHatDotVec = ((vDotVec - (vHatVec * t7DotVec)) / uniform5);
+                        // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                        t8DotVec = (vHatDotVec * partialVec);
+                        t9DotVec = (t8DotVec + epsDotVec);
+                        t10DotVec = ((((lrDotVec * mHatVec) + (uniform8 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                        wDotVec = (wDotVec - t10DotVec);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(mDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform9 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform10 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform11 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform12 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform13 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform14 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform15 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform16 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform17 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> mHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> mOldVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> partialVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t10Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t3Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t8Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> t9Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> vOldVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mOldVec = mVec;
+                    mVec = ((uniform9 * mVec) + (uniform10 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform11 * gVec);
+                    vOldVec = vVec;
+                    vVec = ((uniform12 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform13);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform14);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector256.Sqrt(vHatVec);
+                    partialVec = (uniform15 / t8Vec);
+                    t9Vec = (t8Vec + uniform16);
+                    t10Vec = ((uniform17 * mHatVec) / t9Vec);
+                    wVec = (wVec - t10Vec);
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector256<double> beta1DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> t1DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> t2DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> beta2DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> t5DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> t7DotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> epsDotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(epsDot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> lrDotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(lrDot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> wDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256<double> mDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256<double> vDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256<double> gDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256<double> mHatDotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> t10DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> t3DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> t8DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> t9DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                        // m = beta1 * m + (1 - beta1) * g;
+                        mDotVec = (((beta1DotVec * mOldVec) + (uniform9 * mDotVec)) + ((t1DotVec * gVec) + (uniform10 * gDotVec)));
+                        // v = beta2 * v + (1 - beta2) * g * g;
+                        t3DotVec = ((t2DotVec * gVec) + (uniform11 * gDotVec));
+                        vDotVec = (((beta2DotVec * vOldVec) + (uniform12 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                        // double mHat = m / (1 - Math.Pow(beta1, t));
+                        mHatDotVec = ((mDotVec - (mHatVec * t5DotVec)) / uniform13);
+                        // double vHat = v / (1 - Math.Pow(beta2, t));
+                        vHatDotVec = ((vDotVec - (vHatVec * t7DotVec)) / uniform14);
+                        // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                        t8DotVec = (vHatDotVec * partialVec);
+                        t9DotVec = (t8DotVec + epsDotVec);
+                        t10DotVec = ((((lrDotVec * mHatVec) + (uniform17 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                        wDotVec = (wDotVec - t10DotVec);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(mDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform18 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform19 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform20 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform21 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform22 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform23 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform24 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform25 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform26 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> mHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> mOldVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> partialVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t10Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t3Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t8Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> t9Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> vOldVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    // m = beta1 * m + (1 - beta1) * g;
+                    mOldVec = mVec;
+                    mVec = ((uniform18 * mVec) + (uniform19 * gVec));
+                    // v = beta2 * v + (1 - beta2) * g * g;
+                    t3Vec = (uniform20 * gVec);
+                    vOldVec = vVec;
+                    vVec = ((uniform21 * vVec) + (t3Vec * gVec));
+                    // double mHat = m / (1 - Math.Pow(beta1, t));
+                    mHatVec = (mVec / uniform22);
+                    // double vHat = v / (1 - Math.Pow(beta2, t));
+                    vHatVec = (vVec / uniform23);
+                    // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                    t8Vec = global::System.Runtime.Intrinsics.Vector128.Sqrt(vHatVec);
+                    partialVec = (uniform24 / t8Vec);
+                    t9Vec = (t8Vec + uniform25);
+                    t10Vec = ((uniform26 * mHatVec) / t9Vec);
+                    wVec = (wVec - t10Vec);
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector128<double> beta1DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> t1DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> t2DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> beta2DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> t5DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> t7DotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7Dot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> epsDotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(epsDot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> lrDotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(lrDot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> wDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128<double> mDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128<double> vDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128<double> gDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128<double> mHatDotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<double> t10DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<double> t3DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<double> t8DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<double> t9DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                        // m = beta1 * m + (1 - beta1) * g;
+                        mDotVec = (((beta1DotVec * mOldVec) + (uniform18 * mDotVec)) + ((t1DotVec * gVec) + (uniform19 * gDotVec)));
+                        // v = beta2 * v + (1 - beta2) * g * g;
+                        t3DotVec = ((t2DotVec * gVec) + (uniform20 * gDotVec));
+                        vDotVec = (((beta2DotVec * vOldVec) + (uniform21 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                        // double mHat = m / (1 - Math.Pow(beta1, t));
+                        mHatDotVec = ((mDotVec - (mHatVec * t5DotVec)) / uniform22);
+                        // double vHat = v / (1 - Math.Pow(beta2, t));
+                        vHatDotVec = ((vDotVec - (vHatVec * t7DotVec)) / uniform23);
+                        // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
+                        t8DotVec = (vHatDotVec * partialVec);
+                        t9DotVec = (t8DotVec + epsDotVec);
+                        t10DotVec = ((((lrDotVec * mHatVec) + (uniform26 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                        wDotVec = (wDotVec - t10DotVec);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(mDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(mVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(m), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            // One element at a time: its directions, gathered into contiguous spans, through StepTangents.
+            global::System.Span<double> wDotAt = stackalloc double[directions];
+            global::System.Span<double> mDotAt = stackalloc double[directions];
+            global::System.Span<double> vDotAt = stackalloc double[directions];
+            global::System.Span<double> gDotAt = stackalloc double[directions];
             for (; i < length; i++)
             {
-                StepTangents(ref w[i], wDot.Slice(i * directions1, directions1), ref m[i], mDot.Slice(i * directions1, directions1), ref v[i], vDot.Slice(i * directions1, directions1), g[i], gDot.Slice(i * directions1, directions1), lr, lrDot, beta1, beta1Dot, beta2, beta2Dot, eps, epsDot, t);
+                for (int j = 0; j < directions; j++)
+                {
+                    wDotAt[j] = wDot[j * length + i];
+                    mDotAt[j] = mDot[j * length + i];
+                    vDotAt[j] = vDot[j * length + i];
+                    gDotAt[j] = gDot[j * length + i];
+                }
+                StepTangents(ref w[i], wDotAt, ref m[i], mDotAt, ref v[i], vDotAt, g[i], gDotAt, lr, lrDot, beta1, beta1Dot, beta2, beta2Dot, eps, epsDot, t);
+                for (int j = 0; j < directions; j++)
+                {
+                    wDot[j * length + i] = wDotAt[j];
+                    mDot[j * length + i] = mDotAt[j];
+                    vDot[j * length + i] = vDotAt[j];
+                }
             }
         }
 
@@ -764,13 +1063,15 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector512<double> uniform6 = global::System.Runtime.Intrinsics.Vector512.Create((double)(eps));
                 global::System.Runtime.Intrinsics.Vector512<double> uniform7 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
                 global::System.Runtime.Intrinsics.Vector512<double> uniform8 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.5));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform9 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t6 * global::System.Math.Pow(beta2, t6 - 1.0)));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform10 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t4 * global::System.Math.Pow(beta1, t4 - 1.0)));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform11 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform9 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
                 global::System.Runtime.Intrinsics.Vector512<double> lrBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<double> beta1BarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<double> beta2BarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<double> epsBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<double> t7BarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<double> t5BarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<double> beta2BarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<double> t2BarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<double> beta1BarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<double> t1BarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
                 {
                     global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -785,14 +1086,13 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector512<double> mHatVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector512<double> mHatBarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector512<double> mSavedVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> sharedVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> shared1Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<double> shared2Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector512<double> t10Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector512<double> t10BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<double> t1BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<double> t2BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector512<double> t3Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector512<double> t3BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<double> t5BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<double> t7BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector512<double> t8Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector512<double> t8BarVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector512<double> t9Vec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
@@ -820,40 +1120,39 @@ namespace Samples
                     // Reverse sweep: adjoints, from the outputs back to the inputs.
                     // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
                     t10BarVec = (t10BarVec + (-wBarVec));
-                    lrBarSum += ((t10BarVec / t9Vec) * mHatVec);
-                    mHatBarVec = (mHatBarVec + (uniform7 * (t10BarVec / t9Vec)));
-                    t9BarVec = (t9BarVec + (t10Vec * (-(t10BarVec / t9Vec))));
+                    shared2Vec = (t10BarVec / t9Vec);
+                    lrBarSum += (shared2Vec * mHatVec);
+                    mHatBarVec = (mHatBarVec + (uniform7 * shared2Vec));
+                    t9BarVec = (t9BarVec + (t10Vec * (-shared2Vec)));
                     t8BarVec = (t8BarVec + t9BarVec);
                     epsBarSum += t9BarVec;
                     vHatBarVec = (vHatBarVec + (t8BarVec * (uniform8 / t8Vec)));
                     // double vHat = v / (1 - Math.Pow(beta2, t));
-                    vBarVec = (vBarVec + (vHatBarVec / uniform5));
-                    t7BarVec = (t7BarVec + (vHatVec * (-(vHatBarVec / uniform5))));
-                    beta2BarSum += ((-t7BarVec) * uniform9);
+                    shared1Vec = (vHatBarVec / uniform5);
+                    vBarVec = (vBarVec + shared1Vec);
+                    t7BarSum += (vHatVec * (-shared1Vec));
                     // double mHat = m / (1 - Math.Pow(beta1, t));
-                    mBarVec = (mBarVec + (mHatBarVec / uniform4));
-                    t5BarVec = (t5BarVec + (mHatVec * (-(mHatBarVec / uniform4))));
-                    beta1BarSum += ((-t5BarVec) * uniform10);
+                    sharedVec = (mHatBarVec / uniform4);
+                    mBarVec = (mBarVec + sharedVec);
+                    t5BarSum += (mHatVec * (-sharedVec));
                     // v = beta2 * v + (1 - beta2) * g * g;
                     vVec = vSavedVec;
                     vBarOutVec = vBarVec;
-                    vBarVec = uniform11;
+                    vBarVec = uniform9;
                     beta2BarSum += (vBarOutVec * vVec);
                     vBarVec = (vBarVec + (uniform3 * vBarOutVec));
                     t3BarVec = (t3BarVec + (vBarOutVec * gVec));
                     gBarVec = (gBarVec + (t3Vec * vBarOutVec));
-                    t2BarVec = (t2BarVec + (t3BarVec * gVec));
+                    t2BarSum += (t3BarVec * gVec);
                     gBarVec = (gBarVec + (uniform2 * t3BarVec));
-                    beta2BarSum += (-t2BarVec);
                     // m = beta1 * m + (1 - beta1) * g;
                     mVec = mSavedVec;
                     mBarOutVec = mBarVec;
-                    mBarVec = uniform11;
+                    mBarVec = uniform9;
                     beta1BarSum += (mBarOutVec * mVec);
                     mBarVec = (mBarVec + (uniform * mBarOutVec));
-                    t1BarVec = (t1BarVec + (mBarOutVec * gVec));
+                    t1BarSum += (mBarOutVec * gVec);
                     gBarVec = (gBarVec + (uniform1 * mBarOutVec));
-                    beta1BarSum += (-t1BarVec);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(mBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mBar), (nuint)i);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
@@ -862,25 +1161,35 @@ namespace Samples
                 beta1Bar += global::System.Runtime.Intrinsics.Vector512.Sum(beta1BarSum);
                 beta2Bar += global::System.Runtime.Intrinsics.Vector512.Sum(beta2BarSum);
                 epsBar += global::System.Runtime.Intrinsics.Vector512.Sum(epsBarSum);
+                double t1Bar = global::System.Runtime.Intrinsics.Vector512.Sum(t1BarSum);
+                double t2Bar = global::System.Runtime.Intrinsics.Vector512.Sum(t2BarSum);
+                double t5Bar = global::System.Runtime.Intrinsics.Vector512.Sum(t5BarSum);
+                double t7Bar = global::System.Runtime.Intrinsics.Vector512.Sum(t7BarSum);
+                beta2Bar += -t7Bar * (t6 * global::System.Math.Pow(beta2, t6 - 1.0));
+                beta1Bar += -t5Bar * (t4 * global::System.Math.Pow(beta1, t4 - 1.0));
+                beta2Bar -= t2Bar;
+                beta1Bar -= t1Bar;
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector256<double> uniform12 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform13 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform14 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform15 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform16 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform17 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform18 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform19 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform20 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform21 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t6 * global::System.Math.Pow(beta2, t6 - 1.0)));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform22 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t4 * global::System.Math.Pow(beta1, t4 - 1.0)));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform23 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform10 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform11 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform12 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform13 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform14 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform15 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform16 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform17 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform18 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform19 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
                 global::System.Runtime.Intrinsics.Vector256<double> lrBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<double> beta1BarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<double> beta2BarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<double> epsBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> t7BarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> t5BarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> beta2BarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> t2BarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> beta1BarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<double> t1BarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
                 {
                     global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -895,14 +1204,13 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector256<double> mHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<double> mHatBarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<double> mSavedVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> sharedVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> shared1Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<double> shared2Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<double> t10Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<double> t10BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector256<double> t1BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector256<double> t2BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<double> t3Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<double> t3BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector256<double> t5BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector256<double> t7BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<double> t8Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<double> t8BarVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<double> t9Vec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
@@ -914,56 +1222,55 @@ namespace Samples
                     // Forward sweep: the primal, keeping what the reverse sweep reads.
                     // m = beta1 * m + (1 - beta1) * g;
                     mSavedVec = mVec;
-                    mVec = ((uniform12 * mVec) + (uniform13 * gVec));
+                    mVec = ((uniform10 * mVec) + (uniform11 * gVec));
                     // v = beta2 * v + (1 - beta2) * g * g;
-                    t3Vec = (uniform14 * gVec);
+                    t3Vec = (uniform12 * gVec);
                     vSavedVec = vVec;
-                    vVec = ((uniform15 * vVec) + (t3Vec * gVec));
+                    vVec = ((uniform13 * vVec) + (t3Vec * gVec));
                     // double mHat = m / (1 - Math.Pow(beta1, t));
-                    mHatVec = (mVec / uniform16);
+                    mHatVec = (mVec / uniform14);
                     // double vHat = v / (1 - Math.Pow(beta2, t));
-                    vHatVec = (vVec / uniform17);
+                    vHatVec = (vVec / uniform15);
                     // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
                     t8Vec = global::System.Runtime.Intrinsics.Vector256.Sqrt(vHatVec);
-                    t9Vec = (t8Vec + uniform18);
-                    t10Vec = ((uniform19 * mHatVec) / t9Vec);
+                    t9Vec = (t8Vec + uniform16);
+                    t10Vec = ((uniform17 * mHatVec) / t9Vec);
                     // Reverse sweep: adjoints, from the outputs back to the inputs.
                     // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
                     t10BarVec = (t10BarVec + (-wBarVec));
-                    lrBarSum += ((t10BarVec / t9Vec) * mHatVec);
-                    mHatBarVec = (mHatBarVec + (uniform19 * (t10BarVec / t9Vec)));
-                    t9BarVec = (t9BarVec + (t10Vec * (-(t10BarVec / t9Vec))));
+                    shared2Vec = (t10BarVec / t9Vec);
+                    lrBarSum += (shared2Vec * mHatVec);
+                    mHatBarVec = (mHatBarVec + (uniform17 * shared2Vec));
+                    t9BarVec = (t9BarVec + (t10Vec * (-shared2Vec)));
                     t8BarVec = (t8BarVec + t9BarVec);
                     epsBarSum += t9BarVec;
-                    vHatBarVec = (vHatBarVec + (t8BarVec * (uniform20 / t8Vec)));
+                    vHatBarVec = (vHatBarVec + (t8BarVec * (uniform18 / t8Vec)));
                     // double vHat = v / (1 - Math.Pow(beta2, t));
-                    vBarVec = (vBarVec + (vHatBarVec / uniform17));
-                    t7BarVec = (t7BarVec + (vHatVec * (-(vHatBarVec / uniform17))));
-                    beta2BarSum += ((-t7BarVec) * uniform21);
+                    shared1Vec = (vHatBarVec / uniform15);
+                    vBarVec = (vBarVec + shared1Vec);
+                    t7BarSum += (vHatVec * (-shared1Vec));
                     // double mHat = m / (1 - Math.Pow(beta1, t));
-                    mBarVec = (mBarVec + (mHatBarVec / uniform16));
-                    t5BarVec = (t5BarVec + (mHatVec * (-(mHatBarVec / uniform16))));
-                    beta1BarSum += ((-t5BarVec) * uniform22);
+                    sharedVec = (mHatBarVec / uniform14);
+                    mBarVec = (mBarVec + sharedVec);
+                    t5BarSum += (mHatVec * (-sharedVec));
                     // v = beta2 * v + (1 - beta2) * g * g;
                     vVec = vSavedVec;
                     vBarOutVec = vBarVec;
-                    vBarVec = uniform23;
+                    vBarVec = uniform19;
                     beta2BarSum += (vBarOutVec * vVec);
-                    vBarVec = (vBarVec + (uniform15 * vBarOutVec));
+                    vBarVec = (vBarVec + (uniform13 * vBarOutVec));
                     t3BarVec = (t3BarVec + (vBarOutVec * gVec));
                     gBarVec = (gBarVec + (t3Vec * vBarOutVec));
-                    t2BarVec = (t2BarVec + (t3BarVec * gVec));
-                    gBarVec = (gBarVec + (uniform14 * t3BarVec));
-                    beta2BarSum += (-t2BarVec);
+                    t2BarSum += (t3BarVec * gVec);
+                    gBarVec = (gBarVec + (uniform12 * t3BarVec));
                     // m = beta1 * m + (1 - beta1) * g;
                     mVec = mSavedVec;
                     mBarOutVec = mBarVec;
-                    mBarVec = uniform23;
+                    mBarVec = uniform19;
                     beta1BarSum += (mBarOutVec * mVec);
-                    mBarVec = (mBarVec + (uniform12 * mBarOutVec));
-                    t1BarVec = (t1BarVec + (mBarOutVec * gVec));
-                    gBarVec = (gBarVec + (uniform13 * mBarOutVec));
-                    beta1BarSum += (-t1BarVec);
+                    mBarVec = (mBarVec + (uniform10 * mBarOutVec));
+                    t1BarSum += (mBarOutVec * gVec);
+                    gBarVec = (gBarVec + (uniform11 * mBarOutVec));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(mBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mBar), (nuint)i);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
@@ -972,25 +1279,35 @@ namespace Samples
                 beta1Bar += global::System.Runtime.Intrinsics.Vector256.Sum(beta1BarSum);
                 beta2Bar += global::System.Runtime.Intrinsics.Vector256.Sum(beta2BarSum);
                 epsBar += global::System.Runtime.Intrinsics.Vector256.Sum(epsBarSum);
+                double t1Bar = global::System.Runtime.Intrinsics.Vector256.Sum(t1BarSum);
+                double t2Bar = global::System.Runtime.Intrinsics.Vector256.Sum(t2BarSum);
+                double t5Bar = global::System.Runtime.Intrinsics.Vector256.Sum(t5BarSum);
+                double t7Bar = global::System.Runtime.Intrinsics.Vector256.Sum(t7BarSum);
+                beta2Bar += -t7Bar * (t6 * global::System.Math.Pow(beta2, t6 - 1.0));
+                beta1Bar += -t5Bar * (t4 * global::System.Math.Pow(beta1, t4 - 1.0));
+                beta2Bar -= t2Bar;
+                beta1Bar -= t1Bar;
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector128<double> uniform24 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform25 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform26 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform27 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform28 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform29 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform30 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform31 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform32 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform33 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t6 * global::System.Math.Pow(beta2, t6 - 1.0)));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform34 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t4 * global::System.Math.Pow(beta1, t4 - 1.0)));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform35 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform20 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform21 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform22 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform23 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform24 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform25 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform26 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform27 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform28 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform29 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
                 global::System.Runtime.Intrinsics.Vector128<double> lrBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<double> beta1BarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<double> beta2BarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<double> epsBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<double> t7BarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<double> t5BarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<double> beta2BarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<double> t2BarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<double> beta1BarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<double> t1BarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -1005,14 +1322,13 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<double> mHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<double> mHatBarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<double> mSavedVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> sharedVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> shared1Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<double> shared2Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<double> t10Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<double> t10BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<double> t1BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<double> t2BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<double> t3Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<double> t3BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<double> t5BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
-                    global::System.Runtime.Intrinsics.Vector128<double> t7BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<double> t8Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<double> t8BarVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<double> t9Vec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
@@ -1024,56 +1340,55 @@ namespace Samples
                     // Forward sweep: the primal, keeping what the reverse sweep reads.
                     // m = beta1 * m + (1 - beta1) * g;
                     mSavedVec = mVec;
-                    mVec = ((uniform24 * mVec) + (uniform25 * gVec));
+                    mVec = ((uniform20 * mVec) + (uniform21 * gVec));
                     // v = beta2 * v + (1 - beta2) * g * g;
-                    t3Vec = (uniform26 * gVec);
+                    t3Vec = (uniform22 * gVec);
                     vSavedVec = vVec;
-                    vVec = ((uniform27 * vVec) + (t3Vec * gVec));
+                    vVec = ((uniform23 * vVec) + (t3Vec * gVec));
                     // double mHat = m / (1 - Math.Pow(beta1, t));
-                    mHatVec = (mVec / uniform28);
+                    mHatVec = (mVec / uniform24);
                     // double vHat = v / (1 - Math.Pow(beta2, t));
-                    vHatVec = (vVec / uniform29);
+                    vHatVec = (vVec / uniform25);
                     // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
                     t8Vec = global::System.Runtime.Intrinsics.Vector128.Sqrt(vHatVec);
-                    t9Vec = (t8Vec + uniform30);
-                    t10Vec = ((uniform31 * mHatVec) / t9Vec);
+                    t9Vec = (t8Vec + uniform26);
+                    t10Vec = ((uniform27 * mHatVec) / t9Vec);
                     // Reverse sweep: adjoints, from the outputs back to the inputs.
                     // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
                     t10BarVec = (t10BarVec + (-wBarVec));
-                    lrBarSum += ((t10BarVec / t9Vec) * mHatVec);
-                    mHatBarVec = (mHatBarVec + (uniform31 * (t10BarVec / t9Vec)));
-                    t9BarVec = (t9BarVec + (t10Vec * (-(t10BarVec / t9Vec))));
+                    shared2Vec = (t10BarVec / t9Vec);
+                    lrBarSum += (shared2Vec * mHatVec);
+                    mHatBarVec = (mHatBarVec + (uniform27 * shared2Vec));
+                    t9BarVec = (t9BarVec + (t10Vec * (-shared2Vec)));
                     t8BarVec = (t8BarVec + t9BarVec);
                     epsBarSum += t9BarVec;
-                    vHatBarVec = (vHatBarVec + (t8BarVec * (uniform32 / t8Vec)));
+                    vHatBarVec = (vHatBarVec + (t8BarVec * (uniform28 / t8Vec)));
                     // double vHat = v / (1 - Math.Pow(beta2, t));
-                    vBarVec = (vBarVec + (vHatBarVec / uniform29));
-                    t7BarVec = (t7BarVec + (vHatVec * (-(vHatBarVec / uniform29))));
-                    beta2BarSum += ((-t7BarVec) * uniform33);
+                    shared1Vec = (vHatBarVec / uniform25);
+                    vBarVec = (vBarVec + shared1Vec);
+                    t7BarSum += (vHatVec * (-shared1Vec));
                     // double mHat = m / (1 - Math.Pow(beta1, t));
-                    mBarVec = (mBarVec + (mHatBarVec / uniform28));
-                    t5BarVec = (t5BarVec + (mHatVec * (-(mHatBarVec / uniform28))));
-                    beta1BarSum += ((-t5BarVec) * uniform34);
+                    sharedVec = (mHatBarVec / uniform24);
+                    mBarVec = (mBarVec + sharedVec);
+                    t5BarSum += (mHatVec * (-sharedVec));
                     // v = beta2 * v + (1 - beta2) * g * g;
                     vVec = vSavedVec;
                     vBarOutVec = vBarVec;
-                    vBarVec = uniform35;
+                    vBarVec = uniform29;
                     beta2BarSum += (vBarOutVec * vVec);
-                    vBarVec = (vBarVec + (uniform27 * vBarOutVec));
+                    vBarVec = (vBarVec + (uniform23 * vBarOutVec));
                     t3BarVec = (t3BarVec + (vBarOutVec * gVec));
                     gBarVec = (gBarVec + (t3Vec * vBarOutVec));
-                    t2BarVec = (t2BarVec + (t3BarVec * gVec));
-                    gBarVec = (gBarVec + (uniform26 * t3BarVec));
-                    beta2BarSum += (-t2BarVec);
+                    t2BarSum += (t3BarVec * gVec);
+                    gBarVec = (gBarVec + (uniform22 * t3BarVec));
                     // m = beta1 * m + (1 - beta1) * g;
                     mVec = mSavedVec;
                     mBarOutVec = mBarVec;
-                    mBarVec = uniform35;
+                    mBarVec = uniform29;
                     beta1BarSum += (mBarOutVec * mVec);
-                    mBarVec = (mBarVec + (uniform24 * mBarOutVec));
-                    t1BarVec = (t1BarVec + (mBarOutVec * gVec));
-                    gBarVec = (gBarVec + (uniform25 * mBarOutVec));
-                    beta1BarSum += (-t1BarVec);
+                    mBarVec = (mBarVec + (uniform20 * mBarOutVec));
+                    t1BarSum += (mBarOutVec * gVec);
+                    gBarVec = (gBarVec + (uniform21 * mBarOutVec));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(mBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mBar), (nuint)i);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
@@ -1082,6 +1397,14 @@ namespace Samples
                 beta1Bar += global::System.Runtime.Intrinsics.Vector128.Sum(beta1BarSum);
                 beta2Bar += global::System.Runtime.Intrinsics.Vector128.Sum(beta2BarSum);
                 epsBar += global::System.Runtime.Intrinsics.Vector128.Sum(epsBarSum);
+                double t1Bar = global::System.Runtime.Intrinsics.Vector128.Sum(t1BarSum);
+                double t2Bar = global::System.Runtime.Intrinsics.Vector128.Sum(t2BarSum);
+                double t5Bar = global::System.Runtime.Intrinsics.Vector128.Sum(t5BarSum);
+                double t7Bar = global::System.Runtime.Intrinsics.Vector128.Sum(t7BarSum);
+                beta2Bar += -t7Bar * (t6 * global::System.Math.Pow(beta2, t6 - 1.0));
+                beta1Bar += -t5Bar * (t4 * global::System.Math.Pow(beta1, t4 - 1.0));
+                beta2Bar -= t2Bar;
+                beta1Bar -= t1Bar;
             }
             for (; i < length; i++)
             {

@@ -174,8 +174,9 @@ namespace Samples
             normBar += t2Dot * resultDotBar;
             t2Bar += resultDotBar * normDot;
             normDotBar += t2 * resultDotBar;
-            t1DotBar += t4Bar / t1;
-            t1Bar += t4 * -(t4Bar / t1);
+            double shared = t4Bar / t1;
+            t1DotBar += shared;
+            t1Bar += t4 * -shared;
             l2Hv += 0.5 * t2Bar;
             tDotBar += t1DotBar;
             tBar += t1Bar;
@@ -252,9 +253,10 @@ namespace Samples
             yBar += t3Bar;
             xBar += -t3Bar * x;
             xBar += x * -t3Bar;
-            yBar += 100.0 * t2Bar;
-            xBar += -(100.0 * t2Bar) * x;
-            xBar += x * -(100.0 * t2Bar);
+            double shared = 100.0 * t2Bar;
+            yBar += shared;
+            xBar += -shared * x;
+            xBar += x * -shared;
             xBar -= t1Bar;
             xBar -= tBar;
         }
@@ -297,11 +299,13 @@ namespace Samples
             yHv += t3Bar;
             xHv += -t3Bar * x;
             xHv += x * -t3Bar;
-            xHv += xV * -(100.0 * t2DotBar);
-            xHv += -(100.0 * t2DotBar) * xV;
-            yHv += 100.0 * t2Bar;
-            xHv += -(100.0 * t2Bar) * x;
-            xHv += x * -(100.0 * t2Bar);
+            double shared1 = 100.0 * t2DotBar;
+            xHv += xV * -shared1;
+            xHv += -shared1 * xV;
+            double shared = 100.0 * t2Bar;
+            yHv += shared;
+            xHv += -shared * x;
+            xHv += x * -shared;
             xHv -= t1Bar;
             xHv -= tBar;
         }

@@ -64,11 +64,13 @@ namespace Samples
             t1Bar += (double)t2Bar;
             wBar -= t1Bar * t1;
             // float s = (float)(w * xd) + MathF.Sqrt(y * y + 1f);
-            wBar += (double)sBar * xd;
-            xdBar += w * (double)sBar;
+            double shared1 = (double)sBar;
+            wBar += shared1 * xd;
+            xdBar += w * shared1;
             tBar += sBar;
-            yBar += tBar * (0.5f / t) * y;
-            yBar += y * (tBar * (0.5f / t));
+            float shared = tBar * (0.5f / t);
+            yBar += shared * y;
+            yBar += y * shared;
             // double xd = (double)x;
             xBar += (float)xdBar;
         }

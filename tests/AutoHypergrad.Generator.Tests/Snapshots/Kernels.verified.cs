@@ -196,8 +196,9 @@ namespace Samples
                 t = global::System.Math.Exp(v - m);
                 // s += Math.Exp(v - m);
                 tBar += sBar;
-                vBar += tBar * t;
-                mBar -= tBar * t;
+                double shared = tBar * t;
+                vBar += shared;
+                mBar -= shared;
                 tBar = 0.0;
                 xBar[vIndex] += vBar;
                 vBar = 0.0;

@@ -246,7 +246,7 @@ namespace Samples
             }
         }
 
-        /// <summary>Span driver: <c>StepTangents</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        /// <summary>Span driver: <c>StepTangents</c> on every element (spans of equal length n; uniform values for all elements; a per-element tangent holds k directions of n values one after the other, direction j of element i at j·n + i; a uniform tangent, k values).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void StepTangents(global::System.Span<double> w, global::System.Span<double> wDot, global::System.Span<double> v, global::System.Span<double> vDot, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> gDot, double lr, global::System.ReadOnlySpan<double> lrDot, double mu, global::System.ReadOnlySpan<double> muDot)
         {
@@ -259,28 +259,132 @@ namespace Samples
             {
                 throw new global::System.ArgumentException($"g has length {g.Length}; w has length {length}: they must be equal.", nameof(g));
             }
-            int directions1 = lrDot.Length;
-            if (wDot.Length != length * directions1)
+            int directions = lrDot.Length;
+            if (wDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(wDot));
+                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(wDot));
             }
-            if (vDot.Length != length * directions1)
+            if (vDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(vDot));
+                throw new global::System.ArgumentException($"vDot has length {vDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(vDot));
             }
-            if (gDot.Length != length * directions1)
+            if (gDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(gDot));
+                throw new global::System.ArgumentException($"gDot has length {gDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(gDot));
             }
-            if (muDot.Length != directions1)
+            if (muDot.Length != directions)
             {
-                throw new global::System.ArgumentException($"muDot has length {muDot.Length}; lrDot has length {directions1}: they must be equal.", nameof(muDot));
+                throw new global::System.ArgumentException($"muDot has length {muDot.Length}; lrDot has length {directions}: they must be equal.", nameof(muDot));
             }
             int i = 0;
-            // Not vectorized: k directions per element (the kernel loops over them).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> gVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> vOldVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    vOldVec = vVec;
+                    vVec = ((uniform * vVec) + gVec);
+                    wVec = (wVec - (uniform1 * vVec));
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector512<double> muDotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(muDot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> lrDotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(lrDot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> wDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512<double> vDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512<double> gDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), offset);
+                        vDotVec = (((muDotVec * vOldVec) + (uniform * vDotVec)) + gDotVec);
+                        wDotVec = (wDotVec - ((lrDotVec * vVec) + (uniform1 * vDotVec)));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform2 = global::System.Runtime.Intrinsics.Vector256.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform3 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> gVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> vOldVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    vOldVec = vVec;
+                    vVec = ((uniform2 * vVec) + gVec);
+                    wVec = (wVec - (uniform3 * vVec));
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector256<double> muDotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(muDot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> lrDotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(lrDot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> wDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256<double> vDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256<double> gDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), offset);
+                        vDotVec = (((muDotVec * vOldVec) + (uniform2 * vDotVec)) + gDotVec);
+                        wDotVec = (wDotVec - ((lrDotVec * vVec) + (uniform3 * vDotVec)));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform4 = global::System.Runtime.Intrinsics.Vector128.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform5 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> gVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(g), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> vOldVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    vOldVec = vVec;
+                    vVec = ((uniform4 * vVec) + gVec);
+                    wVec = (wVec - (uniform5 * vVec));
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector128<double> muDotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(muDot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> lrDotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(lrDot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> wDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128<double> vDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128<double> gDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gDot), offset);
+                        vDotVec = (((muDotVec * vOldVec) + (uniform4 * vDotVec)) + gDotVec);
+                        wDotVec = (wDotVec - ((lrDotVec * vVec) + (uniform5 * vDotVec)));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
+                }
+            }
+            // One element at a time: its directions, gathered into contiguous spans, through StepTangents.
+            global::System.Span<double> wDotAt = stackalloc double[directions];
+            global::System.Span<double> vDotAt = stackalloc double[directions];
+            global::System.Span<double> gDotAt = stackalloc double[directions];
             for (; i < length; i++)
             {
-                StepTangents(ref w[i], wDot.Slice(i * directions1, directions1), ref v[i], vDot.Slice(i * directions1, directions1), g[i], gDot.Slice(i * directions1, directions1), lr, lrDot, mu, muDot);
+                for (int j = 0; j < directions; j++)
+                {
+                    wDotAt[j] = wDot[j * length + i];
+                    vDotAt[j] = vDot[j * length + i];
+                    gDotAt[j] = gDot[j * length + i];
+                }
+                StepTangents(ref w[i], wDotAt, ref v[i], vDotAt, g[i], gDotAt, lr, lrDot, mu, muDot);
+                for (int j = 0; j < directions; j++)
+                {
+                    wDot[j * length + i] = wDotAt[j];
+                    vDot[j * length + i] = vDotAt[j];
+                }
             }
         }
 

@@ -152,21 +152,90 @@ namespace Samples
             }
         }
 
-        /// <summary>Span driver: <c>DecayTangents</c> on every element (spans of equal length; uniform values for all elements).</summary>
+        /// <summary>Span driver: <c>DecayTangents</c> on every element (spans of equal length n; uniform values for all elements; a per-element tangent holds k directions of n values one after the other, direction j of element i at j·n + i; a uniform tangent, k values).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
         public static void DecayTangents(global::System.Span<double> w, global::System.Span<double> wDot, double lambda, global::System.ReadOnlySpan<double> lambdaDot)
         {
             int length = w.Length;
-            int directions1 = lambdaDot.Length;
-            if (wDot.Length != length * directions1)
+            int directions = lambdaDot.Length;
+            if (wDot.Length != (long)directions * length)
             {
-                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; it holds {directions1} directions for each of {length} elements.", nameof(wDot));
+                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; it must hold {directions} directions of {length} elements one after the other (direction j of element i at j * {length} + i), {(long)directions * length} values.", nameof(wDot));
             }
             int i = 0;
-            // Not vectorized: k directions per element (the kernel loops over them).
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(lambda));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector512<double> wOldVec = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
+                    wOldVec = wVec;
+                    wVec = (wVec - (uniform * wVec));
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector512<double> lambdaDotVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(lambdaDot[j]));
+                        global::System.Runtime.Intrinsics.Vector512<double> wDotVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        wDotVec = (wDotVec - ((lambdaDotVec * wOldVec) + (uniform * wDotVec)));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector256<double> uniform1 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lambda));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector256<double> wOldVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
+                    wOldVec = wVec;
+                    wVec = (wVec - (uniform1 * wVec));
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector256<double> lambdaDotVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(lambdaDot[j]));
+                        global::System.Runtime.Intrinsics.Vector256<double> wDotVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        wDotVec = (wDotVec - ((lambdaDotVec * wOldVec) + (uniform1 * wDotVec)));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                }
+            }
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
+            {
+                global::System.Runtime.Intrinsics.Vector128<double> uniform2 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lambda));
+                for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                    global::System.Runtime.Intrinsics.Vector128<double> wOldVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
+                    wOldVec = wVec;
+                    wVec = (wVec - (uniform2 * wVec));
+                    for (int j = 0; j < directions; j++)
+                    {
+                        nuint offset = (nuint)(j * length + i);
+                        global::System.Runtime.Intrinsics.Vector128<double> lambdaDotVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(lambdaDot[j]));
+                        global::System.Runtime.Intrinsics.Vector128<double> wDotVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                        wDotVec = (wDotVec - ((lambdaDotVec * wOldVec) + (uniform2 * wDotVec)));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
+                    }
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
+                }
+            }
+            // One element at a time: its directions, gathered into contiguous spans, through DecayTangents.
+            global::System.Span<double> wDotAt = stackalloc double[directions];
             for (; i < length; i++)
             {
-                DecayTangents(ref w[i], wDot.Slice(i * directions1, directions1), lambda, lambdaDot);
+                for (int j = 0; j < directions; j++)
+                {
+                    wDotAt[j] = wDot[j * length + i];
+                }
+                DecayTangents(ref w[i], wDotAt, lambda, lambdaDot);
+                for (int j = 0; j < directions; j++)
+                {
+                    wDot[j * length + i] = wDotAt[j];
+                }
             }
         }
 

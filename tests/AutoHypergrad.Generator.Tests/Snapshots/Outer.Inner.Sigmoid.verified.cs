@@ -21,7 +21,7 @@ namespace Company.Models
                 double t1 = 1.0 + t;
                 double t1Dot = tDot;
                 result = 1.0 / t1;
-                resultDot = -(result * t1Dot) / t1;
+                resultDot = -(result * result) * t1Dot;
                 return (result, resultDot);
             }
 
@@ -41,7 +41,7 @@ namespace Company.Models
                 result = 1.0 / t1;
                 // Reverse sweep: adjoints, from the outputs back to the inputs.
                 // return 1.0 / (1.0 + Math.Exp(-z));
-                t1Bar += result * -(resultBar / t1);
+                t1Bar += -(result * result) * resultBar;
                 tBar += t1Bar;
                 zBar -= tBar * t;
             }

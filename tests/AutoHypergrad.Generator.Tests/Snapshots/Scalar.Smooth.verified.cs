@@ -77,9 +77,10 @@ namespace Samples
             result = scale * c / b;
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return scale * c / b;
-            scaleBar += resultBar / b * c;
-            cBar += scale * (resultBar / b);
-            bBar += result * -(resultBar / b);
+            double shared = resultBar / b;
+            scaleBar += shared * c;
+            cBar += scale * shared;
+            bBar += result * -shared;
             // c += Math.Sin(x) * Math.Cos(scale);
             t3Bar += cBar * t4;
             t4Bar += t3 * cBar;

@@ -84,8 +84,9 @@ namespace Samples
                 vSaved = vWork[i];
                 vWork[i] = mu * vWork[i] + g[i];
                 // w[i] -= lr * v[i];
-                lrBar += -wBar[i] * vWork[i];
-                vBar[i] += lr * -wBar[i];
+                double shared = wBar[i];
+                lrBar += -shared * vWork[i];
+                vBar[i] += lr * -shared;
                 // v[i] = mu * v[i] + g[i];
                 vWork[i] = vSaved;
                 double vBarOut = vBar[i];

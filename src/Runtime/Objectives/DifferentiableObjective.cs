@@ -1,0 +1,201 @@
+using System;
+using System.Numerics;
+using AutoHypergrad.Data;
+
+namespace AutoHypergrad.Objectives;
+
+/// <summary>A loss J(w, λ) on a batch, written as a <c>[Differentiable(Order = 2)]</c> method.</summary>
+/// <param name="w">The model parameters.</param>
+/// <param name="lambda">The loss hyperparameters.</param>
+/// <param name="features">The batch's rows, row-major (rows × columns).</param>
+/// <param name="targets">The batch's targets (regression) or class indices (classification), one per row.</param>
+/// <param name="rows">The batch size.</param>
+/// <param name="columns">The number of features.</param>
+public delegate T DifferentiableLoss<T>(
+    ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, ReadOnlySpan<T> features, ReadOnlySpan<T> targets, int rows, int columns);
+
+/// <summary>The generated <c>{Name}Adjoint</c> of a <see cref="DifferentiableLoss{T}"/>: adds ∂J/∂w and ∂J/∂λ, scaled by resultBar.</summary>
+public delegate void DifferentiableLossAdjoint<T>(
+    ReadOnlySpan<T> w, Span<T> wBar, ReadOnlySpan<T> lambda, Span<T> lambdaBar, ReadOnlySpan<T> features, ReadOnlySpan<T> targets, int rows, int columns, T resultBar);
+
+/// <summary>The generated <c>{Name}HessianVector</c> of a <see cref="DifferentiableLoss{T}"/>: adds the Hessian over (w, λ) times (wV, lambdaV).</summary>
+public delegate void DifferentiableLossHessianVector<T>(
+    ReadOnlySpan<T> w, ReadOnlySpan<T> wV, Span<T> wHv, ReadOnlySpan<T> lambda, ReadOnlySpan<T> lambdaV, Span<T> lambdaHv,
+    ReadOnlySpan<T> features, ReadOnlySpan<T> targets, int rows, int columns);
+
+/// <summary>
+/// An objective from a user's <c>[Differentiable(Order = 2)]</c> loss and the two methods the generator writes
+/// for it. The Hessian over (w, λ) together gives every product:
+/// <code>
+/// [H_ww H_wλ] [v]   [H·v + (∂∇_w J/∂λ)·λ̇ ]
+/// [H_λw H_λλ] [λ̇] = [(∂∇_w J/∂λ)ᵀ·v + …]
+/// </code>
+/// so H·v is its w part along (v, 0), the cross tangent its w part along (0, λ̇), and the cross adjoint its λ part
+/// along (v, 0) (the Hessian is symmetric). The adjoint gives ∇_w J and ∂J/∂λ.
+/// </summary>
+public sealed class DifferentiableObjective<T> : IObjective<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly Dataset<T> _data;
+    private readonly DifferentiableLoss<T> _loss;
+    private readonly DifferentiableLossAdjoint<T> _adjoint;
+    private readonly DifferentiableLossHessianVector<T> _hessianVector;
+    private readonly T[] _wScratch;
+    private readonly T[] _lambdaScratch;
+    private T[] _rows = [];
+    private T[] _targets = [];
+
+    /// <param name="data">The training set batches index into.</param>
+    /// <param name="parameterCount">The length of w.</param>
+    /// <param name="hyperparameters">The names and places of λ's blocks.</param>
+    /// <param name="loss">The loss method.</param>
+    /// <param name="adjoint">Its generated <c>{Name}Adjoint</c>.</param>
+    /// <param name="hessianVector">Its generated <c>{Name}HessianVector</c>.</param>
+    public DifferentiableObjective(
+        Dataset<T> data,
+        int parameterCount,
+        HyperparameterLayout hyperparameters,
+        DifferentiableLoss<T> loss,
+        DifferentiableLossAdjoint<T> adjoint,
+        DifferentiableLossHessianVector<T> hessianVector)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(parameterCount);
+        _data = data;
+        ParameterCount = parameterCount;
+        Hyperparameters = hyperparameters ?? throw new ArgumentNullException(nameof(hyperparameters));
+        _loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        _adjoint = adjoint ?? throw new ArgumentNullException(nameof(adjoint));
+        _hessianVector = hessianVector ?? throw new ArgumentNullException(nameof(hessianVector));
+        _wScratch = new T[parameterCount];
+        _lambdaScratch = new T[hyperparameters.Count];
+    }
+
+    public int ParameterCount { get; }
+
+    public HyperparameterLayout Hyperparameters { get; }
+
+    public int ExampleCount => _data.Count;
+
+    public T Value(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch)
+    {
+        Check(w, lambda);
+        int rows = Gather(batch, out var features, out var targets);
+        return _loss(w, lambda, features, targets, rows, _data.FeatureCount);
+    }
+
+    public T Gradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> gradient)
+    {
+        Check(w, lambda);
+        CheckLength(gradient.Length, ParameterCount, nameof(gradient));
+        int rows = Gather(batch, out var features, out var targets);
+        gradient.Clear();
+        _lambdaScratch.AsSpan().Clear();
+        _adjoint(w, gradient, lambda, _lambdaScratch, features, targets, rows, _data.FeatureCount, T.One);
+        return _loss(w, lambda, features, targets, rows, _data.FeatureCount);
+    }
+
+    public void HessianVector(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result)
+    {
+        CheckLength(v.Length, ParameterCount, nameof(v));
+        HessianTimes(w, lambda, batch, v, new T[Hyperparameters.Count], result, _lambdaScratch);
+    }
+
+    public void CrossTangent(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> lambdaDot, Span<T> result)
+    {
+        CheckLength(lambdaDot.Length, Hyperparameters.Count, nameof(lambdaDot));
+        HessianTimes(w, lambda, batch, new T[ParameterCount], lambdaDot, result, _lambdaScratch);
+    }
+
+    public void CrossAdjoint(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> lambdaBar)
+        => HessianVectorAndCrossAdjoint(w, lambda, batch, v, _wScratch, lambdaBar);
+
+    public void HessianVectorAndCrossAdjoint(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result, Span<T> lambdaBar)
+    {
+        CheckLength(v.Length, ParameterCount, nameof(v));
+        CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar));
+        _lambdaScratch.AsSpan().Clear();
+        HessianTimes(w, lambda, batch, v, new T[Hyperparameters.Count], result, _lambdaScratch);
+        for (int i = 0; i < lambdaBar.Length; i++)
+        {
+            lambdaBar[i] += _lambdaScratch[i];
+        }
+    }
+
+    public void HyperGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar)
+    {
+        Check(w, lambda);
+        CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar));
+        int rows = Gather(batch, out var features, out var targets);
+        _wScratch.AsSpan().Clear();
+        _adjoint(w, _wScratch, lambda, lambdaBar, features, targets, rows, _data.FeatureCount, T.One);
+    }
+
+    /// <summary>Writes the w part of H·(wV, λV) into <paramref name="wResult"/>, and its λ part into the cleared <paramref name="lambdaResult"/>.</summary>
+    private void HessianTimes(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> wV, ReadOnlySpan<T> lambdaV, Span<T> wResult, Span<T> lambdaResult)
+    {
+        Check(w, lambda);
+        CheckLength(wResult.Length, ParameterCount, "result");
+        int rows = Gather(batch, out var features, out var targets);
+        wResult.Clear();
+        lambdaResult.Clear();
+        _hessianVector(w, wV, wResult, lambda, lambdaV, lambdaResult, features, targets, rows, _data.FeatureCount);
+    }
+
+    /// <summary>The batch's rows and targets (class indices as numbers for a classification set).</summary>
+    private int Gather(Batch batch, out ReadOnlySpan<T> features, out ReadOnlySpan<T> targets)
+    {
+        int rows = batch.Count(_data.Count);
+        if (rows == 0)
+        {
+            throw new ArgumentException($"The batch is empty; {_data.Source} has {_data.Count} examples.", nameof(batch));
+        }
+
+        batch.Validate(_data.Count);
+        int d = _data.FeatureCount;
+        if (_targets.Length < rows)
+        {
+            _targets = new T[rows];
+        }
+
+        for (int i = 0; i < rows; i++)
+        {
+            int index = batch.IndexAt(i);
+            _targets[i] = _data.Targets is { } values ? values[index] : T.CreateTruncating(_data.Labels![index]);
+        }
+
+        targets = _targets.AsSpan(0, rows);
+        if (batch.IsFull)
+        {
+            features = _data.Features;
+            return rows;
+        }
+
+        if (_rows.Length < rows * d)
+        {
+            _rows = new T[rows * d];
+        }
+
+        for (int i = 0; i < rows; i++)
+        {
+            _data.Row(batch.IndexAt(i)).CopyTo(_rows.AsSpan(i * d, d));
+        }
+
+        features = _rows.AsSpan(0, rows * d);
+        return rows;
+    }
+
+    private void Check(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda)
+    {
+        CheckLength(w.Length, ParameterCount, nameof(w));
+        CheckLength(lambda.Length, Hyperparameters.Count, nameof(lambda));
+    }
+
+    private void CheckLength(int length, int expected, string name)
+    {
+        if (length != expected)
+        {
+            throw new ArgumentException($"{name} has length {length}; expected {expected}.", name);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+using System;
+using System.Linq;
+using AutoHypergrad.Data;
+using AutoHypergrad.Objectives;
+using AutoHypergrad.Objectives.Checking;
+using AutoHypergrad.Objectives.Models;
+using AutoHypergrad.Runtime.Tests.Data;
+using Xunit;
+
+namespace AutoHypergrad.Runtime.Tests.Objectives;
+
+/// <summary>The built-in models against closed forms, their options and errors, in float and on real MNIST.</summary>
+public sealed class ModelObjectiveTests(MnistFixture mnist) : IClassFixture<MnistFixture>
+{
+    [Fact]
+    public void Linear_regression_Hessian_is_twice_the_Gram_matrix_of_the_batch_plus_l2()
+    {
+        // J = (1/B)·Σ(xᵢ·w + b − yᵢ)² + (l2/2)·‖w‖²  ⇒  H = (2/B)·[X 1]ᵀ[X 1] + l2·diag(1, …, 1, 0).
+        var data = BuiltInObjectiveChecks.SyntheticData(classes: 0, seed: 3);
+        var objective = ModelObjective<double>.Create(data, new ModelOptions(ModelKind.Linear) { Hyperparameters = LossHyperparameters.L2 });
+        int d = data.FeatureCount, n = d + 1;
+        var batch = Batch.Of([3, 1, 4, 15, 9, 2, 6]);
+        double l2 = 0.3;
+        var w = Enumerable.Range(0, n).Select(i => 0.2 * i - 0.3).ToArray();
+        var v = Enumerable.Range(0, n).Select(i => Math.Sin(i + 1)).ToArray();
+        var hv = new double[n];
+        objective.HessianVector(w, [l2], batch, v, hv);
+
+        var expected = new double[n];
+        foreach (int index in batch.Indices)
+        {
+            var row = data.Row(index).ToArray().Append(1.0).ToArray();
+            double xv = row.Zip(v, (a, b) => a * b).Sum();
+            for (int j = 0; j < n; j++)
+            {
+                expected[j] += 2.0 / batch.Count(data.Count) * row[j] * xv;
+            }
+        }
+
+        for (int j = 0; j < d; j++)
+        {
+            expected[j] += l2 * v[j];
+        }
+
+        for (int j = 0; j < n; j++)
+        {
+            Assert.Equal(expected[j], hv[j], 13);
+        }
+    }
+
+    [Theory]
+    [InlineData(ModelKind.Softmax)]
+    [InlineData(ModelKind.Mlp)]
+    public void A_Hessian_vector_product_reuses_the_gradients_passes_only_at_the_same_point(ModelKind model)
+    {
+        var data = BuiltInObjectiveChecks.SyntheticData(classes: 3, seed: 4);
+        var options = new ModelOptions(model) { Hidden = model == ModelKind.Mlp ? [5] : [], Hyperparameters = LossHyperparameters.ExampleWeights };
+        var reusing = ModelObjective<double>.Create(data, options);
+        var fresh = ModelObjective<double>.Create(data, options);
+        var w = new double[reusing.ParameterCount];
+        reusing.InitialParameters(w, 9);
+        for (int i = 0; i < w.Length; i++)
+        {
+            w[i] += Math.Sin(i);
+        }
+
+        var v = Enumerable.Range(0, w.Length).Select(i => Math.Cos(2 * i)).ToArray();
+        var lambda = Enumerable.Range(0, data.Count).Select(i => 0.5 + 0.05 * i).ToArray();
+        var batch = Batch.Of([2, 7, 1, 8, 20]);
+        var gradient = new double[w.Length];
+        var expected = new double[w.Length];
+        var actual = new double[w.Length];
+        fresh.HessianVector(w, lambda, batch, v, expected);
+
+        // The same point: the passes of the gradient are reused (to rounding: the first layer's GEMM is split).
+        reusing.Gradient(w, lambda, batch, gradient);
+        reusing.HessianVector(w, lambda, batch, v, actual);
+        Assert.All(expected.Zip(actual), p => Assert.Equal(p.First, p.Second, 13));
+        reusing.HessianVector(w, lambda, batch, v, actual);
+        Assert.All(expected.Zip(actual), p => Assert.Equal(p.First, p.Second, 13));
+
+        // Another λ, batch or w than the gradient's: nothing is reused.
+        var otherLambda = lambda.Select(x => 2 * x).ToArray();
+        reusing.Gradient(w, otherLambda, batch, gradient);
+        reusing.HessianVector(w, lambda, batch, v, actual);
+        Assert.Equal(expected, actual);
+        reusing.Gradient(w, lambda, Batch.Of([2, 7, 1, 8, 21]), gradient);
+        reusing.HessianVector(w, lambda, batch, v, actual);
+        Assert.Equal(expected, actual);
+        var moved = w.Select(x => x + 1e-3).ToArray();
+        reusing.Gradient(moved, lambda, batch, gradient);
+        reusing.HessianVector(w, lambda, batch, v, actual);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Example_weights_select_examples_and_unit_weights_change_nothing()
+    {
+        var data = BuiltInObjectiveChecks.SyntheticData(classes: 3, seed: 5);
+        var plain = ModelObjective<double>.Create(data, new ModelOptions(ModelKind.Softmax));
+        var weighted = ModelObjective<double>.Create(data, new ModelOptions(ModelKind.Softmax) { Hyperparameters = LossHyperparameters.ExampleWeights });
+        var w = Enumerable.Range(0, plain.ParameterCount).Select(i => Math.Cos(i)).ToArray();
+        var ones = weighted.Hyperparameters.Defaults<double>();
+        Assert.All(ones, x => Assert.Equal(1.0, x));
+        var g1 = new double[w.Length];
+        var g2 = new double[w.Length];
+        Assert.Equal(plain.Gradient(w, [], Batch.Full, g1), weighted.Gradient(w, ones, Batch.Full, g2), 15);
+        Assert.Equal(g1, g2);
+
+        // Weight B on example 7 and 0 elsewhere: the full-batch gradient is example 7's own.
+        var only7 = new double[data.Count];
+        only7[7] = data.Count;
+        weighted.Gradient(w, only7, Batch.Full, g2);
+        plain.Gradient(w, [], Batch.Of([7]), g1);
+        for (int i = 0; i < w.Length; i++)
+        {
+            Assert.Equal(g1[i], g2[i], 14);
+        }
+    }
+
+    [Fact]
+    public void Float_objective_agrees_with_double_to_float_precision()
+    {
+        var data = BuiltInObjectiveChecks.SyntheticData(classes: 3, seed: 8);
+        var options = new ModelOptions(ModelKind.Mlp) { Hidden = [6], Hyperparameters = LossHyperparameters.L2 | LossHyperparameters.ExampleWeights };
+        var d = ModelObjective<double>.Create(data, options);
+        var f = ModelObjective<float>.Create(data.Convert<float>(), options);
+        var w = new double[d.ParameterCount];
+        d.InitialParameters(w, 4);
+        var v = Enumerable.Range(0, w.Length).Select(i => Math.Sin(3 * i)).ToArray();
+        var lambda = d.Hyperparameters.Defaults<double>();
+        lambda[d.Hyperparameters["l2"].Offset] = 0.1;
+        var hvD = new double[w.Length];
+        var hvF = new float[w.Length];
+        d.HessianVector(w, lambda, Batch.Full, v, hvD);
+        f.HessianVector(w.Select(x => (float)x).ToArray(), lambda.Select(x => (float)x).ToArray(), Batch.Full, v.Select(x => (float)x).ToArray(), hvF);
+        double norm = Math.Sqrt(hvD.Sum(x => x * x));
+        double error = Math.Sqrt(hvD.Zip(hvF, (a, b) => (a - b) * (a - b)).Sum());
+        // A few dozen float roundings on each path: well under 1e-5 of the result's norm.
+        Assert.True(error <= 1e-5 * norm, $"float H·v differs from double by {error / norm:E2} of its norm");
+    }
+
+    [Fact]
+    public void Evaluate_reports_the_mean_loss_and_the_accuracy()
+    {
+        // Labels are 1 exactly where the first feature is positive: a steep logistic model on it is always right.
+        var data = BuiltInObjectiveChecks.SyntheticData(classes: 2, seed: 9);
+        var objective = ModelObjective<double>.Create(data, new ModelOptions(ModelKind.Logistic));
+        var w = new double[objective.ParameterCount];
+        w[0] = 50;
+        var (loss, accuracy) = objective.Evaluate(w, data);
+        Assert.Equal(1.0, accuracy);
+        Assert.Equal(objective.Value(w, [], Batch.Full), loss, 14);
+
+        w[0] = -50;
+        Assert.Equal(0.0, objective.Evaluate(w, data).Accuracy);
+    }
+
+    [Fact]
+    public void A_model_that_does_not_fit_the_data_is_refused_with_the_reason()
+    {
+        var classes = BuiltInObjectiveChecks.SyntheticData(classes: 3, seed: 1);
+        var regression = BuiltInObjectiveChecks.SyntheticData(classes: 0, seed: 1);
+        Assert.Contains("for regression", Assert.Throws<ArgumentException>(() => ModelObjective<double>.Create(classes, new ModelOptions(ModelKind.Linear))).Message);
+        Assert.Contains("needs two classes", Assert.Throws<ArgumentException>(() => ModelObjective<double>.Create(classes, new ModelOptions(ModelKind.Logistic))).Message);
+        Assert.Contains("needs class labels", Assert.Throws<ArgumentException>(() => ModelObjective<double>.Create(regression, new ModelOptions(ModelKind.Softmax))).Message);
+        Assert.Contains("at least one hidden layer", Assert.Throws<ArgumentException>(() => ModelObjective<double>.Create(classes, new ModelOptions(ModelKind.Mlp))).Message);
+        Assert.Contains("one output", Assert.Throws<ArgumentException>(() => ModelObjective<double>.Create(regression, new ModelOptions(ModelKind.Linear) { Hyperparameters = LossHyperparameters.MultiTask })).Message);
+
+        var objective = ModelObjective<double>.Create(classes, new ModelOptions(ModelKind.Softmax) { Hyperparameters = LossHyperparameters.L2 });
+        Assert.Contains("has 18 parameters", Assert.Throws<ArgumentException>(() => objective.Value(new double[3], [0.1], Batch.Full)).Message);
+        Assert.Contains("example index 99", Assert.Throws<ArgumentOutOfRangeException>(() => objective.Value(new double[18], [0.1], Batch.Of([1, 99]))).Message);
+        Assert.Contains("this objective has l2", Assert.Throws<ArgumentException>(() => objective.Hyperparameters["rho"]).Message);
+    }
+
+    [Fact]
+    public void Softmax_regression_on_real_MNIST_matches_finite_differences()
+    {
+        // The first 500 training images in double, a minibatch of 100, l2 and per-example weights.
+        var data = mnist.Train.Slice(0, 500).Convert<double>();
+        var objective = ModelObjective<double>.Create(data, new ModelOptions(ModelKind.Softmax) { Hyperparameters = LossHyperparameters.ExampleWeights | LossHyperparameters.L2 });
+        Assert.Equal(784 * 10 + 10, objective.ParameterCount);
+        var check = BuiltInObjectiveChecks.At("softmax on MNIST", objective, seed: 3, new BatchSchedule(500, 100, seed: 1).At(2));
+        Assert.All(check.Run(), r => Assert.True(r.Passed, $"{r.Check}: relative error {r.RelativeError:E2} > {r.Tolerance:E0}"));
+    }
+}

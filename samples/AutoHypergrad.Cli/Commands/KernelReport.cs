@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Text.Json;
 using AutoHypergrad.Cli.Kernels;
 using Spectre.Console;
 

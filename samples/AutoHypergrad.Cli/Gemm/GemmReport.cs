@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
-using System.Text.Json;
 using AutoHypergrad.Cli.Commands;
 using Spectre.Console;
 
@@ -37,7 +35,6 @@ internal sealed record GemmReport(
     double WallSeconds,
     IReadOnlyList<GemmRow> Rows)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     public Table Table()
     {
@@ -64,21 +61,8 @@ internal sealed record GemmReport(
         return table;
     }
 
-    /// <summary>Writes the report to a temporary file beside <paramref name="path"/> and moves it into place.</summary>
-    public void WriteJson(string path)
-    {
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temporary, JsonSerializer.Serialize(this, JsonOptions));
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+    /// <summary>Writes the report as JSON, atomically.</summary>
+    public void WriteJson(string path) => JsonFile.Write(path, this);
 
     private static string Number(double? value) => value switch
     {

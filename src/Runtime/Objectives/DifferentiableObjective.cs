@@ -42,6 +42,10 @@ public sealed class DifferentiableObjective<T> : IObjective<T>
     private readonly DifferentiableLossHessianVector<T> _hessianVector;
     private readonly T[] _wScratch;
     private readonly T[] _lambdaScratch;
+
+    // Zero directions: the w or λ half of (v, 0) and (0, λ̇). Never written.
+    private readonly T[] _zeroW;
+    private readonly T[] _zeroLambda;
     private T[] _rows = [];
     private T[] _targets = [];
 
@@ -69,6 +73,8 @@ public sealed class DifferentiableObjective<T> : IObjective<T>
         _hessianVector = hessianVector ?? throw new ArgumentNullException(nameof(hessianVector));
         _wScratch = new T[parameterCount];
         _lambdaScratch = new T[hyperparameters.Count];
+        _zeroW = new T[parameterCount];
+        _zeroLambda = new T[hyperparameters.Count];
     }
 
     public int ParameterCount { get; }
@@ -98,13 +104,13 @@ public sealed class DifferentiableObjective<T> : IObjective<T>
     public void HessianVector(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result)
     {
         CheckLength(v.Length, ParameterCount, nameof(v));
-        HessianTimes(w, lambda, batch, v, new T[Hyperparameters.Count], result, _lambdaScratch);
+        HessianTimes(w, lambda, batch, v, _zeroLambda, result, _lambdaScratch);
     }
 
     public void CrossTangent(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> lambdaDot, Span<T> result)
     {
         CheckLength(lambdaDot.Length, Hyperparameters.Count, nameof(lambdaDot));
-        HessianTimes(w, lambda, batch, new T[ParameterCount], lambdaDot, result, _lambdaScratch);
+        HessianTimes(w, lambda, batch, _zeroW, lambdaDot, result, _lambdaScratch);
     }
 
     public void CrossAdjoint(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> lambdaBar)
@@ -115,7 +121,7 @@ public sealed class DifferentiableObjective<T> : IObjective<T>
         CheckLength(v.Length, ParameterCount, nameof(v));
         CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar));
         _lambdaScratch.AsSpan().Clear();
-        HessianTimes(w, lambda, batch, v, new T[Hyperparameters.Count], result, _lambdaScratch);
+        HessianTimes(w, lambda, batch, v, _zeroLambda, result, _lambdaScratch);
         for (int i = 0; i < lambdaBar.Length; i++)
         {
             lambdaBar[i] += _lambdaScratch[i];
@@ -153,35 +159,27 @@ public sealed class DifferentiableObjective<T> : IObjective<T>
 
         batch.Validate(_data.Count);
         int d = _data.FeatureCount;
-        if (_targets.Length < rows)
-        {
-            _targets = new T[rows];
-        }
-
+        var gathered = Workspace.Grow(ref _targets, rows);
         for (int i = 0; i < rows; i++)
         {
             int index = batch.IndexAt(i);
-            _targets[i] = _data.Targets is { } values ? values[index] : T.CreateTruncating(_data.Labels![index]);
+            gathered[i] = _data.Targets is { } values ? values[index] : T.CreateTruncating(_data.Labels![index]);
         }
 
-        targets = _targets.AsSpan(0, rows);
+        targets = gathered;
         if (batch.IsFull)
         {
             features = _data.Features;
             return rows;
         }
 
-        if (_rows.Length < rows * d)
-        {
-            _rows = new T[rows * d];
-        }
-
+        var rowsOfBatch = Workspace.Grow(ref _rows, rows * d);
         for (int i = 0; i < rows; i++)
         {
-            _data.Row(batch.IndexAt(i)).CopyTo(_rows.AsSpan(i * d, d));
+            _data.Row(batch.IndexAt(i)).CopyTo(rowsOfBatch.Slice(i * d, d));
         }
 
-        features = _rows.AsSpan(0, rows * d);
+        features = rowsOfBatch;
         return rows;
     }
 

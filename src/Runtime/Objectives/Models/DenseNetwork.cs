@@ -223,14 +223,14 @@ internal sealed class DenseNetwork<T>
         int inputs = In(0), outputs = Out(0), width = 2 * outputs;
         var weights = w.Slice(WeightOffset(0), inputs * outputs);
         var directions = v.Slice(WeightOffset(0), inputs * outputs);
-        var packed = Grow(ref _packed, inputs * width);
+        var packed = Workspace.Grow(ref _packed, inputs * width);
         for (int r = 0; r < inputs; r++)
         {
             weights.Slice(r * outputs, outputs).CopyTo(packed.Slice(r * width, outputs));
             directions.Slice(r * outputs, outputs).CopyTo(packed.Slice(r * width + outputs, outputs));
         }
 
-        var fused = Grow(ref _fused, rows * width);
+        var fused = Workspace.Grow(ref _fused, rows * width);
         Blas.Gemm(false, false, rows, width, inputs, T.One, x.Slice(0, rows * inputs), inputs, packed, width, T.Zero, fused, width);
         for (int i = 0; i < rows; i++)
         {
@@ -328,15 +328,5 @@ internal sealed class DenseNetwork<T>
         }
 
         _capacity = rows;
-    }
-
-    private static Span<T> Grow(ref T[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new T[length];
-        }
-
-        return buffer.AsSpan(0, length);
     }
 }

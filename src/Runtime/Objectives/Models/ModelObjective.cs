@@ -337,7 +337,7 @@ public sealed class ModelObjective<T> : IObjective<T>
     {
         CheckLength(w.Length, ParameterCount, nameof(w), "parameters");
         ArgumentNullException.ThrowIfNull(data);
-        if (data.FeatureCount != _data.FeatureCount || data.ClassCount > Math.Max(_data.ClassCount, 0) || data.IsClassification != _data.IsClassification)
+        if (data.FeatureCount != _data.FeatureCount || data.ClassCount > _data.ClassCount || data.IsClassification != _data.IsClassification)
         {
             throw new ArgumentException(
                 $"{data.Source} ({data.FeatureCount} features, {(data.IsClassification ? data.ClassCount + " classes" : "regression")}) does not fit a model trained on {_data.Source} ({_data.FeatureCount} features, {(_data.IsClassification ? _data.ClassCount + " classes" : "regression")}).",
@@ -354,7 +354,7 @@ public sealed class ModelObjective<T> : IObjective<T>
             var targets = new Targets<T>(
                 data.Labels is null ? ReadOnlySpan<int>.Empty : data.Labels.AsSpan(start, rows),
                 data.Targets is null ? ReadOnlySpan<T>.Empty : data.Targets.AsSpan(start, rows));
-            var losses = Grow(ref _perRow, rows);
+            var losses = Workspace.Grow(ref _perRow, rows);
             _loss.Losses(_network.Output(rows), targets, losses);
             for (int i = 0; i < rows; i++)
             {
@@ -379,8 +379,8 @@ public sealed class ModelObjective<T> : IObjective<T>
         }
 
         batch.Validate(_data.Count);
-        var coefficients = Grow(ref _coefficients, rows);
-        Grow(ref _perRow, rows);
+        var coefficients = Workspace.Grow(ref _coefficients, rows);
+        Workspace.Grow(ref _perRow, rows);
         T scale = T.One / T.CreateTruncating(rows);
         for (int i = 0; i < rows; i++)
         {
@@ -394,9 +394,9 @@ public sealed class ModelObjective<T> : IObjective<T>
             return _data.Features;
         }
 
-        var x = Grow(ref _rows, rows * d);
-        var labels = _data.Labels is null ? Span<int>.Empty : Grow(ref _labels, rows);
-        var values = _data.Targets is null ? Span<T>.Empty : Grow(ref _targets, rows);
+        var x = Workspace.Grow(ref _rows, rows * d);
+        var labels = _data.Labels is null ? Span<int>.Empty : Workspace.Grow(ref _labels, rows);
+        var values = _data.Targets is null ? Span<T>.Empty : Workspace.Grow(ref _targets, rows);
         for (int i = 0; i < rows; i++)
         {
             int index = batch.IndexAt(i);
@@ -454,15 +454,5 @@ public sealed class ModelObjective<T> : IObjective<T>
             throw new ArgumentException(
                 $"{name} has length {length}; this {Options.Model.ToString().ToLowerInvariant()} objective has {expected} {what}.", name);
         }
-    }
-
-    private static Span<TElement> Grow<TElement>(ref TElement[] buffer, int length)
-    {
-        if (buffer.Length < length)
-        {
-            buffer = new TElement[length];
-        }
-
-        return buffer.AsSpan(0, length);
     }
 }

@@ -16,9 +16,9 @@ namespace AutoHypergrad.Engines.Checkpointing;
 /// is s_0 and slot 0 already holds s_0: no Store is emitted for it, and slot 0 counts toward <see cref="Slots"/>. The schedule
 /// runs Reverse(t) for t = T, T − 1, …, 1 in that order, each with the working state at s_(t−1), and every Slot it names is
 /// below <see cref="Slots"/> (slots are used as a stack: a Store at slot k happens while slots 0 … k − 1 are live).</para>
-/// <para><b>Generation.</b> Enumerating the schedule (<c>foreach</c>) generates the actions lazily, in O(slots + r) memory for the
-/// repetition number r of <see cref="OptimalAdvanceCount"/>; the time is O(T + <see cref="AdvanceCount"/>), no more than
-/// running the advances. <see cref="Actions"/> materialises the list on first use: at most 4T − 3 actions of 12 bytes.</para>
+/// <para><b>Generation.</b> Enumerating the schedule (<c>foreach</c>) generates the actions lazily from a stack of at most
+/// slots + 1 pending segments; the time is O(T + <see cref="AdvanceCount"/>), no more than running the advances. The factory
+/// walks the schedule once to measure <see cref="AdvanceCount"/> and <see cref="MaxSlotsUsed"/> (T = 10⁶, 1000 slots: about 0.15 s). <see cref="Actions"/> materialises the list on first use: at most 4T − 3 actions of 12 bytes.</para>
 /// </remarks>
 public sealed class CheckpointSchedule : IEnumerable<CheckpointAction>
 {
@@ -82,7 +82,8 @@ public sealed class CheckpointSchedule : IEnumerable<CheckpointAction>
     /// 1 ≤ j &lt; l of j + F(l − j, c − 1) + F(j, c), F(1, c) = 0, F(l, 1) = l(l − 1)/2, has this solution: with one slot
     /// r = l − 1 and t = l(l − 1) − C(l, 2) = l(l − 1)/2; with c ≥ l − 1 slots r = 1 and t = l − 1; and a split taking the right
     /// part in its range r and the left part in its range r − 1 costs j + r(l − j) − β(c, r − 1) + (r − 1)j − β(c + 1, r − 2),
-    /// which is t(l, c) by Pascal's rule. The tests check it against the recursion for l ≤ 60, c ≤ 8.
+    /// which is t(l, c) by Pascal's rule: the schedule attains t(l, c). That nothing does better is Griewank's theorem; the tests
+    /// check it against the recursion for l ≤ 60, c ≤ 8.
     /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> or <paramref name="slots"/> is below 1.</exception>
     public static long OptimalAdvanceCount(int steps, int slots)

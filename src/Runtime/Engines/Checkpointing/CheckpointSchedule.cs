@@ -18,7 +18,8 @@ namespace AutoHypergrad.Engines.Checkpointing;
 /// below <see cref="Slots"/> (slots are used as a stack: a Store at slot k happens while slots 0 … k − 1 are live).</para>
 /// <para><b>Generation.</b> Enumerating the schedule (<c>foreach</c>) generates the actions lazily from a stack of at most
 /// slots + 1 pending segments; the time is O(T + <see cref="AdvanceCount"/>), no more than running the advances. The factory
-/// walks the schedule once to measure <see cref="AdvanceCount"/> and <see cref="MaxSlotsUsed"/> (T = 10⁶, 1000 slots: about 0.15 s). <see cref="Actions"/> materialises the list on first use: at most 4T − 3 actions of 12 bytes.</para>
+/// walks the schedule once to measure <see cref="AdvanceCount"/> and <see cref="MaxSlotsUsed"/> (T = 10⁶, 1000 slots: about 0.15 s).
+/// <see cref="Actions"/> materialises the list on first use: at most 4T − 3 actions of 12 bytes.</para>
 /// </remarks>
 public sealed class CheckpointSchedule : IEnumerable<CheckpointAction>
 {

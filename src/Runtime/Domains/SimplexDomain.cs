@@ -51,7 +51,7 @@ internal sealed class SimplexDomain(double radius, bool capped) : ProjectionDoma
 
     /// <summary>
     /// τ with g(τ) = Σ clip(uᵢ − τ, 0, cap) = R, given a solution exists (cap·n &gt; R). g is continuous, piecewise
-    /// linear and nonincreasing, with breakpoints uᵢ and uᵢ − cap. Bisecting over the sorted breakpoints finds two
+    /// linear and nonincreasing, with breakpoints uᵢ and uᵢ − cap. A binary search over the sorted breakpoints finds two
     /// neighbours with g(left) &gt; R ≥ g(right); on that piece each component is at cap (U), free (F) or at 0, so
     /// g(τ) = cap·|U| + Σ_F uᵢ − |F|·τ and τ = (cap·|U| + Σ_F uᵢ − R) / |F|. τ comes as shift + offset, with the
     /// shift a breakpoint next to the free uᵢ, so that uᵢ − τ = (uᵢ − shift) − offset keeps full precision in the

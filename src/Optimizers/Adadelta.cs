@@ -17,7 +17,9 @@ public static partial class Adadelta
             new("eps", 1e-6, HyperparameterDomain.Positive),
             new("wd", 0.0, HyperparameterDomain.NonNegative),
         ],
-        Options: []);
+        Options: [],
+        DoubleKernel: new StepKernelDouble(),
+        SingleKernel: new StepKernelSingle());
 
     /// <summary>
     /// One step of Adadelta (Zeiler, "ADADELTA: An Adaptive Learning Rate Method", arXiv:1212.5701, 2012,
@@ -40,7 +42,7 @@ public static partial class Adadelta
     /// <param name="rho">The decay rate of both running averages, in [0, 1).</param>
     /// <param name="eps">The constant added under both square roots, &gt; 0.</param>
     /// <param name="wd">The weight decay (L2 coefficient), ≥ 0.</param>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(
         ref double w,
         ref double s,
@@ -59,7 +61,7 @@ public static partial class Adadelta
     }
 
     /// <inheritdoc cref="Step(ref double, ref double, ref double, double, double, double, double, double)"/>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(
         ref float w,
         ref float s,

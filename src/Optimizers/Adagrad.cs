@@ -16,7 +16,9 @@ public static partial class Adagrad
             new("eps", 1e-10, HyperparameterDomain.Positive),
             new("wd", 0.0, HyperparameterDomain.NonNegative),
         ],
-        Options: []);
+        Options: [],
+        DoubleKernel: new StepKernelDouble(),
+        SingleKernel: new StepKernelSingle());
 
     /// <summary>
     /// One step of Adagrad (Duchi, Hazan &amp; Singer, "Adaptive Subgradient Methods for Online Learning and
@@ -36,7 +38,7 @@ public static partial class Adagrad
     /// <param name="lr">The learning rate.</param>
     /// <param name="eps">The constant added to the denominator for numerical stability, &gt; 0.</param>
     /// <param name="wd">The weight decay (L2 coefficient), ≥ 0.</param>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(ref double w, ref double s, double g, [Hyper] double lr, [Hyper] double eps, [Hyper] double wd)
     {
         double d = g + wd * w;
@@ -45,7 +47,7 @@ public static partial class Adagrad
     }
 
     /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double)"/>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(ref float w, ref float s, float g, [Hyper] float lr, [Hyper] float eps, [Hyper] float wd)
     {
         float d = g + wd * w;

@@ -21,7 +21,9 @@ public static partial class Adam
             new("eps", 1e-8, HyperparameterDomain.Positive),
             new("wd", 0.0, HyperparameterDomain.NonNegative),
         ],
-        Options: ["t", "epsInsideSqrt"]);
+        Options: ["t", "epsInsideSqrt"],
+        DoubleKernel: new StepKernelDouble(),
+        SingleKernel: new StepKernelSingle());
 
     /// <summary>
     /// One step of Adam (Kingma &amp; Ba, "Adam: A Method for Stochastic Optimization", ICLR 2015, Algorithm 1),
@@ -60,7 +62,7 @@ public static partial class Adam
     /// <param name="wd">The weight decay (L2 coefficient, added to the gradient), ≥ 0.</param>
     /// <param name="t">The 1-based number of this step, as a real, for the bias corrections; not differentiated.</param>
     /// <param name="epsInsideSqrt">Whether eps is added under the square root (see above); not differentiated.</param>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(
         ref double w,
         ref double m,
@@ -84,7 +86,7 @@ public static partial class Adam
     }
 
     /// <inheritdoc cref="Step(ref double, ref double, ref double, double, double, double, double, double, double, double, bool)"/>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(
         ref float w,
         ref float m,

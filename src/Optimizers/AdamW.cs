@@ -21,7 +21,9 @@ public static partial class AdamW
             new("eps", 1e-8, HyperparameterDomain.Positive),
             new("wd", 0.01, HyperparameterDomain.NonNegative),
         ],
-        Options: ["t", "epsInsideSqrt"]);
+        Options: ["t", "epsInsideSqrt"],
+        DoubleKernel: new StepKernelDouble(),
+        SingleKernel: new StepKernelSingle());
 
     /// <summary>
     /// One step of AdamW (Loshchilov &amp; Hutter, "Decoupled Weight Decay Regularization", ICLR 2019,
@@ -54,7 +56,7 @@ public static partial class AdamW
     /// <param name="wd">The decoupled weight decay (the paper's λ), ≥ 0.</param>
     /// <param name="t">The 1-based number of this step, as a real, for the bias corrections; not differentiated.</param>
     /// <param name="epsInsideSqrt">Whether eps is added under the square root; not differentiated.</param>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(
         ref double w,
         ref double m,
@@ -77,7 +79,7 @@ public static partial class AdamW
     }
 
     /// <inheritdoc cref="Step(ref double, ref double, ref double, double, double, double, double, double, double, double, bool)"/>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(
         ref float w,
         ref float m,

@@ -17,7 +17,9 @@ public static partial class Lion
             new("beta2", 0.99, HyperparameterDomain.UnitInterval),
             new("wd", 0.0, HyperparameterDomain.NonNegative),
         ],
-        Options: []);
+        Options: [],
+        DoubleKernel: new StepKernelDouble(),
+        SingleKernel: new StepKernelSingle());
 
     /// <summary>
     /// One step of Lion (Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023,
@@ -40,7 +42,7 @@ public static partial class Lion
     /// <param name="beta1">The interpolation weight of the update direction c, in [0, 1).</param>
     /// <param name="beta2">The decay rate of the momentum, in [0, 1).</param>
     /// <param name="wd">The decoupled weight decay, ≥ 0.</param>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(
         ref double w,
         ref double m,
@@ -56,7 +58,7 @@ public static partial class Lion
     }
 
     /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double, double)"/>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(
         ref float w,
         ref float m,

@@ -14,7 +14,9 @@ public static partial class Nesterov
             new("mu", 0.9, HyperparameterDomain.UnitInterval),
             new("wd", 0.0, HyperparameterDomain.NonNegative),
         ],
-        Options: []);
+        Options: [],
+        DoubleKernel: new StepKernelDouble(),
+        SingleKernel: new StepKernelSingle());
 
     /// <summary>
     /// One step of Nesterov's accelerated gradient in the momentum form of Sutskever, Martens, Dahl &amp; Hinton,
@@ -33,7 +35,7 @@ public static partial class Nesterov
     /// <param name="lr">The learning rate.</param>
     /// <param name="mu">The momentum coefficient, in [0, 1).</param>
     /// <param name="wd">The weight decay (L2 coefficient), ≥ 0.</param>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(ref double w, ref double v, double g, [Hyper] double lr, [Hyper] double mu, [Hyper] double wd)
     {
         double d = g + wd * w;
@@ -42,7 +44,7 @@ public static partial class Nesterov
     }
 
     /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double)"/>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(ref float w, ref float v, float g, [Hyper] float lr, [Hyper] float mu, [Hyper] float wd)
     {
         float d = g + wd * w;

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
+using AutoHypergrad.Engines;
 
 namespace AutoHypergrad.Optimizers;
 
@@ -43,7 +45,7 @@ public sealed record HyperparameterDescriptor(string Name, double Default, Hyper
 /// The layout of an optimizer's <c>Step</c>, for the engines: every optimizer in this library has the double and
 /// float overloads
 /// <code>
-/// [Differentiable] static void Step(ref T w, ref T state₁, …, T g, [Hyper] T hyper₁, …, [NoDiff] options…)
+/// [Differentiable, OptimizerStep] static void Step(ref T w, ref T state₁, …, T g, [Hyper] T hyper₁, …, [NoDiff] options…)
 /// </code>
 /// in this order: the weight, the per-element state slots <see cref="State"/>, the gradient, the hyperparameters
 /// <see cref="Hyperparameters"/>, then the passive <see cref="Options"/>.
@@ -56,12 +58,16 @@ public sealed record HyperparameterDescriptor(string Name, double Default, Hyper
 /// The <c>[NoDiff]</c> parameters after the hyperparameters, in order: <c>t</c>, the 1-based step count as a real,
 /// for the bias corrections; <c>epsInsideSqrt</c>, a bool.
 /// </param>
+/// <param name="DoubleKernel">The double <c>Step</c> over whole vectors (its generated <c>StepKernelDouble</c>).</param>
+/// <param name="SingleKernel">The float <c>Step</c> over whole vectors (its generated <c>StepKernelSingle</c>).</param>
 public sealed record OptimizerDescriptor(
     string Name,
     Type Type,
     IReadOnlyList<string> State,
     IReadOnlyList<HyperparameterDescriptor> Hyperparameters,
-    IReadOnlyList<string> Options)
+    IReadOnlyList<string> Options,
+    IStepKernel<double> DoubleKernel,
+    IStepKernel<float> SingleKernel)
 {
     /// <summary>Whether <c>Step</c> takes the step count <c>t</c>.</summary>
     public bool UsesStepCount => Contains(Options, "t");
@@ -79,6 +85,24 @@ public sealed record OptimizerDescriptor(
         }
 
         throw new ArgumentException($"{Name} has no hyperparameter '{name}'.", nameof(name));
+    }
+
+    /// <summary>The step kernel over <typeparamref name="T"/>: <see cref="DoubleKernel"/> or <see cref="SingleKernel"/>.</summary>
+    /// <exception cref="NotSupportedException"><typeparamref name="T"/> is neither double nor float.</exception>
+    public IStepKernel<T> Kernel<T>()
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            return (IStepKernel<T>)DoubleKernel;
+        }
+
+        if (typeof(T) == typeof(float))
+        {
+            return (IStepKernel<T>)SingleKernel;
+        }
+
+        throw new NotSupportedException($"{Name} has step kernels for double and float, not {typeof(T).Name}.");
     }
 
     /// <summary>The default values of <see cref="Hyperparameters"/>, in order.</summary>

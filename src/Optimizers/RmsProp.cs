@@ -17,7 +17,9 @@ public static partial class RmsProp
             new("eps", 1e-8, HyperparameterDomain.Positive),
             new("wd", 0.0, HyperparameterDomain.NonNegative),
         ],
-        Options: []);
+        Options: [],
+        DoubleKernel: new StepKernelDouble(),
+        SingleKernel: new StepKernelSingle());
 
     /// <summary>
     /// One step of RMSProp (Tieleman &amp; Hinton, "Lecture 6.5 — RMSProp: Divide the gradient by a running average
@@ -38,7 +40,7 @@ public static partial class RmsProp
     /// <param name="alpha">The decay rate of the running average, in [0, 1).</param>
     /// <param name="eps">The constant added to the denominator for numerical stability, &gt; 0.</param>
     /// <param name="wd">The weight decay (L2 coefficient), ≥ 0.</param>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(
         ref double w,
         ref double s,
@@ -54,7 +56,7 @@ public static partial class RmsProp
     }
 
     /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double, double)"/>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(
         ref float w,
         ref float s,

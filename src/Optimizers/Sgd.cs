@@ -13,7 +13,9 @@ public static partial class Sgd
             new("lr", 0.01, HyperparameterDomain.Positive),
             new("wd", 0.0, HyperparameterDomain.NonNegative),
         ],
-        Options: []);
+        Options: [],
+        DoubleKernel: new StepKernelDouble(),
+        SingleKernel: new StepKernelSingle());
 
     /// <summary>
     /// One step of stochastic gradient descent (Robbins &amp; Monro, "A Stochastic Approximation Method", 1951)
@@ -27,7 +29,7 @@ public static partial class Sgd
     /// <param name="g">The gradient of the loss at <paramref name="w"/>.</param>
     /// <param name="lr">The learning rate.</param>
     /// <param name="wd">The weight decay (L2 coefficient), ≥ 0.</param>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(ref double w, double g, [Hyper] double lr, [Hyper] double wd)
     {
         double d = g + wd * w;
@@ -35,7 +37,7 @@ public static partial class Sgd
     }
 
     /// <inheritdoc cref="Step(ref double, double, double, double)"/>
-    [Differentiable]
+    [Differentiable, OptimizerStep]
     public static void Step(ref float w, float g, [Hyper] float lr, [Hyper] float wd)
     {
         float d = g + wd * w;

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace AutoHypergrad.Generator.Tests;
 
-/// <summary>One test per diagnostic AHG0001..AHG0008: ID, severity, location and message.</summary>
+/// <summary>One test per diagnostic AHG0001..AHG0012: ID, severity, location and message.</summary>
 public sealed class DiagnosticsTests
 {
     private const string DescriptorsTypeName = "AutoHypergrad.Generator.Diagnostics.DiagnosticDescriptors";
@@ -411,7 +411,7 @@ public sealed class DiagnosticsTests
         var descriptors = AllDescriptors();
         var ids = descriptors.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(Enumerable.Range(1, 8).Select(i => $"AHG{i:D4}").ToArray(), ids);
+        Assert.Equal(Enumerable.Range(1, 12).Select(i => $"AHG{i:D4}").ToArray(), ids);
         Assert.All(descriptors, d =>
         {
             Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
@@ -521,6 +521,117 @@ public sealed class DiagnosticsTests
 
         Assert.Equal("Twice(x)", LocatedText(diagnostic, run));
         Assert.Contains("Samples.Subject.Twice", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHG0009_optimizer_step_that_is_not_elementwise()
+    {
+        var source = InPartialClass("""
+                [Differentiable, OptimizerStep]
+                public static void Repeated(ref double w, double g, [Hyper] double lr)
+                {
+                    for (int i = 0; i < 2; i++)
+                    {
+                        w = w - lr * g;
+                    }
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0009");
+
+        Assert.Equal("Repeated", LocatedText(diagnostic, run));
+        Assert.Contains("Repeated", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Single(run.GeneratorDiagnostics);
+
+        // The derivatives are still generated; only the step kernel is left out.
+        var generated = run.Source("Subject.Repeated.g.cs");
+        Assert.Contains("RepeatedAdjoint", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("IStepKernel", generated, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string, string> MisshapenSteps() => new()
+    {
+        // What is wrong, the parameter list, the parameter the diagnostic is located on.
+        { "no ref state first", "double g, ref double w, [Hyper] double lr", "g" },
+        { "hyperparameter before the gradient", "ref double w, [Hyper] double lr, double g", "lr" },
+        { "ref state after the gradient", "ref double w, double g, ref double v, [Hyper] double lr", "v" },
+        { "two gradients", "ref double w, double g, double h, [Hyper] double lr", "h" },
+        { "hyperparameter after an option", "ref double w, double g, [NoDiff] bool flag, [Hyper] double lr", "lr" },
+        { "mixed float and double", "ref double w, double g, [Hyper] float lr", "lr" },
+        { "gradient by in", "ref double w, in double g, [Hyper] double lr", "g" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MisshapenSteps))]
+    public void AHG0010_optimizer_step_of_the_wrong_shape(string what, string parameters, string located)
+    {
+        var source = InPartialClass($$"""
+                [Differentiable, OptimizerStep]
+                public static void Misshapen({{parameters}})
+                {
+                    w = w * 0.5;
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0010");
+
+        Assert.True(located == LocatedText(diagnostic, run), $"{what}: located on '{LocatedText(diagnostic, run)}', not '{located}'.");
+        Assert.Contains("Misshapen", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("IStepKernel", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AHG0010_optimizer_step_without_a_gradient()
+    {
+        var source = InPartialClass("""
+                [Differentiable, OptimizerStep]
+                public static void NoGradient(ref double w, ref double v)
+                {
+                    w = w - v;
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0010");
+
+        Assert.Equal("NoGradient", LocatedText(diagnostic, run));
+        Assert.Contains("no gradient", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AHG0011_per_element_parameter_in_an_optimizer_step()
+    {
+        var source = InPartialClass("""
+                [Differentiable, OptimizerStep]
+                public static void Scaled(ref double w, double g, [Hyper, PerElement] double lr)
+                {
+                    w = w - lr * g;
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0011");
+
+        Assert.Equal("lr", LocatedText(diagnostic, run));
+        Assert.Contains("'lr'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("Scaled", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("IStepKernel", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AHG0012_option_of_a_type_other_than_float_double_or_bool()
+    {
+        var source = InPartialClass("""
+                [Differentiable, OptimizerStep]
+                public static void Counted(ref double w, double g, [Hyper] double lr, [NoDiff] int t)
+                {
+                    w = w - lr * g / t;
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0012");
+
+        Assert.Equal("t", LocatedText(diagnostic, run));
+        Assert.Contains("'int'", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("IStepKernel", StringComparison.Ordinal));
     }
 
     private static DiagnosticDescriptor Descriptor(string id)

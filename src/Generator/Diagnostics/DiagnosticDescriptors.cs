@@ -48,6 +48,26 @@ internal static class DiagnosticDescriptors
         "A generated name collides with a name in the method",
         "'{0}' in '{1}' collides with the generated name for {2}: rename it");
 
+    public static readonly DiagnosticDescriptor OptimizerStepNotElementwise = Create(
+        "AHG0009",
+        "[OptimizerStep] method is not elementwise",
+        "[OptimizerStep] method '{0}' gets no step kernel: it is not elementwise (void, scalar parameters, straight-line code without loops or calls), so it has no span drivers to call");
+
+    public static readonly DiagnosticDescriptor OptimizerStepShape = Create(
+        "AHG0010",
+        "[OptimizerStep] method does not have the shape of an optimizer step",
+        "[OptimizerStep] method '{0}' {1}: an optimizer step is (ref T w, ref T state…, T g, [Hyper] T hyper…, [NoDiff] options…) with T float or double");
+
+    public static readonly DiagnosticDescriptor OptimizerStepPerElement = Create(
+        "AHG0011",
+        "[PerElement] parameter in an [OptimizerStep] method",
+        "Parameter '{0}' of [OptimizerStep] method '{1}' is [PerElement]: a step kernel passes its hyperparameters and options as one value for all elements");
+
+    public static readonly DiagnosticDescriptor OptimizerStepOptionType = Create(
+        "AHG0012",
+        "[NoDiff] option of an [OptimizerStep] method is not float, double or bool",
+        "Option '{0}' of [OptimizerStep] method '{1}' has type '{2}': a step kernel reads its options from StepOptions as float, double or bool");
+
     private static DiagnosticDescriptor Create(string id, string title, string message) => new(
         id,
         title,

@@ -59,6 +59,12 @@ internal static class CSharpEmitter
             SimdDriverEmitter.Write(writer, driver);
         }
 
+        if (model.StepKernel is { } kernel)
+        {
+            writer.WriteLine();
+            StepKernelEmitter.Write(writer, model.Location, kernel);
+        }
+
         foreach (var _ in model.Location.Types)
         {
             writer.CloseBrace();

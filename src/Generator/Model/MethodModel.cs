@@ -18,7 +18,7 @@ internal sealed record TypeLocation(string? Namespace, EquatableArray<Containing
     public string DisplayName => string.Join(".", System.Linq.Enumerable.Select(Types, t => t.Name));
 }
 
-/// <summary>A [Differentiable] method, parsed into the IR.</summary>
+/// <summary>A [Differentiable] method, parsed into the IR; <c>StepKernel</c> where it is a well-shaped [OptimizerStep].</summary>
 internal sealed record MethodModel(
     TypeLocation Location,
     string Name,
@@ -28,7 +28,8 @@ internal sealed record MethodModel(
     Block Body,
     string HintName,
     LocationInfo? SourceLocation,
-    int Order = 1);
+    int Order = 1,
+    StepKernelModel? StepKernel = null);
 
 /// <summary>The output of parsing one method: the model, or why there is none.</summary>
 internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
@@ -44,14 +45,18 @@ internal sealed record GeneratedMethod(
 
 internal sealed record GeneratedParameter(string Name, IrType Type, PassingMode Mode);
 
-/// <summary>The derivatives of one [Differentiable] method, ready to emit, with its span drivers if it is elementwise.</summary>
+/// <summary>
+/// The derivatives of one [Differentiable] method, ready to emit, with its span drivers if it is elementwise and the
+/// step kernel over them if it is an [OptimizerStep].
+/// </summary>
 internal sealed record DerivativeModel(
     TypeLocation Location,
     string HintName,
     EquatableArray<GeneratedMethod> Methods,
     string MethodName,
     LocationInfo? SourceLocation,
-    EquatableArray<SpanDriver> Drivers = default);
+    EquatableArray<SpanDriver> Drivers = default,
+    StepKernelModel? StepKernel = null);
 
 /// <summary>How a span driver passes one of its kernel's parameters.</summary>
 internal enum DriverRole

@@ -90,6 +90,11 @@ internal sealed partial class MethodParser
         }
 
         CheckOrder(parameters, returnType);
+
+        // An [OptimizerStep] of the wrong shape still gets its derivatives; only the step kernel is left out.
+        var stepDiagnostics = new List<DiagnosticInfo>();
+        var stepKernel = SymbolNames.HasAttribute(_method, SymbolNames.OptimizerStepAttribute) ? ReadStepKernel(stepDiagnostics) : null;
+
         Block? body = null;
         if (_diagnostics.Count == 0)
         {
@@ -105,7 +110,7 @@ internal sealed partial class MethodParser
 
         if (_diagnostics.Count > 0 || typeLocation is null || body is null)
         {
-            return new ParseResult(null, _diagnostics.ToEquatableArray());
+            return new ParseResult(null, _diagnostics.Concat(stepDiagnostics).ToEquatableArray());
         }
 
         var model = new MethodModel(
@@ -117,8 +122,9 @@ internal sealed partial class MethodParser
             body,
             HintName(typeLocation),
             LocationInfo.From(_syntax.Identifier),
-            _order);
-        return new ParseResult(model, EquatableArray<DiagnosticInfo>.Empty);
+            _order,
+            stepKernel);
+        return new ParseResult(model, stepDiagnostics.ToEquatableArray());
     }
 
     // ---- Signature ----

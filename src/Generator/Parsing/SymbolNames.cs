@@ -9,6 +9,7 @@ internal static class SymbolNames
     public const string NoDiffAttribute = "AutoHypergrad.NoDiffAttribute";
     public const string HyperAttribute = "AutoHypergrad.HyperAttribute";
     public const string PerElementAttribute = "AutoHypergrad.PerElementAttribute";
+    public const string OptimizerStepAttribute = "AutoHypergrad.OptimizerStepAttribute";
 
     public static bool HasAttribute(ISymbol symbol, string metadataName)
     {

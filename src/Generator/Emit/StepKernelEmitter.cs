@@ -1,0 +1,222 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoHypergrad.Generator.Helpers;
+using AutoHypergrad.Generator.Model;
+
+namespace AutoHypergrad.Generator.Emit;
+
+/// <summary>
+/// Writes the <c>IStepKernel&lt;T&gt;</c> struct of an [OptimizerStep] method: each of Step, Tangents and Adjoint
+/// checks the packed lengths once, slices the packed state, tangents and hyperparameters into the span drivers'
+/// arguments (layouts in IStepKernel.cs) and calls the driver. The drivers are called through the declaring type,
+/// since inside the struct the name <c>Step</c> is the struct's own method.
+/// </summary>
+internal sealed class StepKernelEmitter
+{
+    private const string Engines = "global::AutoHypergrad.Engines";
+    private const string Span = "global::System.Span";
+    private const string ReadOnlySpan = "global::System.ReadOnlySpan";
+
+    private readonly StepKernelModel _kernel;
+    private readonly string _optimizer;
+    private readonly string _declaringType;
+    private readonly string _t;
+
+    private StepKernelEmitter(TypeLocation location, StepKernelModel kernel)
+    {
+        _kernel = kernel;
+        _optimizer = location.Types[location.Types.Count - 1].Name;
+        _declaringType = "global::" + (location.Namespace is { } ns ? ns + "." : "") + location.DisplayName;
+        _t = kernel.Element.Name;
+    }
+
+    private int StateCount => _kernel.States.Count;
+
+    private int HyperCount => _kernel.Hyperparameters.Count;
+
+    public static void Write(IndentedWriter writer, TypeLocation location, StepKernelModel kernel)
+        => new StepKernelEmitter(location, kernel).Write(writer);
+
+    private void Write(IndentedWriter writer)
+    {
+        var options = _kernel.Options.Count == 0 ? "no options" : $"the options ({string.Join(", ", _kernel.Options.Select(o => o.Name))})";
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// <c>{_kernel.MethodName}</c> over whole {_t} vectors, for the hypergradient engines: the state ({string.Join(", ", _kernel.States)}), the");
+        writer.WriteLine($"/// hyperparameters ({string.Join(", ", _kernel.Hyperparameters)}) and {options}, packed as <see cref=\"{Engines}.IStepKernel{{T}}\"/>");
+        writer.WriteLine("/// lays them out, passed to the span drivers.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"AutoHypergrad\", \"1.0\")]");
+        writer.WriteLine($"public readonly struct {_kernel.StructName} : {Engines}.IStepKernel<{_t}>");
+        writer.OpenBrace();
+        WriteNames(writer, "StateNameList", _kernel.States);
+        WriteNames(writer, "HyperparameterNameList", _kernel.Hyperparameters);
+        WriteNames(writer, "OptionNameList", _kernel.Options.Select(o => o.Name));
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine($"public string Name => \"{_optimizer}\";");
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine("public global::System.Collections.Generic.IReadOnlyList<string> StateNames => StateNameList;");
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine("public global::System.Collections.Generic.IReadOnlyList<string> HyperparameterNames => HyperparameterNameList;");
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine("public global::System.Collections.Generic.IReadOnlyList<string> OptionNames => OptionNameList;");
+        writer.WriteLine();
+        WriteStep(writer);
+        writer.WriteLine();
+        WriteTangents(writer);
+        writer.WriteLine();
+        WriteAdjoint(writer);
+        writer.CloseBrace();
+    }
+
+    private static void WriteNames(IndentedWriter writer, string field, IEnumerable<string> names)
+    {
+        var list = names.ToList();
+        var array = list.Count == 0 ? "global::System.Array.Empty<string>()" : "new string[] { " + string.Join(", ", list.Select(n => "\"" + n + "\"")) + " }";
+        writer.WriteLine($"private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> {field} = global::System.Array.AsReadOnly({array});");
+    }
+
+    private void WriteStep(IndentedWriter writer)
+    {
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine($"public void Step({Span}<{_t}> state, {ReadOnlySpan}<{_t}> gradient, {ReadOnlySpan}<{_t}> hyperparameters, {Engines}.StepOptions options)");
+        writer.OpenBrace();
+        writer.WriteLine("int n = gradient.Length;");
+        WriteStateCheck(writer, "state");
+        WriteHyperparameterCheck(writer);
+
+        var arguments = new List<string>();
+        for (var s = 0; s < StateCount; s++)
+        {
+            arguments.Add(Slice("state", s));
+        }
+
+        arguments.Add("gradient");
+        arguments.AddRange(Enumerable.Range(0, HyperCount).Select(Hyperparameter));
+        arguments.AddRange(OptionArguments());
+        WriteCall(writer, _kernel.MethodName, arguments);
+        writer.CloseBrace();
+    }
+
+    private void WriteTangents(IndentedWriter writer)
+    {
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine($"public void Tangents({Span}<{_t}> state, {Span}<{_t}> stateTangents, {ReadOnlySpan}<{_t}> gradient, {ReadOnlySpan}<{_t}> gradientTangents, {ReadOnlySpan}<{_t}> hyperparameters, {ReadOnlySpan}<{_t}> hyperparameterTangents, {Engines}.StepOptions options)");
+        writer.OpenBrace();
+        writer.WriteLine("int n = gradient.Length;");
+        writer.WriteLine(HyperCount > 0
+            ? $"int k = n > 0 ? gradientTangents.Length / n : hyperparameterTangents.Length / {Number(HyperCount)};"
+            : "int k = n > 0 ? gradientTangents.Length / n : 0;");
+        WriteStateCheck(writer, "state");
+        WriteHyperparameterCheck(writer);
+        WriteLengthCheck(writer, "gradientTangents", "(long)k * n", "k * n = {(long)k * n}: k = {k} directions of n = {n} elements");
+        WriteLengthCheck(writer, "stateTangents", $"{Number(StateCount)}L * k * n", $"{Number(StateCount)} * k * n = {{{Number(StateCount)}L * k * n}}: {Number(StateCount)} state slots of k = {{k}} directions of n = {{n}} elements");
+        WriteLengthCheck(writer, "hyperparameterTangents", $"{Number(HyperCount)}L * k", $"{Number(HyperCount)} * k = {{{Number(HyperCount)}L * k}}: {Number(HyperCount)} hyperparameters of k = {{k}} directions");
+
+        var arguments = new List<string>();
+        for (var s = 0; s < StateCount; s++)
+        {
+            arguments.Add(Slice("state", s));
+            arguments.Add(Slice("stateTangents", s, "k * n"));
+        }
+
+        arguments.Add("gradient");
+        arguments.Add("gradientTangents");
+        for (var h = 0; h < HyperCount; h++)
+        {
+            arguments.Add(Hyperparameter(h));
+            arguments.Add(Slice("hyperparameterTangents", h, "k"));
+        }
+
+        arguments.AddRange(OptionArguments());
+        WriteCall(writer, _kernel.MethodName + "Tangents", arguments);
+        writer.CloseBrace();
+    }
+
+    private void WriteAdjoint(IndentedWriter writer)
+    {
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine($"public void Adjoint({ReadOnlySpan}<{_t}> state, {Span}<{_t}> stateAdjoint, {ReadOnlySpan}<{_t}> gradient, {Span}<{_t}> gradientAdjoint, {ReadOnlySpan}<{_t}> hyperparameters, {Span}<{_t}> hyperparameterAdjoints, {Engines}.StepOptions options)");
+        writer.OpenBrace();
+        writer.WriteLine("int n = gradient.Length;");
+        WriteStateCheck(writer, "state");
+        WriteStateCheck(writer, "stateAdjoint");
+        WriteLengthCheck(writer, "gradientAdjoint", "n", "n = {n}, the length of gradient");
+        WriteHyperparameterCheck(writer);
+        WriteLengthCheck(writer, "hyperparameterAdjoints", Number(HyperCount), $"{Number(HyperCount)}, one per hyperparameter");
+
+        // The drivers add to a uniform adjoint through ref: each hyperparameter's goes through a local.
+        var adjoints = _kernel.Hyperparameters.Select(h => h + "Bar").ToList();
+        for (var h = 0; h < HyperCount; h++)
+        {
+            writer.WriteLine($"{_t} {adjoints[h]} = hyperparameterAdjoints[{Number(h)}];");
+        }
+
+        var arguments = new List<string>();
+        for (var s = 0; s < StateCount; s++)
+        {
+            arguments.Add(Slice("state", s));
+            arguments.Add(Slice("stateAdjoint", s));
+        }
+
+        arguments.Add("gradient");
+        arguments.Add("gradientAdjoint");
+        for (var h = 0; h < HyperCount; h++)
+        {
+            arguments.Add(Hyperparameter(h));
+            arguments.Add("ref " + adjoints[h]);
+        }
+
+        arguments.AddRange(OptionArguments());
+        WriteCall(writer, _kernel.MethodName + "Adjoint", arguments);
+        for (var h = 0; h < HyperCount; h++)
+        {
+            writer.WriteLine($"hyperparameterAdjoints[{Number(h)}] = {adjoints[h]};");
+        }
+
+        writer.CloseBrace();
+    }
+
+    private void WriteStateCheck(IndentedWriter writer, string name)
+        => WriteLengthCheck(writer, name, $"{Number(StateCount)}L * n", $"{Number(StateCount)} * n = {{{Number(StateCount)}L * n}}: {Number(StateCount)} state slots ({string.Join(", ", _kernel.States)}) of n = {{n}} elements, the length of gradient");
+
+    private void WriteHyperparameterCheck(IndentedWriter writer)
+        => WriteLengthCheck(writer, "hyperparameters", Number(HyperCount), HyperCount == 0 ? "0: there are no hyperparameters" : $"{Number(HyperCount)}: {string.Join(", ", _kernel.Hyperparameters)}");
+
+    /// <summary>An ArgumentException naming <paramref name="name"/> unless its length is <paramref name="expected"/>; <paramref name="explanation"/> is interpolated.</summary>
+    private void WriteLengthCheck(IndentedWriter writer, string name, string expected, string explanation)
+    {
+        writer.WriteLine($"if ({name}.Length != {expected})");
+        writer.OpenBrace();
+        writer.WriteLine($"throw new global::System.ArgumentException($\"{name} has length {{{name}.Length}}; {_optimizer}.{_kernel.MethodName} needs {explanation}.\", nameof({name}));");
+        writer.CloseBrace();
+    }
+
+    private void WriteCall(IndentedWriter writer, string method, List<string> arguments)
+    {
+        writer.WriteLine($"{_declaringType}.{method}(");
+        for (var i = 0; i < arguments.Count; i++)
+        {
+            writer.WriteLine("    " + arguments[i] + (i < arguments.Count - 1 ? "," : ");"));
+        }
+    }
+
+    /// <summary>Block <paramref name="index"/> of <paramref name="span"/>, blocks of <paramref name="block"/> values.</summary>
+    private static string Slice(string span, int index, string block = "n")
+        => $"{span}.Slice({(index == 0 ? "0" : index == 1 ? block : Number(index) + " * " + block)}, {block})";
+
+    private static string Hyperparameter(int index) => $"hyperparameters[{Number(index)}]";
+
+    private IEnumerable<string> OptionArguments() => _kernel.Options.Select(o => o.Source switch
+    {
+        StepOptionSource.StepNumber => $"({o.TypeName})options.StepNumber",
+        StepOptionSource.Flag => $"options.Flag(\"{o.Name}\")",
+        _ => $"({o.TypeName})options.Value(\"{o.Name}\")",
+    });
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,254 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using AutoHypergrad.Objectives;
+
+namespace AutoHypergrad.Engines.Training;
+
+/// <summary>What a tuned block of λ sets in a training run.</summary>
+public enum HyperparameterKind
+{
+    /// <summary>A <c>[Hyper]</c> parameter of the optimizer's step (lr, mu, beta1, …): one value, or one per step.</summary>
+    Optimizer,
+
+    /// <summary>A block of the loss hyperparameters λ_J (weights, l2, featureL2, taskMatrix, …).</summary>
+    Loss,
+
+    /// <summary>The initial weights w_0.</summary>
+    InitialWeights,
+}
+
+/// <summary>One tuned block of the flat hyperparameter vector λ: λ[Offset .. Offset + Length).</summary>
+/// <param name="Name">The name on the command line: <c>lr</c>, <c>weights</c>, <c>w0</c>.</param>
+/// <param name="Kind">What it sets.</param>
+/// <param name="Offset">Where the block starts in λ.</param>
+/// <param name="Length">Its length: 1, the number of steps (a per-step schedule), a loss block's length or the number of weights.</param>
+/// <param name="Source">The index of the optimizer's hyperparameter, or the offset of the loss block in λ_J; 0 for w_0.</param>
+/// <param name="PerStep">Whether an optimizer hyperparameter has one value per step (λ[Offset + t − 1] at step t).</param>
+public sealed record TunedHyperparameter(string Name, HyperparameterKind Kind, int Offset, int Length, int Source, bool PerStep);
+
+/// <summary>
+/// The hyperparameters of a training run: which ones are tuned (the flat vector λ the engines differentiate with
+/// respect to) and the values of all of them. Tuned names are an optimizer hyperparameter (<c>lr</c>), the same with
+/// one value per step (<c>lr:per-step</c>), a loss block (<c>l2</c>, <c>weights</c>) or the initial weights (<c>w0</c>).
+/// </summary>
+public sealed class HyperparameterSpace
+{
+    /// <summary>The suffix that makes an optimizer hyperparameter a per-step schedule.</summary>
+    public const string PerStepSuffix = ":per-step";
+
+    /// <summary>The name that tunes the initial weights.</summary>
+    public const string InitialWeightsName = "w0";
+
+    private HyperparameterSpace(
+        IReadOnlyList<TunedHyperparameter> tuned,
+        IReadOnlyList<string> optimizerNames,
+        double[] optimizerValues,
+        HyperparameterLayout lossLayout,
+        double[] lossValues,
+        double[] initialWeights,
+        int steps)
+    {
+        Tuned = tuned;
+        OptimizerNames = optimizerNames;
+        OptimizerValues = optimizerValues;
+        LossLayout = lossLayout;
+        LossValues = lossValues;
+        InitialWeights = initialWeights;
+        Steps = steps;
+        Count = tuned.Sum(b => b.Length);
+    }
+
+    /// <summary>The tuned blocks, in the order of λ.</summary>
+    public IReadOnlyList<TunedHyperparameter> Tuned { get; }
+
+    /// <summary>The length of λ.</summary>
+    public int Count { get; }
+
+    /// <summary>The number of steps of the run (the length of a per-step schedule).</summary>
+    public int Steps { get; }
+
+    /// <summary>The names of the optimizer's hyperparameters, in the order of its step.</summary>
+    public IReadOnlyList<string> OptimizerNames { get; }
+
+    /// <summary>The value of every optimizer hyperparameter (the start of a tuned one).</summary>
+    public IReadOnlyList<double> OptimizerValues { get; }
+
+    /// <summary>The loss hyperparameters' layout.</summary>
+    public HyperparameterLayout LossLayout { get; }
+
+    /// <summary>λ_J: the value of every loss hyperparameter (the start of a tuned block).</summary>
+    public IReadOnlyList<double> LossValues { get; }
+
+    /// <summary>w_0 (the start when it is tuned).</summary>
+    public IReadOnlyList<double> InitialWeights { get; }
+
+    /// <summary>
+    /// The space of a run with the optimizer hyperparameters <paramref name="optimizerNames"/> at
+    /// <paramref name="optimizerValues"/>, the loss hyperparameters <paramref name="lossLayout"/> at
+    /// <paramref name="lossValues"/> and initial weights <paramref name="initialWeights"/>, tuning
+    /// <paramref name="tuned"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A tuned name is unknown or repeated, or a length does not match.</exception>
+    public static HyperparameterSpace Create(
+        IReadOnlyList<string> optimizerNames,
+        IReadOnlyList<double> optimizerValues,
+        HyperparameterLayout lossLayout,
+        IReadOnlyList<double> lossValues,
+        IReadOnlyList<double> initialWeights,
+        int steps,
+        IEnumerable<string> tuned)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        if (optimizerValues.Count != optimizerNames.Count)
+        {
+            throw new ArgumentException($"{optimizerValues.Count} optimizer values for {optimizerNames.Count} hyperparameters.", nameof(optimizerValues));
+        }
+
+        if (lossValues.Count != lossLayout.Count)
+        {
+            throw new ArgumentException($"{lossValues.Count} loss hyperparameter values for a layout of {lossLayout.Count}.", nameof(lossValues));
+        }
+
+        var blocks = new List<TunedHyperparameter>();
+        int offset = 0;
+        foreach (string spec in tuned)
+        {
+            string name = spec.EndsWith(PerStepSuffix, StringComparison.Ordinal) ? spec[..^PerStepSuffix.Length] : spec;
+            bool perStep = name.Length != spec.Length;
+            if (blocks.Any(b => b.Name == name))
+            {
+                throw new ArgumentException($"The hyperparameter '{name}' is tuned twice.", nameof(tuned));
+            }
+
+            int optimizerIndex = IndexOf(optimizerNames, name);
+            TunedHyperparameter block;
+            if (optimizerIndex >= 0)
+            {
+                block = new(name, HyperparameterKind.Optimizer, offset, perStep ? steps : 1, optimizerIndex, perStep);
+            }
+            else if (perStep)
+            {
+                throw new ArgumentException(
+                    $"'{spec}': only an optimizer hyperparameter ({string.Join(", ", optimizerNames)}) can have one value per step.", nameof(tuned));
+            }
+            else if (lossLayout.Find(name) is { } lossBlock)
+            {
+                block = new(name, HyperparameterKind.Loss, offset, lossBlock.Length, lossBlock.Offset, false);
+            }
+            else if (name == InitialWeightsName)
+            {
+                block = new(name, HyperparameterKind.InitialWeights, offset, initialWeights.Count, 0, false);
+            }
+            else
+            {
+                var known = optimizerNames.Concat(lossLayout.Blocks.Select(b => b.Name)).Append(InitialWeightsName);
+                throw new ArgumentException($"Unknown hyperparameter '{name}'; this run has {string.Join(", ", known)}.", nameof(tuned));
+            }
+
+            blocks.Add(block);
+            offset += block.Length;
+        }
+
+        return new HyperparameterSpace(
+            blocks, optimizerNames.ToArray(), optimizerValues.ToArray(), lossLayout, lossValues.ToArray(), initialWeights.ToArray(), steps);
+    }
+
+    /// <summary>The tuned block named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No tuned block has that name.</exception>
+    public TunedHyperparameter this[string name]
+        => Tuned.FirstOrDefault(b => b.Name == name)
+           ?? throw new ArgumentException($"'{name}' is not tuned; the tuned hyperparameters are {string.Join(", ", Tuned.Select(b => b.Name))}.", nameof(name));
+
+    /// <summary>The starting λ: every tuned block at its value in this space.</summary>
+    public double[] InitialValues()
+    {
+        var lambda = new double[Count];
+        foreach (var block in Tuned)
+        {
+            var destination = lambda.AsSpan(block.Offset, block.Length);
+            switch (block.Kind)
+            {
+                case HyperparameterKind.Optimizer:
+                    destination.Fill(OptimizerValues[block.Source]);
+                    break;
+                case HyperparameterKind.Loss:
+                    for (int i = 0; i < block.Length; i++)
+                    {
+                        destination[i] = LossValues[block.Source + i];
+                    }
+
+                    break;
+                default:
+                    for (int i = 0; i < block.Length; i++)
+                    {
+                        destination[i] = InitialWeights[i];
+                    }
+
+                    break;
+            }
+        }
+
+        return lambda;
+    }
+
+    /// <summary>The name of λ[<paramref name="index"/>]: <c>lr</c>, <c>lr[17]</c>, <c>weights[3]</c>.</summary>
+    public string NameOf(int index)
+    {
+        var block = Tuned.First(b => index >= b.Offset && index < b.Offset + b.Length);
+        return block.Length == 1 && !block.PerStep
+            ? block.Name
+            : string.Create(CultureInfo.InvariantCulture, $"{block.Name}[{index - block.Offset + (block.PerStep ? 1 : 0)}]");
+    }
+
+    /// <summary>The tuned values of λ, for messages: <c>lr=0.5, mu=0.9, weights=[5000 values, min 0, max 1]</c>.</summary>
+    public string Describe(ReadOnlySpan<double> lambda)
+    {
+        var parts = new List<string>();
+        foreach (var block in Tuned)
+        {
+            var values = lambda.Slice(block.Offset, block.Length);
+            parts.Add(block.Length == 1
+                ? string.Create(CultureInfo.InvariantCulture, $"{block.Name}={values[0]:G6}")
+                : string.Create(CultureInfo.InvariantCulture, $"{block.Name}=[{block.Length} values, min {Min(values):G6}, max {Max(values):G6}]"));
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static double Min(ReadOnlySpan<double> values)
+    {
+        double min = double.PositiveInfinity;
+        foreach (double value in values)
+        {
+            min = Math.Min(min, value);
+        }
+
+        return min;
+    }
+
+    private static double Max(ReadOnlySpan<double> values)
+    {
+        double max = double.NegativeInfinity;
+        foreach (double value in values)
+        {
+            max = Math.Max(max, value);
+        }
+
+        return max;
+    }
+}

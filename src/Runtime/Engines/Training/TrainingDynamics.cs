@@ -1,0 +1,339 @@
+using System;
+using System.Numerics;
+using AutoHypergrad.Objectives;
+
+namespace AutoHypergrad.Engines.Training;
+
+/// <summary>
+/// A training run as a dynamical system: the state is s = (w, the optimizer's state slots), and step t is
+/// <code>
+/// g_t = ∇_w J(w_{t−1}; λ_J, batch_t)
+/// s_t = Φ(s_{t−1}, g_t; λ_Φ,t)
+/// </code>
+/// with Φ an optimizer's generated <see cref="IStepKernel{T}"/> and J an <see cref="IObjective{T}"/>. Its
+/// products with A_t and B_t are the chain rule through g:
+/// <list type="bullet">
+/// <item>tangent: ġ = H·ẇ + (∂∇J/∂λ_J)·λ̇_J, then Φ's tangent with (ṡ, ġ, λ̇_Φ);</item>
+/// <item>adjoint: Φ's adjoint gives (s̄, ḡ, λ̄_Φ), then w̄ += H·ḡ and λ̄_J += (∂∇J/∂λ_J)ᵀ·ḡ.</item>
+/// </list>
+/// λ is the flat vector of a <see cref="HyperparameterSpace"/>; the hyperparameters it does not tune keep the
+/// space's values. batch_t depends only on t (a <see cref="BatchSchedule"/>), so a replayed step sees its batch.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class TrainingDynamics<T> : IDynamics<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly IObjective<T> _objective;
+    private readonly IStepKernel<T> _kernel;
+    private readonly BatchSchedule? _batches;
+    private readonly StepOptions _options;
+    private readonly int _n;
+    private readonly T[] _optimizerBase;
+    private readonly T[] _lossBase;
+    private readonly T[] _initialWeights;
+
+    private readonly T[] _gradient;
+    private readonly T[] _gradientAdjoint;
+    private readonly T[] _product;
+    private readonly T[] _hyper;
+    private readonly T[] _hyperAdjoint;
+    private readonly T[] _lossLambda;
+    private readonly T[] _lossAdjoint;
+    private readonly T[] _lossTangent;
+    private T[] _gradientTangents = [];
+    private T[] _hyperTangents = [];
+
+    /// <summary>Training with <paramref name="kernel"/> on <paramref name="objective"/> for the space's steps.</summary>
+    /// <param name="objective">J on the training set.</param>
+    /// <param name="kernel">The optimizer's step.</param>
+    /// <param name="space">The hyperparameters: names, values, which are tuned; its optimizer names must be the kernel's.</param>
+    /// <param name="batches">The batch of each step; null for full batch.</param>
+    /// <param name="options">The step's options (the step number is set per step).</param>
+    public TrainingDynamics(IObjective<T> objective, IStepKernel<T> kernel, HyperparameterSpace space, BatchSchedule? batches, StepOptions options = default)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(space);
+        if (!System.Linq.Enumerable.SequenceEqual(space.OptimizerNames, kernel.HyperparameterNames))
+        {
+            throw new ArgumentException(
+                $"The space's optimizer hyperparameters ({string.Join(", ", space.OptimizerNames)}) are not {kernel.Name}'s ({string.Join(", ", kernel.HyperparameterNames)}).",
+                nameof(space));
+        }
+
+        if (space.LossLayout.Count != objective.Hyperparameters.Count || space.InitialWeights.Count != objective.ParameterCount)
+        {
+            throw new ArgumentException("The space's loss hyperparameters or initial weights do not match the objective.", nameof(space));
+        }
+
+        if (batches is not null && batches.ExampleCount != objective.ExampleCount)
+        {
+            throw new ArgumentException($"The batch schedule draws from {batches.ExampleCount} examples; the objective has {objective.ExampleCount}.", nameof(batches));
+        }
+
+        _objective = objective;
+        _kernel = kernel;
+        _batches = batches;
+        _options = options;
+        Space = space;
+        _n = objective.ParameterCount;
+        StateLength = kernel.StateNames.Count * _n;
+        _optimizerBase = Convert(space.OptimizerValues);
+        _lossBase = Convert(space.LossValues);
+        _initialWeights = Convert(space.InitialWeights);
+
+        _gradient = new T[_n];
+        _gradientAdjoint = new T[_n];
+        _product = new T[_n];
+        _hyper = new T[_optimizerBase.Length];
+        _hyperAdjoint = new T[_optimizerBase.Length];
+        _lossLambda = new T[_lossBase.Length];
+        _lossAdjoint = new T[_lossBase.Length];
+        _lossTangent = new T[_lossBase.Length];
+    }
+
+    /// <summary>The hyperparameters.</summary>
+    public HyperparameterSpace Space { get; }
+
+    /// <summary>The number of model parameters n.</summary>
+    public int ParameterCount => _n;
+
+    public int StateLength { get; }
+
+    public int StateBlockLength => _n;
+
+    public int HyperparameterCount => Space.Count;
+
+    public int Steps => Space.Steps;
+
+    /// <summary>The bytes of the workspaces this object holds (for the engines' memory reports).</summary>
+    public long WorkspaceBytes
+        => (long)(_gradient.Length * 3 + _gradientTangents.Length + _hyperTangents.Length + _lossBase.Length * 4 + _optimizerBase.Length * 3 + _initialWeights.Length)
+           * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+
+    public string NameOfState(int index) => $"{_kernel.StateNames[index / _n]}[{index % _n}]";
+
+    public string NameOfHyperparameter(int index) => Space.NameOf(index);
+
+    public string DescribeHyperparameters(ReadOnlySpan<double> lambda) => Space.Describe(lambda);
+
+    /// <summary>The batch of step <paramref name="t"/>.</summary>
+    public Batch BatchAt(int t) => _batches?.At(t - 1) ?? Batch.Full;
+
+    public void Initialize(ReadOnlySpan<T> lambda, Span<T> state)
+    {
+        CheckLengths(lambda, state);
+        state.Clear();
+        var w0 = InitialWeightsBlock(lambda, out bool tuned);
+        (tuned ? w0 : _initialWeights).CopyTo(state);
+    }
+
+    public void InitializeTangents(ReadOnlySpan<T> lambda, ReadOnlySpan<T> lambdaTangents, Span<T> stateTangents)
+    {
+        int k = Directions(lambdaTangents, stateTangents);
+        stateTangents.Clear();
+        foreach (var block in Space.Tuned)
+        {
+            if (block.Kind == HyperparameterKind.InitialWeights)
+            {
+                // Slot w is the first block: direction j of ẇ_0 at [j·n, (j + 1)·n).
+                for (int j = 0; j < k; j++)
+                {
+                    lambdaTangents.Slice(j * Space.Count + block.Offset, _n).CopyTo(stateTangents.Slice(j * _n, _n));
+                }
+            }
+        }
+    }
+
+    public void InitialAdjoint(ReadOnlySpan<T> lambda, ReadOnlySpan<T> stateAdjoint, Span<T> lambdaAdjoint)
+    {
+        foreach (var block in Space.Tuned)
+        {
+            if (block.Kind == HyperparameterKind.InitialWeights)
+            {
+                var destination = lambdaAdjoint.Slice(block.Offset, _n);
+                for (int i = 0; i < _n; i++)
+                {
+                    destination[i] += stateAdjoint[i];
+                }
+            }
+        }
+    }
+
+    public void Step(int t, Span<T> state, ReadOnlySpan<T> lambda)
+    {
+        CheckLengths(lambda, state);
+        var batch = ResolveStep(t, lambda);
+        _objective.Gradient(state[.._n], _lossLambda, batch, _gradient);
+        _kernel.Step(state, _gradient, _hyper, _options.At(t));
+    }
+
+    public void Tangents(int t, Span<T> state, Span<T> stateTangents, ReadOnlySpan<T> lambda, ReadOnlySpan<T> lambdaTangents)
+    {
+        CheckLengths(lambda, state);
+        int k = Directions(lambdaTangents, stateTangents);
+        var batch = ResolveStep(t, lambda);
+        var w = state[.._n];
+        _objective.Gradient(w, _lossLambda, batch, _gradient);
+
+        // ġ_j = H·ẇ_j first: the products at the gradient's point reuse its passes; the cross tangents do not.
+        var gradientTangents = Workspace.Grow(ref _gradientTangents, k * _n);
+        for (int j = 0; j < k; j++)
+        {
+            _objective.HessianVector(w, _lossLambda, batch, stateTangents.Slice(j * _n, _n), gradientTangents.Slice(j * _n, _n));
+        }
+
+        for (int j = 0; j < k; j++)
+        {
+            if (LossTangent(lambdaTangents.Slice(j * Space.Count, Space.Count)))
+            {
+                _objective.CrossTangent(w, _lossLambda, batch, _lossTangent, _product);
+                Accumulate(_product, gradientTangents.Slice(j * _n, _n));
+            }
+        }
+
+        // λ̇_Φ: hyperparameter h, direction j at h·k + j.
+        var hyperTangents = Workspace.Grow(ref _hyperTangents, _hyper.Length * k);
+        hyperTangents.Clear();
+        foreach (var block in Space.Tuned)
+        {
+            if (block.Kind == HyperparameterKind.Optimizer)
+            {
+                int entry = block.Offset + (block.PerStep ? t - 1 : 0);
+                for (int j = 0; j < k; j++)
+                {
+                    hyperTangents[block.Source * k + j] = lambdaTangents[j * Space.Count + entry];
+                }
+            }
+        }
+
+        _kernel.Tangents(state, stateTangents, _gradient, gradientTangents, _hyper, hyperTangents, _options.At(t));
+    }
+
+    public void Adjoint(int t, ReadOnlySpan<T> previousState, Span<T> stateAdjoint, ReadOnlySpan<T> lambda, Span<T> lambdaAdjoint)
+    {
+        CheckLengths(lambda, previousState);
+        var batch = ResolveStep(t, lambda);
+        var w = previousState[.._n];
+        _objective.Gradient(w, _lossLambda, batch, _gradient);
+
+        _gradientAdjoint.AsSpan().Clear();
+        _hyperAdjoint.AsSpan().Clear();
+        _kernel.Adjoint(previousState, stateAdjoint, _gradient, _gradientAdjoint, _hyper, _hyperAdjoint, _options.At(t));
+
+        _lossAdjoint.AsSpan().Clear();
+        _objective.HessianVectorAndCrossAdjoint(w, _lossLambda, batch, _gradientAdjoint, _product, _lossAdjoint);
+        Accumulate(_product, stateAdjoint[.._n]);
+
+        foreach (var block in Space.Tuned)
+        {
+            switch (block.Kind)
+            {
+                case HyperparameterKind.Optimizer:
+                    lambdaAdjoint[block.Offset + (block.PerStep ? t - 1 : 0)] += _hyperAdjoint[block.Source];
+                    break;
+                case HyperparameterKind.Loss:
+                    Accumulate(_lossAdjoint.AsSpan(block.Source, block.Length), lambdaAdjoint.Slice(block.Offset, block.Length));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Sets <see cref="_hyper"/> (λ_Φ at step t) and <see cref="_lossLambda"/> (λ_J) from λ; returns batch_t.</summary>
+    private Batch ResolveStep(int t, ReadOnlySpan<T> lambda)
+    {
+        if (t < 1 || t > Steps)
+        {
+            throw new ArgumentOutOfRangeException(nameof(t), t, $"The run has steps 1 to {Steps}.");
+        }
+
+        _optimizerBase.CopyTo(_hyper, 0);
+        _lossBase.CopyTo(_lossLambda, 0);
+        foreach (var block in Space.Tuned)
+        {
+            switch (block.Kind)
+            {
+                case HyperparameterKind.Optimizer:
+                    _hyper[block.Source] = lambda[block.Offset + (block.PerStep ? t - 1 : 0)];
+                    break;
+                case HyperparameterKind.Loss:
+                    lambda.Slice(block.Offset, block.Length).CopyTo(_lossLambda.AsSpan(block.Source));
+                    break;
+            }
+        }
+
+        return BatchAt(t);
+    }
+
+    /// <summary>Sets <see cref="_lossTangent"/> to λ̇_J of one direction; returns whether it is not zero.</summary>
+    private bool LossTangent(ReadOnlySpan<T> lambdaTangent)
+    {
+        _lossTangent.AsSpan().Clear();
+        bool any = false;
+        foreach (var block in Space.Tuned)
+        {
+            if (block.Kind == HyperparameterKind.Loss)
+            {
+                var source = lambdaTangent.Slice(block.Offset, block.Length);
+                source.CopyTo(_lossTangent.AsSpan(block.Source));
+                any |= source.ContainsAnyExcept(T.Zero);
+            }
+        }
+
+        return any;
+    }
+
+    private ReadOnlySpan<T> InitialWeightsBlock(ReadOnlySpan<T> lambda, out bool tuned)
+    {
+        foreach (var block in Space.Tuned)
+        {
+            if (block.Kind == HyperparameterKind.InitialWeights)
+            {
+                tuned = true;
+                return lambda.Slice(block.Offset, block.Length);
+            }
+        }
+
+        tuned = false;
+        return default;
+    }
+
+    private int Directions(ReadOnlySpan<T> lambdaTangents, ReadOnlySpan<T> stateTangents)
+    {
+        int k = stateTangents.Length / StateLength;
+        if (stateTangents.Length != k * StateLength || lambdaTangents.Length != k * Space.Count)
+        {
+            throw new ArgumentException(
+                $"Tangent lengths {stateTangents.Length} (state) and {lambdaTangents.Length} (λ) are not k·{StateLength} and k·{Space.Count} for one k.");
+        }
+
+        return k;
+    }
+
+    private void CheckLengths(ReadOnlySpan<T> lambda, ReadOnlySpan<T> state)
+    {
+        if (lambda.Length != Space.Count)
+        {
+            throw new ArgumentException($"λ has {lambda.Length} values; the space tunes {Space.Count}.", nameof(lambda));
+        }
+
+        if (state.Length != StateLength)
+        {
+            throw new ArgumentException($"The state has {state.Length} values; this run's has {StateLength}.", nameof(state));
+        }
+    }
+
+    private static void Accumulate(ReadOnlySpan<T> source, Span<T> destination)
+        => System.Numerics.Tensors.TensorPrimitives.Add(destination, source, destination);
+
+    private static T[] Convert(System.Collections.Generic.IReadOnlyList<double> values)
+    {
+        var result = new T[values.Count];
+        for (int i = 0; i < result.Length; i++)
+        {
+            result[i] = T.CreateChecked(values[i]);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using AutoHypergrad.Engines;
+using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Objectives;
+using AutoHypergrad.Objectives.Checking;
+using AutoHypergrad.Objectives.Models;
+using AutoHypergrad.Optimizers;
+
+namespace AutoHypergrad.Engines.Tests;
+
+/// <summary>Small training runs to differentiate: softmax regression on 24 synthetic examples, 18 weights.</summary>
+internal static class EngineProblems
+{
+    /// <summary>A learning rate per optimizer that makes 12 steps move the weights without diverging.</summary>
+    private static readonly Dictionary<string, double> LearningRates = new()
+    {
+        ["Sgd"] = 0.5, ["Momentum"] = 0.3, ["Nesterov"] = 0.3, ["Adam"] = 0.05, ["AdamW"] = 0.05,
+        ["RmsProp"] = 0.02, ["Adagrad"] = 0.3, ["Adadelta"] = 1.0, ["Lion"] = 0.01,
+    };
+
+    public static IEnumerable<object[]> OptimizerNames() => Optimizers.Optimizers.All.Select(d => new object[] { d.Name });
+
+    /// <summary>A run of <paramref name="optimizer"/> tuning <paramref name="tuned"/>.</summary>
+    public static (TrainingDynamics<T> Dynamics, ValidationError<T> Response, double[] Lambda) Create<T>(
+        string optimizer,
+        IEnumerable<string> tuned,
+        int steps = 12,
+        int batchSize = 8,
+        LossHyperparameters loss = LossHyperparameters.None,
+        Action<double[]>? adjustLoss = null)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
+    {
+        var descriptor = Optimizers.Optimizers.Find(optimizer);
+        var values = descriptor.Defaults();
+        for (int h = 0; h < values.Length; h++)
+        {
+            values[h] = descriptor.Hyperparameters[h].Name switch
+            {
+                "lr" => LearningRates[descriptor.Name],
+                "wd" => 0.01,
+                _ => values[h],
+            };
+        }
+
+        var training = ModelObjective<T>.Create(BuiltInObjectiveChecks.SyntheticData(3, 11).Convert<T>(), new ModelOptions(ModelKind.Softmax) { Hyperparameters = loss });
+        var validation = ModelObjective<T>.Create(BuiltInObjectiveChecks.SyntheticData(3, 12).Convert<T>(), new ModelOptions(ModelKind.Softmax));
+        var lossValues = training.Hyperparameters.Defaults<double>();
+        adjustLoss?.Invoke(lossValues);
+        var random = new Random(5);
+        var w0 = Enumerable.Range(0, training.ParameterCount).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var space = HyperparameterSpace.Create(
+            descriptor.Hyperparameters.Select(h => h.Name).ToArray(), values, training.Hyperparameters, lossValues, w0, steps, tuned);
+        var batches = batchSize == 0 ? null : new BatchSchedule(training.ExampleCount, batchSize, seed: 3);
+        var options = new StepOptions(1, new Dictionary<string, double> { ["epsInsideSqrt"] = 0 });
+        var dynamics = new TrainingDynamics<T>(training, descriptor.Kernel<T>(), space, batches, options);
+        return (dynamics, new ValidationError<T>(validation), space.InitialValues());
+    }
+
+    /// <summary>All of an optimizer's hyperparameters.</summary>
+    public static string[] AllOf(string optimizer) => Optimizers.Optimizers.Find(optimizer).Hyperparameters.Select(h => h.Name).ToArray();
+}

@@ -84,7 +84,7 @@ public sealed class FiniteDifferenceHypergradient<T>
         _dynamics.Initialize(lambdaT, state);
         for (int t = 1; t <= _dynamics.Steps; t++)
         {
-            _dynamics.Step(t, state, lambdaT);
+            _dynamics.Step(t, state, lambdaT, Span<T>.Empty);
             FiniteGuard.CheckState<T>(state, _dynamics, t, "the state", lambda);
         }
 

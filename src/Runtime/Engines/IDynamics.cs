@@ -34,6 +34,12 @@ public interface IDynamics<T>
     /// <summary>The number of steps T.</summary>
     int Steps { get; }
 
+    /// <summary>
+    /// The length of a step's record: what <see cref="Step"/> can write for <see cref="Adjoint"/> to reuse instead
+    /// of recomputing it (a training run's: the gradient g_t, so that the adjoint skips the gradient's passes).
+    /// </summary>
+    int StepRecordLength { get; }
+
     /// <summary>The name of state entry <paramref name="index"/> (<c>v[12]</c>), for errors.</summary>
     string NameOfState(int index);
 
@@ -55,8 +61,11 @@ public interface IDynamics<T>
     /// <summary>Adds (∂s_0/∂λ)ᵀ·s̄_0 to <paramref name="lambdaAdjoint"/>.</summary>
     void InitialAdjoint(ReadOnlySpan<T> lambda, ReadOnlySpan<T> stateAdjoint, Span<T> lambdaAdjoint);
 
-    /// <summary>Step <paramref name="t"/> (1-based) in place: s ← Φ_t(s, λ).</summary>
-    void Step(int t, Span<T> state, ReadOnlySpan<T> lambda);
+    /// <summary>
+    /// Step <paramref name="t"/> (1-based) in place: s ← Φ_t(s, λ); writes the step's record into
+    /// <paramref name="record"/> unless it is empty.
+    /// </summary>
+    void Step(int t, Span<T> state, ReadOnlySpan<T> lambda, Span<T> record);
 
     /// <summary>
     /// Step <paramref name="t"/> in place with k tangent directions: s ← Φ_t(s, λ) and Z ← A_t Z + B_t λ̇, with
@@ -65,9 +74,10 @@ public interface IDynamics<T>
     void Tangents(int t, Span<T> state, Span<T> stateTangents, ReadOnlySpan<T> lambda, ReadOnlySpan<T> lambdaTangents);
 
     /// <summary>
-    /// The adjoint of step <paramref name="t"/>: <paramref name="previousState"/> is s_{t−1} (unchanged);
+    /// The adjoint of step <paramref name="t"/>: <paramref name="previousState"/> is s_{t−1} (unchanged) and
+    /// <paramref name="record"/> the record <see cref="Step"/> wrote when it ran step t from it;
     /// <paramref name="stateAdjoint"/> holds α_t on entry and α_t A_t on exit; α_t B_t is added to
     /// <paramref name="lambdaAdjoint"/>.
     /// </summary>
-    void Adjoint(int t, ReadOnlySpan<T> previousState, Span<T> stateAdjoint, ReadOnlySpan<T> lambda, Span<T> lambdaAdjoint);
+    void Adjoint(int t, ReadOnlySpan<T> previousState, ReadOnlySpan<T> record, Span<T> stateAdjoint, ReadOnlySpan<T> lambda, Span<T> lambdaAdjoint);
 }

@@ -78,15 +78,10 @@ public sealed class ReverseHypergradient<T>
         var clock = Stopwatch.StartNew();
         var d = _dynamics;
         int steps = d.Steps;
-        int stateLength = d.StateLength;
         var lambdaT = EngineVectors.Convert<T>(lambda);
         var lambdaAdjoint = new T[lambdaT.Length];
-        var state = new T[stateLength];
-        var adjoint = new T[stateLength];
-        var finalState = new T[stateLength];
-
-        d.Initialize(lambdaT, state);
-        FiniteGuard.CheckState<T>(state, d, 0, "the initial state", lambda);
+        var adjoint = new T[d.StateLength];
+        var trajectory = new Trajectory(d, lambda, lambdaT, progress);
 
         // Steps 1 … start are run once and not reversed (truncation); the chain start+1 … T is.
         int start = Options.Mode == ReverseMode.Truncated ? steps - Options.TruncationSteps : 0;
@@ -94,55 +89,33 @@ public sealed class ReverseHypergradient<T>
         var schedule = Options.Mode == ReverseMode.Checkpointed
             ? CheckpointSchedule.Revolve(chain, Options.Slots)
             : CheckpointSchedule.StoreAll(chain);
-        long forwardSteps = 0;
-        long reverseSteps = 0;
-        long total = steps + schedule.AdvanceCount - chain + 1;
-        for (int t = 1; t <= start; t++)
-        {
-            Advance(t, state, lambda, lambdaT, ref forwardSteps, progress, total);
-        }
-
-        var slots = new T[schedule.Slots][];
-        slots[0] = (T[])state.Clone();
-        int storedStates = 1;
-        int current = 0;
+        trajectory.Begin(start, schedule);
         double value = double.NaN;
+        long reverseSteps = 0;
         foreach (var action in schedule)
         {
             switch (action.Kind)
             {
                 case CheckpointActionKind.Store:
-                    if (slots[action.Slot] is null)
-                    {
-                        slots[action.Slot] = new T[stateLength];
-                        storedStates++;
-                    }
-
-                    state.CopyTo(slots[action.Slot], 0);
+                    trajectory.Store(action.Slot);
                     break;
                 case CheckpointActionKind.Restore:
-                    slots[action.Slot].CopyTo(state, 0);
-                    current = action.Step;
+                    trajectory.Restore(action.Slot, action.Step);
                     break;
                 case CheckpointActionKind.Advance:
-                    for (; current < action.Step; current++)
-                    {
-                        Advance(start + current + 1, state, lambda, lambdaT, ref forwardSteps, progress, total);
-                    }
-
+                    trajectory.AdvanceTo(action.Step);
                     break;
                 case CheckpointActionKind.Reverse:
                     int t = start + action.Step;
+                    var record = trajectory.RecordOfNextStep(needNextState: t == steps, out var finalState);
                     if (t == steps)
                     {
-                        // α_T = ∂E/∂s_T: s_T is one more step from the working state s_{T−1}.
-                        state.CopyTo(finalState, 0);
-                        Advance(steps, finalState, lambda, lambdaT, ref forwardSteps, progress, total);
+                        // α_T = ∂E/∂s_T, with s_T from the record's step.
                         value = double.CreateChecked(_response.Gradient(finalState, lambdaT, adjoint, lambdaAdjoint));
                         FiniteGuard.CheckState<T>(adjoint, d, steps, "∂E/∂s of the state", lambda);
                     }
 
-                    d.Adjoint(t, state, adjoint, lambdaT, lambdaAdjoint);
+                    d.Adjoint(t, trajectory.Working, record, adjoint, lambdaT, lambdaAdjoint);
                     FiniteGuard.CheckState<T>(adjoint, d, t, "the adjoint of the state", lambda);
                     reverseSteps++;
                     progress?.Report(new EngineProgress("reverse", reverseSteps, chain));
@@ -157,20 +130,125 @@ public sealed class ReverseHypergradient<T>
 
         var hypergradient = EngineVectors.ToDouble<T>(lambdaAdjoint);
         FiniteGuard.CheckHyperparameters(hypergradient, d, 0, "the hypergradient of", lambda);
-        long storedBytes = (long)storedStates * stateLength * Unsafe.SizeOf<T>();
-        long peakBytes = storedBytes + 3L * stateLength * Unsafe.SizeOf<T>() + 2L * lambdaT.Length * Unsafe.SizeOf<T>() + EngineVectors.WorkspaceBytes(d);
+        long peakBytes = trajectory.Bytes + (adjoint.Length + 2L * lambdaT.Length) * Unsafe.SizeOf<T>() + EngineVectors.WorkspaceBytes(d);
         return new HypergradientResult(
             value,
             hypergradient,
             EngineVectors.Names(d),
-            new EngineCost(forwardSteps, 0, reverseSteps, storedStates, storedBytes, peakBytes, clock.Elapsed));
+            new EngineCost(trajectory.ForwardSteps, 0, reverseSteps, trajectory.StoredStates, trajectory.StoredBytes, peakBytes, clock.Elapsed));
     }
 
-    private void Advance(int t, Span<T> state, ReadOnlySpan<double> lambda, ReadOnlySpan<T> lambdaT, ref long forwardSteps, IProgress<EngineProgress>? progress, long total)
+    /// <summary>
+    /// The bookkeeping of the reverse pass: the working state, the stored states and the step records. A slot keeps,
+    /// beside its state s_j, the record of step j + 1 once that step has run from it, so that most adjoints reuse
+    /// the gradient of the forward pass; a record that is missing is made by running the step from a copy. Every
+    /// adjoint therefore sees a record made the same way, which keeps checkpointed runs bit-identical to full ones.
+    /// </summary>
+    private sealed class Trajectory(IDynamics<T> dynamics, ReadOnlySpan<double> lambda, T[] lambdaT, IProgress<EngineProgress>? progress)
     {
-        _dynamics.Step(t, state, lambdaT);
-        FiniteGuard.CheckState<T>(state, _dynamics, t, "the state", lambda);
-        forwardSteps++;
-        progress?.Report(new EngineProgress("forward", forwardSteps, total));
+        private readonly double[] _lambda = lambda.ToArray();
+        private readonly int _length = dynamics.StateLength;
+        private readonly int _recordLength = dynamics.StepRecordLength;
+        private readonly T[] _working = new T[dynamics.StateLength];
+        private readonly T[] _scratch = new T[dynamics.StateLength];
+        private readonly T[] _scratchRecord = new T[dynamics.StepRecordLength];
+        private T[][] _slots = [];
+        private T[][] _records = [];
+        private bool[] _recordValid = [];
+        private int _start;
+        private int _current;
+        private int _workingSlot;
+        private long _total;
+
+        public ReadOnlySpan<T> Working => _working;
+
+        public long ForwardSteps { get; private set; }
+
+        public int StoredStates { get; private set; }
+
+        public long StoredBytes => (long)StoredStates * (_length + _recordLength) * Unsafe.SizeOf<T>();
+
+        public long Bytes => StoredBytes + (2L * _length + _recordLength) * Unsafe.SizeOf<T>();
+
+        /// <summary>s_0, then the unreversed steps 1 … start; the working state then goes into slot 0.</summary>
+        public void Begin(int start, CheckpointSchedule schedule)
+        {
+            _start = start;
+            _total = start + schedule.AdvanceCount + 1;
+            dynamics.Initialize(lambdaT, _working);
+            FiniteGuard.CheckState<T>(_working, dynamics, 0, "the initial state", _lambda);
+            for (int t = 1; t <= start; t++)
+            {
+                Run(t, _working, Span<T>.Empty);
+            }
+
+            _slots = new T[schedule.Slots][];
+            _records = new T[schedule.Slots][];
+            _recordValid = new bool[schedule.Slots];
+            Store(0);
+        }
+
+        public void Store(int slot)
+        {
+            if (_slots[slot] is null)
+            {
+                _slots[slot] = new T[_length];
+                _records[slot] = new T[_recordLength];
+                StoredStates++;
+            }
+
+            _working.CopyTo(_slots[slot], 0);
+            _recordValid[slot] = false;
+            _workingSlot = slot;
+        }
+
+        public void Restore(int slot, int step)
+        {
+            _slots[slot].CopyTo(_working, 0);
+            _current = step;
+            _workingSlot = slot;
+        }
+
+        public void AdvanceTo(int step)
+        {
+            for (; _current < step; _current++)
+            {
+                // The step leaving a stored state leaves its record with it.
+                var record = _workingSlot >= 0 ? _records[_workingSlot] : Span<T>.Empty;
+                Run(_start + _current + 1, _working, record);
+                if (_workingSlot >= 0)
+                {
+                    _recordValid[_workingSlot] = true;
+                }
+
+                _workingSlot = -1;
+            }
+        }
+
+        /// <summary>
+        /// The record of the step from the working state s_{t−1}. When it is not stored, or s_t itself is needed
+        /// (<paramref name="needNextState"/>, for s_T), the step is run from a copy, which is then
+        /// <paramref name="nextState"/> = s_t.
+        /// </summary>
+        public ReadOnlySpan<T> RecordOfNextStep(bool needNextState, out T[] nextState)
+        {
+            nextState = _scratch;
+            if (!needNextState && _workingSlot >= 0 && _recordValid[_workingSlot])
+            {
+                return _records[_workingSlot];
+            }
+
+            _working.CopyTo(_scratch, 0);
+            Run(_start + _current + 1, _scratch, _scratchRecord);
+            return _scratchRecord;
+        }
+
+        private void Run(int t, Span<T> state, Span<T> record)
+        {
+            dynamics.Step(t, state, lambdaT, record);
+            FiniteGuard.CheckState<T>(state, dynamics, t, "the state", _lambda);
+            ForwardSteps++;
+            progress?.Report(new EngineProgress("forward", ForwardSteps, _total));
+        }
     }
 }

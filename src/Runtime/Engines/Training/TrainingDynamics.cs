@@ -106,6 +106,9 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
 
     public int Steps => Space.Steps;
 
+    /// <summary>A step's record is its gradient g_t (n values).</summary>
+    public int StepRecordLength => _n;
+
     /// <summary>The bytes of the workspaces this object holds (for the engines' memory reports).</summary>
     public long WorkspaceBytes
         => (long)(_gradient.Length * 3 + _gradientTangents.Length + _hyperTangents.Length + _lossBase.Length * 4 + _optimizerBase.Length * 3 + _initialWeights.Length)
@@ -160,12 +163,16 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         }
     }
 
-    public void Step(int t, Span<T> state, ReadOnlySpan<T> lambda)
+    /// <summary>Step <paramref name="t"/> in place, keeping no record.</summary>
+    public void Step(int t, Span<T> state, ReadOnlySpan<T> lambda) => Step(t, state, lambda, Span<T>.Empty);
+
+    public void Step(int t, Span<T> state, ReadOnlySpan<T> lambda, Span<T> record)
     {
         CheckLengths(lambda, state);
         var batch = ResolveStep(t, lambda);
-        _objective.Gradient(state[.._n], _lossLambda, batch, _gradient);
-        _kernel.Step(state, _gradient, _hyper, _options.At(t));
+        Span<T> gradient = record.IsEmpty ? _gradient : record;
+        _objective.Gradient(state[.._n], _lossLambda, batch, gradient);
+        _kernel.Step(state, gradient, _hyper, _options.At(t));
     }
 
     public void Tangents(int t, Span<T> state, Span<T> stateTangents, ReadOnlySpan<T> lambda, ReadOnlySpan<T> lambdaTangents)
@@ -210,16 +217,21 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         _kernel.Tangents(state, stateTangents, _gradient, gradientTangents, _hyper, hyperTangents, _options.At(t));
     }
 
-    public void Adjoint(int t, ReadOnlySpan<T> previousState, Span<T> stateAdjoint, ReadOnlySpan<T> lambda, Span<T> lambdaAdjoint)
+    public void Adjoint(int t, ReadOnlySpan<T> previousState, ReadOnlySpan<T> record, Span<T> stateAdjoint, ReadOnlySpan<T> lambda, Span<T> lambdaAdjoint)
     {
         CheckLengths(lambda, previousState);
+        if (record.Length != _n)
+        {
+            throw new ArgumentException($"The record of step {t} has {record.Length} values; a step's record is its gradient, {_n} values.", nameof(record));
+        }
+
+        // g_t comes from the record, so H·ḡ takes the objective's fused forward pass x·[W V] instead of a gradient's
+        // forward and backward passes followed by x·V.
         var batch = ResolveStep(t, lambda);
         var w = previousState[.._n];
-        _objective.Gradient(w, _lossLambda, batch, _gradient);
-
         _gradientAdjoint.AsSpan().Clear();
         _hyperAdjoint.AsSpan().Clear();
-        _kernel.Adjoint(previousState, stateAdjoint, _gradient, _gradientAdjoint, _hyper, _hyperAdjoint, _options.At(t));
+        _kernel.Adjoint(previousState, stateAdjoint, record, _gradientAdjoint, _hyper, _hyperAdjoint, _options.At(t));
 
         _lossAdjoint.AsSpan().Clear();
         _objective.HessianVectorAndCrossAdjoint(w, _lossLambda, batch, _gradientAdjoint, _product, _lossAdjoint);

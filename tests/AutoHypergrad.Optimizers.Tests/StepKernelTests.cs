@@ -49,14 +49,9 @@ public sealed class StepKernelTests
     [MemberData(nameof(Cases))]
     public void Tangents_match_central_differences_of_Step(string name, bool epsInsideSqrt)
     {
-        OptimizerDescriptor descriptor = Optimizers.Find(name);
-        IStepKernel<double> kernel = descriptor.Kernel<double>();
-        Inputs inputs = Draw(descriptor, kernel, epsInsideSqrt, seed: 11);
+        (IStepKernel<double> kernel, Inputs inputs, double[] tangents) = Forward(name, epsInsideSqrt, seed: 11);
         int s = kernel.StateNames.Count;
         int m = kernel.HyperparameterNames.Count;
-
-        double[] tangents = (double[])inputs.StateTangents.Clone();
-        kernel.Tangents((double[])inputs.State.Clone(), tangents, inputs.Gradient, inputs.GradientTangents, inputs.Hyperparameters, inputs.HyperparameterTangents, inputs.Options);
 
         const double h = 1e-6;
         for (int j = 0; j < K; j++)
@@ -98,14 +93,9 @@ public sealed class StepKernelTests
     [MemberData(nameof(Cases))]
     public void Adjoint_passes_the_dot_product_test_against_Tangents(string name, bool epsInsideSqrt)
     {
-        OptimizerDescriptor descriptor = Optimizers.Find(name);
-        IStepKernel<double> kernel = descriptor.Kernel<double>();
-        Inputs inputs = Draw(descriptor, kernel, epsInsideSqrt, seed: 13);
-        int s = kernel.StateNames.Count;
-
         // J·ẋ for k directions at once, and Jᵀ·ȳ for one ȳ (the adjoints start at zero, so they are Jᵀ·ȳ alone).
-        double[] tangents = (double[])inputs.StateTangents.Clone();
-        kernel.Tangents((double[])inputs.State.Clone(), tangents, inputs.Gradient, inputs.GradientTangents, inputs.Hyperparameters, inputs.HyperparameterTangents, inputs.Options);
+        (IStepKernel<double> kernel, Inputs inputs, double[] tangents) = Forward(name, epsInsideSqrt, seed: 13);
+        int s = kernel.StateNames.Count;
         double[] stateAdjoint = (double[])inputs.StateAdjoint.Clone();
         double[] gradientAdjoint = new double[N];
         double[] hyperparameterAdjoints = new double[kernel.HyperparameterNames.Count];
@@ -158,6 +148,17 @@ public sealed class StepKernelTests
         var adjoint = Assert.Throws<ArgumentException>(() => kernel.Adjoint(
             new double[3 * N], new double[3 * N], new double[N], new double[N + 1], hyperparameters, new double[5], options));
         Assert.Equal("gradientAdjoint", adjoint.ParamName);
+    }
+
+    /// <summary>The double kernel of <paramref name="name"/>, random inputs, and the state tangents J·ẋ after one step.</summary>
+    private static (IStepKernel<double> Kernel, Inputs Inputs, double[] Tangents) Forward(string name, bool epsInsideSqrt, int seed)
+    {
+        OptimizerDescriptor descriptor = Optimizers.Find(name);
+        IStepKernel<double> kernel = descriptor.Kernel<double>();
+        Inputs inputs = Draw(descriptor, kernel, epsInsideSqrt, seed);
+        double[] tangents = (double[])inputs.StateTangents.Clone();
+        kernel.Tangents((double[])inputs.State.Clone(), tangents, inputs.Gradient, inputs.GradientTangents, inputs.Hyperparameters, inputs.HyperparameterTangents, inputs.Options);
+        return (kernel, inputs, tangents);
     }
 
     private static void KernelIsTheSpanDrivers<T>(string name, bool epsInsideSqrt)

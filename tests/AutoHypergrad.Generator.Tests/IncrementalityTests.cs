@@ -31,10 +31,10 @@ public sealed class IncrementalityTests
 
         public static partial class Optimizers
         {
-            [Differentiable]
+            [Differentiable, OptimizerStep]
             public static void Adam(
                 ref double w, ref double m, ref double v, double g,
-                [Hyper] double lr, [Hyper] double beta1, [Hyper] double beta2, [Hyper] double eps, [NoDiff] int t)
+                [Hyper] double lr, [Hyper] double beta1, [Hyper] double beta2, [Hyper] double eps, [NoDiff] double t)
             {
                 m = beta1 * m + (1 - beta1) * g;
                 v = beta2 * v + (1 - beta2) * g * g;
@@ -80,6 +80,7 @@ public sealed class IncrementalityTests
         Assert.Null(first.Exception);
         Assert.Empty(first.Diagnostics);
         Assert.Equal(2, first.GeneratedSources.Length);
+        Assert.Contains("AdamKernelDouble", first.GeneratedSources.Single(s => s.HintName == "Optimizers.Adam.g.cs").SourceText.ToString(), StringComparison.Ordinal);
         return (driver, compilation, differentiable, other);
     }
 

@@ -1,6 +1,8 @@
 using System;
 using System.Linq;
+using System.Numerics;
 using System.Reflection;
+using AutoHypergrad.Engines;
 using Xunit;
 
 namespace AutoHypergrad.Optimizers.Tests;
@@ -70,6 +72,28 @@ public sealed class DescriptorTests
         }
 
         Assert.Equal(descriptor.Options.Contains("t"), descriptor.UsesStepCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Kernels_have_the_descriptor_names(string name)
+    {
+        OptimizerDescriptor descriptor = Optimizers.Find(name);
+
+        HasTheDescriptorNames(descriptor, descriptor.DoubleKernel);
+        HasTheDescriptorNames(descriptor, descriptor.SingleKernel);
+        Assert.Same(descriptor.DoubleKernel, descriptor.Kernel<double>());
+        Assert.Same(descriptor.SingleKernel, descriptor.Kernel<float>());
+        Assert.Throws<NotSupportedException>(() => descriptor.Kernel<Half>());
+    }
+
+    private static void HasTheDescriptorNames<T>(OptimizerDescriptor descriptor, IStepKernel<T> kernel)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        Assert.Equal(descriptor.Name, kernel.Name);
+        Assert.Equal(new[] { "w" }.Concat(descriptor.State), kernel.StateNames);
+        Assert.Equal(descriptor.Hyperparameters.Select(h => h.Name), kernel.HyperparameterNames);
+        Assert.Equal(descriptor.Options, kernel.OptionNames);
     }
 
     [Theory]

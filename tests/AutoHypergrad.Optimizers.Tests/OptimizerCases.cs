@@ -79,7 +79,8 @@ internal static class OptimizerCases
         point.X.Select(v => (double)(float)v).ToArray(),
         point.Passive.Select(v => v is double d ? (object)(double)(float)d : v).ToArray());
 
-    private static double Draw(string name, Random random) => name switch
+    /// <summary>A random value for the step parameter or state slot named <paramref name="name"/>, in its range above.</summary>
+    public static double Draw(string name, Random random) => name switch
     {
         "w" or "g" => Uniform(random, -1, 1),
         "m" => Uniform(random, -0.5, 0.5),

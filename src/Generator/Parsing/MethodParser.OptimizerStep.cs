@@ -67,7 +67,7 @@ internal sealed partial class MethodParser
             }
             else if (type != element)
             {
-                misplaced = $"has parameter '{parameter.Name}' of type '{parameter.Type.ToDisplayString()}' where the weight is {element.Name}: state, gradient and hyperparameters are all {element.Name}";
+                misplaced = $"has parameter '{parameter.Name}' of type '{parameter.Type.ToDisplayString()}' where the weight is {element.Name}: state, gradient and hyperparameters are all {element.Name}, options are [NoDiff]";
             }
             else if (SymbolNames.HasAttribute(parameter, SymbolNames.HyperAttribute))
             {

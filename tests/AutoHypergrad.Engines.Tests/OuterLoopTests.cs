@@ -79,6 +79,18 @@ public sealed class OuterLoopTests : IDisposable
         Assert.Equal(result.BestValue, result.History[result.BestIteration].Value);
     }
 
+    [Fact]
+    public void A_start_outside_its_domain_is_refused_naming_the_block_and_the_entry_or_the_sum()
+    {
+        var domains = new DomainMap(4, [new DomainBlock("lr", 0, 1, Domain.Positive()), new DomainBlock("weights", 1, 3, Domain.CappedSimplex(2))]);
+        var sum = Assert.Throws<ArgumentException>(() => domains.ToFree([0.1, 1, 1, 1]));
+        Assert.Contains("'weights' (sum 3)", sum.Message);
+        var entry = Assert.Throws<ArgumentException>(() => domains.ToFree([0.1, 0.5, 1.5, 0]));
+        Assert.Contains("'weights'[1] = 1.5", entry.Message);
+        var scalar = Assert.Throws<ArgumentException>(() => domains.ToFree([-1, 0, 0, 0]));
+        Assert.Contains("'lr' = -1", scalar.Message);
+    }
+
     private static OuterResult Optimize(string? path, int iterations, int stopAt, string fingerprint = "momentum lr mu")
     {
         var (dynamics, response, lambda) = EngineProblems.Create<double>("Momentum", ["lr", "mu"]);

@@ -103,11 +103,26 @@ public sealed class DomainMap
     {
         foreach (var block in Blocks)
         {
-            if (!block.Domain.Contains(lambda.Slice(block.Offset, block.Length), out int entry))
+            var values = lambda.Slice(block.Offset, block.Length);
+            if (!block.Domain.Contains(values, out int entry))
             {
-                throw new ArgumentException(FormattableString.Invariant(
-                    $"The hyperparameter '{block.Name}'{(block.Length > 1 ? $"[{entry}]" : string.Empty)} = {lambda[block.Offset + entry]:G9} is outside its domain, {block.Domain.Describe()}."));
+                // Contains reports values.Length when only a sum constraint fails.
+                string where = entry == block.Length
+                    ? FormattableString.Invariant($"The hyperparameter '{block.Name}' (sum {Sum(values):G9})")
+                    : FormattableString.Invariant($"The hyperparameter '{block.Name}'{(block.Length > 1 ? $"[{entry}]" : string.Empty)} = {values[entry]:G9}");
+                throw new ArgumentException($"{where} is outside its domain, {block.Domain.Describe()}.");
             }
         }
+    }
+
+    private static double Sum(ReadOnlySpan<double> values)
+    {
+        double sum = 0;
+        foreach (double value in values)
+        {
+            sum += value;
+        }
+
+        return sum;
     }
 }

@@ -292,7 +292,7 @@ internal static class HypergradCommand
         AnsiConsole.Write(table);
         if (names.Count > TableRows)
         {
-            AnsiConsole.MarkupLine($"… {names.Count - TableRows} more entries hidden{(options.Json is null ? " (all are in --json)" : $" (all are in {Markup.Escape(options.Json)})")}.");
+            AnsiConsole.MarkupLine($"… {names.Count - TableRows} more entries hidden{(options.Json is null ? " (write them all with --json FILE)" : $" (all are in {Markup.Escape(options.Json)})")}.");
         }
 
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
@@ -308,9 +308,18 @@ internal static class HypergradCommand
             $"hypergrad train={Identify(o.Train)} val={Identify(o.Validation)} model={o.Model} hidden={string.Join(",", o.Hidden)} activation={o.Activation}"),
             FormattableString.Invariant($"optimizer={o.Optimizer.Name}({string.Join(",", s.OptimizerValues.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))})"),
             FormattableString.Invariant($"loss=({Values(s.LossValues)}) options=({Values(s.StepOptions)}) hyper={string.Join(",", s.Tuned)} steps={o.Steps} batch={o.Batch} seed={o.Seed}"),
-            FormattableString.Invariant($"init={(o.RandomInit ? "random" : "zeros")} mode={o.ModeName} truncate={o.TruncationSteps} slots={o.Slots} directions={o.Directions} precision={o.Precision}"),
+            FormattableString.Invariant($"init={(o.RandomInit ? "random" : "zeros")} mode={o.ModeName}{ModeDetail(o)} precision={o.Precision}"),
             FormattableString.Invariant($"domains={string.Join(",", domains.Blocks.Select(b => $"{b.Name}={b.Domain}"))} hyper-optimizer={o.HyperOptimizer}({o.HyperLearningRate:R}) patience={o.Patience}"));
     }
+
+    /// <summary>The mode's own option, for the fingerprint (the others do not matter to it).</summary>
+    private static string ModeDetail(HypergradOptions o) => o.Mode switch
+    {
+        HypergradMode.Truncated => FormattableString.Invariant($"({o.TruncationSteps})"),
+        HypergradMode.Checkpointed => FormattableString.Invariant($"({o.Slots})"),
+        HypergradMode.Forward => FormattableString.Invariant($"({o.Directions})"),
+        _ => string.Empty,
+    };
 
     /// <summary>A data argument by full path and size, so a checkpoint follows the files rather than how they were named.</summary>
     private static string Identify(string data)

@@ -16,6 +16,7 @@ internal static class CliRoot
         root.Subcommands.Add(StepDerivativesCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(GradCheckCommand.Create());
+        root.Subcommands.Add(HypergradCommand.Create());
         return root;
     }
 

@@ -1,0 +1,389 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Numerics;
+using AutoHypergrad.Cli.Hypergradients;
+using AutoHypergrad.Data;
+using AutoHypergrad.Engines;
+using AutoHypergrad.Engines.Outer;
+using AutoHypergrad.Objectives.Models;
+using Spectre.Console;
+
+namespace AutoHypergrad.Cli.Commands;
+
+/// <summary>
+/// <c>autohypergrad hypergrad</c>: the hypergradient of the validation error after T training steps with respect to
+/// chosen hyperparameters, by any engine; or an outer loop (or real-time HO) that tunes them along it.
+/// </summary>
+internal static class HypergradCommand
+{
+    /// <summary>The most entries of λ the table shows; the rest are in the JSON.</summary>
+    private const int TableRows = 30;
+
+    private static readonly Option<string> Train = new("--train") { Required = true, HelpName = "DATA", Description = $"The training set: {TrainingData.Forms}." };
+    private static readonly Option<string> Val = new("--val") { Required = true, HelpName = "DATA", Description = "The validation set, in the same forms; E is its mean loss, unregularized." };
+    private static readonly Option<string> Model = new Option<string>("--model") { Required = true, Description = "The model: softmax, logistic or mlp (classification), linear (regression)." }
+        .AcceptOnlyFromAmong("softmax", "logistic", "linear", "mlp");
+    private static readonly Option<string?> Hidden = new("--hidden") { HelpName = "W,W", Description = "The MLP's hidden widths [default: 100]." };
+    private static readonly Option<string> ActivationOption = new Option<string>("--activation") { DefaultValueFactory = _ => "tanh", Description = "The MLP's nonlinearity." }
+        .AcceptOnlyFromAmong("tanh", "relu", "sigmoid");
+    private static readonly Option<string> Optimizer = new Option<string>("--optimizer") { Required = true, Description = "The training optimizer." }
+        .AcceptOnlyFromAmong("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "lion");
+    private static readonly Option<string[]> Set = new("--set")
+    {
+        HelpName = "NAME=VALUE,…",
+        Description = "Values of the optimizer's hyperparameters (defaults from the optimizer), loss blocks (l2, featureL2, logFeatureL2, weights, taskMatrix, rho: a value fills the block and adds it to the loss) and step options (epsInsideSqrt=1).",
+    };
+    private static readonly Option<string[]> Hyper = new("--hyper")
+    {
+        Required = true,
+        HelpName = "NAME,…",
+        Description = "The hyperparameters λ to differentiate with respect to: optimizer names, NAME:per-step (one value per step), loss blocks, w0.",
+    };
+    private static readonly Option<int> Steps = new("--steps") { DefaultValueFactory = _ => 30, Description = "Training steps T." };
+    private static readonly Option<int?> Batch = new("--batch") { HelpName = "N", Description = "Examples per step, shuffled per epoch with --seed [default: full batch]." };
+    private static readonly Option<ulong> Seed = new("--seed") { DefaultValueFactory = _ => 1UL, Description = "Seed of the batches and of random initial weights." };
+    private static readonly Option<string?> Init = new Option<string?>("--init") { Description = "Initial weights [default: zeros for linear models, random for mlp]." }
+        .AcceptOnlyFromAmong("zeros", "random");
+    private static readonly Option<string> Mode = new Option<string>("--mode")
+    {
+        DefaultValueFactory = _ => "reverse",
+        Description = "The engine: reverse (all states stored), truncated (last --truncate K steps), checkpointed (--slots C states, Revolve), forward, fd (finite differences: a slow check), rtho (real-time HO).",
+    }.AcceptOnlyFromAmong("reverse", "truncated", "checkpointed", "forward", "fd", "rtho");
+    private static readonly Option<int?> Truncate = new("--truncate") { HelpName = "K", Description = "Truncated mode: the steps reversed." };
+    private static readonly Option<int?> Slots = new("--slots") { HelpName = "C", Description = "Checkpointed mode: the states stored [default: ⌈√T⌉]." };
+    private static readonly Option<int> Directions = new("--directions") { HelpName = "K", Description = "Forward mode: directions per pass [default: all]." };
+    private static readonly Option<int> Interval = new("--interval") { HelpName = "D", DefaultValueFactory = _ => 1, Description = "rtho: steps between hypersteps." };
+    private static readonly Option<string> Precision = new Option<string>("--precision") { DefaultValueFactory = _ => "double", Description = "The arithmetic of the run." }
+        .AcceptOnlyFromAmong("float", "double");
+    private static readonly Option<string?> Json = new("--json") { HelpName = "FILE", Description = "Also write the results to FILE as JSON (atomically, at the end)." };
+    private static readonly Option<int> Outer = new("--outer") { HelpName = "N", Description = "Tune λ for N hyper-iterations along the hypergradient, in λ's domains [default: 0, one hypergradient]." };
+    private static readonly Option<string> HyperOptimizer = new Option<string>("--hyper-optimizer") { DefaultValueFactory = _ => "adam", Description = "The optimizer of λ (--outer, rtho)." }
+        .AcceptOnlyFromAmong("sgd", "adam");
+    private static readonly Option<double> HyperLr = new("--hyper-lr") { HelpName = "X", DefaultValueFactory = _ => 0.01, Description = "Its learning rate." };
+    private static readonly Option<int> Patience = new("--patience") { HelpName = "P", Description = "Stop after P hyper-iterations without a better f [default: 0, never]." };
+    private static readonly Option<string?> Checkpoint = new("--checkpoint")
+    {
+        HelpName = "FILE",
+        Description = "Save the outer loop after each hyper-iteration and resume from FILE; a checkpoint of another run is refused.",
+    };
+    private static readonly Option<string[]> DomainOption = new("--domain")
+    {
+        HelpName = "NAME=SPEC",
+        Description = $"λ's domain for a tuned block ({Domains.Domain.AcceptedForms}); defaults from the optimizer; loss strengths and weights nonnegative, logFeatureL2, taskMatrix and w0 free.",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command(
+            "hypergrad",
+            "The hypergradient ∇f(λ) of the validation error f(λ) = E(w_T(λ)) after T training steps, with respect to the hyperparameters " +
+            "named by --hyper, by reverse, truncated, checkpointed or forward mode or finite differences; with --outer N, N hyper-iterations " +
+            "of gradient descent on λ (resumable with --checkpoint); with --mode rtho, real-time hyperparameter optimization. " +
+            "Exit code 0 on success, 1 if the run fails (data, non-finite values, a foreign checkpoint), 2 on a usage error.");
+        Option[] options =
+        [
+            Train, Val, Model, Hidden, ActivationOption, Optimizer, Set, Hyper, Steps, Batch, Seed, Init, Mode, Truncate, Slots,
+            Directions, Interval, Precision, Json, Outer, HyperOptimizer, HyperLr, Patience, Checkpoint, DomainOption,
+        ];
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static int Run(ParseResult parse)
+    {
+        var clock = Stopwatch.StartNew();
+        string commandLine = "autohypergrad " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ', StringComparison.Ordinal) ? $"\"{t.Value}\"" : t.Value));
+        try
+        {
+            var options = Read(parse);
+            var data = TrainingData.Load(options.Train, options.Validation, regression: options.Model == ModelKind.Linear);
+            return options.SinglePrecision
+                ? Execute<float>(options, data, commandLine, clock)
+                : Execute<double>(options, data, commandLine, clock);
+        }
+        catch (UsageException e)
+        {
+            return Fail(e.Message, CommandLine.UsageErrorExitCode);
+        }
+        catch (Exception e)
+        {
+            // Data, I/O, non-finite values, a refused checkpoint, a model that does not fit the data: one line, no trace.
+            return Fail(MessageOf(e), CommandLine.CheckFailed);
+        }
+    }
+
+    /// <summary>The options, checked beyond what the parser checks.</summary>
+    private static HypergradOptions Read(ParseResult parse)
+    {
+        var optimizer = Optimizers.Optimizers.Find(parse.GetValue(Optimizer)!);
+        var model = Enum.Parse<ModelKind>(parse.GetValue(Model)!, ignoreCase: true);
+        int steps = Positive(parse.GetValue(Steps), "--steps");
+        var mode = parse.GetValue(Mode) switch
+        {
+            "truncated" => HypergradMode.Truncated,
+            "checkpointed" => HypergradMode.Checkpointed,
+            "forward" => HypergradMode.Forward,
+            "fd" => HypergradMode.FiniteDifferences,
+            "rtho" => HypergradMode.RealTime,
+            _ => HypergradMode.Reverse,
+        };
+        int truncate = 0;
+        if (mode == HypergradMode.Truncated)
+        {
+            truncate = parse.GetValue(Truncate) ?? throw new UsageException("--mode truncated needs --truncate K, the steps to reverse.");
+            if (truncate < 1 || truncate > steps)
+            {
+                throw new UsageException($"--truncate {truncate}: K must be between 1 and --steps {steps}.");
+            }
+        }
+
+        int slots = Positive(parse.GetValue(Slots) ?? (int)Math.Ceiling(Math.Sqrt(steps)), "--slots");
+        int outer = parse.GetValue(Outer);
+        if (outer < 0 || (outer > 0 && mode == HypergradMode.RealTime))
+        {
+            throw new UsageException(outer < 0 ? "--outer must be 0 or more." : "--outer and --mode rtho are two ways to tune λ: choose one.");
+        }
+
+        double hyperLr = parse.GetValue(HyperLr);
+        if (!(hyperLr > 0) || !double.IsFinite(hyperLr))
+        {
+            throw new UsageException(FormattableString.Invariant($"--hyper-lr {hyperLr}: the learning rate of λ must be positive."));
+        }
+
+        string? hidden = parse.GetValue(Hidden);
+        int[] widths = model != ModelKind.Mlp
+            ? (hidden is null ? [] : throw new UsageException($"--hidden is for --model mlp, not {model.ToString().ToLowerInvariant()}."))
+            : RunSettings.List([hidden ?? "100"]).Select(w => int.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0
+                ? v
+                : throw new UsageException($"--hidden {hidden}: '{w}' is not a positive width.")).ToArray();
+        string? init = parse.GetValue(Init);
+        return new HypergradOptions
+        {
+            Train = parse.GetValue(Train)!,
+            Validation = parse.GetValue(Val)!,
+            Model = model,
+            Hidden = widths,
+            Activation = Enum.Parse<Activation>(parse.GetValue(ActivationOption)!, ignoreCase: true),
+            Optimizer = optimizer,
+            Settings = RunSettings.Parse(optimizer, parse.GetValue(Set) ?? [], parse.GetValue(Hyper) ?? [], parse.GetValue(DomainOption) ?? []),
+            Steps = steps,
+            Batch = parse.GetValue(Batch) is { } batch ? Positive(batch, "--batch") : null,
+            Seed = parse.GetValue(Seed),
+            RandomInit = init is null ? model == ModelKind.Mlp : init == "random",
+            Mode = mode,
+            TruncationSteps = truncate,
+            Slots = slots,
+            Directions = Math.Max(0, parse.GetValue(Directions)),
+            Interval = Positive(parse.GetValue(Interval), "--interval"),
+            SinglePrecision = parse.GetValue(Precision) == "float",
+            Outer = outer,
+            HyperOptimizer = parse.GetValue(HyperOptimizer)!,
+            HyperLearningRate = hyperLr,
+            Patience = Math.Max(0, parse.GetValue(Patience)),
+            Checkpoint = parse.GetValue(Checkpoint),
+            Json = parse.GetValue(Json),
+        };
+    }
+
+    private static int Execute<T>(HypergradOptions options, TrainingData data, string commandLine, Stopwatch clock)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        var run = new HypergradRun<T>(options, data);
+        var report = new Dictionary<string, object?>();
+        var costs = new CostTotals();
+        IReadOnlyList<string> names = Enumerable.Range(0, run.Space.Count).Select(run.Space.NameOf).ToArray();
+        double value;
+        double[] lambda;
+        double[] hypergradient;
+        if (options.Mode == HypergradMode.RealTime)
+        {
+            var (result, finalValue) = EngineProgressBar.Run(0, bar => run.RealTime(bar));
+            (value, lambda) = (finalValue, result.Lambda);
+            hypergradient = result.Updates.Count > 0 ? result.Updates[^1].Hypergradient : new double[run.Space.Count];
+            costs.Add(new EngineCost(0, options.Steps, 0, 0, 0, 0, result.Elapsed));
+            report["lambda"] = HypergradRun<T>.ByName(names, result.Lambda);
+            report["updates"] = result.Updates.Select(u => new
+            {
+                step = u.Step, value = u.Value, hypergradient = HypergradRun<T>.ByName(names, u.Hypergradient), lambda = HypergradRun<T>.ByName(names, u.Lambda),
+            }).ToArray();
+        }
+        else if (options.Outer > 0)
+        {
+            var updater = run.Updater();
+            var outer = new HyperparameterOptimization(
+                l => costs.Add(run.Compute(l, null)),
+                updater,
+                new OuterOptions(options.Outer, options.Patience, CheckpointPath: options.Checkpoint, Fingerprint: Fingerprint(options, run.Domains)));
+            var (result, final) = EngineProgressBar.Run(options.Outer, bar =>
+            {
+                var result = outer.Run((iteration, _) => bar.Outer(iteration.Iteration + 1, iteration.Value));
+                return (result, costs.Add(run.Compute(result.Lambda, bar)));
+            });
+            (value, lambda, hypergradient) = (final.Value, result.Lambda, final.Gradient);
+            report["lambda"] = HypergradRun<T>.ByName(names, result.Lambda);
+            report["bestLambda"] = HypergradRun<T>.ByName(names, result.BestLambda);
+            report["bestValue"] = result.BestValue;
+            report["bestIteration"] = result.BestIteration;
+            report["stoppedEarly"] = result.StoppedEarly;
+            report["resumedFrom"] = result.ResumedFrom;
+            report["history"] = result.History.Select(h => new { iteration = h.Iteration, value = h.Value, hypergradientNorm = h.HypergradientNorm, seconds = h.Seconds }).ToArray();
+            AnsiConsole.MarkupLine(FormattableString.Invariant(
+                $"Outer loop: {result.History.Count} hyper-iterations{(result.ResumedFrom > 0 ? $" ({result.ResumedFrom} resumed from {Markup.Escape(options.Checkpoint!)})" : string.Empty)}, f from {result.History[0].Value:G8} to {value:G8}, best {result.BestValue:G8} at iteration {result.BestIteration}{(result.StoppedEarly ? ", stopped early" : string.Empty)}."));
+        }
+        else
+        {
+            var result = EngineProgressBar.Run(0, bar => costs.Add(run.Compute(run.Space.InitialValues(), bar)));
+            (value, lambda, hypergradient) = (result.Value, run.Space.InitialValues(), result.Gradient);
+        }
+
+        WriteTable(options, names, value, lambda, hypergradient, costs, clock.Elapsed);
+        if (options.Json is not null)
+        {
+            var document = new Dictionary<string, object?>
+            {
+                ["value"] = value,
+                ["hypergradient"] = HypergradRun<T>.ByName(names, hypergradient),
+                ["mode"] = options.ModeName,
+                ["precision"] = options.Precision,
+                ["seconds"] = clock.Elapsed.TotalSeconds,
+                ["peakBytes"] = costs.PeakBytes,
+                ["storedBytes"] = costs.StoredBytes,
+                ["forwardSteps"] = costs.ForwardSteps,
+                ["tangentSteps"] = costs.TangentSteps,
+                ["reverseSteps"] = costs.ReverseSteps,
+                ["steps"] = options.Steps,
+                ["command"] = commandLine,
+            };
+            foreach (var (key, entry) in report)
+            {
+                document[key] = entry;
+            }
+
+            JsonFile.Write(options.Json, document);
+        }
+
+        return CommandLine.Success;
+    }
+
+    private static void WriteTable(
+        HypergradOptions options, IReadOnlyList<string> names, double value, double[] lambda, double[] hypergradient, CostTotals costs, TimeSpan elapsed)
+    {
+        AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+            $"∇f(λ) by {options.ModeName} ({options.Precision}, {options.Optimizer.Name}, T = {options.Steps}){(options.Outer > 0 || options.Mode == HypergradMode.RealTime ? " at the final λ" : string.Empty)}:")));
+        var table = new Table()
+            .AddColumns("hyperparameter", "value", "hypergradient");
+        table.Columns[1].RightAligned();
+        table.Columns[2].RightAligned();
+        for (int i = 0; i < Math.Min(names.Count, TableRows); i++)
+        {
+            table.AddRow(Markup.Escape(names[i]), Number(lambda[i]), Number(hypergradient[i]));
+        }
+
+        AnsiConsole.Write(table);
+        if (names.Count > TableRows)
+        {
+            AnsiConsole.MarkupLine($"… {names.Count - TableRows} more entries hidden{(options.Json is null ? " (write them all with --json FILE)" : $" (all are in {Markup.Escape(options.Json)})")}.");
+        }
+
+        AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+            $"f(λ) = {value:G10}; {elapsed.TotalSeconds:F2} s; {costs.ForwardSteps} forward, {costs.TangentSteps} tangent, {costs.ReverseSteps} reverse steps; peak {costs.PeakBytes / 1024.0:F1} KiB, stored states {costs.StoredBytes / 1024.0:F1} KiB.")));
+    }
+
+    /// <summary>What makes a checkpoint this run's: everything that changes λ's trajectory (not --outer, so a run can be extended).</summary>
+    private static string Fingerprint(HypergradOptions o, DomainMap domains)
+    {
+        var s = o.Settings;
+        string Values(IEnumerable<KeyValuePair<string, double>> pairs) => string.Join(",", pairs.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => FormattableString.Invariant($"{p.Key}={p.Value:R}")));
+        return string.Join(' ', FormattableString.Invariant(
+            $"hypergrad train={Identify(o.Train)} val={Identify(o.Validation)} model={o.Model} hidden={string.Join(",", o.Hidden)} activation={o.Activation}"),
+            FormattableString.Invariant($"optimizer={o.Optimizer.Name}({string.Join(",", s.OptimizerValues.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))})"),
+            FormattableString.Invariant($"loss=({Values(s.LossValues)}) options=({Values(s.StepOptions)}) hyper={string.Join(",", s.Tuned)} steps={o.Steps} batch={o.Batch} seed={o.Seed}"),
+            FormattableString.Invariant($"init={(o.RandomInit ? "random" : "zeros")} mode={o.ModeName}{ModeDetail(o)} precision={o.Precision}"),
+            FormattableString.Invariant($"domains={string.Join(",", domains.Blocks.Select(b => $"{b.Name}={b.Domain}"))} hyper-optimizer={o.HyperOptimizer}({o.HyperLearningRate:R}) patience={o.Patience}"));
+    }
+
+    /// <summary>The mode's own option, for the fingerprint (the others do not matter to it).</summary>
+    private static string ModeDetail(HypergradOptions o) => o.Mode switch
+    {
+        HypergradMode.Truncated => FormattableString.Invariant($"({o.TruncationSteps})"),
+        HypergradMode.Checkpointed => FormattableString.Invariant($"({o.Slots})"),
+        HypergradMode.Forward => FormattableString.Invariant($"({o.Directions})"),
+        _ => string.Empty,
+    };
+
+    /// <summary>A data argument by full path and size, so a checkpoint follows the files rather than how they were named.</summary>
+    private static string Identify(string data)
+    {
+        if (data.StartsWith("mnist:", StringComparison.OrdinalIgnoreCase))
+        {
+            return data.ToLowerInvariant();
+        }
+
+        var file = new FileInfo(data);
+        return FormattableString.Invariant($"{file.FullName}:{(file.Exists ? file.Length : -1)}");
+    }
+
+    private static int Positive(int value, string option)
+        => value > 0 ? value : throw new UsageException($"{option} {value}: must be at least 1.");
+
+    private static string Number(double value) => value.ToString("G10", CultureInfo.InvariantCulture);
+
+    private static int Fail(string message, int exitCode)
+    {
+        Console.Error.WriteLine($"autohypergrad: error: {message}");
+        return exitCode;
+    }
+
+    /// <summary>One line: the exception's message without the parameter-name suffix or line breaks.</summary>
+    private static string MessageOf(Exception e)
+    {
+        string message = e is ArgumentException argument && argument.ParamName is not null
+            ? argument.Message.Replace($" (Parameter '{argument.ParamName}')", string.Empty, StringComparison.Ordinal)
+            : e.Message;
+        if (e is DirectoryNotFoundException or FileNotFoundException && e.Message.StartsWith("Could not find", StringComparison.Ordinal))
+        {
+            message = $"{e.Message} (no such file or directory)";
+        }
+
+        return message.ReplaceLineEndings(" ");
+    }
+
+    /// <summary>The engines' costs over every hypergradient this process computed: sums of steps, maxima of memory.</summary>
+    private sealed class CostTotals
+    {
+        public long ForwardSteps { get; private set; }
+
+        public long TangentSteps { get; private set; }
+
+        public long ReverseSteps { get; private set; }
+
+        public long StoredBytes { get; private set; }
+
+        public long PeakBytes { get; private set; }
+
+        public HypergradientResult Add(HypergradientResult result)
+        {
+            Add(result.Cost);
+            return result;
+        }
+
+        public void Add(EngineCost cost)
+        {
+            ForwardSteps += cost.ForwardSteps;
+            TangentSteps += cost.TangentSteps;
+            ReverseSteps += cost.ReverseSteps;
+            StoredBytes = Math.Max(StoredBytes, cost.StoredBytes);
+            PeakBytes = Math.Max(PeakBytes, cost.PeakBytes);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Numerics;
+using AutoHypergrad.Engines;
+using AutoHypergrad.Engines.Outer;
+using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Objectives;
+using AutoHypergrad.Objectives.Models;
+
+namespace AutoHypergrad.Cli.Hypergradients;
+
+/// <summary>
+/// One training run set up for the engines from the command line: the dynamics (the optimizer's kernel on the
+/// training objective), the validation error E, the hyperparameter space with its starting λ, and λ's domains.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+internal sealed class HypergradRun<T>
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly HypergradOptions _options;
+    private readonly Func<double[], IProgress<EngineProgress>?, HypergradientResult> _engine;
+
+    public HypergradRun(HypergradOptions options, TrainingData data)
+    {
+        _options = options;
+        var settings = options.Settings;
+        var model = new ModelOptions(options.Model) { Hidden = options.Hidden, Activation = options.Activation };
+        var training = ModelObjective<T>.Create(data.Training.Convert<T>(), model with { Hyperparameters = settings.LossFlags });
+        var validation = ModelObjective<T>.Create(data.Validation.Convert<T>(), model);
+
+        var lossValues = training.Hyperparameters.Defaults<double>();
+        foreach (var (name, value) in settings.LossValues)
+        {
+            var block = training.Hyperparameters[name];
+            lossValues.AsSpan(block.Offset, block.Length).Fill(value);
+        }
+
+        Space = HyperparameterSpace.Create(
+            options.Optimizer.Hyperparameters.Select(h => h.Name).ToArray(),
+            settings.OptimizerValues,
+            training.Hyperparameters,
+            lossValues,
+            InitialWeights(training, options),
+            options.Steps,
+            settings.Tuned);
+        var batches = options.Batch is { } size ? new BatchSchedule(training.ExampleCount, size, options.Seed) : null;
+        Dynamics = new TrainingDynamics<T>(
+            training, options.Optimizer.Kernel<T>(), Space, batches, new StepOptions(1, settings.StepOptions.ToDictionary()));
+        Response = new ValidationError<T>(validation);
+        Domains = new DomainMap(
+            Space.Count,
+            Space.Tuned.Select(b => new DomainBlock(b.Name, b.Offset, b.Length, settings.DomainOf(b, options.Optimizer))).ToArray());
+        _engine = Engine(options);
+    }
+
+    public HyperparameterSpace Space { get; }
+
+    public TrainingDynamics<T> Dynamics { get; }
+
+    public ValidationError<T> Response { get; }
+
+    public DomainMap Domains { get; }
+
+    /// <summary>f(λ) and ∇f(λ) with the chosen engine.</summary>
+    public HypergradientResult Compute(double[] lambda, IProgress<EngineProgress>? progress) => _engine(lambda, progress);
+
+    /// <summary>An updater of λ in its domains with the chosen hyper-optimizer, from the space's starting λ.</summary>
+    public HyperparameterUpdater Updater()
+    {
+        IHyperOptimizer optimizer = _options.HyperOptimizer == "sgd" ? new HyperSgd(_options.HyperLearningRate) : new HyperAdam(_options.HyperLearningRate);
+        var lambda = Space.InitialValues();
+        CheckStart(lambda);
+        return new HyperparameterUpdater(Domains, optimizer, lambda);
+    }
+
+    /// <summary>
+    /// The starting λ must lie in its domains. Checked here rather than left to <see cref="DomainMap.CheckContains"/>,
+    /// whose message indexes past a block when only a sum constraint fails.
+    /// </summary>
+    private void CheckStart(ReadOnlySpan<double> lambda)
+    {
+        foreach (var block in Domains.Blocks)
+        {
+            var values = lambda.Slice(block.Offset, block.Length);
+            if (!block.Domain.Contains(values, out int entry))
+            {
+                string where = entry < block.Length
+                    ? FormattableString.Invariant($"'{Space.NameOf(block.Offset + entry)}' = {values[entry]:G9} is")
+                    : FormattableString.Invariant($"'{block.Name}' (sum {Sum(values):G9}) is");
+                throw new UsageException(
+                    $"The starting value of {where} outside its domain, {block.Domain.Describe()}; choose another start with --set or another domain with --domain.");
+            }
+        }
+    }
+
+    private static double Sum(ReadOnlySpan<double> values)
+    {
+        double sum = 0;
+        foreach (double value in values)
+        {
+            sum += value;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Real-time HO: one training run with a hyperstep every <see cref="HypergradOptions.Interval"/> steps; also E of the trained state.</summary>
+    public (RealTimeResult<T> Result, double Value) RealTime(IProgress<EngineProgress>? progress)
+    {
+        var result = new RealTimeHyperparameterOptimization<T>(Dynamics, Response, Updater(), _options.Interval).Run(progress);
+        var lambda = result.Lambda.Select(T.CreateChecked).ToArray();
+        return (result, double.CreateChecked(Response.Value(result.State, lambda)));
+    }
+
+    private Func<double[], IProgress<EngineProgress>?, HypergradientResult> Engine(HypergradOptions options)
+    {
+        switch (options.Mode)
+        {
+            case HypergradMode.Reverse or HypergradMode.Truncated or HypergradMode.Checkpointed:
+                var reverse = new ReverseHypergradient<T>(Dynamics, Response, options.Mode switch
+                {
+                    HypergradMode.Truncated => ReverseOptions.Truncated(options.TruncationSteps),
+                    HypergradMode.Checkpointed => ReverseOptions.Checkpointed(options.Slots),
+                    _ => ReverseOptions.Full,
+                });
+                return (lambda, progress) => reverse.Compute(lambda, progress);
+            case HypergradMode.Forward:
+                var forward = new ForwardHypergradient<T>(Dynamics, Response, options.Directions);
+                return (lambda, progress) => forward.Compute(lambda, progress);
+            case HypergradMode.FiniteDifferences:
+                var differences = new FiniteDifferenceHypergradient<T>(Dynamics, Response);
+                return (lambda, progress) => differences.Compute(lambda, progress);
+            default:
+                // Real-time HO has no hypergradient of the whole run; it runs through RealTime.
+                return (_, _) => throw new InvalidOperationException("Real-time HO computes no hypergradient of the whole run.");
+        }
+    }
+
+    /// <summary>
+    /// w_0: zeros, or random (the default for an MLP): Glorot-uniform for an MLP, small uniform values in ±0.1 for a
+    /// linear model, drawn from the seed.
+    /// </summary>
+    private static double[] InitialWeights(ModelObjective<T> training, HypergradOptions options)
+    {
+        var w = new double[training.ParameterCount];
+        if (!options.RandomInit)
+        {
+            return w;
+        }
+
+        if (options.Model == ModelKind.Mlp)
+        {
+            var initial = new T[w.Length];
+            training.InitialParameters(initial, options.Seed);
+            return initial.Select(double.CreateChecked).ToArray();
+        }
+
+        var random = new Random(unchecked((int)options.Seed));
+        for (int i = 0; i < w.Length; i++)
+        {
+            w[i] = 0.2 * random.NextDouble() - 0.1;
+        }
+
+        return w;
+    }
+
+    /// <summary>λ by name.</summary>
+    public static Dictionary<string, double> ByName(IReadOnlyList<string> names, IReadOnlyList<double> values)
+        => names.Select((name, i) => (name, values[i])).ToDictionary(p => p.name, p => p.Item2);
+}

@@ -1,0 +1,176 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using Xunit;
+
+namespace AutoHypergrad.Cli.Tests;
+
+/// <summary><c>autohypergrad hypergrad</c> end to end: the engines agree, errors are one line, a killed outer loop resumes.</summary>
+public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvFixtures>
+{
+    private static readonly string[] Momentum = MomentumOn("train.csv", "val.csv");
+
+    private string Directory => data.Directory;
+
+    [Fact]
+    public void Reverse_checkpointed_forward_and_finite_differences_agree_in_double()
+    {
+        string[] lrMu = [.. Momentum, "--hyper", "lr,mu", "--precision", "double"];
+        var reverse = Hypergradient(lrMu, "reverse");
+        var checkpointed = Hypergradient([.. lrMu, "--slots", "4"], "checkpointed");
+        var forward = Hypergradient(lrMu, "forward");
+        var differences = Hypergradient(lrMu, "fd");
+
+        double scale = reverse.Max(Math.Abs);
+        Assert.True(scale > 1e-4, $"The hypergradient ({string.Join(", ", reverse)}) is too small to compare.");
+        for (int i = 0; i < reverse.Length; i++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(reverse[i]), BitConverter.DoubleToInt64Bits(checkpointed[i]));
+            Assert.True(Math.Abs(forward[i] - reverse[i]) <= 1e-10 * scale, $"forward {forward[i]:R} vs reverse {reverse[i]:R}");
+            Assert.True(Math.Abs(differences[i] - reverse[i]) <= 1e-6 * scale, $"fd {differences[i]:R} vs reverse {reverse[i]:R}");
+        }
+    }
+
+    [Fact]
+    public void Float_runs_and_is_close_to_double()
+    {
+        var inDouble = Cli.RunJson(Directory, "double.json", [.. Momentum, "--hyper", "lr,mu", "--precision", "double"]);
+        var inFloat = Cli.RunJson(Directory, "float.json", [.. Momentum, "--hyper", "lr,mu", "--precision", "float"]);
+
+        Assert.Equal("float", inFloat.GetProperty("precision").GetString());
+        Assert.Equal(inDouble.GetProperty("value").GetDouble(), inFloat.GetProperty("value").GetDouble(), 1e-5);
+        var d = Cli.Numbers(inDouble.GetProperty("hypergradient"));
+        var f = Cli.Numbers(inFloat.GetProperty("hypergradient"));
+        double scale = d.Values.Max(Math.Abs);
+        foreach (var (name, value) in d)
+        {
+            Assert.True(Math.Abs(f[name] - value) <= 1e-4 * scale, $"{name}: float {f[name]:R} vs double {value:R}");
+        }
+    }
+
+    [Theory]
+    [InlineData("missing-train", "missing.csv")]
+    [InlineData("unknown-hyperparameter", "'gamma'")]
+    [InlineData("label-out-of-range", "bad-label-val.csv")]
+    [InlineData("bad-domain", "'wobble:3'")]
+    public void An_error_is_one_line_naming_the_problem_and_a_nonzero_exit(string problem, string named)
+    {
+        string[] arguments = problem switch
+        {
+            "missing-train" => [.. MomentumOn("missing.csv", "val.csv"), "--hyper", "lr"],
+            "unknown-hyperparameter" => [.. Momentum, "--hyper", "lr,gamma"],
+            "label-out-of-range" => [.. MomentumOn("train.csv", "bad-label-val.csv"), "--hyper", "lr"],
+            _ => [.. Momentum, "--hyper", "lr", "--domain", "lr=wobble:3"],
+        };
+        var result = Cli.Run(Directory, arguments);
+
+        Assert.NotEqual(0, result.ExitCode);
+        var lines = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("autohypergrad: error: ", line);
+        Assert.Contains(named, line);
+        Assert.DoesNotContain("   at ", result.Error + result.Output);
+        Assert.DoesNotContain("Exception", result.Error + result.Output);
+    }
+
+    [Fact]
+    public void An_outer_loop_killed_mid_run_resumes_to_the_same_bits()
+    {
+        string[] Outer(string checkpoint) =>
+        [
+            "hypergrad", "--train", "large-train.csv", "--val", "val.csv", "--model", "softmax", "--optimizer", "momentum",
+            "--set", "lr=0.1,mu=0.5", "--hyper", "lr,mu", "--steps", "200", "--outer", "40", "--hyper-lr", "0.02",
+            "--checkpoint", checkpoint,
+        ];
+        var uninterrupted = Cli.RunJson(Directory, "uninterrupted.json", Outer("uninterrupted.checkpoint"));
+
+        string checkpoint = Path.Combine(Directory, "killed.checkpoint");
+        int completedAtKill;
+        using (var process = Cli.Start(Directory, [.. Outer("killed.checkpoint"), "--json", "killed.json"]))
+        {
+            completedAtKill = WaitForCompleted(checkpoint, atLeast: 3, process);
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        Assert.False(File.Exists(Path.Combine(Directory, "killed.json")), "The killed run finished before the kill.");
+        var resumed = Cli.RunJson(Directory, "killed.json", Outer("killed.checkpoint"));
+
+        int resumedFrom = resumed.GetProperty("resumedFrom").GetInt32();
+        Assert.InRange(resumedFrom, Math.Max(3, completedAtKill), 39);
+        var expected = Cli.Numbers(uninterrupted.GetProperty("lambda"));
+        var actual = Cli.Numbers(resumed.GetProperty("lambda"));
+        Assert.Equal(expected.Keys, actual.Keys);
+        foreach (var (name, value) in expected)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(value), BitConverter.DoubleToInt64Bits(actual[name]));
+        }
+
+        Assert.Equal(40, resumed.GetProperty("history").GetArrayLength());
+    }
+
+    [Fact]
+    public void Example_weights_in_a_capped_simplex_stay_in_it()
+    {
+        const double Radius = 20;
+        var result = Cli.RunJson(
+            Directory,
+            "simplex.json",
+            [.. Momentum, "--hyper", "weights", "--set", "weights=0.3", "--domain", $"weights=capped-simplex:{Radius}", "--outer", "15", "--hyper-lr", "0.05"]);
+
+        var lambda = Cli.Numbers(result.GetProperty("lambda"));
+        Assert.Equal(60, lambda.Count);
+        Assert.All(lambda.Values, w => Assert.InRange(w, 0.0, 1.0));
+        Assert.True(lambda.Values.Sum() <= Radius * (1 + 1e-12), $"Σλ = {lambda.Values.Sum():R} > {Radius}");
+        Assert.True(lambda.Values.Distinct().Count() > 1, "The outer loop did not move the weights.");
+    }
+
+    /// <summary>30 steps of softmax regression trained by momentum (lr = 0.1, mu = 0.5).</summary>
+    private static string[] MomentumOn(string train, string validation) =>
+    [
+        "hypergrad", "--train", train, "--val", validation, "--model", "softmax",
+        "--optimizer", "momentum", "--set", "lr=0.1,mu=0.5", "--steps", "30",
+    ];
+
+    private double[] Hypergradient(string[] arguments, string mode)
+    {
+        var json = Cli.RunJson(Directory, $"{mode}.json", [.. arguments, "--mode", mode]);
+        Assert.Equal(mode, json.GetProperty("mode").GetString());
+        var numbers = Cli.Numbers(json.GetProperty("hypergradient"));
+        return [numbers["lr"], numbers["mu"]];
+    }
+
+    /// <summary>Polls the checkpoint until it holds <paramref name="atLeast"/> completed hyper-iterations; returns how many.</summary>
+    private static int WaitForCompleted(string checkpoint, int atLeast, Process process)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < Cli.Timeout)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The run ended (exit code {process.ExitCode}) before its checkpoint held {atLeast} hyper-iterations.");
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(File.ReadAllText(checkpoint));
+                int completed = document.RootElement.GetProperty("Completed").GetInt32();
+                if (completed >= atLeast)
+                {
+                    return completed;
+                }
+            }
+            catch (Exception e) when (e is IOException or JsonException)
+            {
+                // Not written yet.
+            }
+
+            Thread.Sleep(5);
+        }
+
+        throw new TimeoutException($"{checkpoint} did not reach {atLeast} hyper-iterations.");
+    }
+}

@@ -74,35 +74,17 @@ internal sealed class HypergradRun<T>
         return new HyperparameterUpdater(Domains, optimizer, lambda);
     }
 
-    /// <summary>
-    /// The starting λ must lie in its domains. Checked here rather than left to <see cref="DomainMap.CheckContains"/>,
-    /// whose message indexes past a block when only a sum constraint fails.
-    /// </summary>
+    /// <summary>The starting λ must lie in its domains: a start outside them is a usage error.</summary>
     private void CheckStart(ReadOnlySpan<double> lambda)
     {
-        foreach (var block in Domains.Blocks)
+        try
         {
-            var values = lambda.Slice(block.Offset, block.Length);
-            if (!block.Domain.Contains(values, out int entry))
-            {
-                string where = entry < block.Length
-                    ? FormattableString.Invariant($"'{Space.NameOf(block.Offset + entry)}' = {values[entry]:G9} is")
-                    : FormattableString.Invariant($"'{block.Name}' (sum {Sum(values):G9}) is");
-                throw new UsageException(
-                    $"The starting value of {where} outside its domain, {block.Domain.Describe()}; choose another start with --set or another domain with --domain.");
-            }
+            Domains.CheckContains(lambda);
         }
-    }
-
-    private static double Sum(ReadOnlySpan<double> values)
-    {
-        double sum = 0;
-        foreach (double value in values)
+        catch (ArgumentException e)
         {
-            sum += value;
+            throw new UsageException($"{e.Message.TrimEnd('.')}; choose another start with --set or another domain with --domain.");
         }
-
-        return sum;
     }
 
     /// <summary>Real-time HO: one training run with a hyperstep every <see cref="HypergradOptions.Interval"/> steps; also E of the trained state.</summary>

@@ -56,6 +56,9 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
     [InlineData("unknown-hyperparameter", "'gamma'")]
     [InlineData("label-out-of-range", "bad-label-val.csv")]
     [InlineData("bad-domain", "'wobble:3'")]
+    [InlineData("implicit-with-optimizer", "--optimizer does not apply to --mode implicit")]
+    [InlineData("implicit-mlp", "not mlp")]
+    [InlineData("implicit-lr", "'lr'")]
     public void An_error_is_one_line_naming_the_problem_and_a_nonzero_exit(string problem, string named)
     {
         string[] arguments = problem switch
@@ -63,6 +66,9 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
             "missing-train" => [.. MomentumOn("missing.csv", "val.csv"), "--hyper", "lr"],
             "unknown-hyperparameter" => [.. Momentum, "--hyper", "lr,gamma"],
             "label-out-of-range" => [.. MomentumOn("train.csv", "bad-label-val.csv"), "--hyper", "lr"],
+            "implicit-with-optimizer" => [.. Momentum, "--hyper", "l2", "--mode", "implicit"],
+            "implicit-mlp" => ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "mlp", "--mode", "implicit", "--hyper", "l2"],
+            "implicit-lr" => ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--mode", "implicit", "--hyper", "lr"],
             _ => [.. Momentum, "--hyper", "lr", "--domain", "lr=wobble:3"],
         };
         var result = Cli.Run(Directory, arguments);
@@ -74,6 +80,46 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
         Assert.Contains(named, line);
         Assert.DoesNotContain("   at ", result.Error + result.Output);
         Assert.DoesNotContain("Exception", result.Error + result.Output);
+    }
+
+    [Fact]
+    public void Implicit_matches_a_long_reverse_run_and_reports_its_solves()
+    {
+        // Full-batch gradient descent with lr = 1 on softmax regression with l2 = 0.1 contracts to the minimizer
+        // geometrically; after 3000 steps the reverse hypergradient is the implicit one up to rounding.
+        string[] data = ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--set", "l2=0.1", "--hyper", "l2"];
+        var reverse = Cli.RunJson(Directory, "long-reverse.json", [.. data, "--optimizer", "sgd", "--set", "lr=1", "--steps", "3000"]);
+        var implicitRun = Cli.RunJson(Directory, "implicit.json", [.. data, "--mode", "implicit", "--tolerance", "1e-10"]);
+
+        Assert.Equal("implicit", implicitRun.GetProperty("mode").GetString());
+        double expected = Cli.Numbers(reverse.GetProperty("hypergradient"))["l2"];
+        double actual = Cli.Numbers(implicitRun.GetProperty("hypergradient"))["l2"];
+        Assert.True(Math.Abs(actual - expected) <= 1e-8 * Math.Abs(expected), $"implicit {actual:R} vs reverse {expected:R}");
+        Assert.Equal(reverse.GetProperty("value").GetDouble(), implicitRun.GetProperty("value").GetDouble(), 1e-10);
+        Assert.InRange(implicitRun.GetProperty("linearResidual").GetDouble(), 0, 1e-10);
+        Assert.True(implicitRun.GetProperty("innerGradientNorm").GetDouble() < 1e-8);
+        Assert.Equal("cg", implicitRun.GetProperty("linearSolver").GetString());
+        Assert.True(implicitRun.GetProperty("linearIterations").GetInt32() > 0);
+    }
+
+    [Fact]
+    public void Hoag_lowers_the_validation_error_with_every_linear_solver()
+    {
+        foreach (string solver in new[] { "cg", "minres", "neumann", "fixed-point" })
+        {
+            var result = Cli.RunJson(
+                Directory,
+                $"hoag-{solver}.json",
+                ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--mode", "implicit", "--set", "l2=1", "--hyper", "l2",
+                    "--domain", "l2=positive:log", "--outer", "10", "--linear-solver", solver]);
+
+            var history = result.GetProperty("history");
+            Assert.Equal(10, history.GetArrayLength());
+            Assert.True(result.GetProperty("bestValue").GetDouble() < history[0].GetProperty("value").GetDouble() - 1e-3, solver);
+            Assert.True(Cli.Numbers(result.GetProperty("lambda"))["l2"] > 0);
+            Assert.True(history[9].GetProperty("tolerance").GetDouble() < history[0].GetProperty("tolerance").GetDouble());
+            Assert.Equal(solver, result.GetProperty("linearSolver").GetString());
+        }
     }
 
     [Fact]

@@ -9,8 +9,10 @@ using System.Numerics;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Data;
 using AutoHypergrad.Engines;
+using AutoHypergrad.Engines.Implicit;
 using AutoHypergrad.Engines.Outer;
 using AutoHypergrad.Objectives.Models;
+using AutoHypergrad.Optimizers;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;
@@ -31,7 +33,7 @@ internal static class HypergradCommand
     private static readonly Option<string?> Hidden = new("--hidden") { HelpName = "W,W", Description = "The MLP's hidden widths [default: 100]." };
     private static readonly Option<string> ActivationOption = new Option<string>("--activation") { DefaultValueFactory = _ => "tanh", Description = "The MLP's nonlinearity." }
         .AcceptOnlyFromAmong("tanh", "relu", "sigmoid");
-    private static readonly Option<string> Optimizer = new Option<string>("--optimizer") { Required = true, Description = "The training optimizer." }
+    private static readonly Option<string?> Optimizer = new Option<string?>("--optimizer") { Description = "The training optimizer (every mode but implicit)." }
         .AcceptOnlyFromAmong("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "lion");
     private static readonly Option<string[]> Set = new("--set")
     {
@@ -52,8 +54,19 @@ internal static class HypergradCommand
     private static readonly Option<string> Mode = new Option<string>("--mode")
     {
         DefaultValueFactory = _ => "reverse",
-        Description = "The engine: reverse (all states stored), truncated (last --truncate K steps), checkpointed (--slots C states, Revolve), forward, fd (finite differences: a slow check), rtho (real-time HO).",
-    }.AcceptOnlyFromAmong("reverse", "truncated", "checkpointed", "forward", "fd", "rtho");
+        Description = "The engine: reverse (all states stored), truncated (last --truncate K steps), checkpointed (--slots C states, Revolve), forward, fd (finite differences: a slow check), rtho (real-time HO), implicit (HOAG: the training loss minimized to --tolerance, no optimizer; loss blocks only).",
+    }.AcceptOnlyFromAmong("reverse", "truncated", "checkpointed", "forward", "fd", "rtho", "implicit");
+    private static readonly Option<double> Tolerance = new("--tolerance")
+    {
+        HelpName = "EPS",
+        DefaultValueFactory = _ => 1e-8,
+        Description = "Implicit mode: ‖∇_w J‖ ≤ EPS·‖∇_w J(w_0)‖ for the inner problem and ‖Hq − ∇_w E‖ ≤ EPS·‖∇_w E‖ for the linear solve.",
+    };
+    private static readonly Option<string> LinearSolverOption = new Option<string>("--linear-solver")
+    {
+        DefaultValueFactory = _ => "cg",
+        Description = "Implicit mode: the solver of H·q = ∇_w E (MINRES takes over when it falls short).",
+    }.AcceptOnlyFromAmong("cg", "minres", "neumann", "fixed-point");
     private static readonly Option<int?> Truncate = new("--truncate") { HelpName = "K", Description = "Truncated mode: the steps reversed." };
     private static readonly Option<int?> Slots = new("--slots") { HelpName = "C", Description = "Checkpointed mode: the states stored [default: ⌈√T⌉]." };
     private static readonly Option<int> Directions = new("--directions") { HelpName = "K", Description = "Forward mode: directions per pass [default: all]." };
@@ -83,12 +96,13 @@ internal static class HypergradCommand
             "hypergrad",
             "The hypergradient ∇f(λ) of the validation error f(λ) = E(w_T(λ)) after T training steps, with respect to the hyperparameters " +
             "named by --hyper, by reverse, truncated, checkpointed or forward mode or finite differences; with --outer N, N hyper-iterations " +
-            "of gradient descent on λ (resumable with --checkpoint); with --mode rtho, real-time hyperparameter optimization. " +
+            "of gradient descent on λ (resumable with --checkpoint); with --mode rtho, real-time hyperparameter optimization; with --mode implicit, " +
+            "the hypergradient at the training loss's minimizer (HOAG with --outer N). " +
             "Exit code 0 on success, 1 if the run fails (data, non-finite values, a foreign checkpoint), 2 on a usage error.");
         Option[] options =
         [
             Train, Val, Model, Hidden, ActivationOption, Optimizer, Set, Hyper, Steps, Batch, Seed, Init, Mode, Truncate, Slots,
-            Directions, Interval, Precision, Json, Outer, HyperOptimizer, HyperLr, Patience, Checkpoint, DomainOption,
+            Directions, Interval, Precision, Json, Outer, HyperOptimizer, HyperLr, Patience, Checkpoint, DomainOption, Tolerance, LinearSolverOption,
         ];
         foreach (var option in options)
         {
@@ -125,11 +139,11 @@ internal static class HypergradCommand
     /// <summary>The options, checked beyond what the parser checks.</summary>
     private static HypergradOptions Read(ParseResult parse)
     {
-        var optimizer = Optimizers.Optimizers.Find(parse.GetValue(Optimizer)!);
         var model = Enum.Parse<ModelKind>(parse.GetValue(Model)!, ignoreCase: true);
         int steps = Positive(parse.GetValue(Steps), "--steps");
         var mode = parse.GetValue(Mode) switch
         {
+            "implicit" => HypergradMode.Implicit,
             "truncated" => HypergradMode.Truncated,
             "checkpointed" => HypergradMode.Checkpointed,
             "forward" => HypergradMode.Forward,
@@ -137,6 +151,7 @@ internal static class HypergradCommand
             "rtho" => HypergradMode.RealTime,
             _ => HypergradMode.Reverse,
         };
+        var optimizer = ReadOptimizer(parse, mode, model);
         int truncate = 0;
         if (mode == HypergradMode.Truncated)
         {
@@ -192,8 +207,58 @@ internal static class HypergradCommand
             Patience = Math.Max(0, parse.GetValue(Patience)),
             Checkpoint = parse.GetValue(Checkpoint),
             Json = parse.GetValue(Json),
+            Tolerance = ReadTolerance(parse, mode),
+            LinearSolver = parse.GetValue(LinearSolverOption) switch
+            {
+                "minres" => LinearSolverKind.Minres,
+                "neumann" => LinearSolverKind.Neumann,
+                "fixed-point" => LinearSolverKind.FixedPoint,
+                _ => LinearSolverKind.ConjugateGradient,
+            },
         };
     }
+
+    /// <summary>
+    /// The training optimizer; none in implicit mode, where the training loss is minimized to a tolerance, so the
+    /// options of a training run (and of the other outer loop) are refused rather than silently ignored.
+    /// </summary>
+    private static OptimizerDescriptor? ReadOptimizer(ParseResult parse, HypergradMode mode, ModelKind model)
+    {
+        string? name = parse.GetValue(Optimizer);
+        if (mode != HypergradMode.Implicit)
+        {
+            if (Given(parse, Tolerance) || Given(parse, LinearSolverOption))
+            {
+                throw new UsageException("--tolerance and --linear-solver are for --mode implicit.");
+            }
+
+            return Optimizers.Optimizers.Find(name ?? throw new UsageException($"--mode {parse.GetValue(Mode)} trains with an optimizer: give --optimizer."));
+        }
+
+        if (model == ModelKind.Mlp)
+        {
+            throw new UsageException("--mode implicit is for models whose training loss has one minimizer (linear, logistic, softmax with l2), not mlp.");
+        }
+
+        Option[] training = [Optimizer, Steps, Batch, Truncate, Slots, Directions, Interval, Checkpoint, HyperOptimizer, HyperLr, Patience];
+        if (training.FirstOrDefault(o => Given(parse, o)) is { } option)
+        {
+            throw new UsageException(
+                $"{option.Name} does not apply to --mode implicit: it differentiates the minimizer of the training loss (no optimizer, steps or batches), and --outer runs HOAG with its own step size.");
+        }
+
+        return null;
+    }
+
+    private static double ReadTolerance(ParseResult parse, HypergradMode mode)
+    {
+        double tolerance = parse.GetValue(Tolerance);
+        return tolerance > 0 && tolerance < 1 || mode != HypergradMode.Implicit
+            ? tolerance
+            : throw new UsageException(FormattableString.Invariant($"--tolerance {tolerance}: must lie in (0, 1), relative to the starting gradient and to ‖∇_w E‖."));
+    }
+
+    private static bool Given(ParseResult parse, Option option) => parse.GetResult(option) is { Implicit: false };
 
     private static int Execute<T>(HypergradOptions options, TrainingData data, string commandLine, Stopwatch clock)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -216,6 +281,29 @@ internal static class HypergradCommand
             {
                 step = u.Step, value = u.Value, hypergradient = HypergradRun<T>.ByName(names, u.Hypergradient), lambda = HypergradRun<T>.ByName(names, u.Lambda),
             }).ToArray();
+        }
+        else if (options.Outer > 0 && options.Mode == HypergradMode.Implicit)
+        {
+            var (result, final) = EngineProgressBar.Run(options.Outer, bar =>
+            {
+                var result = run.Hoag((iteration, _) => bar.Outer(iteration.Iteration + 1, iteration.Value));
+                return (result, costs.Add(run.Compute(result.Lambda, bar)));
+            });
+            (value, lambda, hypergradient) = (final.Value, result.Lambda, final.Gradient);
+            report["lambda"] = HypergradRun<T>.ByName(names, result.Lambda);
+            report["bestLambda"] = HypergradRun<T>.ByName(names, result.BestLambda);
+            report["bestValue"] = result.BestValue;
+            report["bestIteration"] = result.BestIteration;
+            report["stoppedEarly"] = false;
+            report["resumedFrom"] = 0;
+            report["history"] = result.History.Select(h => new
+            {
+                iteration = h.Iteration, value = h.Value, hypergradientNorm = h.HypergradientNorm, seconds = h.Seconds, tolerance = h.Tolerance,
+                innerGradientNorm = h.InnerGradientNorm, linearResidual = h.LinearResidual, linearIterations = h.LinearIterations,
+                linearSolver = SolverName(h.LinearSolver), lipschitz = h.Lipschitz, rejected = h.Rejected,
+            }).ToArray();
+            AnsiConsole.MarkupLine(FormattableString.Invariant(
+                $"HOAG: {result.History.Count} hyper-iterations, f from {result.History[0].Value:G8} to {value:G8}, best {result.BestValue:G8} at iteration {result.BestIteration}."));
         }
         else if (options.Outer > 0)
         {
@@ -246,7 +334,25 @@ internal static class HypergradCommand
             (value, lambda, hypergradient) = (result.Value, run.Space.InitialValues(), result.Gradient);
         }
 
+        if (run.LastImplicit is { } diagnostics)
+        {
+            // The final hypergradient's solves, at --tolerance.
+            report["innerGradientNorm"] = diagnostics.InnerGradientNorm;
+            report["innerIterations"] = diagnostics.Inner.Iterations;
+            report["linearResidual"] = diagnostics.LinearResidual;
+            report["linearSolver"] = SolverName(diagnostics.LinearSolver);
+            report["linearIterations"] = diagnostics.LinearIterations;
+            report["linearFallback"] = diagnostics.FirstAttempt is not null;
+            report["tolerance"] = options.Tolerance;
+        }
+
         WriteTable(options, names, value, lambda, hypergradient, costs, clock.Elapsed);
+        if (run.LastImplicit is { } last)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                $"Inner problem: ‖∇_w J‖ = {last.InnerGradientNorm:G3} after {last.Inner.Iterations} Newton iterations; H·q = ∇_w E by {SolverName(last.LinearSolver)}{(last.FirstAttempt is { } first ? $" after {SolverName(first.Method)} fell short" : string.Empty)}: relative residual {last.LinearResidual:G3} in {last.LinearIterations} iterations (tolerance {options.Tolerance:G3}).")));
+        }
+
         if (options.Json is not null)
         {
             var document = new Dictionary<string, object?>
@@ -261,7 +367,7 @@ internal static class HypergradCommand
                 ["forwardSteps"] = costs.ForwardSteps,
                 ["tangentSteps"] = costs.TangentSteps,
                 ["reverseSteps"] = costs.ReverseSteps,
-                ["steps"] = options.Steps,
+                ["steps"] = options.Mode == HypergradMode.Implicit ? run.LastImplicit?.Inner.Iterations ?? 0 : options.Steps,
                 ["command"] = commandLine,
             };
             foreach (var (key, entry) in report)
@@ -279,7 +385,7 @@ internal static class HypergradCommand
         HypergradOptions options, IReadOnlyList<string> names, double value, double[] lambda, double[] hypergradient, CostTotals costs, TimeSpan elapsed)
     {
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
-            $"∇f(λ) by {options.ModeName} ({options.Precision}, {options.Optimizer.Name}, T = {options.Steps}){(options.Outer > 0 || options.Mode == HypergradMode.RealTime ? " at the final λ" : string.Empty)}:")));
+            $"∇f(λ) by {options.ModeName} ({options.Precision}, {(options.Optimizer is { } optimizer ? $"{optimizer.Name}, T = {options.Steps}" : "at the training loss's minimizer")}){(options.Outer > 0 || options.Mode == HypergradMode.RealTime ? " at the final λ" : string.Empty)}:")));
         var table = new Table()
             .AddColumns("hyperparameter", "value", "hypergradient");
         table.Columns[1].RightAligned();
@@ -306,7 +412,7 @@ internal static class HypergradCommand
         string Values(IEnumerable<KeyValuePair<string, double>> pairs) => string.Join(",", pairs.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => FormattableString.Invariant($"{p.Key}={p.Value:R}")));
         return string.Join(' ', FormattableString.Invariant(
             $"hypergrad train={Identify(o.Train)} val={Identify(o.Validation)} model={o.Model} hidden={string.Join(",", o.Hidden)} activation={o.Activation}"),
-            FormattableString.Invariant($"optimizer={o.Optimizer.Name}({string.Join(",", s.OptimizerValues.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))})"),
+            FormattableString.Invariant($"optimizer={o.Optimizer?.Name}({string.Join(",", s.OptimizerValues.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))})"),
             FormattableString.Invariant($"loss=({Values(s.LossValues)}) options=({Values(s.StepOptions)}) hyper={string.Join(",", s.Tuned)} steps={o.Steps} batch={o.Batch} seed={o.Seed}"),
             FormattableString.Invariant($"init={(o.RandomInit ? "random" : "zeros")} mode={o.ModeName}{ModeDetail(o)} precision={o.Precision}"),
             FormattableString.Invariant($"domains={string.Join(",", domains.Blocks.Select(b => $"{b.Name}={b.Domain}"))} hyper-optimizer={o.HyperOptimizer}({o.HyperLearningRate:R}) patience={o.Patience}"));
@@ -332,6 +438,14 @@ internal static class HypergradCommand
         var file = new FileInfo(data);
         return FormattableString.Invariant($"{file.FullName}:{(file.Exists ? file.Length : -1)}");
     }
+
+    /// <summary>A linear solver as --linear-solver names it.</summary>
+    private static string SolverName(LinearSolverKind kind) => kind switch
+    {
+        LinearSolverKind.ConjugateGradient => "cg",
+        LinearSolverKind.FixedPoint => "fixed-point",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     private static int Positive(int value, string option)
         => value > 0 ? value : throw new UsageException($"{option} {value}: must be at least 1.");

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using AutoHypergrad.Engines.Implicit;
 using AutoHypergrad.Objectives.Models;
 using AutoHypergrad.Optimizers;
 
@@ -13,6 +14,7 @@ internal enum HypergradMode
     Forward,
     FiniteDifferences,
     RealTime,
+    Implicit,
 }
 
 /// <summary>The options of one <c>hypergrad</c> run, as parsed from the command line.</summary>
@@ -28,7 +30,8 @@ internal sealed record HypergradOptions
 
     public Activation Activation { get; init; } = Activation.Tanh;
 
-    public required OptimizerDescriptor Optimizer { get; init; }
+    /// <summary>The training optimizer; null in implicit mode.</summary>
+    public required OptimizerDescriptor? Optimizer { get; init; }
 
     /// <summary>The hyperparameter values, the loss blocks and the step options, from <c>--set</c>.</summary>
     public required RunSettings Settings { get; init; }
@@ -70,6 +73,12 @@ internal sealed record HypergradOptions
     public string? Checkpoint { get; init; }
 
     public string? Json { get; init; }
+
+    /// <summary>Implicit mode: ε of the inner problem and of the linear solve.</summary>
+    public double Tolerance { get; init; } = 1e-8;
+
+    /// <summary>Implicit mode: the solver of H·q = ∇_w E.</summary>
+    public LinearSolverKind LinearSolver { get; init; } = LinearSolverKind.ConjugateGradient;
 
     public string Precision => SinglePrecision ? "float" : "double";
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Engines;
+using AutoHypergrad.Engines.Implicit;
 using AutoHypergrad.Engines.Outer;
 using AutoHypergrad.Engines.Training;
 using AutoHypergrad.Objectives;
@@ -37,7 +38,7 @@ internal sealed class HypergradRun<T>
         }
 
         Space = HyperparameterSpace.Create(
-            options.Optimizer.Hyperparameters.Select(h => h.Name).ToArray(),
+            options.Optimizer?.Hyperparameters.Select(h => h.Name).ToArray() ?? [],
             settings.OptimizerValues,
             training.Hyperparameters,
             lossValues,
@@ -45,9 +46,17 @@ internal sealed class HypergradRun<T>
             options.Steps,
             settings.Tuned);
         var batches = options.Batch is { } size ? new BatchSchedule(training.ExampleCount, size, options.Seed) : null;
-        Dynamics = new TrainingDynamics<T>(
-            training, options.Optimizer.Kernel<T>(), Space, batches, new StepOptions(1, settings.StepOptions.ToDictionary()));
         Response = new ValidationError<T>(validation);
+        if (options.Optimizer is { } optimizer)
+        {
+            Dynamics = new TrainingDynamics<T>(training, optimizer.Kernel<T>(), Space, batches, new StepOptions(1, settings.StepOptions.ToDictionary()));
+        }
+        else
+        {
+            Implicit = new ImplicitHypergradient<T>(
+                training, Space, Response, new ImplicitOptions(options.Tolerance, options.LinearSolver));
+        }
+
         Domains = new DomainMap(
             Space.Count,
             Space.Tuned.Select(b => new DomainBlock(b.Name, b.Offset, b.Length, settings.DomainOf(b, options.Optimizer))).ToArray());
@@ -56,7 +65,14 @@ internal sealed class HypergradRun<T>
 
     public HyperparameterSpace Space { get; }
 
-    public TrainingDynamics<T> Dynamics { get; }
+    /// <summary>The training run; null in implicit mode.</summary>
+    public TrainingDynamics<T>? Dynamics { get; }
+
+    /// <summary>The implicit engine; null in the other modes.</summary>
+    public ImplicitHypergradient<T>? Implicit { get; }
+
+    /// <summary>The diagnostics of the implicit engine's last hypergradient.</summary>
+    public ImplicitResult? LastImplicit { get; private set; }
 
     public ValidationError<T> Response { get; }
 
@@ -90,17 +106,29 @@ internal sealed class HypergradRun<T>
     /// <summary>Real-time HO: one training run with a hyperstep every <see cref="HypergradOptions.Interval"/> steps; also E of the trained state.</summary>
     public (RealTimeResult<T> Result, double Value) RealTime(IProgress<EngineProgress>? progress)
     {
-        var result = new RealTimeHyperparameterOptimization<T>(Dynamics, Response, Updater(), _options.Interval).Run(progress);
+        var result = new RealTimeHyperparameterOptimization<T>(Dynamics!, Response, Updater(), _options.Interval).Run(progress);
         var lambda = result.Lambda.Select(T.CreateChecked).ToArray();
         return (result, double.CreateChecked(Response.Value(result.State, lambda)));
     }
 
+    /// <summary>HOAG from the space's starting λ, in its domains; each iteration's diagnostics reach <paramref name="progress"/>.</summary>
+    public HoagResult Hoag(Action<HoagIteration, double[]>? progress)
+    {
+        var lambda = Space.InitialValues();
+        CheckStart(lambda);
+        var hoag = new Hoag((l, epsilon) => LastImplicit = Implicit!.Compute(l, epsilon), Domains, new HoagOptions(_options.Outer));
+        return hoag.Run(lambda, progress);
+    }
+
     private Func<double[], IProgress<EngineProgress>?, HypergradientResult> Engine(HypergradOptions options)
     {
+        var dynamics = Dynamics!;
         switch (options.Mode)
         {
+            case HypergradMode.Implicit:
+                return (lambda, _) => (LastImplicit = Implicit!.Compute(lambda)).Hypergradient;
             case HypergradMode.Reverse or HypergradMode.Truncated or HypergradMode.Checkpointed:
-                var reverse = new ReverseHypergradient<T>(Dynamics, Response, options.Mode switch
+                var reverse = new ReverseHypergradient<T>(dynamics, Response, options.Mode switch
                 {
                     HypergradMode.Truncated => ReverseOptions.Truncated(options.TruncationSteps),
                     HypergradMode.Checkpointed => ReverseOptions.Checkpointed(options.Slots),
@@ -108,10 +136,10 @@ internal sealed class HypergradRun<T>
                 });
                 return (lambda, progress) => reverse.Compute(lambda, progress);
             case HypergradMode.Forward:
-                var forward = new ForwardHypergradient<T>(Dynamics, Response, options.Directions);
+                var forward = new ForwardHypergradient<T>(dynamics, Response, options.Directions);
                 return (lambda, progress) => forward.Compute(lambda, progress);
             case HypergradMode.FiniteDifferences:
-                var differences = new FiniteDifferenceHypergradient<T>(Dynamics, Response);
+                var differences = new FiniteDifferenceHypergradient<T>(dynamics, Response);
                 return (lambda, progress) => differences.Compute(lambda, progress);
             default:
                 // Real-time HO has no hypergradient of the whole run; it runs through RealTime.

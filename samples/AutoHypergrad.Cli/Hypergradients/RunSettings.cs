@@ -28,12 +28,16 @@ internal sealed record RunSettings(
     LossHyperparameters LossFlags,
     IReadOnlyDictionary<string, Domain> Domains)
 {
-    /// <summary>Reads the three options; every mistake is a <see cref="UsageException"/> naming the text and the valid names.</summary>
-    public static RunSettings Parse(OptimizerDescriptor optimizer, IEnumerable<string> set, IEnumerable<string> hyper, IEnumerable<string> domains)
+    /// <summary>
+    /// Reads the three options for a run of <paramref name="optimizer"/> (null: an implicit run, loss blocks only);
+    /// every mistake is a <see cref="UsageException"/> naming the text and the valid names.
+    /// </summary>
+    public static RunSettings Parse(OptimizerDescriptor? optimizer, IEnumerable<string> set, IEnumerable<string> hyper, IEnumerable<string> domains)
     {
-        var optimizerNames = optimizer.Hyperparameters.Select(h => h.Name).ToArray();
-        var stepOptionNames = optimizer.Options.Where(o => o != "t").ToArray();
-        var values = optimizer.Defaults();
+        var optimizerNames = optimizer?.Hyperparameters.Select(h => h.Name).ToArray() ?? [];
+        var stepOptionNames = optimizer?.Options.Where(o => o != "t").ToArray() ?? [];
+        var values = optimizer?.Defaults() ?? [];
+        string runs = optimizer is null ? "implicit" : optimizer.Name;
         var loss = new Dictionary<string, double>();
         var stepOptions = new Dictionary<string, double>();
         var flags = LossHyperparameters.None;
@@ -61,7 +65,7 @@ internal sealed record RunSettings(
             else
             {
                 var valid = optimizerNames.Concat(LossBlocks.Flags.Keys).Concat(stepOptionNames);
-                throw new UsageException($"--set: unknown name '{name}'; {optimizer.Name} runs accept {string.Join(", ", valid)}.");
+                throw new UsageException($"--set: unknown name '{name}'; {runs} runs accept {string.Join(", ", valid)}.");
             }
         }
 
@@ -78,11 +82,11 @@ internal sealed record RunSettings(
             {
                 flags |= flag;
             }
-            else if (perStep || name != HyperparameterSpace.InitialWeightsName)
+            else if (perStep || name != HyperparameterSpace.InitialWeightsName || optimizer is null)
             {
                 var valid = optimizerNames.SelectMany(n => new[] { n, n + HyperparameterSpace.PerStepSuffix })
-                    .Concat(LossBlocks.Flags.Keys).Append(HyperparameterSpace.InitialWeightsName);
-                throw new UsageException($"--hyper: unknown hyperparameter '{spec}'; {optimizer.Name} runs can tune {string.Join(", ", valid)}.");
+                    .Concat(LossBlocks.Flags.Keys).Concat(optimizer is null ? [] : [HyperparameterSpace.InitialWeightsName]);
+                throw new UsageException($"--hyper: unknown hyperparameter '{spec}'; {runs} runs can tune {string.Join(", ", valid)}.");
             }
 
             if (tuned.Any(t => t == name || t.StartsWith(name + ":", StringComparison.Ordinal)))
@@ -121,7 +125,7 @@ internal sealed record RunSettings(
     }
 
     /// <summary>The domain of the tuned block <paramref name="block"/>: the one given, else its default.</summary>
-    public Domain DomainOf(TunedHyperparameter block, OptimizerDescriptor optimizer)
+    public Domain DomainOf(TunedHyperparameter block, OptimizerDescriptor? optimizer)
     {
         if (Domains.TryGetValue(block.Name, out var domain))
         {
@@ -130,7 +134,7 @@ internal sealed record RunSettings(
 
         return block.Kind switch
         {
-            HyperparameterKind.Optimizer => optimizer.Hyperparameters[block.Source].Domain switch
+            HyperparameterKind.Optimizer => optimizer!.Hyperparameters[block.Source].Domain switch
             {
                 HyperparameterDomain.Positive => Domain.Positive(),
                 HyperparameterDomain.NonNegative => Domain.NonNegative,

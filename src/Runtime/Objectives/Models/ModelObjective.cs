@@ -216,11 +216,12 @@ public sealed class ModelObjective<T> : IObjective<T>
         Check(w, lambda);
         CheckLength(lambdaDot.Length, Hyperparameters.Count, nameof(lambdaDot), "hyperparameters");
         CheckLength(result.Length, ParameterCount, nameof(result), "parameters");
-        if (_exampleWeights >= 0)
+        if (_exampleWeights >= 0 && ExampleWeightsOf(lambdaDot).ContainsAnyExcept(T.Zero))
         {
             _gradientPassesHeld = false;
 
-            // ∇J is linear in the example weights: its derivative along λ̇ is the gradient weighted by λ̇.
+            // ∇J is linear in the example weights: its derivative along λ̇ is the gradient weighted by λ̇. A direction
+            // that moves no example weight (l2 only, say) skips the passes and keeps the gradient's.
             var x = Prepare(batch, ExampleWeightsOf(lambdaDot), out var targets, out int rows);
             _network.Forward(w, x, rows);
             _loss.ValueAndDelta(_network.Output(rows), targets, _coefficients.AsSpan(0, rows), _network.OutputDelta(rows));

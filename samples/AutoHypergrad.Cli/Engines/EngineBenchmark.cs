@@ -118,7 +118,7 @@ internal sealed class EngineBenchmark<T>(EngineProblem problem, EngineObjectives
         dynamics.Initialize(lambdaT, state);
         for (int t = 1; t <= dynamics.Steps; t++)
         {
-            dynamics.Step(t, state, lambdaT);
+            dynamics.Step(t, state, lambdaT, Span<T>.Empty);
             progress.Report(new EngineProgress("training", t, dynamics.Steps));
         }
 

@@ -15,7 +15,10 @@ namespace AutoHypergrad.Optimizers.Tests;
 /// drivers give when called directly with the unpacked arguments (matched by name here, not by the kernel's
 /// slicing); in double, the tangent against central finite differences of the kernel's own Step, and the adjoint
 /// against the tangent by the dot-product test ⟨ȳ, J·ẋ⟩ = ⟨Jᵀ·ȳ, ẋ⟩. n = 37 is odd, so every vector width leaves
-/// a tail; k = 3 directions.
+/// a tail; k = 3 directions. The hyperparameters, their tangents and adjoints are packed as the contract says,
+/// through <see cref="StepKernelLayout"/>: a per-element one (a per-parameter learning rate) as n values and k·n
+/// tangents, so that every loop over hyperparameter h runs over its <c>size</c> values e (1 or n), the value at
+/// offset + e and direction j of its tangent at tangentOffset + j·size + e.
 /// </summary>
 public sealed class StepKernelTests
 {
@@ -51,7 +54,7 @@ public sealed class StepKernelTests
     {
         (IStepKernel<double> kernel, Inputs inputs, double[] tangents) = Forward(name, epsInsideSqrt, seed: 11);
         int s = kernel.StateNames.Count;
-        int m = kernel.HyperparameterNames.Count;
+        Packing[] packing = Packing.Of(kernel, N, K);
 
         const double h = 1e-6;
         for (int j = 0; j < K; j++)
@@ -68,7 +71,15 @@ public sealed class StepKernelTests
                 }
 
                 double[] gradient = Enumerable.Range(0, N).Select(i => inputs.Gradient[i] + sign * h * inputs.GradientTangents[j * N + i]).ToArray();
-                double[] hyperparameters = Enumerable.Range(0, m).Select(p => inputs.Hyperparameters[p] + sign * h * inputs.HyperparameterTangents[p * K + j]).ToArray();
+                double[] hyperparameters = (double[])inputs.Hyperparameters.Clone();
+                foreach (Packing p in packing)
+                {
+                    for (int e = 0; e < p.Size; e++)
+                    {
+                        hyperparameters[p.Offset + e] += sign * h * inputs.HyperparameterTangents[p.TangentIndex(j, e)];
+                    }
+                }
+
                 kernel.Step(state, gradient, hyperparameters, inputs.Options);
                 return state;
             }
@@ -98,7 +109,8 @@ public sealed class StepKernelTests
         int s = kernel.StateNames.Count;
         double[] stateAdjoint = (double[])inputs.StateAdjoint.Clone();
         double[] gradientAdjoint = new double[N];
-        double[] hyperparameterAdjoints = new double[kernel.HyperparameterNames.Count];
+        double[] hyperparameterAdjoints = new double[StepKernelLayout.HyperparameterLength(kernel, N)];
+        Packing[] packing = Packing.Of(kernel, N, K);
         kernel.Adjoint(inputs.State, stateAdjoint, inputs.Gradient, gradientAdjoint, inputs.Hyperparameters, hyperparameterAdjoints, inputs.Options);
 
         for (int j = 0; j < K; j++)
@@ -119,9 +131,12 @@ public sealed class StepKernelTests
                 reverse.Add(gradientAdjoint[i] * inputs.GradientTangents[j * N + i]);
             }
 
-            for (int p = 0; p < hyperparameterAdjoints.Length; p++)
+            foreach (Packing p in packing)
             {
-                reverse.Add(hyperparameterAdjoints[p] * inputs.HyperparameterTangents[p * K + j]);
+                for (int e = 0; e < p.Size; e++)
+                {
+                    reverse.Add(hyperparameterAdjoints[p.Offset + e] * inputs.HyperparameterTangents[p.TangentIndex(j, e)]);
+                }
             }
 
             double scale = Math.Max(forward.Magnitude, reverse.Magnitude);
@@ -148,6 +163,31 @@ public sealed class StepKernelTests
         var adjoint = Assert.Throws<ArgumentException>(() => kernel.Adjoint(
             new double[3 * N], new double[3 * N], new double[N], new double[N + 1], hyperparameters, new double[5], options));
         Assert.Equal("gradientAdjoint", adjoint.ParamName);
+    }
+
+    [Fact]
+    public void Per_element_lengths_are_checked_against_the_packed_layout()
+    {
+        IStepKernel<double> kernel = SgdPerParameter.Descriptor.Kernel<double>();
+        var options = new StepOptions(1);
+        double[] hyperparameters = SgdPerParameter.Descriptor.Defaults(N);
+        Assert.Equal(1 + N, hyperparameters.Length);
+
+        // One value per hyperparameter, the uniform layout, is not enough for a per-element learning rate.
+        var hyper = Assert.Throws<ArgumentException>(() => kernel.Step(new double[N], new double[N], new double[2], options));
+        Assert.Equal("hyperparameters", hyper.ParamName);
+        Assert.Contains("needs 1 + 1 * n = 38: lr[n], wd", hyper.Message, StringComparison.Ordinal);
+        var tangents = Assert.Throws<ArgumentException>(() => kernel.Tangents(
+            new double[N], new double[K * N], new double[N], new double[K * N], hyperparameters, new double[2 * K], options));
+        Assert.Equal("hyperparameterTangents", tangents.ParamName);
+        var adjoint = Assert.Throws<ArgumentException>(() => kernel.Adjoint(
+            new double[N], new double[N], new double[N], new double[N], hyperparameters, new double[2], options));
+        Assert.Equal("hyperparameterAdjoints", adjoint.ParamName);
+
+        // With no elements, the per-element hyperparameters take no values and k comes from the uniform ones.
+        kernel.Step([], [], [0.5], options);
+        kernel.Tangents([], [], [], [], [0.5], new double[K], options);
+        kernel.Adjoint([], [], [], [], [0.5], new double[1], options);
     }
 
     /// <summary>The double kernel of <paramref name="name"/>, random inputs, and the state tangents J·ẋ after one step.</summary>
@@ -201,6 +241,7 @@ public sealed class StepKernelTests
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         private readonly int _s = kernel.StateNames.Count;
+        private readonly Packing[] _packing = Packing.Of(kernel, N, K);
 
         public T[] Step()
         {
@@ -218,9 +259,9 @@ public sealed class StepKernelTests
             }
 
             values["gDot"] = As<T>(inputs.GradientTangents);
-            for (int p = 0; p < kernel.HyperparameterNames.Count; p++)
+            foreach (Packing p in _packing)
             {
-                values[kernel.HyperparameterNames[p] + "Dot"] = As<T>(inputs.HyperparameterTangents.AsSpan(p * K, K).ToArray());
+                values[p.Name + "Dot"] = As<T>(inputs.HyperparameterTangents.AsSpan(p.TangentOffset, K * p.Size).ToArray());
             }
 
             Call(Driver("StepTangents", typeof(Span<T>)), values);
@@ -236,19 +277,21 @@ public sealed class StepKernelTests
             }
 
             values["gBar"] = As<T>(inputs.GradientAdjoint);
-            for (int p = 0; p < kernel.HyperparameterNames.Count; p++)
+            foreach (Packing p in _packing)
             {
-                values[kernel.HyperparameterNames[p] + "Bar"] = T.CreateChecked(inputs.HyperparameterAdjoints[p]);
+                values[p.Name + "Bar"] = p.PerElement
+                    ? As<T>(inputs.HyperparameterAdjoints.AsSpan(p.Offset, N).ToArray())
+                    : T.CreateChecked(inputs.HyperparameterAdjoints[p.Offset]);
             }
 
             Call(Driver("StepAdjoint", typeof(ReadOnlySpan<T>)), values);
             return (
                 Pack(kernel.StateNames.Select(n => (T[])values[n + "Bar"])),
                 (T[])values["gBar"],
-                kernel.HyperparameterNames.Select(n => (T)values[n + "Bar"]).ToArray());
+                _packing.SelectMany(p => p.PerElement ? (T[])values[p.Name + "Bar"] : [(T)values[p.Name + "Bar"]]).ToArray());
         }
 
-        /// <summary>The primal arguments: each state slot and the gradient as arrays, the hyperparameters and options as values.</summary>
+        /// <summary>The primal arguments: each state slot, the gradient and per-element hyperparameters as arrays, uniform hyperparameters and options as values.</summary>
         private Dictionary<string, object> Values()
         {
             var values = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -258,9 +301,11 @@ public sealed class StepKernelTests
             }
 
             values["g"] = As<T>(inputs.Gradient);
-            for (int p = 0; p < kernel.HyperparameterNames.Count; p++)
+            foreach (Packing p in _packing)
             {
-                values[kernel.HyperparameterNames[p]] = T.CreateChecked(inputs.Hyperparameters[p]);
+                values[p.Name] = p.PerElement
+                    ? As<T>(inputs.Hyperparameters.AsSpan(p.Offset, N).ToArray())
+                    : T.CreateChecked(inputs.Hyperparameters[p.Offset]);
             }
 
             foreach (string option in kernel.OptionNames)
@@ -303,13 +348,13 @@ public sealed class StepKernelTests
         var random = new Random(seed);
         Assert.Equal(new[] { "w" }.Concat(descriptor.State), kernel.StateNames);
         int s = kernel.StateNames.Count;
-        int m = kernel.HyperparameterNames.Count;
-        double[] hyperparameters = kernel.HyperparameterNames.Select(n => OptimizerCases.Draw(n, random)).ToArray();
+        Packing[] packing = Packing.Of(kernel, N, K);
+        double[] hyperparameters = packing.SelectMany(p => Enumerable.Range(0, p.Size).Select(_ => OptimizerCases.Draw(p.Name, random))).ToArray();
         double[] state = kernel.StateNames.SelectMany(n => Enumerable.Range(0, N).Select(_ => OptimizerCases.Draw(n, random))).ToArray();
         double[] gradient = Enumerable.Range(0, N).Select(_ => OptimizerCases.Draw("g", random)).ToArray();
         if (descriptor.Type == typeof(Lion))
         {
-            double beta1 = hyperparameters[Array.IndexOf(kernel.HyperparameterNames.ToArray(), "beta1")];
+            double beta1 = hyperparameters[packing.Single(p => p.Name == "beta1").Offset];
             for (int i = 0; i < N; i++)
             {
                 while (Math.Abs(beta1 * state[N + i] + (1 - beta1) * gradient[i]) < 0.01)
@@ -321,7 +366,7 @@ public sealed class StepKernelTests
 
         double[] Uniform(int count) => Enumerable.Range(0, count).Select(_ => 2 * random.NextDouble() - 1).ToArray();
 
-        // Tangent layouts: state (slot·k + j)·n + i, gradient j·n + i, hyperparameters p·k + j.
+        // Tangent layouts: state (slot·k + j)·n + i, gradient j·n + i, hyperparameters tangentOffset + j·size + e.
         double[] stateTangents = new double[s * K * N];
         for (int slot = 0; slot < s; slot++)
         {
@@ -337,12 +382,15 @@ public sealed class StepKernelTests
         double[] gradientTangents = Enumerable.Range(0, K * N)
             .Select(index => (2 * random.NextDouble() - 1) * Math.Max(Math.Abs(gradient[index % N]), 1e-3))
             .ToArray();
-        double[] hyperparameterTangents = new double[m * K];
-        for (int p = 0; p < m; p++)
+        double[] hyperparameterTangents = new double[StepKernelLayout.HyperparameterTangentLength(kernel, N, K)];
+        foreach (Packing p in packing)
         {
             for (int j = 0; j < K; j++)
             {
-                hyperparameterTangents[p * K + j] = (2 * random.NextDouble() - 1) * hyperparameters[p];
+                for (int e = 0; e < p.Size; e++)
+                {
+                    hyperparameterTangents[p.TangentIndex(j, e)] = (2 * random.NextDouble() - 1) * hyperparameters[p.Offset + e];
+                }
             }
         }
 
@@ -350,8 +398,24 @@ public sealed class StepKernelTests
         return new Inputs(
             state, gradient, hyperparameters,
             stateTangents, gradientTangents, hyperparameterTangents,
-            Uniform(s * N), Uniform(N), Uniform(m),
+            Uniform(s * N), Uniform(N), Uniform(hyperparameters.Length),
             options);
+    }
+
+    /// <summary>Where hyperparameter <see cref="Name"/> lies in the packed values (and adjoints) and in the packed tangents.</summary>
+    private sealed record Packing(string Name, bool PerElement, int Size, int Offset, int TangentOffset)
+    {
+        public static Packing[] Of<T>(IStepKernel<T> kernel, int n, int k)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T>
+            => kernel.HyperparameterNames.Select((name, h) => new Packing(
+                name,
+                kernel.PerElement[h],
+                StepKernelLayout.HyperparameterSize(kernel, h, n),
+                StepKernelLayout.HyperparameterOffset(kernel, h, n),
+                StepKernelLayout.HyperparameterTangentOffset(kernel, h, n, k))).ToArray();
+
+        /// <summary>Direction j of value e: tangentOffset + j·size + e (j·n + i for a per-element one, j for a uniform one).</summary>
+        public int TangentIndex(int j, int e) => TangentOffset + j * Size + e;
     }
 
     private static T[] As<T>(double[] values)

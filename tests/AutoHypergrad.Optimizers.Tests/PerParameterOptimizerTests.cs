@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
-using System.Runtime.InteropServices;
 using AutoHypergrad.Engines;
 using Xunit;
 
@@ -119,24 +118,24 @@ public sealed class PerParameterOptimizerTests
         T[] expected = state.ToArray(), actual = state.ToArray();
         uniform.Step(expected, gradient, hyperparameters, options);
         perParameter.Step(actual, gradient, packed, options);
-        BitIdentical(expected, actual, "Step: state");
+        Bits.Identical(expected, actual, "Step: state");
 
         expected = state.ToArray();
         actual = state.ToArray();
         T[] expectedTangents = stateTangents.ToArray(), actualTangents = stateTangents.ToArray();
         uniform.Tangents(expected, expectedTangents, gradient, gradientTangents, hyperparameters, hyperparameterTangents, options);
         perParameter.Tangents(actual, actualTangents, gradient, gradientTangents, packed, packedTangents, options);
-        BitIdentical(expected, actual, "Tangents: state");
-        BitIdentical(expectedTangents, actualTangents, "Tangents: state tangents");
+        Bits.Identical(expected, actual, "Tangents: state");
+        Bits.Identical(expectedTangents, actualTangents, "Tangents: state tangents");
 
         T[] expectedStateAdjoint = stateAdjoint.ToArray(), actualStateAdjoint = stateAdjoint.ToArray();
         T[] expectedGradientAdjoint = new T[n], actualGradientAdjoint = new T[n];
         T[] expectedHyperparameterAdjoints = new T[m], actualHyperparameterAdjoints = new T[packed.Length];
         uniform.Adjoint(state, expectedStateAdjoint, gradient, expectedGradientAdjoint, hyperparameters, expectedHyperparameterAdjoints, options);
         perParameter.Adjoint(state, actualStateAdjoint, gradient, actualGradientAdjoint, packed, actualHyperparameterAdjoints, options);
-        BitIdentical(expectedStateAdjoint, actualStateAdjoint, "Adjoint: state adjoint");
-        BitIdentical(expectedGradientAdjoint, actualGradientAdjoint, "Adjoint: gradient adjoint");
-        BitIdentical(expectedHyperparameterAdjoints[1..], actualHyperparameterAdjoints[n..], "Adjoint: the uniform hyperparameters' adjoints");
+        Bits.Identical(expectedStateAdjoint, actualStateAdjoint, "Adjoint: state adjoint");
+        Bits.Identical(expectedGradientAdjoint, actualGradientAdjoint, "Adjoint: gradient adjoint");
+        Bits.Identical(expectedHyperparameterAdjoints[1..], actualHyperparameterAdjoints[n..], "Adjoint: the uniform hyperparameters' adjoints");
 
         double sum = 0, magnitude = 0;
         foreach (T term in actualHyperparameterAdjoints.AsSpan(0, n))
@@ -150,16 +149,5 @@ public sealed class PerParameterOptimizerTests
         Assert.True(
             Math.Abs(sum - lrBar) <= (n + 1) * epsilon * (magnitude + Math.Abs(lrBar)),
             $"{perParameterName}: Σᵢ lrBarᵢ = {sum:R}, the uniform lrBar {lrBar:R}");
-    }
-
-    private static void BitIdentical<T>(T[] expected, T[] actual, string what)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            bool same = MemoryMarshal.AsBytes(expected.AsSpan(i, 1)).SequenceEqual(MemoryMarshal.AsBytes(actual.AsSpan(i, 1)));
-            Assert.True(same, $"{what}[{i}]: the uniform optimizer gives {expected[i]}, the per-parameter one {actual[i]}");
-        }
     }
 }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using AutoHypergrad.Engines;
 using AutoHypergrad.Testing;
 using Xunit;
@@ -38,7 +37,13 @@ public sealed class StepKernelTests
         double[] HyperparameterAdjoints,
         StepOptions Options);
 
-    public static TheoryData<string, bool> Cases() => OptimizerCases.Cases();
+    /// <summary>Every optimizer, and <see cref="InterleavedStep"/> (per-element hyperparameters on both sides of a uniform one).</summary>
+    public static TheoryData<string, bool> Cases()
+    {
+        TheoryData<string, bool> cases = OptimizerCases.Cases();
+        cases.Add(nameof(InterleavedStep), false);
+        return cases;
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -193,9 +198,8 @@ public sealed class StepKernelTests
     /// <summary>The double kernel of <paramref name="name"/>, random inputs, and the state tangents J·ẋ after one step.</summary>
     private static (IStepKernel<double> Kernel, Inputs Inputs, double[] Tangents) Forward(string name, bool epsInsideSqrt, int seed)
     {
-        OptimizerDescriptor descriptor = Optimizers.Find(name);
-        IStepKernel<double> kernel = descriptor.Kernel<double>();
-        Inputs inputs = Draw(descriptor, kernel, epsInsideSqrt, seed);
+        (Type type, IStepKernel<double> kernel) = Subject<double>(name);
+        Inputs inputs = Draw(type, kernel, epsInsideSqrt, seed);
         double[] tangents = (double[])inputs.StateTangents.Clone();
         kernel.Tangents((double[])inputs.State.Clone(), tangents, inputs.Gradient, inputs.GradientTangents, inputs.Hyperparameters, inputs.HyperparameterTangents, inputs.Options);
         return (kernel, inputs, tangents);
@@ -204,21 +208,20 @@ public sealed class StepKernelTests
     private static void KernelIsTheSpanDrivers<T>(string name, bool epsInsideSqrt)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        OptimizerDescriptor descriptor = Optimizers.Find(name);
-        IStepKernel<T> kernel = descriptor.Kernel<T>();
-        Inputs inputs = Draw(descriptor, kernel, epsInsideSqrt, seed: 7);
-        var drivers = new Drivers<T>(descriptor.Type, kernel, inputs);
+        (Type type, IStepKernel<T> kernel) = Subject<T>(name);
+        Inputs inputs = Draw(type, kernel, epsInsideSqrt, seed: 7);
+        var drivers = new Drivers<T>(type, kernel, inputs);
 
         T[] state = As<T>(inputs.State);
         kernel.Step(state, As<T>(inputs.Gradient), As<T>(inputs.Hyperparameters), inputs.Options);
-        BitIdentical(drivers.Step(), state, $"{name} Step: state");
+        Bits.Identical(drivers.Step(), state, $"{name} Step: state");
 
         state = As<T>(inputs.State);
         T[] stateTangents = As<T>(inputs.StateTangents);
         kernel.Tangents(state, stateTangents, As<T>(inputs.Gradient), As<T>(inputs.GradientTangents), As<T>(inputs.Hyperparameters), As<T>(inputs.HyperparameterTangents), inputs.Options);
         (T[] expectedState, T[] expectedTangents) = drivers.Tangents();
-        BitIdentical(expectedState, state, $"{name} Tangents: state");
-        BitIdentical(expectedTangents, stateTangents, $"{name} Tangents: state tangents");
+        Bits.Identical(expectedState, state, $"{name} Tangents: state");
+        Bits.Identical(expectedTangents, stateTangents, $"{name} Tangents: state tangents");
 
         // The adjoints start at random values: the gradient's and the hyperparameters' are added to.
         T[] unchanged = As<T>(inputs.State);
@@ -227,10 +230,10 @@ public sealed class StepKernelTests
         T[] hyperparameterAdjoints = As<T>(inputs.HyperparameterAdjoints);
         kernel.Adjoint(unchanged, stateAdjoint, As<T>(inputs.Gradient), gradientAdjoint, As<T>(inputs.Hyperparameters), hyperparameterAdjoints, inputs.Options);
         (T[] expectedStateAdjoint, T[] expectedGradientAdjoint, T[] expectedHyperparameterAdjoints) = drivers.Adjoint();
-        BitIdentical(As<T>(inputs.State), unchanged, $"{name} Adjoint: state (unchanged)");
-        BitIdentical(expectedStateAdjoint, stateAdjoint, $"{name} Adjoint: state adjoint");
-        BitIdentical(expectedGradientAdjoint, gradientAdjoint, $"{name} Adjoint: gradient adjoint");
-        BitIdentical(expectedHyperparameterAdjoints, hyperparameterAdjoints, $"{name} Adjoint: hyperparameter adjoints");
+        Bits.Identical(As<T>(inputs.State), unchanged, $"{name} Adjoint: state (unchanged)");
+        Bits.Identical(expectedStateAdjoint, stateAdjoint, $"{name} Adjoint: state adjoint");
+        Bits.Identical(expectedGradientAdjoint, gradientAdjoint, $"{name} Adjoint: gradient adjoint");
+        Bits.Identical(expectedHyperparameterAdjoints, hyperparameterAdjoints, $"{name} Adjoint: hyperparameter adjoints");
     }
 
     /// <summary>
@@ -342,17 +345,17 @@ public sealed class StepKernelTests
     /// kept at least 0.01 from sign's jump); tangents relative to the values (so that eps, 1e-8 or so, moves on its own
     /// scale); adjoints in [−1, 1]; t = 3 and epsInsideSqrt as asked.
     /// </summary>
-    private static Inputs Draw<T>(OptimizerDescriptor descriptor, IStepKernel<T> kernel, bool epsInsideSqrt, int seed)
+    private static Inputs Draw<T>(Type type, IStepKernel<T> kernel, bool epsInsideSqrt, int seed)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var random = new Random(seed);
-        Assert.Equal(new[] { "w" }.Concat(descriptor.State), kernel.StateNames);
+        Assert.Equal("w", kernel.StateNames[0]);
         int s = kernel.StateNames.Count;
         Packing[] packing = Packing.Of(kernel, N, K);
         double[] hyperparameters = packing.SelectMany(p => Enumerable.Range(0, p.Size).Select(_ => OptimizerCases.Draw(p.Name, random))).ToArray();
         double[] state = kernel.StateNames.SelectMany(n => Enumerable.Range(0, N).Select(_ => OptimizerCases.Draw(n, random))).ToArray();
         double[] gradient = Enumerable.Range(0, N).Select(_ => OptimizerCases.Draw("g", random)).ToArray();
-        if (descriptor.Type == typeof(Lion))
+        if (type == typeof(Lion))
         {
             double beta1 = hyperparameters[packing.Single(p => p.Name == "beta1").Offset];
             for (int i = 0; i < N; i++)
@@ -402,6 +405,20 @@ public sealed class StepKernelTests
             options);
     }
 
+    /// <summary>The class declaring the step and its kernel over T: an optimizer by its descriptor, or the test's <see cref="InterleavedStep"/>.</summary>
+    private static (Type Type, IStepKernel<T> Kernel) Subject<T>(string name)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (name != nameof(InterleavedStep))
+        {
+            OptimizerDescriptor descriptor = Optimizers.Find(name);
+            return (descriptor.Type, descriptor.Kernel<T>());
+        }
+
+        object kernel = typeof(T) == typeof(double) ? new InterleavedStep.StepKernelDouble() : new InterleavedStep.StepKernelSingle();
+        return (typeof(InterleavedStep), (IStepKernel<T>)kernel);
+    }
+
     /// <summary>Where hyperparameter <see cref="Name"/> lies in the packed values (and adjoints) and in the packed tangents.</summary>
     private sealed record Packing(string Name, bool PerElement, int Size, int Offset, int TangentOffset)
     {
@@ -421,17 +438,6 @@ public sealed class StepKernelTests
     private static T[] As<T>(double[] values)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => values.Select(T.CreateChecked).ToArray();
-
-    private static void BitIdentical<T>(T[] expected, T[] actual, string what)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            bool same = MemoryMarshal.AsBytes(expected.AsSpan(i, 1)).SequenceEqual(MemoryMarshal.AsBytes(actual.AsSpan(i, 1)));
-            Assert.True(same, $"{what}[{i}]: the drivers give {expected[i]}, the kernel {actual[i]}");
-        }
-    }
 
     /// <summary>A sum with the sum of its terms' magnitudes, the scale of its rounding error.</summary>
     private sealed class Sum

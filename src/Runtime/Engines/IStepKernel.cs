@@ -25,7 +25,7 @@ namespace AutoHypergrad.Engines;
 /// one as k values (direction j at its offset + j) and a per-element one as k·n values (direction j, element i at its
 /// offset + j·n + i).</item>
 /// </list>
-/// Without per-element hyperparameters (P = 0) these are m values and m·k values, hyperparameter h at h and its
+/// Without per-element hyperparameters (P = 0) these are U values and U·k values, hyperparameter h at h and its
 /// direction j at h·k + j. <see cref="StepKernelLayout"/> computes the lengths and offsets.
 /// Calls are per step on whole vectors, so the interface dispatch costs nothing measurable next to the n-element
 /// loops behind it.

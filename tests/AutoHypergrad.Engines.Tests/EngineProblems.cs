@@ -20,7 +20,13 @@ internal static class EngineProblems
         ["RmsProp"] = 0.02, ["Adagrad"] = 0.3, ["Adadelta"] = 1.0, ["Lion"] = 0.01,
     };
 
-    public static IEnumerable<object[]> OptimizerNames() => Optimizers.Optimizers.All.Select(d => new object[] { d.Name });
+    /// <summary>
+    /// The optimizers whose hyperparameters are all uniform: HyperparameterSpace and TrainingDynamics pack one value
+    /// per hyperparameter, so the per-parameter-learning-rate ones join once they pack a per-element one as n values.
+    /// </summary>
+    public static IEnumerable<object[]> OptimizerNames() => Optimizers.Optimizers.All
+        .Where(d => !d.HasPerElementHyperparameters)
+        .Select(d => new object[] { d.Name });
 
     /// <summary>A run of <paramref name="optimizer"/> tuning <paramref name="tuned"/>.</summary>
     public static (TrainingDynamics<T> Dynamics, ValidationError<T> Response, double[] Lambda) Create<T>(

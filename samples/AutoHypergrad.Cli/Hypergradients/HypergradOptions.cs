@@ -1,6 +1,4 @@
-using System.Collections.Generic;
-using AutoHypergrad.Objectives.Models;
-using AutoHypergrad.Optimizers;
+using System.Diagnostics.CodeAnalysis;
 
 namespace AutoHypergrad.Cli.Hypergradients;
 
@@ -16,34 +14,16 @@ internal enum HypergradMode
 }
 
 /// <summary>The options of one <c>hypergrad</c> run, as parsed from the command line.</summary>
-internal sealed record HypergradOptions
+internal sealed record HypergradOptions : RunOptions
 {
-    public required string Train { get; init; }
+    /// <summary>The shared options of <paramref name="run"/> and this command's defaults.</summary>
+    [SetsRequiredMembers]
+    public HypergradOptions(RunOptions run)
+        : base(run)
+    {
+    }
 
-    public required string Validation { get; init; }
-
-    public required ModelKind Model { get; init; }
-
-    public IReadOnlyList<int> Hidden { get; init; } = [];
-
-    public Activation Activation { get; init; } = Activation.Tanh;
-
-    public required OptimizerDescriptor Optimizer { get; init; }
-
-    /// <summary>The hyperparameter values, the loss blocks and the step options, from <c>--set</c>.</summary>
-    public required RunSettings Settings { get; init; }
-
-    public required int Steps { get; init; }
-
-    /// <summary>Examples per step; null for full batch.</summary>
-    public int? Batch { get; init; }
-
-    public ulong Seed { get; init; }
-
-    /// <summary>Random initial weights (else zeros).</summary>
-    public bool RandomInit { get; init; }
-
-    public required HypergradMode Mode { get; init; }
+    public HypergradMode Mode { get; init; }
 
     public int TruncationSteps { get; init; }
 
@@ -54,8 +34,6 @@ internal sealed record HypergradOptions
 
     /// <summary>Real-time HO's steps between hypersteps.</summary>
     public int Interval { get; init; } = 1;
-
-    public bool SinglePrecision { get; init; }
 
     /// <summary>Hyper-iterations of the outer loop; 0 for one hypergradient.</summary>
     public int Outer { get; init; }
@@ -68,10 +46,6 @@ internal sealed record HypergradOptions
     public int Patience { get; init; }
 
     public string? Checkpoint { get; init; }
-
-    public string? Json { get; init; }
-
-    public string Precision => SinglePrecision ? "float" : "double";
 
     public string ModeName => Mode switch
     {

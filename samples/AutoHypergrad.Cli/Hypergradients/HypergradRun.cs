@@ -5,8 +5,6 @@ using System.Numerics;
 using AutoHypergrad.Engines;
 using AutoHypergrad.Engines.Outer;
 using AutoHypergrad.Engines.Training;
-using AutoHypergrad.Objectives;
-using AutoHypergrad.Objectives.Models;
 
 namespace AutoHypergrad.Cli.Hypergradients;
 
@@ -25,29 +23,10 @@ internal sealed class HypergradRun<T>
     {
         _options = options;
         var settings = options.Settings;
-        var model = new ModelOptions(options.Model) { Hidden = options.Hidden, Activation = options.Activation };
-        var training = ModelObjective<T>.Create(data.Training.Convert<T>(), model with { Hyperparameters = settings.LossFlags });
-        var validation = ModelObjective<T>.Create(data.Validation.Convert<T>(), model);
-
-        var lossValues = training.Hyperparameters.Defaults<double>();
-        foreach (var (name, value) in settings.LossValues)
-        {
-            var block = training.Hyperparameters[name];
-            lossValues.AsSpan(block.Offset, block.Length).Fill(value);
-        }
-
-        Space = HyperparameterSpace.Create(
-            options.Optimizer.Hyperparameters.Select(h => h.Name).ToArray(),
-            settings.OptimizerValues,
-            training.Hyperparameters,
-            lossValues,
-            InitialWeights(training, options),
-            options.Steps,
-            settings.Tuned);
-        var batches = options.Batch is { } size ? new BatchSchedule(training.ExampleCount, size, options.Seed) : null;
-        Dynamics = new TrainingDynamics<T>(
-            training, options.Optimizer.Kernel<T>(), Space, batches, new StepOptions(1, settings.StepOptions.ToDictionary()));
-        Response = new ValidationError<T>(validation);
+        var problem = new TrainingProblem<T>(options, data);
+        Space = problem.Space;
+        Dynamics = new TrainingDynamics<T>(problem.Training, problem.Kernel, Space, problem.Batches, problem.StepOptions);
+        Response = new ValidationError<T>(problem.Validation);
         Domains = new DomainMap(
             Space.Count,
             Space.Tuned.Select(b => new DomainBlock(b.Name, b.Offset, b.Length, settings.DomainOf(b, options.Optimizer))).ToArray());
@@ -117,34 +96,6 @@ internal sealed class HypergradRun<T>
                 // Real-time HO has no hypergradient of the whole run; it runs through RealTime.
                 return (_, _) => throw new InvalidOperationException("Real-time HO computes no hypergradient of the whole run.");
         }
-    }
-
-    /// <summary>
-    /// w_0: zeros, or random (the default for an MLP): Glorot-uniform for an MLP, small uniform values in ±0.1 for a
-    /// linear model, drawn from the seed.
-    /// </summary>
-    private static double[] InitialWeights(ModelObjective<T> training, HypergradOptions options)
-    {
-        var w = new double[training.ParameterCount];
-        if (!options.RandomInit)
-        {
-            return w;
-        }
-
-        if (options.Model == ModelKind.Mlp)
-        {
-            var initial = new T[w.Length];
-            training.InitialParameters(initial, options.Seed);
-            return initial.Select(double.CreateChecked).ToArray();
-        }
-
-        var random = new Random(unchecked((int)options.Seed));
-        for (int i = 0; i < w.Length; i++)
-        {
-            w[i] = 0.2 * random.NextDouble() - 0.1;
-        }
-
-        return w;
     }
 
     /// <summary>λ by name.</summary>

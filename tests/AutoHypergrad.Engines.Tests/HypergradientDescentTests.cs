@@ -143,6 +143,47 @@ public sealed class HypergradientDescentTests
         _ => 1e-2,
     };
 
+    [Fact]
+    public void Per_parameter_learning_rates_follow_sgd_hd_entry_by_entry()
+    {
+        // SgdPerParameter (wd = 0) with plain HD: h_i = −g_{t,i}·g_{t−1,i}, α_i ← α_i − β·h_i, w_i ← w_i − α_i·g_{t,i}.
+        const double beta = 0.05;
+        var problem = new Problem("SgdPerParameter", rate: 0.5);
+        var result = problem.Engine(LearningRateOptimizer.Plain(beta)).Run();
+
+        int n = problem.ParameterCount;
+        var w = (double[])problem.W0.Clone();
+        var alpha = Enumerable.Repeat(0.5, n).ToArray();
+        var previous = new double[n];
+        var g = new double[n];
+        for (int t = 1; t <= Steps; t++)
+        {
+            problem.Objective.Gradient(w, [], problem.BatchAt(t), g);
+            double sum = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double h = -g[i] * previous[i];
+                sum += h;
+                alpha[i] -= beta * h;
+            }
+
+            AssertClose(sum, result.Hypergradients![t - 1], $"Σh_{t}", 1);
+            AssertClose(alpha.Average(), result.LearningRates[t - 1], $"mean α_{t}");
+            for (int i = 0; i < n; i++)
+            {
+                w[i] -= alpha[i] * g[i];
+            }
+
+            g.CopyTo(previous, 0);
+        }
+
+        Assert.True(alpha.Max() - alpha.Min() > 1e-3, "The rates stayed equal: the test would not tell per-parameter from global.");
+        for (int i = 0; i < n; i++)
+        {
+            AssertClose(w[i], result.State[i], $"w_T[{i}]", 1);
+        }
+    }
+
     private static void AssertClose(double expected, double actual, string what, double scale = 0)
     {
         double tolerance = 1e-12 * Math.Max(Math.Abs(expected), scale);
@@ -165,7 +206,8 @@ public sealed class HypergradientDescentTests
             var values = Descriptor.Defaults();
             values[0] = rate ?? InitialRates[Descriptor.Name];
             Space = HyperparameterSpace.Create(
-                Descriptor.Hyperparameters.Select(h => h.Name).ToArray(), values, Objective.Hyperparameters, [], W0, Steps, []);
+                Descriptor.Hyperparameters.Select(h => h.Name).ToArray(), values, Objective.Hyperparameters, [], W0, Steps, [],
+                Descriptor.Hyperparameters.Select(h => h.PerElement).ToArray());
             _batches = new BatchSchedule(Objective.ExampleCount, 8, seed: 3);
         }
 

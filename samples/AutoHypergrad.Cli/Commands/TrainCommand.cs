@@ -97,7 +97,7 @@ internal static class TrainCommand
         }
 
         var engine = new HypergradientDescent<T>(
-            problem.Training, problem.Kernel, problem.Space, problem.Batches, rule, new Engines.Training.ValidationError<T>(problem.Validation),
+            problem.Training, problem.Kernel, problem.Space, problem.Batches, rule, new global::AutoHypergrad.Engines.Training.ValidationError<T>(problem.Validation),
             settings with { StepOptions = problem.StepOptions });
         var result = EngineProgressBar.Run(0, bar => engine.Run(bar));
         var (validationLoss, validationAccuracy) = problem.Validation.Evaluate(result.State.AsSpan(0, problem.Training.ParameterCount), problem.ValidationData);

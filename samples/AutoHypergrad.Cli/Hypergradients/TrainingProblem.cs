@@ -40,7 +40,8 @@ internal sealed class TrainingProblem<T>
             lossValues,
             InitialWeights(Training, options),
             options.Steps,
-            settings.Tuned);
+            settings.Tuned,
+            options.Optimizer.Hyperparameters.Select(h => h.PerElement).ToArray());
         Batches = options.Batch is { } size ? new BatchSchedule(Training.ExampleCount, size, options.Seed) : null;
         Kernel = options.Optimizer.Kernel<T>();
         StepOptions = new StepOptions(1, settings.StepOptions.ToDictionary());

@@ -134,18 +134,29 @@ public sealed class HypergradientDescent<T>
         }
 
         var lossLambda = _space.LossValues.Select(T.CreateChecked).ToArray();
-        var hyper = _space.OptimizerValues.Select(T.CreateChecked).ToArray();
+        var hyper = new T[StepKernelLayout.HyperparameterLength(_kernel, _n)];
+        for (int h = 0; h < _space.OptimizerValues.Count; h++)
+        {
+            hyper.AsSpan(StepKernelLayout.HyperparameterOffset(_kernel, h, _n), StepKernelLayout.HyperparameterSize(_kernel, h, _n))
+                .Fill(T.CreateChecked(_space.OptimizerValues[h]));
+        }
+
         var gradient = new T[_n];
 
-        // k = 1 direction: λ̇ = 1 on lr, ṡ_{t−1} = 0 and ġ = 0, so the state tangent after a step is ∂s_t/∂α with
-        // s_{t−1} and g_t held fixed; its weight slot is ∂u_t/∂α, kept until the next step's h.
+        // k = 1 direction: λ̇ = 1 on lr (on every α_i of a per-parameter lr), ṡ_{t−1} = 0 and ġ = 0, so the state
+        // tangent after a step is ∂s_t/∂α with s_{t−1} and g_t held fixed; its weight slot is ∂u_t/∂α, kept until the
+        // next step's h. The step is elementwise, so with per-parameter rates entry i is ∂u_i/∂α_i.
         var stateTangent = adapts ? new T[state.Length] : [];
         var gradientTangent = adapts ? new T[_n] : [];
-        var hyperTangent = new T[hyper.Length];
-        hyperTangent[_learningRateIndex] = T.One;
+        var hyperTangent = new T[StepKernelLayout.HyperparameterTangentLength(_kernel, _n, 1)];
+        hyperTangent.AsSpan(
+            StepKernelLayout.HyperparameterTangentOffset(_kernel, _learningRateIndex, _n, 1),
+            StepKernelLayout.HyperparameterTangentSize(_kernel, _learningRateIndex, _n, 1)).Fill(T.One);
+        int rateOffset = StepKernelLayout.HyperparameterOffset(_kernel, _learningRateIndex, _n);
 
-        double[] rate = [InitialLearningRate];
-        double[] hypergradient = [0.0];
+        var rate = new double[StepKernelLayout.HyperparameterSize(_kernel, _learningRateIndex, _n)];
+        Array.Fill(rate, InitialLearningRate);
+        var hypergradient = new double[rate.Length];
         var losses = new double[steps];
         var rates = new double[steps];
         var hypergradients = adapts ? new double[steps] : null;
@@ -159,16 +170,20 @@ public sealed class HypergradientDescent<T>
             CheckFinite(losses[t - 1], t, "the training loss", rate[0]);
             if (adapts)
             {
-                hypergradient[0] = Dot(gradient, stateTangent.AsSpan(0, _n));
-                CheckFinite(hypergradient[0], t, "the hypergradient h", rate[0]);
+                Hypergradient(gradient, stateTangent.AsSpan(0, _n), _kernel.PerElement[_learningRateIndex], hypergradient);
+                CheckFinite(hypergradient, t, "the hypergradient h", rate[0]);
                 _learningRateOptimizer.Step(rate, hypergradient);
-                CheckFinite(rate[0], t, "the learning rate α", rate[0]);
+                CheckFinite(rate, t, "the learning rate α", rate[0]);
                 _domain.Project(rate);
-                hypergradients![t - 1] = hypergradient[0];
+                hypergradients![t - 1] = hypergradient.Sum();
             }
 
-            rates[t - 1] = rate[0];
-            hyper[_learningRateIndex] = T.CreateChecked(rate[0]);
+            rates[t - 1] = rate.Average();
+            for (int i = 0; i < rate.Length; i++)
+            {
+                hyper[rateOffset + i] = T.CreateChecked(rate[i]);
+            }
+
             var stepOptions = _options.StepOptions.At(t);
             if (adapts)
             {
@@ -193,16 +208,28 @@ public sealed class HypergradientDescent<T>
         return new HypergradientDescentResult<T>(state, losses, rates, hypergradients, validation, clock.Elapsed);
     }
 
-    /// <summary>h = g·∂u/∂α for a global α, accumulated in double.</summary>
-    private static double Dot(ReadOnlySpan<T> gradient, ReadOnlySpan<T> updateTangent)
+    /// <summary>
+    /// h = g·∂u/∂α for a global α (accumulated in double), or h_i = g_i·∂u_i/∂α_i for per-parameter rates.
+    /// </summary>
+    private static void Hypergradient(ReadOnlySpan<T> gradient, ReadOnlySpan<T> updateTangent, bool perParameter, Span<double> hypergradient)
     {
+        if (perParameter)
+        {
+            for (int i = 0; i < gradient.Length; i++)
+            {
+                hypergradient[i] = double.CreateChecked(gradient[i]) * double.CreateChecked(updateTangent[i]);
+            }
+
+            return;
+        }
+
         double sum = 0;
         for (int i = 0; i < gradient.Length; i++)
         {
             sum += double.CreateChecked(gradient[i]) * double.CreateChecked(updateTangent[i]);
         }
 
-        return sum;
+        hypergradient[0] = sum;
     }
 
     private void CheckState(ReadOnlySpan<T> values, int step, string what, double rate)
@@ -212,6 +239,15 @@ public sealed class HypergradientDescent<T>
         {
             throw new NonFiniteValueException(
                 Where(step), $"{what} {_kernel.StateNames[index / _n]}[{index % _n}] = {values[index]}", Describe(rate));
+        }
+    }
+
+    private void CheckFinite(ReadOnlySpan<double> values, int step, string what, double rate)
+    {
+        int index = FiniteGuard.FirstNonFinite(values);
+        if (index >= 0)
+        {
+            CheckFinite(values[index], step, values.Length == 1 ? what : $"{what}[{index}]", rate);
         }
     }
 

@@ -28,8 +28,8 @@ public sealed record ValidationPoint(int Step, double Loss);
 /// <summary>The outcome of a hypergradient-descent run: one entry per training step t = 1 … T in each list.</summary>
 /// <param name="State">s_T: the trained weights, then the optimizer's state slots.</param>
 /// <param name="Losses">The training objective J(w_{t−1}; batch_t), as its gradient g_t was taken.</param>
-/// <param name="LearningRates">α_t, the learning rate step t used (after its update and projection).</param>
-/// <param name="Hypergradients">h_t = g_t·∂u_{t−1}/∂α, the hypergradient α_t was updated with; null when α is fixed.</param>
+/// <param name="LearningRates">α_t, the learning rate step t used (after its update and projection); the mean of the α_i for per-parameter rates.</param>
+/// <param name="Hypergradients">h_t = g_t·∂u_{t−1}/∂α, the hypergradient α_t was updated with; for per-parameter rates the sum of the h_{t,i}; null when α is fixed.</param>
 /// <param name="Validation">The validation losses, every interval and after step T; empty without a validation objective.</param>
 /// <param name="Elapsed">Wall time.</param>
 public sealed record HypergradientDescentResult<T>(

@@ -37,9 +37,13 @@ public static class HyperparameterDomainExtensions
 
 /// <summary>One <c>[Hyper]</c> parameter of an optimizer's <c>Step</c>.</summary>
 /// <param name="Name">The parameter's name in <c>Step</c> (lr, mu, beta1, beta2, eps, rho, alpha, wd).</param>
-/// <param name="Default">The usual default (PyTorch's where it has one).</param>
-/// <param name="Domain">Where the value may lie.</param>
-public sealed record HyperparameterDescriptor(string Name, double Default, HyperparameterDomain Domain);
+/// <param name="Default">The usual default (PyTorch's where it has one); a per-element one starts at it in every element.</param>
+/// <param name="Domain">Where the value (each element's, for a per-element one) may lie.</param>
+/// <param name="PerElement">
+/// Whether it is <c>[PerElement]</c>: one value per parameter (a per-parameter learning rate), n values in the
+/// step kernel's packed hyperparameters, as <see cref="IStepKernel{T}.PerElement"/> says; otherwise one value for all.
+/// </param>
+public sealed record HyperparameterDescriptor(string Name, double Default, HyperparameterDomain Domain, bool PerElement = false);
 
 /// <summary>
 /// The layout of an optimizer's <c>Step</c>, for the engines: every optimizer in this library has the double and
@@ -48,7 +52,8 @@ public sealed record HyperparameterDescriptor(string Name, double Default, Hyper
 /// [Differentiable, OptimizerStep] static void Step(ref T w, ref T state₁, …, T g, [Hyper] T hyper₁, …, [NoDiff] options…)
 /// </code>
 /// in this order: the weight, the per-element state slots <see cref="State"/>, the gradient, the hyperparameters
-/// <see cref="Hyperparameters"/>, then the passive <see cref="Options"/>.
+/// <see cref="Hyperparameters"/> (a <see cref="HyperparameterDescriptor.PerElement"/> one is <c>[PerElement] [Hyper]</c>),
+/// then the passive <see cref="Options"/>.
 /// </summary>
 /// <param name="Name">The optimizer's name: its class name.</param>
 /// <param name="Type">The static class holding <c>Step</c> and its generated derivatives.</param>
@@ -105,7 +110,24 @@ public sealed record OptimizerDescriptor(
         throw new NotSupportedException($"{Name} has step kernels for double and float, not {typeof(T).Name}.");
     }
 
-    /// <summary>The default values of <see cref="Hyperparameters"/>, in order.</summary>
+    /// <summary>Whether any of <see cref="Hyperparameters"/> is per-element.</summary>
+    public bool HasPerElementHyperparameters
+    {
+        get
+        {
+            foreach (HyperparameterDescriptor hyperparameter in Hyperparameters)
+            {
+                if (hyperparameter.PerElement)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>The default values of <see cref="Hyperparameters"/>, in order, one per hyperparameter (per-element ones included).</summary>
     public double[] Defaults()
     {
         double[] values = new double[Hyperparameters.Count];
@@ -115,6 +137,26 @@ public sealed record OptimizerDescriptor(
         }
 
         return values;
+    }
+
+    /// <summary>
+    /// The default values packed for the step kernels over <paramref name="n"/> parameters: in order, a uniform
+    /// hyperparameter's default once and a per-element one's n times (layout in <see cref="IStepKernel{T}"/>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative.</exception>
+    public double[] Defaults(int n)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        var values = new List<double>();
+        foreach (HyperparameterDescriptor hyperparameter in Hyperparameters)
+        {
+            for (int i = 0; i < (hyperparameter.PerElement ? n : 1); i++)
+            {
+                values.Add(hyperparameter.Default);
+            }
+        }
+
+        return values.ToArray();
     }
 
     private static bool Contains(IReadOnlyList<string> names, string name)
@@ -146,6 +188,9 @@ public static class Optimizers
         Adagrad.Descriptor,
         Adadelta.Descriptor,
         Lion.Descriptor,
+        SgdPerParameter.Descriptor,
+        MomentumPerParameter.Descriptor,
+        AdamPerParameter.Descriptor,
     ];
 
     /// <summary>The optimizer named <paramref name="name"/> (its class name, compared ignoring case).</summary>

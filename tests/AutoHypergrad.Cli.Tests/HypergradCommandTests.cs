@@ -59,6 +59,8 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
     [InlineData("implicit-with-optimizer", "--optimizer does not apply to --mode implicit")]
     [InlineData("implicit-mlp", "not mlp")]
     [InlineData("implicit-lr", "'lr'")]
+    [InlineData("reverse-without-optimizer", "--mode reverse trains with an optimizer: give --optimizer")]
+    [InlineData("tolerance-not-implicit", "--tolerance and --linear-solver are for --mode implicit")]
     public void An_error_is_one_line_naming_the_problem_and_a_nonzero_exit(string problem, string named)
     {
         string[] arguments = problem switch
@@ -69,6 +71,8 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
             "implicit-with-optimizer" => [.. Momentum, "--hyper", "l2", "--mode", "implicit"],
             "implicit-mlp" => ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "mlp", "--mode", "implicit", "--hyper", "l2"],
             "implicit-lr" => ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--mode", "implicit", "--hyper", "lr"],
+            "reverse-without-optimizer" => ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--hyper", "l2"],
+            "tolerance-not-implicit" => [.. Momentum, "--hyper", "lr", "--tolerance", "1e-6"],
             _ => [.. Momentum, "--hyper", "lr", "--domain", "lr=wobble:3"],
         };
         var result = Cli.Run(Directory, arguments);

@@ -18,8 +18,13 @@ internal static class EngineProblems
     {
         ["Sgd"] = 0.5, ["Momentum"] = 0.3, ["Nesterov"] = 0.3, ["Adam"] = 0.05, ["AdamW"] = 0.05,
         ["RmsProp"] = 0.02, ["Adagrad"] = 0.3, ["Adadelta"] = 1.0, ["Lion"] = 0.01,
+        ["SgdPerParameter"] = 0.5, ["MomentumPerParameter"] = 0.3, ["AdamPerParameter"] = 0.05,
     };
 
+    /// <summary>
+    /// The optimizers whose hyperparameters are all uniform: HyperparameterSpace and TrainingDynamics pack one value
+    /// per hyperparameter, so the per-parameter-learning-rate ones join once they pack a per-element one as n values.
+    /// </summary>
     public static IEnumerable<object[]> OptimizerNames() => Optimizers.Optimizers.All.Select(d => new object[] { d.Name });
 
     /// <summary>A run of <paramref name="optimizer"/> tuning <paramref name="tuned"/>.</summary>
@@ -51,7 +56,8 @@ internal static class EngineProblems
         var random = new Random(5);
         var w0 = Enumerable.Range(0, training.ParameterCount).Select(_ => random.NextDouble() - 0.5).ToArray();
         var space = HyperparameterSpace.Create(
-            descriptor.Hyperparameters.Select(h => h.Name).ToArray(), values, training.Hyperparameters, lossValues, w0, steps, tuned);
+            descriptor.Hyperparameters.Select(h => h.Name).ToArray(), values, training.Hyperparameters, lossValues, w0, steps, tuned,
+            descriptor.Hyperparameters.Select(h => h.PerElement).ToArray());
         var batches = batchSize == 0 ? null : new BatchSchedule(training.ExampleCount, batchSize, seed: 3);
         var options = new StepOptions(1, new Dictionary<string, double> { ["epsInsideSqrt"] = 0 });
         var dynamics = new TrainingDynamics<T>(training, descriptor.Kernel<T>(), space, batches, options);

@@ -7,7 +7,8 @@ namespace AutoHypergrad.Generator.Tests;
 
 /// <summary>
 /// The IStepKernel struct of an [OptimizerStep] method: its text against an approved snapshot, and the members the
-/// contract asks for. The numbers it computes are checked against the span drivers in the optimizer tests.
+/// contract asks for, uniform and [PerElement] hyperparameters. The numbers it computes are checked against the span
+/// drivers in the optimizer tests.
 /// </summary>
 public sealed class StepKernelTests
 {
@@ -42,6 +43,37 @@ public sealed class StepKernelTests
             }
         }
         """;
+
+    /// <summary>Per-element hyperparameters on either side of a uniform one, so that offsets count both kinds.</summary>
+    public const string PerWeightSource = """
+        using System;
+        using AutoHypergrad;
+
+        namespace Samples;
+
+        public static partial class PerWeight
+        {
+            [Differentiable, OptimizerStep]
+            public static void Step(
+                ref double w, ref double v, double g,
+                [Hyper, PerElement] double lr, [Hyper] double mu, [Hyper, PerElement] double wd,
+                [NoDiff] double t)
+            {
+                v = mu * v + g + wd * w;
+                w = w - lr / Math.Sqrt(t) * v;
+            }
+        }
+        """;
+
+    [Fact]
+    public void Kernel_struct_of_a_step_with_per_element_hyperparameters()
+    {
+        var run = GeneratorHarness.RunValid(PerWeightSource);
+
+        var source = run.Source("PerWeight.Step.g.cs");
+        Snapshot.Verify(KernelText(source), "PerWeight.StepKernelDouble");
+        Assert.Contains("new bool[] { true, false, true }", source, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Kernel_struct_of_a_step_with_options()

@@ -57,6 +57,9 @@ public sealed class DescriptorTests
 
             string[] hyper = parameters.Where(p => p.GetCustomAttribute<HyperAttribute>() is not null).Select(p => p.Name!).ToArray();
             Assert.Equal(hyper, descriptor.Hyperparameters.Select(h => h.Name));
+            Assert.Equal(
+                parameters.Where(p => p.GetCustomAttribute<HyperAttribute>() is not null).Select(p => p.GetCustomAttribute<PerElementAttribute>() is not null),
+                descriptor.Hyperparameters.Select(h => h.PerElement));
 
             // The layout the descriptor promises: w, the state, g, the hyperparameters, the options.
             string[] expected = ["w", .. descriptor.State, "g", .. hyper, .. descriptor.Options];
@@ -94,6 +97,7 @@ public sealed class DescriptorTests
         Assert.Equal(new[] { "w" }.Concat(descriptor.State), kernel.StateNames);
         Assert.Equal(descriptor.Hyperparameters.Select(h => h.Name), kernel.HyperparameterNames);
         Assert.Equal(descriptor.Options, kernel.OptionNames);
+        Assert.Equal(descriptor.Hyperparameters.Select(h => h.PerElement), kernel.PerElement);
     }
 
     [Theory]
@@ -103,6 +107,18 @@ public sealed class DescriptorTests
         OptimizerDescriptor descriptor = Optimizers.Find(name);
         Assert.All(descriptor.Hyperparameters, h => Assert.True(h.Domain.Contains(h.Default), $"{h.Name} = {h.Default} ∉ {h.Domain}"));
         Assert.Equal(descriptor.Hyperparameters.Select(h => h.Default), descriptor.Defaults());
+
+        // Packed for n = 3 parameters: a per-element one's default in every element.
+        double[] packed = descriptor.Defaults(3);
+        Assert.Equal(StepKernelLayout.HyperparameterLength(descriptor.DoubleKernel, 3), packed.Length);
+        for (int h = 0; h < descriptor.Hyperparameters.Count; h++)
+        {
+            int offset = StepKernelLayout.HyperparameterOffset(descriptor.DoubleKernel, h, 3);
+            int size = StepKernelLayout.HyperparameterSize(descriptor.DoubleKernel, h, 3);
+            Assert.All(packed.AsSpan(offset, size).ToArray(), value => Assert.Equal(descriptor.Hyperparameters[h].Default, value));
+        }
+
+        Assert.Equal(descriptor.Defaults(), descriptor.Defaults(1));
         Assert.Equal(HyperparameterDomain.Positive, descriptor.Hyperparameter("lr").Domain);
         Assert.Equal(HyperparameterDomain.NonNegative, descriptor.Hyperparameter("wd").Domain);
         Assert.Throws<ArgumentException>(() => descriptor.Hyperparameter("nonexistent"));
@@ -122,6 +138,24 @@ public sealed class DescriptorTests
         Assert.Equal([1e-4, 0.9, 0.99, 0.0], Lion.Descriptor.Defaults());
         Assert.Equal(0.9, Momentum.Descriptor.Hyperparameter("mu").Default);
         Assert.False(Momentum.Descriptor.UsesStepCount);
+
+        // The per-parameter optimizers: the uniform ones' defaults, lr per-element and nothing else.
+        foreach ((OptimizerDescriptor perParameter, OptimizerDescriptor uniform) in new[]
+        {
+            (SgdPerParameter.Descriptor, Sgd.Descriptor),
+            (MomentumPerParameter.Descriptor, Momentum.Descriptor),
+            (AdamPerParameter.Descriptor, Adam.Descriptor),
+        })
+        {
+            Assert.Equal(uniform.Hyperparameters.Select(h => h with { PerElement = h.Name == "lr" }), perParameter.Hyperparameters);
+            Assert.Equal(uniform.State, perParameter.State);
+            Assert.Equal(uniform.Options, perParameter.Options);
+            Assert.True(perParameter.HasPerElementHyperparameters);
+            Assert.False(uniform.HasPerElementHyperparameters);
+        }
+
+        Assert.Equal([0.01, 0.01, 0.01, 0.0], SgdPerParameter.Descriptor.Defaults(3));
+        Assert.Equal([0.0], SgdPerParameter.Descriptor.Defaults(0));
     }
 
     [Fact]

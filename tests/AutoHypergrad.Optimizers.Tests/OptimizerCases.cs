@@ -15,6 +15,7 @@ internal static class OptimizerCases
     [
         typeof(Sgd), typeof(Momentum), typeof(Nesterov), typeof(Adam), typeof(AdamW),
         typeof(RmsProp), typeof(Adagrad), typeof(Adadelta), typeof(Lion),
+        typeof(SgdPerParameter), typeof(MomentumPerParameter), typeof(AdamPerParameter),
     ];
 
     /// <summary>Random states per optimizer (and per epsInsideSqrt setting).</summary>

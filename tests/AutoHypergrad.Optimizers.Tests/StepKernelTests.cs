@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using AutoHypergrad.Engines;
 using AutoHypergrad.Testing;
 using Xunit;
@@ -15,7 +14,10 @@ namespace AutoHypergrad.Optimizers.Tests;
 /// drivers give when called directly with the unpacked arguments (matched by name here, not by the kernel's
 /// slicing); in double, the tangent against central finite differences of the kernel's own Step, and the adjoint
 /// against the tangent by the dot-product test ⟨ȳ, J·ẋ⟩ = ⟨Jᵀ·ȳ, ẋ⟩. n = 37 is odd, so every vector width leaves
-/// a tail; k = 3 directions.
+/// a tail; k = 3 directions. The hyperparameters, their tangents and adjoints are packed as the contract says,
+/// through <see cref="StepKernelLayout"/>: a per-element one (a per-parameter learning rate) as n values and k·n
+/// tangents, so that every loop over hyperparameter h runs over its <c>size</c> values e (1 or n), the value at
+/// offset + e and direction j of its tangent at tangentOffset + j·size + e.
 /// </summary>
 public sealed class StepKernelTests
 {
@@ -35,7 +37,13 @@ public sealed class StepKernelTests
         double[] HyperparameterAdjoints,
         StepOptions Options);
 
-    public static TheoryData<string, bool> Cases() => OptimizerCases.Cases();
+    /// <summary>Every optimizer, and <see cref="InterleavedStep"/> (per-element hyperparameters on both sides of a uniform one).</summary>
+    public static TheoryData<string, bool> Cases()
+    {
+        TheoryData<string, bool> cases = OptimizerCases.Cases();
+        cases.Add(nameof(InterleavedStep), false);
+        return cases;
+    }
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -51,7 +59,7 @@ public sealed class StepKernelTests
     {
         (IStepKernel<double> kernel, Inputs inputs, double[] tangents) = Forward(name, epsInsideSqrt, seed: 11);
         int s = kernel.StateNames.Count;
-        int m = kernel.HyperparameterNames.Count;
+        Packing[] packing = Packing.Of(kernel, N, K);
 
         const double h = 1e-6;
         for (int j = 0; j < K; j++)
@@ -68,7 +76,15 @@ public sealed class StepKernelTests
                 }
 
                 double[] gradient = Enumerable.Range(0, N).Select(i => inputs.Gradient[i] + sign * h * inputs.GradientTangents[j * N + i]).ToArray();
-                double[] hyperparameters = Enumerable.Range(0, m).Select(p => inputs.Hyperparameters[p] + sign * h * inputs.HyperparameterTangents[p * K + j]).ToArray();
+                double[] hyperparameters = (double[])inputs.Hyperparameters.Clone();
+                foreach (Packing p in packing)
+                {
+                    for (int e = 0; e < p.Size; e++)
+                    {
+                        hyperparameters[p.Offset + e] += sign * h * inputs.HyperparameterTangents[p.TangentIndex(j, e)];
+                    }
+                }
+
                 kernel.Step(state, gradient, hyperparameters, inputs.Options);
                 return state;
             }
@@ -98,7 +114,8 @@ public sealed class StepKernelTests
         int s = kernel.StateNames.Count;
         double[] stateAdjoint = (double[])inputs.StateAdjoint.Clone();
         double[] gradientAdjoint = new double[N];
-        double[] hyperparameterAdjoints = new double[kernel.HyperparameterNames.Count];
+        double[] hyperparameterAdjoints = new double[StepKernelLayout.HyperparameterLength(kernel, N)];
+        Packing[] packing = Packing.Of(kernel, N, K);
         kernel.Adjoint(inputs.State, stateAdjoint, inputs.Gradient, gradientAdjoint, inputs.Hyperparameters, hyperparameterAdjoints, inputs.Options);
 
         for (int j = 0; j < K; j++)
@@ -119,9 +136,12 @@ public sealed class StepKernelTests
                 reverse.Add(gradientAdjoint[i] * inputs.GradientTangents[j * N + i]);
             }
 
-            for (int p = 0; p < hyperparameterAdjoints.Length; p++)
+            foreach (Packing p in packing)
             {
-                reverse.Add(hyperparameterAdjoints[p] * inputs.HyperparameterTangents[p * K + j]);
+                for (int e = 0; e < p.Size; e++)
+                {
+                    reverse.Add(hyperparameterAdjoints[p.Offset + e] * inputs.HyperparameterTangents[p.TangentIndex(j, e)]);
+                }
             }
 
             double scale = Math.Max(forward.Magnitude, reverse.Magnitude);
@@ -150,12 +170,36 @@ public sealed class StepKernelTests
         Assert.Equal("gradientAdjoint", adjoint.ParamName);
     }
 
+    [Fact]
+    public void Per_element_lengths_are_checked_against_the_packed_layout()
+    {
+        IStepKernel<double> kernel = SgdPerParameter.Descriptor.Kernel<double>();
+        var options = new StepOptions(1);
+        double[] hyperparameters = SgdPerParameter.Descriptor.Defaults(N);
+        Assert.Equal(1 + N, hyperparameters.Length);
+
+        // One value per hyperparameter, the uniform layout, is not enough for a per-element learning rate.
+        var hyper = Assert.Throws<ArgumentException>(() => kernel.Step(new double[N], new double[N], new double[2], options));
+        Assert.Equal("hyperparameters", hyper.ParamName);
+        Assert.Contains("needs 1 + 1 * n = 38: lr[n], wd", hyper.Message, StringComparison.Ordinal);
+        var tangents = Assert.Throws<ArgumentException>(() => kernel.Tangents(
+            new double[N], new double[K * N], new double[N], new double[K * N], hyperparameters, new double[2 * K], options));
+        Assert.Equal("hyperparameterTangents", tangents.ParamName);
+        var adjoint = Assert.Throws<ArgumentException>(() => kernel.Adjoint(
+            new double[N], new double[N], new double[N], new double[N], hyperparameters, new double[2], options));
+        Assert.Equal("hyperparameterAdjoints", adjoint.ParamName);
+
+        // With no elements, the per-element hyperparameters take no values and k comes from the uniform ones.
+        kernel.Step([], [], [0.5], options);
+        kernel.Tangents([], [], [], [], [0.5], new double[K], options);
+        kernel.Adjoint([], [], [], [], [0.5], new double[1], options);
+    }
+
     /// <summary>The double kernel of <paramref name="name"/>, random inputs, and the state tangents J·ẋ after one step.</summary>
     private static (IStepKernel<double> Kernel, Inputs Inputs, double[] Tangents) Forward(string name, bool epsInsideSqrt, int seed)
     {
-        OptimizerDescriptor descriptor = Optimizers.Find(name);
-        IStepKernel<double> kernel = descriptor.Kernel<double>();
-        Inputs inputs = Draw(descriptor, kernel, epsInsideSqrt, seed);
+        (Type type, IStepKernel<double> kernel) = Subject<double>(name);
+        Inputs inputs = Draw(type, kernel, epsInsideSqrt, seed);
         double[] tangents = (double[])inputs.StateTangents.Clone();
         kernel.Tangents((double[])inputs.State.Clone(), tangents, inputs.Gradient, inputs.GradientTangents, inputs.Hyperparameters, inputs.HyperparameterTangents, inputs.Options);
         return (kernel, inputs, tangents);
@@ -164,21 +208,20 @@ public sealed class StepKernelTests
     private static void KernelIsTheSpanDrivers<T>(string name, bool epsInsideSqrt)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        OptimizerDescriptor descriptor = Optimizers.Find(name);
-        IStepKernel<T> kernel = descriptor.Kernel<T>();
-        Inputs inputs = Draw(descriptor, kernel, epsInsideSqrt, seed: 7);
-        var drivers = new Drivers<T>(descriptor.Type, kernel, inputs);
+        (Type type, IStepKernel<T> kernel) = Subject<T>(name);
+        Inputs inputs = Draw(type, kernel, epsInsideSqrt, seed: 7);
+        var drivers = new Drivers<T>(type, kernel, inputs);
 
         T[] state = As<T>(inputs.State);
         kernel.Step(state, As<T>(inputs.Gradient), As<T>(inputs.Hyperparameters), inputs.Options);
-        BitIdentical(drivers.Step(), state, $"{name} Step: state");
+        Bits.Identical(drivers.Step(), state, $"{name} Step: state");
 
         state = As<T>(inputs.State);
         T[] stateTangents = As<T>(inputs.StateTangents);
         kernel.Tangents(state, stateTangents, As<T>(inputs.Gradient), As<T>(inputs.GradientTangents), As<T>(inputs.Hyperparameters), As<T>(inputs.HyperparameterTangents), inputs.Options);
         (T[] expectedState, T[] expectedTangents) = drivers.Tangents();
-        BitIdentical(expectedState, state, $"{name} Tangents: state");
-        BitIdentical(expectedTangents, stateTangents, $"{name} Tangents: state tangents");
+        Bits.Identical(expectedState, state, $"{name} Tangents: state");
+        Bits.Identical(expectedTangents, stateTangents, $"{name} Tangents: state tangents");
 
         // The adjoints start at random values: the gradient's and the hyperparameters' are added to.
         T[] unchanged = As<T>(inputs.State);
@@ -187,10 +230,10 @@ public sealed class StepKernelTests
         T[] hyperparameterAdjoints = As<T>(inputs.HyperparameterAdjoints);
         kernel.Adjoint(unchanged, stateAdjoint, As<T>(inputs.Gradient), gradientAdjoint, As<T>(inputs.Hyperparameters), hyperparameterAdjoints, inputs.Options);
         (T[] expectedStateAdjoint, T[] expectedGradientAdjoint, T[] expectedHyperparameterAdjoints) = drivers.Adjoint();
-        BitIdentical(As<T>(inputs.State), unchanged, $"{name} Adjoint: state (unchanged)");
-        BitIdentical(expectedStateAdjoint, stateAdjoint, $"{name} Adjoint: state adjoint");
-        BitIdentical(expectedGradientAdjoint, gradientAdjoint, $"{name} Adjoint: gradient adjoint");
-        BitIdentical(expectedHyperparameterAdjoints, hyperparameterAdjoints, $"{name} Adjoint: hyperparameter adjoints");
+        Bits.Identical(As<T>(inputs.State), unchanged, $"{name} Adjoint: state (unchanged)");
+        Bits.Identical(expectedStateAdjoint, stateAdjoint, $"{name} Adjoint: state adjoint");
+        Bits.Identical(expectedGradientAdjoint, gradientAdjoint, $"{name} Adjoint: gradient adjoint");
+        Bits.Identical(expectedHyperparameterAdjoints, hyperparameterAdjoints, $"{name} Adjoint: hyperparameter adjoints");
     }
 
     /// <summary>
@@ -201,6 +244,7 @@ public sealed class StepKernelTests
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         private readonly int _s = kernel.StateNames.Count;
+        private readonly Packing[] _packing = Packing.Of(kernel, N, K);
 
         public T[] Step()
         {
@@ -218,9 +262,9 @@ public sealed class StepKernelTests
             }
 
             values["gDot"] = As<T>(inputs.GradientTangents);
-            for (int p = 0; p < kernel.HyperparameterNames.Count; p++)
+            foreach (Packing p in _packing)
             {
-                values[kernel.HyperparameterNames[p] + "Dot"] = As<T>(inputs.HyperparameterTangents.AsSpan(p * K, K).ToArray());
+                values[p.Name + "Dot"] = As<T>(inputs.HyperparameterTangents.AsSpan(p.TangentOffset, K * p.Size).ToArray());
             }
 
             Call(Driver("StepTangents", typeof(Span<T>)), values);
@@ -236,19 +280,21 @@ public sealed class StepKernelTests
             }
 
             values["gBar"] = As<T>(inputs.GradientAdjoint);
-            for (int p = 0; p < kernel.HyperparameterNames.Count; p++)
+            foreach (Packing p in _packing)
             {
-                values[kernel.HyperparameterNames[p] + "Bar"] = T.CreateChecked(inputs.HyperparameterAdjoints[p]);
+                values[p.Name + "Bar"] = p.PerElement
+                    ? As<T>(inputs.HyperparameterAdjoints.AsSpan(p.Offset, N).ToArray())
+                    : T.CreateChecked(inputs.HyperparameterAdjoints[p.Offset]);
             }
 
             Call(Driver("StepAdjoint", typeof(ReadOnlySpan<T>)), values);
             return (
                 Pack(kernel.StateNames.Select(n => (T[])values[n + "Bar"])),
                 (T[])values["gBar"],
-                kernel.HyperparameterNames.Select(n => (T)values[n + "Bar"]).ToArray());
+                _packing.SelectMany(p => p.PerElement ? (T[])values[p.Name + "Bar"] : [(T)values[p.Name + "Bar"]]).ToArray());
         }
 
-        /// <summary>The primal arguments: each state slot and the gradient as arrays, the hyperparameters and options as values.</summary>
+        /// <summary>The primal arguments: each state slot, the gradient and per-element hyperparameters as arrays, uniform hyperparameters and options as values.</summary>
         private Dictionary<string, object> Values()
         {
             var values = new Dictionary<string, object>(StringComparer.Ordinal);
@@ -258,9 +304,11 @@ public sealed class StepKernelTests
             }
 
             values["g"] = As<T>(inputs.Gradient);
-            for (int p = 0; p < kernel.HyperparameterNames.Count; p++)
+            foreach (Packing p in _packing)
             {
-                values[kernel.HyperparameterNames[p]] = T.CreateChecked(inputs.Hyperparameters[p]);
+                values[p.Name] = p.PerElement
+                    ? As<T>(inputs.Hyperparameters.AsSpan(p.Offset, N).ToArray())
+                    : T.CreateChecked(inputs.Hyperparameters[p.Offset]);
             }
 
             foreach (string option in kernel.OptionNames)
@@ -297,19 +345,19 @@ public sealed class StepKernelTests
     /// kept at least 0.01 from sign's jump); tangents relative to the values (so that eps, 1e-8 or so, moves on its own
     /// scale); adjoints in [−1, 1]; t = 3 and epsInsideSqrt as asked.
     /// </summary>
-    private static Inputs Draw<T>(OptimizerDescriptor descriptor, IStepKernel<T> kernel, bool epsInsideSqrt, int seed)
+    private static Inputs Draw<T>(Type type, IStepKernel<T> kernel, bool epsInsideSqrt, int seed)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var random = new Random(seed);
-        Assert.Equal(new[] { "w" }.Concat(descriptor.State), kernel.StateNames);
+        Assert.Equal("w", kernel.StateNames[0]);
         int s = kernel.StateNames.Count;
-        int m = kernel.HyperparameterNames.Count;
-        double[] hyperparameters = kernel.HyperparameterNames.Select(n => OptimizerCases.Draw(n, random)).ToArray();
+        Packing[] packing = Packing.Of(kernel, N, K);
+        double[] hyperparameters = packing.SelectMany(p => Enumerable.Range(0, p.Size).Select(_ => OptimizerCases.Draw(p.Name, random))).ToArray();
         double[] state = kernel.StateNames.SelectMany(n => Enumerable.Range(0, N).Select(_ => OptimizerCases.Draw(n, random))).ToArray();
         double[] gradient = Enumerable.Range(0, N).Select(_ => OptimizerCases.Draw("g", random)).ToArray();
-        if (descriptor.Type == typeof(Lion))
+        if (type == typeof(Lion))
         {
-            double beta1 = hyperparameters[Array.IndexOf(kernel.HyperparameterNames.ToArray(), "beta1")];
+            double beta1 = hyperparameters[packing.Single(p => p.Name == "beta1").Offset];
             for (int i = 0; i < N; i++)
             {
                 while (Math.Abs(beta1 * state[N + i] + (1 - beta1) * gradient[i]) < 0.01)
@@ -321,7 +369,7 @@ public sealed class StepKernelTests
 
         double[] Uniform(int count) => Enumerable.Range(0, count).Select(_ => 2 * random.NextDouble() - 1).ToArray();
 
-        // Tangent layouts: state (slot·k + j)·n + i, gradient j·n + i, hyperparameters p·k + j.
+        // Tangent layouts: state (slot·k + j)·n + i, gradient j·n + i, hyperparameters tangentOffset + j·size + e.
         double[] stateTangents = new double[s * K * N];
         for (int slot = 0; slot < s; slot++)
         {
@@ -337,12 +385,15 @@ public sealed class StepKernelTests
         double[] gradientTangents = Enumerable.Range(0, K * N)
             .Select(index => (2 * random.NextDouble() - 1) * Math.Max(Math.Abs(gradient[index % N]), 1e-3))
             .ToArray();
-        double[] hyperparameterTangents = new double[m * K];
-        for (int p = 0; p < m; p++)
+        double[] hyperparameterTangents = new double[StepKernelLayout.HyperparameterTangentLength(kernel, N, K)];
+        foreach (Packing p in packing)
         {
             for (int j = 0; j < K; j++)
             {
-                hyperparameterTangents[p * K + j] = (2 * random.NextDouble() - 1) * hyperparameters[p];
+                for (int e = 0; e < p.Size; e++)
+                {
+                    hyperparameterTangents[p.TangentIndex(j, e)] = (2 * random.NextDouble() - 1) * hyperparameters[p.Offset + e];
+                }
             }
         }
 
@@ -350,24 +401,43 @@ public sealed class StepKernelTests
         return new Inputs(
             state, gradient, hyperparameters,
             stateTangents, gradientTangents, hyperparameterTangents,
-            Uniform(s * N), Uniform(N), Uniform(m),
+            Uniform(s * N), Uniform(N), Uniform(hyperparameters.Length),
             options);
+    }
+
+    /// <summary>The class declaring the step and its kernel over T: an optimizer by its descriptor, or the test's <see cref="InterleavedStep"/>.</summary>
+    private static (Type Type, IStepKernel<T> Kernel) Subject<T>(string name)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        if (name != nameof(InterleavedStep))
+        {
+            OptimizerDescriptor descriptor = Optimizers.Find(name);
+            return (descriptor.Type, descriptor.Kernel<T>());
+        }
+
+        object kernel = typeof(T) == typeof(double) ? new InterleavedStep.StepKernelDouble() : new InterleavedStep.StepKernelSingle();
+        return (typeof(InterleavedStep), (IStepKernel<T>)kernel);
+    }
+
+    /// <summary>Where hyperparameter <see cref="Name"/> lies in the packed values (and adjoints) and in the packed tangents.</summary>
+    private sealed record Packing(string Name, bool PerElement, int Size, int Offset, int TangentOffset)
+    {
+        public static Packing[] Of<T>(IStepKernel<T> kernel, int n, int k)
+            where T : unmanaged, IBinaryFloatingPointIeee754<T>
+            => kernel.HyperparameterNames.Select((name, h) => new Packing(
+                name,
+                kernel.PerElement[h],
+                StepKernelLayout.HyperparameterSize(kernel, h, n),
+                StepKernelLayout.HyperparameterOffset(kernel, h, n),
+                StepKernelLayout.HyperparameterTangentOffset(kernel, h, n, k))).ToArray();
+
+        /// <summary>Direction j of value e: tangentOffset + j·size + e (j·n + i for a per-element one, j for a uniform one).</summary>
+        public int TangentIndex(int j, int e) => TangentOffset + j * Size + e;
     }
 
     private static T[] As<T>(double[] values)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => values.Select(T.CreateChecked).ToArray();
-
-    private static void BitIdentical<T>(T[] expected, T[] actual, string what)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            bool same = MemoryMarshal.AsBytes(expected.AsSpan(i, 1)).SequenceEqual(MemoryMarshal.AsBytes(actual.AsSpan(i, 1)));
-            Assert.True(same, $"{what}[{i}]: the drivers give {expected[i]}, the kernel {actual[i]}");
-        }
-    }
 
     /// <summary>A sum with the sum of its terms' magnitudes, the scale of its rounding error.</summary>
     private sealed class Sum

@@ -64,3 +64,24 @@ public static partial class PowerStep
         w = w - lr * MathF.Pow(1.0f + g * g, 0.5f * w);
     }
 }
+
+/// <summary>
+/// An optimizer step whose per-element hyperparameters lie on both sides of a uniform one, so that its kernel's
+/// offsets count both kinds (lr at 0, mu at n, wd at 1 + n; their tangents at 0, k·n and k + k·n).
+/// </summary>
+public static partial class InterleavedStep
+{
+    [Differentiable, OptimizerStep]
+    public static void Step(ref double w, ref double v, double g, [Hyper, PerElement] double lr, [Hyper] double mu, [Hyper, PerElement] double wd)
+    {
+        v = mu * v + g + wd * w;
+        w = w - lr * v;
+    }
+
+    [Differentiable, OptimizerStep]
+    public static void Step(ref float w, ref float v, float g, [Hyper, PerElement] float lr, [Hyper] float mu, [Hyper, PerElement] float wd)
+    {
+        v = mu * v + g + wd * w;
+        w = w - lr * v;
+    }
+}

@@ -11,6 +11,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchKernelsCommand.Create());
         bench.Subcommands.Add(BenchGemmCommand.Create());
         bench.Subcommands.Add(BenchObjectivesCommand.Create());
+        bench.Subcommands.Add(BenchEnginesCommand.Create());
         return bench;
     }
 }

@@ -17,6 +17,7 @@ internal static class CliRoot
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(GradCheckCommand.Create());
         root.Subcommands.Add(HypergradCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
         return root;
     }
 

@@ -12,7 +12,6 @@ using AutoHypergrad.Engines;
 using AutoHypergrad.Engines.Implicit;
 using AutoHypergrad.Engines.Outer;
 using AutoHypergrad.Objectives.Models;
-using AutoHypergrad.Optimizers;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;
@@ -26,31 +25,12 @@ internal static class HypergradCommand
     /// <summary>The most entries of λ the table shows; the rest are in the JSON.</summary>
     private const int TableRows = 30;
 
-    private static readonly Option<string> Train = new("--train") { Required = true, HelpName = "DATA", Description = $"The training set: {TrainingData.Forms}." };
-    private static readonly Option<string> Val = new("--val") { Required = true, HelpName = "DATA", Description = "The validation set, in the same forms; E is its mean loss, unregularized." };
-    private static readonly Option<string> Model = new Option<string>("--model") { Required = true, Description = "The model: softmax, logistic or mlp (classification), linear (regression)." }
-        .AcceptOnlyFromAmong("softmax", "logistic", "linear", "mlp");
-    private static readonly Option<string?> Hidden = new("--hidden") { HelpName = "W,W", Description = "The MLP's hidden widths [default: 100]." };
-    private static readonly Option<string> ActivationOption = new Option<string>("--activation") { DefaultValueFactory = _ => "tanh", Description = "The MLP's nonlinearity." }
-        .AcceptOnlyFromAmong("tanh", "relu", "sigmoid");
-    private static readonly Option<string?> Optimizer = new Option<string?>("--optimizer") { Description = "The training optimizer (every mode but implicit)." }
-        .AcceptOnlyFromAmong("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "lion");
-    private static readonly Option<string[]> Set = new("--set")
-    {
-        HelpName = "NAME=VALUE,…",
-        Description = "Values of the optimizer's hyperparameters (defaults from the optimizer), loss blocks (l2, featureL2, logFeatureL2, weights, taskMatrix, rho: a value fills the block and adds it to the loss) and step options (epsInsideSqrt=1).",
-    };
     private static readonly Option<string[]> Hyper = new("--hyper")
     {
         Required = true,
         HelpName = "NAME,…",
         Description = "The hyperparameters λ to differentiate with respect to: optimizer names, NAME:per-step (one value per step), loss blocks, w0.",
     };
-    private static readonly Option<int> Steps = new("--steps") { DefaultValueFactory = _ => 30, Description = "Training steps T." };
-    private static readonly Option<int?> Batch = new("--batch") { HelpName = "N", Description = "Examples per step, shuffled per epoch with --seed [default: full batch]." };
-    private static readonly Option<ulong> Seed = new("--seed") { DefaultValueFactory = _ => 1UL, Description = "Seed of the batches and of random initial weights." };
-    private static readonly Option<string?> Init = new Option<string?>("--init") { Description = "Initial weights [default: zeros for linear models, random for mlp]." }
-        .AcceptOnlyFromAmong("zeros", "random");
     private static readonly Option<string> Mode = new Option<string>("--mode")
     {
         DefaultValueFactory = _ => "reverse",
@@ -71,9 +51,6 @@ internal static class HypergradCommand
     private static readonly Option<int?> Slots = new("--slots") { HelpName = "C", Description = "Checkpointed mode: the states stored [default: ⌈√T⌉]." };
     private static readonly Option<int> Directions = new("--directions") { HelpName = "K", Description = "Forward mode: directions per pass [default: all]." };
     private static readonly Option<int> Interval = new("--interval") { HelpName = "D", DefaultValueFactory = _ => 1, Description = "rtho: steps between hypersteps." };
-    private static readonly Option<string> Precision = new Option<string>("--precision") { DefaultValueFactory = _ => "double", Description = "The arithmetic of the run." }
-        .AcceptOnlyFromAmong("float", "double");
-    private static readonly Option<string?> Json = new("--json") { HelpName = "FILE", Description = "Also write the results to FILE as JSON (atomically, at the end)." };
     private static readonly Option<int> Outer = new("--outer") { HelpName = "N", Description = "Tune λ for N hyper-iterations along the hypergradient, in λ's domains [default: 0, one hypergradient]." };
     private static readonly Option<string> HyperOptimizer = new Option<string>("--hyper-optimizer") { DefaultValueFactory = _ => "adam", Description = "The optimizer of λ (--outer, rtho)." }
         .AcceptOnlyFromAmong("sgd", "adam");
@@ -101,8 +78,10 @@ internal static class HypergradCommand
             "Exit code 0 on success, 1 if the run fails (data, non-finite values, a foreign checkpoint), 2 on a usage error.");
         Option[] options =
         [
-            Train, Val, Model, Hidden, ActivationOption, Optimizer, Set, Hyper, Steps, Batch, Seed, Init, Mode, Truncate, Slots,
-            Directions, Interval, Precision, Json, Outer, HyperOptimizer, HyperLr, Patience, Checkpoint, DomainOption, Tolerance, LinearSolverOption,
+            RunOptionSet.Train, RunOptionSet.Val, RunOptionSet.Model, RunOptionSet.Hidden, RunOptionSet.ActivationOption, RunOptionSet.Optimizer,
+            RunOptionSet.Set, Hyper, RunOptionSet.Steps, RunOptionSet.Batch, RunOptionSet.Seed, RunOptionSet.Init, Mode, Truncate, Slots,
+            Directions, Interval, RunOptionSet.Precision, RunOptionSet.Json, Outer, HyperOptimizer, HyperLr, Patience, Checkpoint, DomainOption,
+            Tolerance, LinearSolverOption,
         ];
         foreach (var option in options)
         {
@@ -114,33 +93,18 @@ internal static class HypergradCommand
     }
 
     private static int Run(ParseResult parse)
-    {
-        var clock = Stopwatch.StartNew();
-        string commandLine = "autohypergrad " + string.Join(' ', parse.Tokens.Select(t => t.Value.Contains(' ', StringComparison.Ordinal) ? $"\"{t.Value}\"" : t.Value));
-        try
+        => CommandFailure.Guard(parse, (commandLine, clock) =>
         {
             var options = Read(parse);
             var data = TrainingData.Load(options.Train, options.Validation, regression: options.Model == ModelKind.Linear);
             return options.SinglePrecision
                 ? Execute<float>(options, data, commandLine, clock)
                 : Execute<double>(options, data, commandLine, clock);
-        }
-        catch (UsageException e)
-        {
-            return Fail(e.Message, CommandLine.UsageErrorExitCode);
-        }
-        catch (Exception e)
-        {
-            // Data, I/O, non-finite values, a refused checkpoint, a model that does not fit the data: one line, no trace.
-            return Fail(MessageOf(e), CommandLine.CheckFailed);
-        }
-    }
+        });
 
     /// <summary>The options, checked beyond what the parser checks.</summary>
     private static HypergradOptions Read(ParseResult parse)
     {
-        var model = Enum.Parse<ModelKind>(parse.GetValue(Model)!, ignoreCase: true);
-        int steps = Positive(parse.GetValue(Steps), "--steps");
         var mode = parse.GetValue(Mode) switch
         {
             "implicit" => HypergradMode.Implicit,
@@ -151,7 +115,18 @@ internal static class HypergradCommand
             "rtho" => HypergradMode.RealTime,
             _ => HypergradMode.Reverse,
         };
-        var optimizer = ReadOptimizer(parse, mode, model);
+        CheckImplicit(parse, mode);
+        var run = RunOptionSet.Read(
+            parse,
+            parse.GetValue(Hyper) ?? [],
+            parse.GetValue(DomainOption) ?? [],
+            mode == HypergradMode.Implicit ? null : $"--mode {parse.GetValue(Mode)} trains with an optimizer: give --optimizer (only --mode implicit runs without one).");
+        if (run.Settings.Tuned.Count == 0)
+        {
+            throw new UsageException("--hyper: name at least one hyperparameter to differentiate with respect to.");
+        }
+
+        int steps = run.Steps;
         int truncate = 0;
         if (mode == HypergradMode.Truncated)
         {
@@ -175,38 +150,18 @@ internal static class HypergradCommand
             throw new UsageException(FormattableString.Invariant($"--hyper-lr {hyperLr}: the learning rate of λ must be positive."));
         }
 
-        string? hidden = parse.GetValue(Hidden);
-        int[] widths = model != ModelKind.Mlp
-            ? (hidden is null ? [] : throw new UsageException($"--hidden is for --model mlp, not {model.ToString().ToLowerInvariant()}."))
-            : RunSettings.List([hidden ?? "100"]).Select(w => int.TryParse(w, NumberStyles.None, CultureInfo.InvariantCulture, out int v) && v > 0
-                ? v
-                : throw new UsageException($"--hidden {hidden}: '{w}' is not a positive width.")).ToArray();
-        string? init = parse.GetValue(Init);
-        return new HypergradOptions
+        return new HypergradOptions(run)
         {
-            Train = parse.GetValue(Train)!,
-            Validation = parse.GetValue(Val)!,
-            Model = model,
-            Hidden = widths,
-            Activation = Enum.Parse<Activation>(parse.GetValue(ActivationOption)!, ignoreCase: true),
-            Optimizer = optimizer,
-            Settings = RunSettings.Parse(optimizer, parse.GetValue(Set) ?? [], parse.GetValue(Hyper) ?? [], parse.GetValue(DomainOption) ?? []),
-            Steps = steps,
-            Batch = parse.GetValue(Batch) is { } batch ? Positive(batch, "--batch") : null,
-            Seed = parse.GetValue(Seed),
-            RandomInit = init is null ? model == ModelKind.Mlp : init == "random",
             Mode = mode,
             TruncationSteps = truncate,
             Slots = slots,
             Directions = Math.Max(0, parse.GetValue(Directions)),
             Interval = Positive(parse.GetValue(Interval), "--interval"),
-            SinglePrecision = parse.GetValue(Precision) == "float",
             Outer = outer,
             HyperOptimizer = parse.GetValue(HyperOptimizer)!,
             HyperLearningRate = hyperLr,
             Patience = Math.Max(0, parse.GetValue(Patience)),
             Checkpoint = parse.GetValue(Checkpoint),
-            Json = parse.GetValue(Json),
             Tolerance = ReadTolerance(parse, mode),
             LinearSolver = parse.GetValue(LinearSolverOption) switch
             {
@@ -219,12 +174,11 @@ internal static class HypergradCommand
     }
 
     /// <summary>
-    /// The training optimizer; none in implicit mode, where the training loss is minimized to a tolerance, so the
-    /// options of a training run (and of the other outer loop) are refused rather than silently ignored.
+    /// The implicit mode's options are for it alone; and it has no optimizer, since the training loss is minimized to a
+    /// tolerance, so the options of a training run (and of the other outer loop) are refused rather than silently ignored.
     /// </summary>
-    private static OptimizerDescriptor? ReadOptimizer(ParseResult parse, HypergradMode mode, ModelKind model)
+    private static void CheckImplicit(ParseResult parse, HypergradMode mode)
     {
-        string? name = parse.GetValue(Optimizer);
         if (mode != HypergradMode.Implicit)
         {
             if (Given(parse, Tolerance) || Given(parse, LinearSolverOption))
@@ -232,22 +186,23 @@ internal static class HypergradCommand
                 throw new UsageException("--tolerance and --linear-solver are for --mode implicit.");
             }
 
-            return Optimizers.Optimizers.Find(name ?? throw new UsageException($"--mode {parse.GetValue(Mode)} trains with an optimizer: give --optimizer."));
+            return;
         }
 
-        if (model == ModelKind.Mlp)
+        if (parse.GetValue(RunOptionSet.Model) == "mlp")
         {
             throw new UsageException("--mode implicit is for models whose training loss has one minimizer (linear, logistic, softmax with l2), not mlp.");
         }
 
-        Option[] training = [Optimizer, Steps, Batch, Truncate, Slots, Directions, Interval, Checkpoint, HyperOptimizer, HyperLr, Patience];
+        Option[] training =
+        [
+            RunOptionSet.Optimizer, RunOptionSet.Steps, RunOptionSet.Batch, Truncate, Slots, Directions, Interval, Checkpoint, HyperOptimizer, HyperLr, Patience,
+        ];
         if (training.FirstOrDefault(o => Given(parse, o)) is { } option)
         {
             throw new UsageException(
                 $"{option.Name} does not apply to --mode implicit: it differentiates the minimizer of the training loss (no optimizer, steps or batches), and --outer runs HOAG with its own step size.");
         }
-
-        return null;
     }
 
     private static double ReadTolerance(ParseResult parse, HypergradMode mode)
@@ -447,30 +402,9 @@ internal static class HypergradCommand
         _ => kind.ToString().ToLowerInvariant(),
     };
 
-    private static int Positive(int value, string option)
-        => value > 0 ? value : throw new UsageException($"{option} {value}: must be at least 1.");
+    private static int Positive(int value, string option) => RunOptionSet.Positive(value, option);
 
     private static string Number(double value) => value.ToString("G10", CultureInfo.InvariantCulture);
-
-    private static int Fail(string message, int exitCode)
-    {
-        Console.Error.WriteLine($"autohypergrad: error: {message}");
-        return exitCode;
-    }
-
-    /// <summary>One line: the exception's message without the parameter-name suffix or line breaks.</summary>
-    private static string MessageOf(Exception e)
-    {
-        string message = e is ArgumentException argument && argument.ParamName is not null
-            ? argument.Message.Replace($" (Parameter '{argument.ParamName}')", string.Empty, StringComparison.Ordinal)
-            : e.Message;
-        if (e is DirectoryNotFoundException or FileNotFoundException && e.Message.StartsWith("Could not find", StringComparison.Ordinal))
-        {
-            message = $"{e.Message} (no such file or directory)";
-        }
-
-        return message.ReplaceLineEndings(" ");
-    }
 
     /// <summary>The engines' costs over every hypergradient this process computed: sums of steps, maxima of memory.</summary>
     private sealed class CostTotals

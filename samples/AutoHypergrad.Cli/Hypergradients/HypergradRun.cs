@@ -6,14 +6,13 @@ using AutoHypergrad.Engines;
 using AutoHypergrad.Engines.Implicit;
 using AutoHypergrad.Engines.Outer;
 using AutoHypergrad.Engines.Training;
-using AutoHypergrad.Objectives;
-using AutoHypergrad.Objectives.Models;
 
 namespace AutoHypergrad.Cli.Hypergradients;
 
 /// <summary>
 /// One training run set up for the engines from the command line: the dynamics (the optimizer's kernel on the
-/// training objective), the validation error E, the hyperparameter space with its starting λ, and λ's domains.
+/// training objective) or, in implicit mode, the implicit engine on the training objective itself; the validation
+/// error E, the hyperparameter space with its starting λ, and λ's domains.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed class HypergradRun<T>
@@ -26,35 +25,17 @@ internal sealed class HypergradRun<T>
     {
         _options = options;
         var settings = options.Settings;
-        var model = new ModelOptions(options.Model) { Hidden = options.Hidden, Activation = options.Activation };
-        var training = ModelObjective<T>.Create(data.Training.Convert<T>(), model with { Hyperparameters = settings.LossFlags });
-        var validation = ModelObjective<T>.Create(data.Validation.Convert<T>(), model);
-
-        var lossValues = training.Hyperparameters.Defaults<double>();
-        foreach (var (name, value) in settings.LossValues)
+        var problem = new TrainingProblem<T>(options, data);
+        Space = problem.Space;
+        Response = new ValidationError<T>(problem.Validation);
+        if (problem.Kernel is { } kernel)
         {
-            var block = training.Hyperparameters[name];
-            lossValues.AsSpan(block.Offset, block.Length).Fill(value);
-        }
-
-        Space = HyperparameterSpace.Create(
-            options.Optimizer?.Hyperparameters.Select(h => h.Name).ToArray() ?? [],
-            settings.OptimizerValues,
-            training.Hyperparameters,
-            lossValues,
-            InitialWeights(training, options),
-            options.Steps,
-            settings.Tuned);
-        var batches = options.Batch is { } size ? new BatchSchedule(training.ExampleCount, size, options.Seed) : null;
-        Response = new ValidationError<T>(validation);
-        if (options.Optimizer is { } optimizer)
-        {
-            Dynamics = new TrainingDynamics<T>(training, optimizer.Kernel<T>(), Space, batches, new StepOptions(1, settings.StepOptions.ToDictionary()));
+            Dynamics = new TrainingDynamics<T>(problem.Training, kernel, Space, problem.Batches, problem.StepOptions);
         }
         else
         {
-            Implicit = new ImplicitHypergradient<T>(
-                training, Space, Response, new ImplicitOptions(options.Tolerance, options.LinearSolver));
+            // No optimizer: the training loss is minimized to --tolerance rather than trained for T steps.
+            Implicit = new ImplicitHypergradient<T>(problem.Training, Space, Response, new ImplicitOptions(options.Tolerance, options.LinearSolver));
         }
 
         Domains = new DomainMap(
@@ -145,34 +126,6 @@ internal sealed class HypergradRun<T>
                 // Real-time HO has no hypergradient of the whole run; it runs through RealTime.
                 return (_, _) => throw new InvalidOperationException("Real-time HO computes no hypergradient of the whole run.");
         }
-    }
-
-    /// <summary>
-    /// w_0: zeros, or random (the default for an MLP): Glorot-uniform for an MLP, small uniform values in ±0.1 for a
-    /// linear model, drawn from the seed.
-    /// </summary>
-    private static double[] InitialWeights(ModelObjective<T> training, HypergradOptions options)
-    {
-        var w = new double[training.ParameterCount];
-        if (!options.RandomInit)
-        {
-            return w;
-        }
-
-        if (options.Model == ModelKind.Mlp)
-        {
-            var initial = new T[w.Length];
-            training.InitialParameters(initial, options.Seed);
-            return initial.Select(double.CreateChecked).ToArray();
-        }
-
-        var random = new Random(unchecked((int)options.Seed));
-        for (int i = 0; i < w.Length; i++)
-        {
-            w[i] = 0.2 * random.NextDouble() - 0.1;
-        }
-
-        return w;
     }
 
     /// <summary>λ by name.</summary>

@@ -97,11 +97,6 @@ internal sealed record RunSettings(
             tuned.Add(spec);
         }
 
-        if (tuned.Count == 0)
-        {
-            throw new UsageException("--hyper: name at least one hyperparameter to differentiate with respect to.");
-        }
-
         var chosen = new Dictionary<string, Domain>();
         var blockNames = tuned.Select(t => t.Split(':')[0]).ToArray();
         foreach (var (name, text) in Pairs(domains, "--domain", "NAME=SPEC"))

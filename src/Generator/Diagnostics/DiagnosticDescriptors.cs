@@ -60,8 +60,8 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor OptimizerStepPerElement = Create(
         "AHG0011",
-        "[PerElement] parameter in an [OptimizerStep] method",
-        "Parameter '{0}' of [OptimizerStep] method '{1}' is [PerElement]: a step kernel passes its hyperparameters and options as one value for all elements");
+        "[PerElement] parameter of an [OptimizerStep] method is not a hyperparameter",
+        "Parameter '{0}' of [OptimizerStep] method '{1}' is [PerElement] but not a [Hyper] parameter: a step kernel takes per-element values only for hyperparameters, and passes each option as one value for all elements");
 
     public static readonly DiagnosticDescriptor OptimizerStepOptionType = Create(
         "AHG0012",

@@ -9,7 +9,8 @@ namespace AutoHypergrad.Generator.Emit;
 /// <summary>
 /// Writes the <c>IStepKernel&lt;T&gt;</c> struct of an [OptimizerStep] method: each of Step, Tangents and Adjoint
 /// checks the packed lengths once, slices the packed state, tangents and hyperparameters into the span drivers'
-/// arguments (layouts in IStepKernel.cs) and calls the driver. The drivers are called through the declaring type,
+/// arguments (layouts in IStepKernel.cs: a uniform hyperparameter is 1 value and k tangents, a [PerElement] one n
+/// values and k·n tangents, so its offset counts the uniform and the per-element ones before it) and calls the driver. The drivers are called through the declaring type,
 /// since inside the struct the name <c>Step</c> is the struct's own method.
 /// </summary>
 internal sealed class StepKernelEmitter
@@ -35,6 +36,10 @@ internal sealed class StepKernelEmitter
 
     private int HyperCount => _kernel.Hyperparameters.Count;
 
+    private int UniformCount => _kernel.Hyperparameters.Count(h => !h.PerElement);
+
+    private int PerElementCount => _kernel.Hyperparameters.Count(h => h.PerElement);
+
     public static void Write(IndentedWriter writer, TypeLocation location, StepKernelModel kernel)
         => new StepKernelEmitter(location, kernel).Write(writer);
 
@@ -43,15 +48,16 @@ internal sealed class StepKernelEmitter
         var options = _kernel.Options.Count == 0 ? "no options" : $"the options ({string.Join(", ", _kernel.Options.Select(o => o.Name))})";
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// <c>{_kernel.MethodName}</c> over whole {_t} vectors, for the hypergradient engines: the state ({string.Join(", ", _kernel.States)}), the");
-        writer.WriteLine($"/// hyperparameters ({string.Join(", ", _kernel.Hyperparameters)}) and {options}, packed as <see cref=\"{Engines}.IStepKernel{{T}}\"/>");
+        writer.WriteLine($"/// hyperparameters ({HyperparameterList()}) and {options}, packed as <see cref=\"{Engines}.IStepKernel{{T}}\"/>");
         writer.WriteLine("/// lays them out, passed to the span drivers.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"AutoHypergrad\", \"1.0\")]");
         writer.WriteLine($"public readonly struct {_kernel.StructName} : {Engines}.IStepKernel<{_t}>");
         writer.OpenBrace();
-        WriteNames(writer, "StateNameList", _kernel.States);
-        WriteNames(writer, "HyperparameterNameList", _kernel.Hyperparameters);
-        WriteNames(writer, "OptionNameList", _kernel.Options.Select(o => o.Name));
+        WriteList(writer, "string", "StateNameList", _kernel.States.Select(Quoted));
+        WriteList(writer, "string", "HyperparameterNameList", _kernel.Hyperparameters.Select(h => Quoted(h.Name)));
+        WriteList(writer, "bool", "PerElementList", _kernel.Hyperparameters.Select(h => h.PerElement ? "true" : "false"));
+        WriteList(writer, "string", "OptionNameList", _kernel.Options.Select(o => Quoted(o.Name)));
         writer.WriteLine();
         writer.WriteLine("/// <inheritdoc/>");
         writer.WriteLine($"public string Name => \"{_optimizer}\";");
@@ -61,6 +67,9 @@ internal sealed class StepKernelEmitter
         writer.WriteLine();
         writer.WriteLine("/// <inheritdoc/>");
         writer.WriteLine("public global::System.Collections.Generic.IReadOnlyList<string> HyperparameterNames => HyperparameterNameList;");
+        writer.WriteLine();
+        writer.WriteLine("/// <inheritdoc/>");
+        writer.WriteLine("public global::System.Collections.Generic.IReadOnlyList<bool> PerElement => PerElementList;");
         writer.WriteLine();
         writer.WriteLine("/// <inheritdoc/>");
         writer.WriteLine("public global::System.Collections.Generic.IReadOnlyList<string> OptionNames => OptionNameList;");
@@ -73,12 +82,14 @@ internal sealed class StepKernelEmitter
         writer.CloseBrace();
     }
 
-    private static void WriteNames(IndentedWriter writer, string field, IEnumerable<string> names)
+    private static void WriteList(IndentedWriter writer, string type, string field, IEnumerable<string> literals)
     {
-        var list = names.ToList();
-        var array = list.Count == 0 ? "global::System.Array.Empty<string>()" : "new string[] { " + string.Join(", ", list.Select(n => "\"" + n + "\"")) + " }";
-        writer.WriteLine($"private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> {field} = global::System.Array.AsReadOnly({array});");
+        var list = literals.ToList();
+        var array = list.Count == 0 ? $"global::System.Array.Empty<{type}>()" : $"new {type}[] {{ " + string.Join(", ", list) + " }";
+        writer.WriteLine($"private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<{type}> {field} = global::System.Array.AsReadOnly({array});");
     }
+
+    private static string Quoted(string name) => "\"" + name + "\"";
 
     private void WriteStep(IndentedWriter writer)
     {
@@ -96,7 +107,7 @@ internal sealed class StepKernelEmitter
         }
 
         arguments.Add("gradient");
-        arguments.AddRange(Enumerable.Range(0, HyperCount).Select(Hyperparameter));
+        arguments.AddRange(Enumerable.Range(0, HyperCount).Select(h => Hyperparameter("hyperparameters", h)));
         arguments.AddRange(OptionArguments());
         WriteCall(writer, _kernel.MethodName, arguments);
         writer.CloseBrace();
@@ -108,14 +119,15 @@ internal sealed class StepKernelEmitter
         writer.WriteLine($"public void Tangents({Span}<{_t}> state, {Span}<{_t}> stateTangents, {ReadOnlySpan}<{_t}> gradient, {ReadOnlySpan}<{_t}> gradientTangents, {ReadOnlySpan}<{_t}> hyperparameters, {ReadOnlySpan}<{_t}> hyperparameterTangents, {Engines}.StepOptions options)");
         writer.OpenBrace();
         writer.WriteLine("int n = gradient.Length;");
-        writer.WriteLine(HyperCount > 0
-            ? $"int k = n > 0 ? gradientTangents.Length / n : hyperparameterTangents.Length / {Number(HyperCount)};"
+        // With no elements, the per-element hyperparameters have no tangents: k comes from the uniform ones.
+        writer.WriteLine(UniformCount > 0
+            ? $"int k = n > 0 ? gradientTangents.Length / n : hyperparameterTangents.Length / {Number(UniformCount)};"
             : "int k = n > 0 ? gradientTangents.Length / n : 0;");
         WriteStateCheck(writer, "state");
         WriteHyperparameterCheck(writer);
         WriteLengthCheck(writer, "gradientTangents", "(long)k * n", "k * n = {(long)k * n}: k = {k} directions of n = {n} elements");
         WriteLengthCheck(writer, "stateTangents", $"{Number(StateCount)}L * k * n", $"{Number(StateCount)} * k * n = {{{Number(StateCount)}L * k * n}}: {Number(StateCount)} state slots of k = {{k}} directions of n = {{n}} elements");
-        WriteLengthCheck(writer, "hyperparameterTangents", $"{Number(HyperCount)}L * k", $"{Number(HyperCount)} * k = {{{Number(HyperCount)}L * k}}: {Number(HyperCount)} hyperparameters of k = {{k}} directions");
+        WriteHyperparameterTangentCheck(writer);
 
         var arguments = new List<string>();
         for (var s = 0; s < StateCount; s++)
@@ -128,8 +140,8 @@ internal sealed class StepKernelEmitter
         arguments.Add("gradientTangents");
         for (var h = 0; h < HyperCount; h++)
         {
-            arguments.Add(Hyperparameter(h));
-            arguments.Add(Slice("hyperparameterTangents", h, "k"));
+            arguments.Add(Hyperparameter("hyperparameters", h));
+            arguments.Add(HyperparameterTangents(h));
         }
 
         arguments.AddRange(OptionArguments());
@@ -147,13 +159,19 @@ internal sealed class StepKernelEmitter
         WriteStateCheck(writer, "stateAdjoint");
         WriteLengthCheck(writer, "gradientAdjoint", "n", "n = {n}, the length of gradient");
         WriteHyperparameterCheck(writer);
-        WriteLengthCheck(writer, "hyperparameterAdjoints", Number(HyperCount), $"{Number(HyperCount)}, one per hyperparameter");
+        WriteLengthCheck(writer, "hyperparameterAdjoints", HyperparameterLength(), PerElementCount == 0
+            ? $"{Number(HyperCount)}, one per hyperparameter"
+            : $"{Readable(HyperparameterLength())} = {{{HyperparameterLength()}}}, the layout of hyperparameters");
 
-        // The drivers add to a uniform adjoint through ref: each hyperparameter's goes through a local.
-        var adjoints = _kernel.Hyperparameters.Select(h => h + "Bar").ToList();
+        // The drivers add to a uniform adjoint through ref: each uniform hyperparameter's goes through a local. A
+        // per-element one's is a span the drivers add to in place.
+        var adjoints = _kernel.Hyperparameters.Select(h => h.Name + "Bar").ToList();
         for (var h = 0; h < HyperCount; h++)
         {
-            writer.WriteLine($"{_t} {adjoints[h]} = hyperparameterAdjoints[{Number(h)}];");
+            if (!_kernel.Hyperparameters[h].PerElement)
+            {
+                writer.WriteLine($"{_t} {adjoints[h]} = {Hyperparameter("hyperparameterAdjoints", h)};");
+            }
         }
 
         var arguments = new List<string>();
@@ -167,15 +185,18 @@ internal sealed class StepKernelEmitter
         arguments.Add("gradientAdjoint");
         for (var h = 0; h < HyperCount; h++)
         {
-            arguments.Add(Hyperparameter(h));
-            arguments.Add("ref " + adjoints[h]);
+            arguments.Add(Hyperparameter("hyperparameters", h));
+            arguments.Add(_kernel.Hyperparameters[h].PerElement ? Hyperparameter("hyperparameterAdjoints", h) : "ref " + adjoints[h]);
         }
 
         arguments.AddRange(OptionArguments());
         WriteCall(writer, _kernel.MethodName + "Adjoint", arguments);
         for (var h = 0; h < HyperCount; h++)
         {
-            writer.WriteLine($"hyperparameterAdjoints[{Number(h)}] = {adjoints[h]};");
+            if (!_kernel.Hyperparameters[h].PerElement)
+            {
+                writer.WriteLine($"{Hyperparameter("hyperparameterAdjoints", h)} = {adjoints[h]};");
+            }
         }
 
         writer.CloseBrace();
@@ -185,7 +206,48 @@ internal sealed class StepKernelEmitter
         => WriteLengthCheck(writer, name, $"{Number(StateCount)}L * n", $"{Number(StateCount)} * n = {{{Number(StateCount)}L * n}}: {Number(StateCount)} state slots ({string.Join(", ", _kernel.States)}) of n = {{n}} elements, the length of gradient");
 
     private void WriteHyperparameterCheck(IndentedWriter writer)
-        => WriteLengthCheck(writer, "hyperparameters", Number(HyperCount), HyperCount == 0 ? "0: there are no hyperparameters" : $"{Number(HyperCount)}: {string.Join(", ", _kernel.Hyperparameters)}");
+        => WriteLengthCheck(writer, "hyperparameters", HyperparameterLength(),
+            HyperCount == 0 ? "0: there are no hyperparameters"
+            : PerElementCount == 0 ? $"{Number(HyperCount)}: {HyperparameterList()}"
+            : $"{Readable(HyperparameterLength())} = {{{HyperparameterLength()}}}: {HyperparameterList()}");
+
+    private void WriteHyperparameterTangentCheck(IndentedWriter writer)
+    {
+        if (PerElementCount == 0)
+        {
+            WriteLengthCheck(writer, "hyperparameterTangents", $"{Number(HyperCount)}L * k", $"{Number(HyperCount)} * k = {{{Number(HyperCount)}L * k}}: {Number(HyperCount)} hyperparameters of k = {{k}} directions");
+            return;
+        }
+
+        var expected = Sum(UniformCount, "L * k", PerElementCount, "L * k * n");
+        WriteLengthCheck(writer, "hyperparameterTangents", expected, $"{Readable(expected)} = {{{expected}}}: k = {{k}} directions of each uniform hyperparameter and k * n of each per-element one ({HyperparameterList()})");
+    }
+
+    /// <summary>The length of the packed hyperparameters: U + P * n, as a long where n enters it.</summary>
+    private string HyperparameterLength() => PerElementCount == 0 ? Number(HyperCount) : Sum(UniformCount, "", PerElementCount, "L * n");
+
+    /// <summary>A length expression for a message: without the long suffixes that keep the check from overflowing.</summary>
+    private static string Readable(string expression) => expression.Replace("L * ", " * ");
+
+    /// <summary>The hyperparameters' names, a per-element one followed by "[n]".</summary>
+    private string HyperparameterList() => string.Join(", ", _kernel.Hyperparameters.Select(h => h.PerElement ? h.Name + "[n]" : h.Name));
+
+    /// <summary><paramref name="uniform"/> terms and <paramref name="perElement"/> terms of their sizes, as C# (e.g. <c>1 + 2L * n</c>).</summary>
+    private static string Sum(int uniform, string uniformUnit, int perElement, string perElementUnit)
+    {
+        var terms = new List<string>();
+        if (uniform > 0)
+        {
+            terms.Add(Number(uniform) + uniformUnit);
+        }
+
+        if (perElement > 0)
+        {
+            terms.Add(Number(perElement) + perElementUnit);
+        }
+
+        return terms.Count == 0 ? "0" : string.Join(" + ", terms);
+    }
 
     /// <summary>An ArgumentException naming <paramref name="name"/> unless its length is <paramref name="expected"/>; <paramref name="explanation"/> is interpolated.</summary>
     private void WriteLengthCheck(IndentedWriter writer, string name, string expected, string explanation)
@@ -209,7 +271,35 @@ internal sealed class StepKernelEmitter
     private static string Slice(string span, int index, string block = "n")
         => $"{span}.Slice({(index == 0 ? "0" : index == 1 ? block : Number(index) + " * " + block)}, {block})";
 
-    private static string Hyperparameter(int index) => $"hyperparameters[{Number(index)}]";
+    /// <summary>Hyperparameter <paramref name="index"/> in <paramref name="packed"/> (the values or their adjoints): one value, or a slice of n.</summary>
+    private string Hyperparameter(string packed, int index)
+    {
+        var offset = Offset(index, "", "n");
+        return _kernel.Hyperparameters[index].PerElement ? $"{packed}.Slice({offset}, n)" : $"{packed}[{offset}]";
+    }
+
+    /// <summary>The k tangents of hyperparameter <paramref name="index"/>, or its k·n for a per-element one.</summary>
+    private string HyperparameterTangents(int index)
+        => $"hyperparameterTangents.Slice({Offset(index, "k", "k * n")}, {(_kernel.Hyperparameters[index].PerElement ? "k * n" : "k")})";
+
+    /// <summary>
+    /// Where hyperparameter <paramref name="index"/> starts: the uniform ones before it take <paramref name="uniformUnit"/>
+    /// each (empty for 1), the per-element ones <paramref name="perElementUnit"/>.
+    /// </summary>
+    private string Offset(int index, string uniformUnit, string perElementUnit)
+    {
+        var before = _kernel.Hyperparameters.Take(index).ToList();
+        var terms = new List<string>();
+        foreach (var (count, unit) in new[] { (before.Count(h => !h.PerElement), uniformUnit), (before.Count(h => h.PerElement), perElementUnit) })
+        {
+            if (count > 0)
+            {
+                terms.Add(unit.Length == 0 ? Number(count) : count == 1 ? unit : Number(count) + " * " + unit);
+            }
+        }
+
+        return terms.Count == 0 ? "0" : string.Join(" + ", terms);
+    }
 
     private IEnumerable<string> OptionArguments() => _kernel.Options.Select(o => o.Source switch
     {

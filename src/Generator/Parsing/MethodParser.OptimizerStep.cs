@@ -9,7 +9,7 @@ namespace AutoHypergrad.Generator.Parsing;
 
 /// <summary>
 /// The shape of an [OptimizerStep] method, read from its signature alone: the ref state (the weight first), one
-/// gradient, the [Hyper] parameters, then the [NoDiff] options. Whether it is elementwise (has span drivers) is
+/// gradient, the [Hyper] parameters (each uniform or [PerElement]), then the [NoDiff] options. Whether it is elementwise (has span drivers) is
 /// known only after differentiation; <see cref="Passes.Differentiator"/> checks that.
 /// </summary>
 internal sealed partial class MethodParser
@@ -35,14 +35,15 @@ internal sealed partial class MethodParser
 
         var states = new List<string>();
         string? gradient = null;
-        var hyperparameters = new List<string>();
+        var hyperparameters = new List<StepHyperparameter>();
         var options = new List<StepOption>();
         var part = StepPart.State;
         var reported = diagnostics.Count;
         foreach (var parameter in parameters)
         {
             var location = parameter.Locations.FirstOrDefault();
-            if (SymbolNames.HasAttribute(parameter, SymbolNames.PerElementAttribute))
+            var perElement = SymbolNames.HasAttribute(parameter, SymbolNames.PerElementAttribute);
+            if (perElement && (!SymbolNames.HasAttribute(parameter, SymbolNames.HyperAttribute) || SymbolNames.HasAttribute(parameter, SymbolNames.NoDiffAttribute)))
             {
                 diagnostics.Add(StepDiagnostic(DiagnosticDescriptors.OptimizerStepPerElement, location, parameter.Name, _method.Name));
                 continue;
@@ -75,7 +76,7 @@ internal sealed partial class MethodParser
                     : gradient is null ? $"has hyperparameter '{parameter.Name}' before the gradient"
                     : parameter.RefKind != RefKind.None ? $"passes hyperparameter '{parameter.Name}' by {RefText(parameter.RefKind)}"
                     : null;
-                hyperparameters.Add(parameter.Name);
+                hyperparameters.Add(new StepHyperparameter(parameter.Name, perElement));
             }
             else if (parameter.RefKind == RefKind.Ref)
             {

@@ -11,14 +11,22 @@ namespace AutoHypergrad.Engines;
 /// <c>{Method}Kernel{Double|Single}</c> beside the method); nobody writes one by hand.
 /// <para>
 /// Layouts, with n the number of parameters (<c>gradient.Length</c>), S = <see cref="StateNames"/>.Count,
-/// m = <see cref="HyperparameterNames"/>.Count and k the number of tangent directions:
+/// k the number of tangent directions, and the hyperparameters split by <see cref="PerElement"/> into U uniform ones
+/// (one value for all elements) and P per-element ones (one value per element: a learning rate per parameter):
 /// <list type="bullet">
 /// <item>state: S·n values, slot s (w first, then the optimizer's state such as m, v) at [s·n, (s + 1)·n);</item>
-/// <item>hyperparameters: m values, in the order of <see cref="HyperparameterNames"/>;</item>
+/// <item>hyperparameters: U + P·n values, the hyperparameters one after the other in the order of
+/// <see cref="HyperparameterNames"/>, a uniform one as 1 value and a per-element one as n values (element i at its
+/// offset + i);</item>
+/// <item>hyperparameter adjoints: the layout of the hyperparameters;</item>
 /// <item>state tangents: S·k·n values, slot s, direction j, element i at (s·k + j)·n + i;</item>
 /// <item>gradient tangents: k·n values, direction j, element i at j·n + i;</item>
-/// <item>hyperparameter tangents: m·k values, hyperparameter h, direction j at h·k + j.</item>
+/// <item>hyperparameter tangents: U·k + P·k·n values, the hyperparameters one after the other in order, a uniform
+/// one as k values (direction j at its offset + j) and a per-element one as k·n values (direction j, element i at its
+/// offset + j·n + i).</item>
 /// </list>
+/// Without per-element hyperparameters (P = 0) these are U values and U·k values, hyperparameter h at h and its
+/// direction j at h·k + j. <see cref="StepKernelLayout"/> computes the lengths and offsets.
 /// Calls are per step on whole vectors, so the interface dispatch costs nothing measurable next to the n-element
 /// loops behind it.
 /// </para>
@@ -35,6 +43,12 @@ public interface IStepKernel<T>
 
     /// <summary>The names of the <c>[Hyper]</c> parameters, in order.</summary>
     IReadOnlyList<string> HyperparameterNames { get; }
+
+    /// <summary>
+    /// For each hyperparameter, in the order of <see cref="HyperparameterNames"/>, whether it is per-element (a
+    /// <c>[PerElement] [Hyper]</c> parameter: n values, one per element) rather than uniform (one value).
+    /// </summary>
+    IReadOnlyList<bool> PerElement { get; }
 
     /// <summary>The names of the <c>[NoDiff]</c> options, in order (<c>t</c>, <c>epsInsideSqrt</c>, …).</summary>
     IReadOnlyList<string> OptionNames { get; }

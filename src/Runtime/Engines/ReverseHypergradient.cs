@@ -192,8 +192,9 @@ public sealed class ReverseHypergradient<T>
         {
             if (_slots[slot] is null)
             {
-                _slots[slot] = new T[_length];
-                _records[slot] = new T[_recordLength];
+                // Written before they are read: no need to zero them (at full storage that is T fresh states).
+                _slots[slot] = GC.AllocateUninitializedArray<T>(_length);
+                _records[slot] = GC.AllocateUninitializedArray<T>(_recordLength);
                 StoredStates++;
             }
 

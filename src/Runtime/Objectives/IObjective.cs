@@ -14,7 +14,9 @@ namespace AutoHypergrad.Objectives;
 /// <item><see cref="HyperGradient"/>: ∂J/∂λ, the direct dependence of the value on λ.</item>
 /// </list>
 /// Results that are vectors over w are written (overwritten); results over λ are accumulated (added), as adjoints
-/// are. An objective keeps workspaces between calls: one instance is not for concurrent use.
+/// are. An objective keeps workspaces between calls: one instance is not for concurrent use. Every result is a
+/// function of the arguments alone, to the bit: a product that reuses the passes of an earlier call must round as
+/// one that does not (checkpointed hypergradients recompute steps and must match stored ones exactly).
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public interface IObjective<T>

@@ -8,6 +8,7 @@
         {
             private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> StateNameList = global::System.Array.AsReadOnly(new string[] { "w", "v" });
             private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> HyperparameterNameList = global::System.Array.AsReadOnly(new string[] { "lr", "mu" });
+            private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<bool> PerElementList = global::System.Array.AsReadOnly(new bool[] { false, false });
             private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> OptionNameList = global::System.Array.AsReadOnly(new string[] { "t", "nesterov", "damping" });
 
             /// <inheritdoc/>
@@ -18,6 +19,9 @@
 
             /// <inheritdoc/>
             public global::System.Collections.Generic.IReadOnlyList<string> HyperparameterNames => HyperparameterNameList;
+
+            /// <inheritdoc/>
+            public global::System.Collections.Generic.IReadOnlyList<bool> PerElement => PerElementList;
 
             /// <inheritdoc/>
             public global::System.Collections.Generic.IReadOnlyList<string> OptionNames => OptionNameList;

@@ -23,7 +23,7 @@ public enum HyperparameterKind
 /// <param name="Name">The name on the command line: <c>lr</c>, <c>weights</c>, <c>w0</c>.</param>
 /// <param name="Kind">What it sets.</param>
 /// <param name="Offset">Where the block starts in λ.</param>
-/// <param name="Length">Its length: 1, the number of steps (a per-step schedule), a loss block's length or the number of weights.</param>
+/// <param name="Length">Its length: 1, the number of steps (a per-step schedule), the number of weights (a per-parameter optimizer hyperparameter or w_0) or a loss block's length.</param>
 /// <param name="Source">The index of the optimizer's hyperparameter, or the offset of the loss block in λ_J; 0 for w_0.</param>
 /// <param name="PerStep">Whether an optimizer hyperparameter has one value per step (λ[Offset + t − 1] at step t).</param>
 public sealed record TunedHyperparameter(string Name, HyperparameterKind Kind, int Offset, int Length, int Source, bool PerStep);
@@ -32,6 +32,8 @@ public sealed record TunedHyperparameter(string Name, HyperparameterKind Kind, i
 /// The hyperparameters of a training run: which ones are tuned (the flat vector λ the engines differentiate with
 /// respect to) and the values of all of them. Tuned names are an optimizer hyperparameter (<c>lr</c>), the same with
 /// one value per step (<c>lr:per-step</c>), a loss block (<c>l2</c>, <c>weights</c>) or the initial weights (<c>w0</c>).
+/// An optimizer hyperparameter that is per element (the learning rates of <c>SgdPerParameter</c>) is tuned as one value
+/// per weight.
 /// </summary>
 public sealed class HyperparameterSpace
 {
@@ -44,6 +46,7 @@ public sealed class HyperparameterSpace
     private HyperparameterSpace(
         IReadOnlyList<TunedHyperparameter> tuned,
         IReadOnlyList<string> optimizerNames,
+        IReadOnlyList<bool> optimizerPerElement,
         double[] optimizerValues,
         HyperparameterLayout lossLayout,
         double[] lossValues,
@@ -52,6 +55,7 @@ public sealed class HyperparameterSpace
     {
         Tuned = tuned;
         OptimizerNames = optimizerNames;
+        OptimizerPerElement = optimizerPerElement;
         OptimizerValues = optimizerValues;
         LossLayout = lossLayout;
         LossValues = lossValues;
@@ -72,7 +76,10 @@ public sealed class HyperparameterSpace
     /// <summary>The names of the optimizer's hyperparameters, in the order of its step.</summary>
     public IReadOnlyList<string> OptimizerNames { get; }
 
-    /// <summary>The value of every optimizer hyperparameter (the start of a tuned one).</summary>
+    /// <summary>Whether each optimizer hyperparameter has one value per weight.</summary>
+    public IReadOnlyList<bool> OptimizerPerElement { get; }
+
+    /// <summary>The value of every optimizer hyperparameter (the start of a tuned one; every weight's, for a per-element one).</summary>
     public IReadOnlyList<double> OptimizerValues { get; }
 
     /// <summary>The loss hyperparameters' layout.</summary>
@@ -88,7 +95,8 @@ public sealed class HyperparameterSpace
     /// The space of a run with the optimizer hyperparameters <paramref name="optimizerNames"/> at
     /// <paramref name="optimizerValues"/>, the loss hyperparameters <paramref name="lossLayout"/> at
     /// <paramref name="lossValues"/> and initial weights <paramref name="initialWeights"/>, tuning
-    /// <paramref name="tuned"/>.
+    /// <paramref name="tuned"/>. <paramref name="optimizerPerElement"/> says which optimizer hyperparameters have one
+    /// value per weight (null: none).
     /// </summary>
     /// <exception cref="ArgumentException">A tuned name is unknown or repeated, or a length does not match.</exception>
     public static HyperparameterSpace Create(
@@ -98,8 +106,15 @@ public sealed class HyperparameterSpace
         IReadOnlyList<double> lossValues,
         IReadOnlyList<double> initialWeights,
         int steps,
-        IEnumerable<string> tuned)
+        IEnumerable<string> tuned,
+        IReadOnlyList<bool>? optimizerPerElement = null)
     {
+        var perElement = optimizerPerElement?.ToArray() ?? new bool[optimizerNames.Count];
+        if (perElement.Length != optimizerNames.Count)
+        {
+            throw new ArgumentException($"{perElement.Length} per-element flags for {optimizerNames.Count} optimizer hyperparameters.", nameof(optimizerPerElement));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         if (optimizerValues.Count != optimizerNames.Count)
         {
@@ -124,9 +139,14 @@ public sealed class HyperparameterSpace
 
             int optimizerIndex = IndexOf(optimizerNames, name);
             TunedHyperparameter block;
-            if (optimizerIndex >= 0)
+            if (optimizerIndex >= 0 && perElement[optimizerIndex] && perStep)
             {
-                block = new(name, HyperparameterKind.Optimizer, offset, perStep ? steps : 1, optimizerIndex, perStep);
+                throw new ArgumentException($"'{spec}': '{name}' has one value per weight already; it cannot also have one per step.", nameof(tuned));
+            }
+            else if (optimizerIndex >= 0)
+            {
+                int length = perElement[optimizerIndex] ? initialWeights.Count : perStep ? steps : 1;
+                block = new(name, HyperparameterKind.Optimizer, offset, length, optimizerIndex, perStep);
             }
             else if (perStep)
             {
@@ -152,7 +172,7 @@ public sealed class HyperparameterSpace
         }
 
         return new HyperparameterSpace(
-            blocks, optimizerNames.ToArray(), optimizerValues.ToArray(), lossLayout, lossValues.ToArray(), initialWeights.ToArray(), steps);
+            blocks, optimizerNames.ToArray(), perElement, optimizerValues.ToArray(), lossLayout, lossValues.ToArray(), initialWeights.ToArray(), steps);
     }
 
     /// <summary>The tuned block named <paramref name="name"/>.</summary>

@@ -36,6 +36,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     private readonly T[] _gradientAdjoint;
     private readonly T[] _product;
     private readonly T[] _hyper;
+    private readonly int[] _hyperOffsets;
     private readonly T[] _hyperAdjoint;
     private readonly T[] _lossLambda;
     private readonly T[] _lossAdjoint;
@@ -54,7 +55,8 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(kernel);
         ArgumentNullException.ThrowIfNull(space);
-        if (!System.Linq.Enumerable.SequenceEqual(space.OptimizerNames, kernel.HyperparameterNames))
+        if (!System.Linq.Enumerable.SequenceEqual(space.OptimizerNames, kernel.HyperparameterNames)
+            || !System.Linq.Enumerable.SequenceEqual(space.OptimizerPerElement, kernel.PerElement))
         {
             throw new ArgumentException(
                 $"The space's optimizer hyperparameters ({string.Join(", ", space.OptimizerNames)}) are not {kernel.Name}'s ({string.Join(", ", kernel.HyperparameterNames)}).",
@@ -78,7 +80,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         Space = space;
         _n = objective.ParameterCount;
         StateLength = kernel.StateNames.Count * _n;
-        _optimizerBase = Convert(space.OptimizerValues);
+        _optimizerBase = PackOptimizerValues(kernel, space, _n);
         _lossBase = Convert(space.LossValues);
         _initialWeights = Convert(space.InitialWeights);
 
@@ -87,6 +89,12 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         _product = new T[_n];
         _hyper = new T[_optimizerBase.Length];
         _hyperAdjoint = new T[_optimizerBase.Length];
+        _hyperOffsets = new int[kernel.HyperparameterNames.Count];
+        for (int h = 0; h < _hyperOffsets.Length; h++)
+        {
+            _hyperOffsets[h] = StepKernelLayout.HyperparameterOffset(kernel, h, _n);
+        }
+
         _lossLambda = new T[_lossBase.Length];
         _lossAdjoint = new T[_lossBase.Length];
         _lossTangent = new T[_lossBase.Length];
@@ -199,17 +207,26 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
             }
         }
 
-        // λ̇_Φ: hyperparameter h, direction j at h·k + j.
-        var hyperTangents = Workspace.Grow(ref _hyperTangents, _hyper.Length * k);
+        // λ̇_Φ in the kernel's layout: a uniform hyperparameter's k directions, or a per-element one's k·n values.
+        var hyperTangents = Workspace.Grow(ref _hyperTangents, StepKernelLayout.HyperparameterTangentLength(_kernel, _n, k));
         hyperTangents.Clear();
         foreach (var block in Space.Tuned)
         {
             if (block.Kind == HyperparameterKind.Optimizer)
             {
+                int offset = StepKernelLayout.HyperparameterTangentOffset(_kernel, block.Source, _n, k);
+                bool perElement = Space.OptimizerPerElement[block.Source];
                 int entry = block.Offset + (block.PerStep ? t - 1 : 0);
                 for (int j = 0; j < k; j++)
                 {
-                    hyperTangents[block.Source * k + j] = lambdaTangents[j * Space.Count + entry];
+                    if (perElement)
+                    {
+                        lambdaTangents.Slice(j * Space.Count + block.Offset, _n).CopyTo(hyperTangents.Slice(offset + j * _n, _n));
+                    }
+                    else
+                    {
+                        hyperTangents[offset + j] = lambdaTangents[j * Space.Count + entry];
+                    }
                 }
             }
         }
@@ -241,8 +258,11 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         {
             switch (block.Kind)
             {
+                case HyperparameterKind.Optimizer when Space.OptimizerPerElement[block.Source]:
+                    Accumulate(_hyperAdjoint.AsSpan(_hyperOffsets[block.Source], _n), lambdaAdjoint.Slice(block.Offset, _n));
+                    break;
                 case HyperparameterKind.Optimizer:
-                    lambdaAdjoint[block.Offset + (block.PerStep ? t - 1 : 0)] += _hyperAdjoint[block.Source];
+                    lambdaAdjoint[block.Offset + (block.PerStep ? t - 1 : 0)] += _hyperAdjoint[_hyperOffsets[block.Source]];
                     break;
                 case HyperparameterKind.Loss:
                     Accumulate(_lossAdjoint.AsSpan(block.Source, block.Length), lambdaAdjoint.Slice(block.Offset, block.Length));
@@ -265,8 +285,11 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         {
             switch (block.Kind)
             {
+                case HyperparameterKind.Optimizer when Space.OptimizerPerElement[block.Source]:
+                    lambda.Slice(block.Offset, _n).CopyTo(_hyper.AsSpan(_hyperOffsets[block.Source]));
+                    break;
                 case HyperparameterKind.Optimizer:
-                    _hyper[block.Source] = lambda[block.Offset + (block.PerStep ? t - 1 : 0)];
+                    _hyper[_hyperOffsets[block.Source]] = lambda[block.Offset + (block.PerStep ? t - 1 : 0)];
                     break;
                 case HyperparameterKind.Loss:
                     lambda.Slice(block.Offset, block.Length).CopyTo(_lossLambda.AsSpan(block.Source));
@@ -337,6 +360,19 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
 
     private static void Accumulate(ReadOnlySpan<T> source, Span<T> destination)
         => System.Numerics.Tensors.TensorPrimitives.Add(destination, source, destination);
+
+    /// <summary>The optimizer's hyperparameter values in the kernel's layout: a per-element one repeated for every weight.</summary>
+    private static T[] PackOptimizerValues(IStepKernel<T> kernel, HyperparameterSpace space, int n)
+    {
+        var packed = new T[StepKernelLayout.HyperparameterLength(kernel, n)];
+        for (int h = 0; h < space.OptimizerValues.Count; h++)
+        {
+            packed.AsSpan(StepKernelLayout.HyperparameterOffset(kernel, h, n), StepKernelLayout.HyperparameterSize(kernel, h, n))
+                .Fill(T.CreateChecked(space.OptimizerValues[h]));
+        }
+
+        return packed;
+    }
 
     private static T[] Convert(System.Collections.Generic.IReadOnlyList<double> values)
     {

@@ -216,11 +216,12 @@ public sealed class ModelObjective<T> : IObjective<T>
         Check(w, lambda);
         CheckLength(lambdaDot.Length, Hyperparameters.Count, nameof(lambdaDot), "hyperparameters");
         CheckLength(result.Length, ParameterCount, nameof(result), "parameters");
-        if (_exampleWeights >= 0)
+        if (_exampleWeights >= 0 && ExampleWeightsOf(lambdaDot).ContainsAnyExcept(T.Zero))
         {
             _gradientPassesHeld = false;
 
-            // ∇J is linear in the example weights: its derivative along λ̇ is the gradient weighted by λ̇.
+            // ∇J is linear in the example weights: its derivative along λ̇ is the gradient weighted by λ̇. A direction
+            // that moves no example weight (l2 only, say) skips the passes and keeps the gradient's.
             var x = Prepare(batch, ExampleWeightsOf(lambdaDot), out var targets, out int rows);
             _network.Forward(w, x, rows);
             _loss.ValueAndDelta(_network.Output(rows), targets, _coefficients.AsSpan(0, rows), _network.OutputDelta(rows));
@@ -272,7 +273,16 @@ public sealed class ModelObjective<T> : IObjective<T>
 
         bool atGradientPoint = _gradientPassesHeld && batch == _gradientBatch && w.SequenceEqual(_gradientW) && lambda.SequenceEqual(_gradientLambda);
         var x = Prepare(batch, ExampleWeightsOf(lambda), out var targets, out int rows);
-        _network.ForwardWithTangent(w, v, x, rows, forwardDone: atGradientPoint);
+
+        // Away from the gradient's point the forward pass is redone as Gradient does it (x·W₀, then x·V₀ apart, not
+        // the fused x·[W₀ V₀]): a GEMM's rounding may depend on its width, and the product must not depend on
+        // whether the passes were reused. Checkpointed hypergradients rely on it to match full storage bit for bit.
+        if (!atGradientPoint)
+        {
+            _network.Forward(w, x, rows);
+        }
+
+        _network.ForwardWithTangent(w, v, x, rows, forwardDone: true);
         if (_network.Layers > 1 && !atGradientPoint)
         {
             // The hidden layers' second derivatives need δ of every layer (not the gradient itself).

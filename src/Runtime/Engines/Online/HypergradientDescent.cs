@@ -67,32 +67,16 @@ public sealed class HypergradientDescent<T>
         IResponseObjective<T>? validation = null,
         HypergradientDescentOptions? options = null)
     {
-        _objective = objective ?? throw new ArgumentNullException(nameof(objective));
-        _kernel = kernel ?? throw new ArgumentNullException(nameof(kernel));
-        _space = space ?? throw new ArgumentNullException(nameof(space));
+        TrainingDynamics<T>.CheckRun(objective, kernel, space, batches);
+        _objective = objective;
+        _kernel = kernel;
+        _space = space;
         _learningRateOptimizer = learningRateOptimizer ?? throw new ArgumentNullException(nameof(learningRateOptimizer));
         _options = options ?? new HypergradientDescentOptions();
-        if (!space.OptimizerNames.SequenceEqual(kernel.HyperparameterNames))
-        {
-            throw new ArgumentException(
-                $"The space's optimizer hyperparameters ({string.Join(", ", space.OptimizerNames)}) are not {kernel.Name}'s ({string.Join(", ", kernel.HyperparameterNames)}).",
-                nameof(space));
-        }
-
         _learningRateIndex = kernel.HyperparameterNames.ToList().IndexOf(LearningRateName);
         if (_learningRateIndex < 0)
         {
             throw new ArgumentException($"{kernel.Name} has no hyperparameter '{LearningRateName}' to adapt.", nameof(kernel));
-        }
-
-        if (space.LossLayout.Count != objective.Hyperparameters.Count || space.InitialWeights.Count != objective.ParameterCount)
-        {
-            throw new ArgumentException("The space's loss hyperparameters or initial weights do not match the objective.", nameof(space));
-        }
-
-        if (batches is not null && batches.ExampleCount != objective.ExampleCount)
-        {
-            throw new ArgumentException($"The batch schedule draws from {batches.ExampleCount} examples; the objective has {objective.ExampleCount}.", nameof(batches));
         }
 
         if (!(_options.Floor > 0))

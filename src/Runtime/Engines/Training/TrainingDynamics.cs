@@ -52,27 +52,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     /// <param name="options">The step's options (the step number is set per step).</param>
     public TrainingDynamics(IObjective<T> objective, IStepKernel<T> kernel, HyperparameterSpace space, BatchSchedule? batches, StepOptions options = default)
     {
-        ArgumentNullException.ThrowIfNull(objective);
-        ArgumentNullException.ThrowIfNull(kernel);
-        ArgumentNullException.ThrowIfNull(space);
-        if (!System.Linq.Enumerable.SequenceEqual(space.OptimizerNames, kernel.HyperparameterNames)
-            || !System.Linq.Enumerable.SequenceEqual(space.OptimizerPerElement, kernel.PerElement))
-        {
-            throw new ArgumentException(
-                $"The space's optimizer hyperparameters ({string.Join(", ", space.OptimizerNames)}) are not {kernel.Name}'s ({string.Join(", ", kernel.HyperparameterNames)}).",
-                nameof(space));
-        }
-
-        if (space.LossLayout.Count != objective.Hyperparameters.Count || space.InitialWeights.Count != objective.ParameterCount)
-        {
-            throw new ArgumentException("The space's loss hyperparameters or initial weights do not match the objective.", nameof(space));
-        }
-
-        if (batches is not null && batches.ExampleCount != objective.ExampleCount)
-        {
-            throw new ArgumentException($"The batch schedule draws from {batches.ExampleCount} examples; the objective has {objective.ExampleCount}.", nameof(batches));
-        }
-
+        CheckRun(objective, kernel, space, batches);
         _objective = objective;
         _kernel = kernel;
         _batches = batches;
@@ -268,6 +248,34 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
                     Accumulate(_lossAdjoint.AsSpan(block.Source, block.Length), lambdaAdjoint.Slice(block.Offset, block.Length));
                     break;
             }
+        }
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="kernel"/>, <paramref name="space"/> and <paramref name="batches"/> fit
+    /// <paramref name="objective"/>: the checks of every engine that trains with a kernel on an objective.
+    /// </summary>
+    internal static void CheckRun(IObjective<T> objective, IStepKernel<T> kernel, HyperparameterSpace space, BatchSchedule? batches)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(space);
+        if (!System.Linq.Enumerable.SequenceEqual(space.OptimizerNames, kernel.HyperparameterNames)
+            || !System.Linq.Enumerable.SequenceEqual(space.OptimizerPerElement, kernel.PerElement))
+        {
+            throw new ArgumentException(
+                $"The space's optimizer hyperparameters ({string.Join(", ", space.OptimizerNames)}) are not {kernel.Name}'s ({string.Join(", ", kernel.HyperparameterNames)}).",
+                nameof(space));
+        }
+
+        if (space.LossLayout.Count != objective.Hyperparameters.Count || space.InitialWeights.Count != objective.ParameterCount)
+        {
+            throw new ArgumentException("The space's loss hyperparameters or initial weights do not match the objective.", nameof(space));
+        }
+
+        if (batches is not null && batches.ExampleCount != objective.ExampleCount)
+        {
+            throw new ArgumentException($"The batch schedule draws from {batches.ExampleCount} examples; the objective has {objective.ExampleCount}.", nameof(batches));
         }
     }
 

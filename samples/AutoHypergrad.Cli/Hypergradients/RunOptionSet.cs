@@ -23,7 +23,7 @@ internal static class RunOptionSet
         .AcceptOnlyFromAmong("tanh", "relu", "sigmoid");
     /// <summary>Not required by the parser: a command reads it with <see cref="Read"/>, which says whether and why it needs one.</summary>
     public static readonly Option<string?> Optimizer = new Option<string?>("--optimizer") { Description = "The training optimizer (required, but for hypergrad --mode implicit)." }
-        .AcceptOnlyFromAmong("sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad", "adadelta", "lion");
+        .AcceptOnlyFromAmong(Optimizers.Optimizers.All.Select(d => d.Name.ToLowerInvariant()).ToArray());
     public static readonly Option<string[]> Set = new("--set")
     {
         HelpName = "NAME=VALUE,…",

@@ -61,6 +61,7 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
     [InlineData("implicit-lr", "'lr'")]
     [InlineData("reverse-without-optimizer", "--mode reverse trains with an optimizer: give --optimizer")]
     [InlineData("tolerance-not-implicit", "--tolerance and --linear-solver are for --mode implicit")]
+    [InlineData("adam-square-root", "--set epsInsideSqrt=1")]
     public void An_error_is_one_line_naming_the_problem_and_a_nonzero_exit(string problem, string named)
     {
         string[] arguments = problem switch
@@ -73,6 +74,9 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
             "implicit-lr" => ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--mode", "implicit", "--hyper", "lr"],
             "reverse-without-optimizer" => ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--hyper", "l2"],
             "tolerance-not-implicit" => [.. Momentum, "--hyper", "lr", "--tolerance", "1e-6"],
+
+            // A weight of a feature that is always 0 keeps v̂ = 0, where √ has an infinite derivative: NaN, named, with the way out.
+            "adam-square-root" => ["hypergrad", "--train", "dead-feature-train.csv", "--val", "val.csv", "--model", "softmax", "--optimizer", "adam", "--hyper", "lr", "--steps", "5"],
             _ => [.. Momentum, "--hyper", "lr", "--domain", "lr=wobble:3"],
         };
         var result = Cli.Run(Directory, arguments);

@@ -109,7 +109,7 @@ internal static class TrainCommand
         var table = new Table().AddColumns("quantity", "value");
         table.Columns[1].RightAligned();
         table.AddRow("initial α", Number(start));
-        table.AddRow("final α", Number(result.FinalLearningRate));
+        table.AddRow(optimizer.HasPerElementHyperparameters ? "final α (mean over the parameters)" : "final α", Number(result.FinalLearningRate));
         table.AddRow("final training loss", Number(result.Losses[^1]));
         table.AddRow("validation loss", Number(validationLoss));
         if (!double.IsNaN(validationAccuracy))

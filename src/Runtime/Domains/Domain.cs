@@ -76,6 +76,12 @@ public abstract class Domain
         }
     }
 
+    /// <summary>
+    /// The open unit interval (0, 1) by the logit reparametrization λ = 1/(1 + e^−u): probabilities such as dropout
+    /// rates (MacKay et al., "Self-Tuning Networks", ICLR 2019, tune them in logit space).
+    /// </summary>
+    public static Domain UnitInterval { get; } = LogisticDomain.Instance;
+
     /// <summary>The box [lower, upper]ⁿ by projection: λ = u, u ← min(max(u, lower), upper). Bounds may be infinite.</summary>
     /// <exception cref="ArgumentException">A bound is NaN, lower &gt; upper, or the box has no finite point.</exception>
     public static Domain Box(double lower, double upper)

@@ -1,4 +1,5 @@
 using System;
+using AutoHypergrad.Engines.Outer;
 
 namespace AutoHypergrad.SelfTuning;
 
@@ -42,8 +43,8 @@ public sealed class SelfTuningTrainer
     private readonly IStnModel _model;
     private readonly SelfTuningOptions _options;
     private readonly Random _random;
-    private readonly Adam _parameterAdam;
-    private readonly Adam _hyperAdam;
+    private readonly HyperAdam _parameterAdam;
+    private readonly HyperAdam _hyperAdam;
     private readonly double[] _hyper;  // λ then log σ
     private int _trainingCalls;
     private int _validationCalls;
@@ -77,8 +78,8 @@ public sealed class SelfTuningTrainer
         hyperparameters.CopyTo(_hyper);
         _hyper.AsSpan(h).Fill(Math.Log(_options.InitialPerturbation));
         _random = new Random(_options.Seed);
-        _parameterAdam = new Adam(parameters.Length);
-        _hyperAdam = new Adam(2 * h);
+        _parameterAdam = new HyperAdam(_options.ParameterLearningRate);
+        _hyperAdam = new HyperAdam(_options.HyperparameterLearningRate);
     }
 
     /// <summary>φ, updated in place.</summary>
@@ -121,7 +122,7 @@ public sealed class SelfTuningTrainer
         Perturb(rows, z);
         double[] gradient = new double[Parameters.Length];
         LastTrainingLoss = _model.TrainingLoss(Parameters, rows, gradient, _trainingCalls++);
-        _parameterAdam.Step(Parameters, gradient, _options.ParameterLearningRate);
+        _parameterAdam.Step(Parameters, gradient);
     }
 
     /// <summary>(λ, log σ) ← Adam on E_ε[F(λ + ε, ŵ_φ(λ + ε))] − τ·H[p(ε | σ)].</summary>
@@ -150,7 +151,7 @@ public sealed class SelfTuningTrainer
             gradient.AsSpan(h).Clear();
         }
 
-        _hyperAdam.Step(_hyper, gradient, _options.HyperparameterLearningRate);
+        _hyperAdam.Step(_hyper, gradient);
     }
 
     /// <summary>rows[r, i] = λᵢ + σᵢ z[r, i], z ~ N(0, 1).</summary>
@@ -162,26 +163,6 @@ public sealed class SelfTuningTrainer
             int i = k % h;
             z[k] = GaussianPerturbation.NextStandardNormal(_random);
             rows[k] = _hyper[i] + Math.Exp(_hyper[h + i]) * z[k];
-        }
-    }
-
-    /// <summary>Adam (Kingma &amp; Ba, 2015) with β₁ = 0.9, β₂ = 0.999, ε = 10⁻⁸.</summary>
-    private sealed class Adam(int length)
-    {
-        private readonly double[] _m = new double[length];
-        private readonly double[] _v = new double[length];
-        private int _t;
-
-        public void Step(Span<double> x, ReadOnlySpan<double> g, double learningRate)
-        {
-            _t++;
-            double c1 = 1 - Math.Pow(0.9, _t), c2 = 1 - Math.Pow(0.999, _t);
-            for (int i = 0; i < x.Length; i++)
-            {
-                _m[i] = 0.9 * _m[i] + 0.1 * g[i];
-                _v[i] = 0.999 * _v[i] + 0.001 * g[i] * g[i];
-                x[i] -= learningRate * (_m[i] / c1) / (Math.Sqrt(_v[i] / c2) + 1e-8);
-            }
         }
     }
 }

@@ -135,7 +135,15 @@ internal static class HypercleanCommand
             $"{settings.TrainingRows} training ({settings.Corrupted} corrupted) / {settings.ValidationRows} validation / {settings.TestRows} test images of {experiment.Source}; " +
             $"T = {settings.Steps}, {settings.HyperIterations} hyper-iterations, R = {string.Join(", ", settings.Radii)}")));
 
-        var rows = new List<HyperCleaningRow> { experiment.Oracle(), experiment.Baseline() };
+        var rows = new List<HyperCleaningRow>();
+        foreach (var row in new Func<HyperCleaningRow>[] { experiment.Oracle, experiment.Baseline })
+        {
+            var trained = row();
+            rows.Add(trained);
+            AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                $"{trained.Name}: trained on {trained.TrainedOn} examples, test accuracy {trained.TestAccuracy:P2} ({clock.Elapsed.TotalSeconds:0.0} s so far)")));
+        }
+
         var curves = new List<HyperCleaningCurve>();
         string? checkpoints = parse.GetValue(CheckpointDir);
         EngineProgressBar.Run(settings.HyperIterations * settings.Radii.Count, bar =>

@@ -88,7 +88,7 @@ internal sealed record HyperCleaningSettings(
     public string Fingerprint(double radius, string precision, string source)
         => string.Create(
             CultureInfo.InvariantCulture,
-            $"hyperclean/1 {source} N={TrainingRows} V={ValidationRows} C={Corrupted} T={Steps} K={HyperIterations} R={radius} lr={LearningRate} hlr={HyperLearningRate} seed={Seed} {precision}");
+            $"hyperclean/1 {source} N={TrainingRows} V={ValidationRows} C={Corrupted} T={Steps} R={radius} lr={LearningRate} hlr={HyperLearningRate} seed={Seed} {precision}");
 
     internal static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }

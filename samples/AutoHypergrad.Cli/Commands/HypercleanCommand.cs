@@ -82,9 +82,11 @@ internal static class HypercleanCommand
         {
             bool quick = parse.GetValue(Quick);
             var settings = Read(parse, quick);
+            var candidates = MnistLocator.Candidates();
             string? mnist = MnistLocator.Find()
                             ?? throw new UsageException(
-                                $"MNIST not found in {string.Join(", ", MnistLocator.Candidates())}; set {MnistLocator.EnvironmentVariable} to the directory of its four files.");
+                                $"MNIST not found {(candidates.Count == 0 ? "(no AutoHypergrad.sln above the program)" : "in " + string.Join(", ", candidates))}; " +
+                                $"set {MnistLocator.EnvironmentVariable} to the directory of its four files.");
             return parse.GetValue(Precision) == "double"
                 ? Execute<double>(parse, settings, quick, mnist, commandLine, clock)
                 : Execute<float>(parse, settings, quick, mnist, commandLine, clock);

@@ -234,7 +234,7 @@ internal sealed class HyperCleaning<T>
         var result = outer.Run((iteration, lambda) =>
         {
             // The curve is saved before the outer checkpoint: a kill in between leaves an extra point, cut here on resume.
-            points.RemoveRange(iteration.Iteration, points.Count - iteration.Iteration);
+            Truncate(points, iteration.Iteration);
             var (truePositives, falsePositives) = Discarded(lambda);
             var point = new HyperCleaningPoint(
                 iteration.Iteration,
@@ -252,7 +252,7 @@ internal sealed class HyperCleaning<T>
 
             progress?.Iteration(radius, point);
         });
-        points.RemoveRange(result.History.Count, points.Count - result.History.Count);
+        Truncate(points, result.History.Count);
 
         var (tp, fp) = Discarded(result.Lambda);
         int[] kept = Enumerable.Range(0, n).Where(i => result.Lambda[i] > 0).ToArray();
@@ -265,6 +265,15 @@ internal sealed class HyperCleaning<T>
     /// <summary>The F1 score of calling the discarded examples corrupted.</summary>
     internal static double F1(int truePositives, int falsePositives, int corrupted)
         => truePositives == 0 ? 0 : 2.0 * truePositives / (2.0 * truePositives + falsePositives + (corrupted - truePositives));
+
+    /// <summary>Keeps the first <paramref name="count"/> points (fewer when a curve file was lost beside its checkpoint).</summary>
+    private static void Truncate(List<HyperCleaningPoint> points, int count)
+    {
+        if (points.Count > count)
+        {
+            points.RemoveRange(count, points.Count - count);
+        }
+    }
 
     private (int TruePositives, int FalsePositives) Discarded(ReadOnlySpan<double> lambda)
     {

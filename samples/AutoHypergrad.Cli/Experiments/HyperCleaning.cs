@@ -73,7 +73,7 @@ internal sealed record HyperCleaningSettings(
 
         if (!Radii.SequenceEqual(paper.Radii))
         {
-            deviations.Add($"R = {string.Join(", ", Radii.Select(Invariant))} instead of 1000, 1500, 2000, 2500.");
+            deviations.Add($"R = {string.Join(", ", Radii.Select(Invariant))}; the paper's are 1000, 1500, 2000, 2500.");
         }
 
         deviations.Add(

@@ -18,6 +18,7 @@ internal static class CliRoot
         root.Subcommands.Add(GradCheckCommand.Create());
         root.Subcommands.Add(HypergradCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(HypercleanCommand.Create());
         return root;
     }
 

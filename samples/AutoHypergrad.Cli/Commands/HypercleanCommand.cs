@@ -1,0 +1,260 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Numerics;
+using AutoHypergrad.Cli.Experiments;
+using AutoHypergrad.Cli.Hypergradients;
+using AutoHypergrad.Cli.Reports;
+using AutoHypergrad.Data;
+using AutoHypergrad.Engines;
+using Spectre.Console;
+
+namespace AutoHypergrad.Cli.Commands;
+
+/// <summary>The results of <c>hyperclean</c>: table 1's rows, figure 2's curves, and how the run was made.</summary>
+internal sealed record HyperCleaningReport(
+    string Command,
+    BenchMachine Machine,
+    string Data,
+    string Precision,
+    bool Quick,
+    HyperCleaningSettings Settings,
+    IReadOnlyList<HyperCleaningRow> Rows,
+    IReadOnlyList<HyperCleaningCurve> Curves,
+    IReadOnlyList<string> Deviations,
+    double Seconds);
+
+/// <summary>
+/// <c>autohypergrad hyperclean</c>: data hyper-cleaning on MNIST (Franceschi et al. 2017, table 1 and figure 2).
+/// </summary>
+internal static class HypercleanCommand
+{
+    private static readonly Option<bool> Quick = new("--quick")
+    {
+        Description = "500 training (250 corrupted) / 500 validation / 1000 test images, T = 50, 40 hyper-iterations, R = 100: a smoke test of about ten seconds.",
+    };
+
+    private static readonly Option<int?> Steps = new("--steps") { HelpName = "T", Description = "Gradient-descent steps of each training run [default: 2000; 50 with --quick]." };
+    private static readonly Option<int?> HyperIterations = new("--hyper-iterations") { HelpName = "K", Description = "Adam steps on λ per radius [default: 500; 40 with --quick]." };
+    private static readonly Option<string?> Radius = new("--radius") { HelpName = "R,R,…", Description = "The radii R of {0 ≤ λ ≤ 1, Σλ ≤ R} [default: 1000,1500,2000,2500; 100 with --quick]." };
+    private static readonly Option<string> Precision = new Option<string>("--precision")
+    {
+        Description = "Element type: float (default, for speed) or double.",
+        DefaultValueFactory = _ => "float",
+    }.AcceptOnlyFromAmong("float", "double");
+
+    private static readonly Option<ulong> Seed = new("--seed") { Description = "The seed of the label corruption.", DefaultValueFactory = _ => 1 };
+    private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir")
+    {
+        HelpName = "DIR",
+        Description = "Save each radius's outer loop and curves in DIR after every hyper-iteration, and resume from them.",
+    };
+
+    private static readonly Option<string?> Json = new("--json") { HelpName = "FILE", Description = "Also write the results to FILE as JSON (atomically)." };
+    private static readonly Option<string?> Svg = new("--svg")
+    {
+        HelpName = "FILE",
+        Description = "Draw figure 2 (accuracies; discarded noisy and clean examples, over hyper-iterations) to FILE; with several radii, FILE-R<R>.svg for each.",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command(
+            "hyperclean",
+            "Data hyper-cleaning (Franceschi et al., ICML 2017, table 1): MNIST with half of 5000 training labels corrupted; " +
+            "softmax regression by gradient descent on per-example weights λ; Reverse-HG and Adam tune λ in {0 ≤ λ ≤ 1, Σλ ≤ R}; " +
+            "the examples kept plus the validation set retrain the model. Rows Oracle, Baseline, DH-R with test accuracy and the F1 of finding the corrupted labels.");
+        foreach (var option in new Option[] { Quick, Steps, HyperIterations, Radius, Precision, Seed, CheckpointDir, Json, Svg })
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(Run);
+        return command;
+    }
+
+    private static int Run(ParseResult parse)
+        => CommandFailure.Guard(parse, (commandLine, clock) =>
+        {
+            bool quick = parse.GetValue(Quick);
+            var settings = Read(parse, quick);
+            var candidates = MnistLocator.Candidates();
+            string? mnist = MnistLocator.Find()
+                            ?? throw new UsageException(
+                                $"MNIST not found {(candidates.Count == 0 ? "(no AutoHypergrad.sln above the program)" : "in " + string.Join(", ", candidates))}; " +
+                                $"set {MnistLocator.EnvironmentVariable} to the directory of its four files.");
+            return parse.GetValue(Precision) == "double"
+                ? Execute<double>(parse, settings, quick, mnist, commandLine, clock)
+                : Execute<float>(parse, settings, quick, mnist, commandLine, clock);
+        });
+
+    private static HyperCleaningSettings Read(ParseResult parse, bool quick)
+    {
+        ulong seed = parse.GetValue(Seed);
+        var settings = quick ? HyperCleaningSettings.Quick(seed) : HyperCleaningSettings.Paper(seed);
+        int steps = parse.GetValue(Steps) ?? settings.Steps;
+        int iterations = parse.GetValue(HyperIterations) ?? settings.HyperIterations;
+        if (steps < 1)
+        {
+            throw new UsageException($"--steps {steps}: give at least 1.");
+        }
+
+        if (iterations < 0)
+        {
+            throw new UsageException($"--hyper-iterations {iterations}: give 0 or more.");
+        }
+
+        var radii = settings.Radii;
+        if (parse.GetValue(Radius) is { } text)
+        {
+            radii = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(r => double.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0 && value <= settings.TrainingRows
+                    ? value
+                    : throw new UsageException($"--radius: '{r}' is not a number in (0, {settings.TrainingRows}], the training examples."))
+                .ToArray();
+            if (radii.Count == 0)
+            {
+                throw new UsageException("--radius: give at least one radius.");
+            }
+        }
+
+        return settings with { Steps = steps, HyperIterations = iterations, Radii = radii };
+    }
+
+    private static int Execute<T>(ParseResult parse, HyperCleaningSettings settings, bool quick, string mnist, string commandLine, Stopwatch clock)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        string precision = typeof(T) == typeof(float) ? "float" : "double";
+        var machine = BenchMachine.Current();
+        AnsiConsole.MarkupLine(Markup.Escape($"{machine.Processor}, {machine.ProcessorCount} processors, {machine.Os}, {machine.Runtime}; {precision}"));
+        var experiment = new HyperCleaning<T>(settings, MnistReader.Read<T>(mnist, MnistSplit.Train), precision);
+        AnsiConsole.MarkupLine(Markup.Escape(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{settings.TrainingRows} training ({settings.Corrupted} corrupted) / {settings.ValidationRows} validation / {settings.TestRows} test images of {experiment.Source}; " +
+            $"T = {settings.Steps}, {settings.HyperIterations} hyper-iterations, R = {string.Join(", ", settings.Radii)}")));
+
+        var rows = new List<HyperCleaningRow>();
+        foreach (var row in new Func<HyperCleaningRow>[] { experiment.Oracle, experiment.Baseline })
+        {
+            var trained = row();
+            rows.Add(trained);
+            AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                $"{trained.Name}: trained on {trained.TrainedOn} examples, test accuracy {trained.TestAccuracy:P2} ({clock.Elapsed.TotalSeconds:0.0} s so far)")));
+        }
+
+        var curves = new List<HyperCleaningCurve>();
+        string? checkpoints = parse.GetValue(CheckpointDir);
+        EngineProgressBar.Run(settings.HyperIterations * settings.Radii.Count, bar =>
+        {
+            var progress = new Progress(bar, settings.HyperIterations);
+            foreach (double radius in settings.Radii)
+            {
+                var (row, curve) = experiment.Clean(radius, checkpoints, progress);
+                rows.Add(row);
+                curves.Add(curve);
+            }
+
+            return 0;
+        });
+
+        var report = new HyperCleaningReport(
+            commandLine, machine, experiment.Source, precision, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds);
+        AnsiConsole.Write(Table(report));
+        foreach (string deviation in report.Deviations)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"Deviation: {deviation}"));
+        }
+
+        AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"Wall time {report.Seconds:0.0} s.")));
+        if (parse.GetValue(Svg) is { } svg)
+        {
+            foreach (var curve in curves)
+            {
+                SvgPlot.Write(curves.Count == 1 ? svg : SvgPath(svg, curve.Radius), FormattableString.Invariant($"Data hyper-cleaning, R = {curve.Radius}"), Figure(curve));
+            }
+        }
+
+        if (parse.GetValue(Json) is { } json)
+        {
+            JsonFile.Write(json, report);
+        }
+
+        return CommandLine.Success;
+    }
+
+    /// <summary>Figure 2 for one radius: the accuracies, and the discarded examples among the noisy and the clean ones.</summary>
+    internal static IReadOnlyList<SvgPanel> Figure(HyperCleaningCurve curve)
+    {
+        double[] k = curve.Points.Select(p => (double)p.Iteration).ToArray();
+        return
+        [
+            new SvgPanel("Accuracy of w_T", "hyper-iteration", "accuracy",
+            [
+                new SvgSeries("validation", k, curve.Points.Select(p => p.ValidationAccuracy).ToArray()),
+                new SvgSeries("test", k, curve.Points.Select(p => p.TestAccuracy).ToArray()),
+            ]),
+            new SvgPanel("Discarded examples (λ_i = 0)", "hyper-iteration", "examples",
+            [
+                new SvgSeries("noisy (TP)", k, curve.Points.Select(p => (double)p.TruePositives).ToArray()),
+                new SvgSeries("clean (FP)", k, curve.Points.Select(p => (double)p.FalsePositives).ToArray()),
+            ]),
+        ];
+    }
+
+    private static string SvgPath(string path, double radius)
+        => Path.Combine(Path.GetDirectoryName(path) ?? string.Empty, $"{Path.GetFileNameWithoutExtension(path)}-R{HyperCleaningSettings.Invariant(radius)}{Path.GetExtension(path)}");
+
+    private static Table Table(HyperCleaningReport report)
+    {
+        var table = new Table()
+            .Title(Markup.Escape($"Data hyper-cleaning ({report.Precision})"))
+            .AddColumn("row")
+            .AddColumn(new TableColumn("test accuracy %").RightAligned())
+            .AddColumn(new TableColumn("F1").RightAligned())
+            .AddColumn(new TableColumn("noisy discarded (TP)").RightAligned())
+            .AddColumn(new TableColumn("clean discarded (FP)").RightAligned())
+            .AddColumn(new TableColumn("trained on").RightAligned())
+            .AddColumn(new TableColumn("paper %").RightAligned())
+            .AddColumn(new TableColumn("paper F1").RightAligned());
+        foreach (var row in report.Rows)
+        {
+            table.AddRow(
+                Markup.Escape(row.Name),
+                Format(row.TestAccuracy * 100, "0.00"),
+                Format(row.F1, "0.0000"),
+                Format(row.TruePositives, "0"),
+                Format(row.FalsePositives, "0"),
+                row.TrainedOn.ToString(CultureInfo.InvariantCulture),
+                Format(row.Paper?.TestAccuracy * 100, "0.00"),
+                Format(row.Paper?.F1, "0.0000"));
+        }
+
+        return table;
+    }
+
+    private static string Format(double? value, string format) => value is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "–";
+
+    /// <summary>The engine's steps on the bar, the hyper-iterations on a second one or, redirected, a line every twentieth of the loop.</summary>
+    private sealed class Progress(EngineProgressBar bar, int iterations) : IHyperCleaningProgress
+    {
+        private readonly bool _lines = !AnsiConsole.Profile.Capabilities.Interactive;
+        private readonly int _every = Math.Max(1, iterations / 20);
+        private int _completed;
+
+        public void Report(EngineProgress value) => bar.Report(value);
+
+        public void Iteration(double radius, HyperCleaningPoint point)
+        {
+            bar.Outer(++_completed, point.ValidationLoss);
+            if (_lines && ((point.Iteration + 1) % _every == 0 || point.Iteration + 1 == iterations))
+            {
+                Console.WriteLine(FormattableString.Invariant(
+                    $"R = {radius}, hyper-iteration {point.Iteration + 1}/{iterations}: validation loss {point.ValidationLoss:0.0000}, accuracy {point.ValidationAccuracy:P2}, test {point.TestAccuracy:P2}; discarded {point.TruePositives} noisy, {point.FalsePositives} clean ({point.Seconds:0.00} s)"));
+            }
+        }
+    }
+}

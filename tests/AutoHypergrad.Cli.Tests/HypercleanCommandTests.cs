@@ -1,0 +1,90 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Xml.Linq;
+using AutoHypergrad.Cli.Experiments;
+using Xunit;
+
+namespace AutoHypergrad.Cli.Tests;
+
+/// <summary><c>autohypergrad hyperclean --quick</c> end to end on the real MNIST: table 1's rows, figure 2, a resumed run.</summary>
+public sealed class HypercleanCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("autohypergrad-hyperclean-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Quick_writes_the_rows_the_curves_and_the_figure_and_a_resumed_run_ends_the_same()
+    {
+        var report = Cli.RunJson(_directory, "quick.json", "hyperclean", "--quick", "--svg", "quick.svg");
+
+        string[] names = report.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("name").GetString()!).ToArray();
+        Assert.Equal(new[] { "Oracle", "Baseline", "DH-100" }, names);
+        foreach (var row in report.GetProperty("rows").EnumerateArray())
+        {
+            Assert.InRange(row.GetProperty("testAccuracy").GetDouble(), 0.5, 1.0);
+        }
+
+        var cleaned = report.GetProperty("rows")[2];
+        double f1 = cleaned.GetProperty("f1").GetDouble();
+        Assert.InRange(f1, 0.0, 1.0);
+        Assert.True(f1 > 0.3, $"40 hyper-iterations should find some corrupted labels; F1 = {f1}.");
+        Assert.Equal(JsonValueKind.Null, report.GetProperty("rows")[0].GetProperty("f1").ValueKind);
+        Assert.True(report.GetProperty("seconds").GetDouble() > 0);
+        Assert.NotEmpty(report.GetProperty("deviations").EnumerateArray());
+        Assert.Contains("hyperclean --quick", report.GetProperty("command").GetString(), StringComparison.Ordinal);
+        Assert.True(report.GetProperty("machine").GetProperty("processorCount").GetInt32() > 0);
+
+        var points = report.GetProperty("curves")[0].GetProperty("points");
+        Assert.Equal(40, points.GetArrayLength());
+        foreach (var point in points.EnumerateArray())
+        {
+            Assert.InRange(point.GetProperty("validationAccuracy").GetDouble(), 0.0, 1.0);
+            Assert.InRange(point.GetProperty("testAccuracy").GetDouble(), 0.0, 1.0);
+        }
+
+        var svg = XDocument.Parse(File.ReadAllText(Path.Combine(_directory, "quick.svg")));
+        Assert.Equal(4, svg.Descendants().Count(e => e.Name.LocalName == "polyline"));
+
+        // Stopped after 20 hyper-iterations, then resumed to 40 from the checkpoint: the same λ, so the same rows.
+        Cli.RunJson(_directory, "first.json", "hyperclean", "--quick", "--hyper-iterations", "20", "--checkpoint-dir", "checkpoints");
+        var resumed = Cli.RunJson(_directory, "resumed.json", "hyperclean", "--quick", "--checkpoint-dir", "checkpoints");
+        Assert.Equal(20, resumed.GetProperty("curves")[0].GetProperty("resumedFrom").GetInt32());
+        Assert.Equal(40, resumed.GetProperty("curves")[0].GetProperty("points").GetArrayLength());
+        Assert.Equal(cleaned.ToString(), resumed.GetProperty("rows")[2].ToString());
+    }
+
+    [Fact]
+    public void A_checkpoint_of_another_run_is_refused_in_one_line()
+    {
+        Cli.RunJson(_directory, "short.json", "hyperclean", "--quick", "--hyper-iterations", "1", "--checkpoint-dir", "checkpoints");
+        var result = Cli.Run(_directory, "hyperclean", "--quick", "--hyper-iterations", "1", "--steps", "20", "--checkpoint-dir", "checkpoints");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Single(result.Error.Trim().Split('\n'));
+        Assert.Contains("checkpoints", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--radius", "0")]
+    [InlineData("--radius", "100,x")]
+    [InlineData("--steps", "0")]
+    public void A_bad_option_is_a_usage_error(string option, string value)
+    {
+        var result = Cli.Run(_directory, "hyperclean", "--quick", option, value);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(option, result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void F1_of_finding_the_corrupted_examples()
+    {
+        Assert.Equal(1.0, HyperCleaning<float>.F1(2500, 0, 2500));
+        Assert.Equal(0.0, HyperCleaning<float>.F1(0, 100, 2500));
+        // precision 2000/2250, recall 2000/2500: F1 = 2·2000 / (2250 + 2500).
+        Assert.Equal(4000.0 / 4750, HyperCleaning<float>.F1(2000, 250, 2500), 12);
+    }
+}

@@ -106,7 +106,19 @@ public static class Blas
         bool transposeA, bool transposeB, int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb,
         T beta, Span<T> c, int ldc)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
-        => Gemm(Provider, transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        => Gemm(ProviderForGemm(n), transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+
+    /// <summary>The most columns of C for which the managed kernel computes every product, whatever the provider.</summary>
+    internal const int SkinnyColumns = 16;
+
+    /// <summary>
+    /// The provider of a product with <paramref name="n"/> columns: <see cref="Provider"/>, except that products
+    /// with at most <see cref="SkinnyColumns"/> columns (a linear model's x·W and xᵀ·δ with one column per class)
+    /// take the managed kernel, which `bench gemm` measured 1.5–3.2× faster than OpenBLAS there (docs/benchmarks.md);
+    /// on softmax regression over 5000 MNIST images that halves a training step. The choice depends on the shape
+    /// alone, so a product rounds the same every time.
+    /// </summary>
+    internal static BlasProvider ProviderForGemm(int n) => n <= SkinnyColumns ? BlasProvider.Managed : Provider;
 
     /// <summary>
     /// <see cref="Gemm{T}(bool, bool, int, int, int, T, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, T, Span{T}, int)"/>

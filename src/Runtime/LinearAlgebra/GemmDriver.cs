@@ -569,18 +569,12 @@ internal static unsafe class GemmDriver<T, TVec, TOps>
         int rows = DotRows, cols = DotColumns;
         int nPad = RoundUp(n, cols);
 
-        // When every row of A has the same alignment (lda·sizeof(T) a multiple of the vector size, as for 784
-        // features), the rows of Bᵀ are given that alignment too, and the kernel takes the first few elements from a
-        // masked vector: every load that follows is aligned. A 64-byte load that straddles two cache lines costs two.
+        // Element p of every dot product goes to vector lane p mod the width, wherever A lies in memory: aligning the
+        // loads to A's address (a masked head of a few elements) would make the order of the additions, and so the
+        // rounding, depend on where the garbage collector placed the array, and a product must round the same every
+        // time it is computed (checkpointed hypergradients recompute them).
         int perLine = 64 / sizeof(T);
-        int vectorBytes = TOps.Count * sizeof(T);
-        int offset = 0;
-        if ((p.Rsa * sizeof(T)) % vectorBytes == 0 && (nint)p.A % sizeof(T) == 0)
-        {
-            offset = (int)((nint)p.A % vectorBytes) / sizeof(T);
-        }
-
-        int head = k < TOps.Count ? 0 : (TOps.Count - offset) % TOps.Count;
+        const int head = 0;
         int stride = RoundUp(k, perLine);
         T[] btArray = Rent(checked((nPad * stride) + TOps.Count));
         T* sums = stackalloc T[rows * cols];
@@ -589,7 +583,7 @@ internal static unsafe class GemmDriver<T, TVec, TOps>
         {
             fixed (T* btRaw = btArray)
             {
-                T* bt = Align(btRaw) + offset;
+                T* bt = Align(btRaw);
                 PackTransposed(k, n, nPad, p.B, p.Rsb, p.Csb, bt, stride);
                 for (int i = 0; i < m; i += rows)
                 {

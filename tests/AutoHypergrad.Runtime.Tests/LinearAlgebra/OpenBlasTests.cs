@@ -39,6 +39,15 @@ public class OpenBlasTests
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
         => Blas.Gemv(BlasProvider.OpenBlas, ta, m, n, alpha, a, lda, x, beta, y);
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(256)]
+    public void SkinnyProductsTakeTheManagedKernelAndTheRestTheProvider(int columns)
+        => Assert.Equal(columns <= Blas.SkinnyColumns ? BlasProvider.Managed : Blas.Provider, Blas.ProviderForGemm(columns));
+
     [Fact]
     public void ProviderIsOpenBlasWhenRequired()
     {

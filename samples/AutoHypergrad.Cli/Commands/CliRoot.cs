@@ -19,6 +19,7 @@ internal static class CliRoot
         root.Subcommands.Add(HypergradCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(HypercleanCommand.Create());
+        root.Subcommands.Add(HdBenchCommand.Create());
         return root;
     }
 

@@ -245,12 +245,7 @@ internal static class HypergradCommand
                 return (result, costs.Add(run.Compute(result.Lambda, bar)));
             });
             (value, lambda, hypergradient) = (final.Value, result.Lambda, final.Gradient);
-            report["lambda"] = HypergradRun<T>.ByName(names, result.Lambda);
-            report["bestLambda"] = HypergradRun<T>.ByName(names, result.BestLambda);
-            report["bestValue"] = result.BestValue;
-            report["bestIteration"] = result.BestIteration;
-            report["stoppedEarly"] = false;
-            report["resumedFrom"] = 0;
+            ReportOuterLoop(report, names, result.Lambda, result.BestLambda, result.BestValue, result.BestIteration, stoppedEarly: false, resumedFrom: 0);
             report["history"] = result.History.Select(h => new
             {
                 iteration = h.Iteration, value = h.Value, hypergradientNorm = h.HypergradientNorm, seconds = h.Seconds, tolerance = h.Tolerance,
@@ -273,12 +268,7 @@ internal static class HypergradCommand
                 return (result, costs.Add(run.Compute(result.Lambda, bar)));
             });
             (value, lambda, hypergradient) = (final.Value, result.Lambda, final.Gradient);
-            report["lambda"] = HypergradRun<T>.ByName(names, result.Lambda);
-            report["bestLambda"] = HypergradRun<T>.ByName(names, result.BestLambda);
-            report["bestValue"] = result.BestValue;
-            report["bestIteration"] = result.BestIteration;
-            report["stoppedEarly"] = result.StoppedEarly;
-            report["resumedFrom"] = result.ResumedFrom;
+            ReportOuterLoop(report, names, result.Lambda, result.BestLambda, result.BestValue, result.BestIteration, result.StoppedEarly, result.ResumedFrom);
             report["history"] = result.History.Select(h => new { iteration = h.Iteration, value = h.Value, hypergradientNorm = h.HypergradientNorm, seconds = h.Seconds }).ToArray();
             AnsiConsole.MarkupLine(FormattableString.Invariant(
                 $"Outer loop: {result.History.Count} hyper-iterations{(result.ResumedFrom > 0 ? $" ({result.ResumedFrom} resumed from {Markup.Escape(options.Checkpoint!)})" : string.Empty)}, f from {result.History[0].Value:G8} to {value:G8}, best {result.BestValue:G8} at iteration {result.BestIteration}{(result.StoppedEarly ? ", stopped early" : string.Empty)}."));
@@ -361,6 +351,18 @@ internal static class HypergradCommand
     }
 
     /// <summary>What makes a checkpoint this run's: everything that changes λ's trajectory (not --outer, so a run can be extended).</summary>
+    /// <summary>The outer loop's part of the JSON, the same for HOAG and for gradient descent on λ.</summary>
+    private static void ReportOuterLoop(
+        Dictionary<string, object?> report, IReadOnlyList<string> names, double[] lambda, double[] bestLambda, double bestValue, int bestIteration, bool stoppedEarly, int resumedFrom)
+    {
+        report["lambda"] = HypergradRun<double>.ByName(names, lambda);
+        report["bestLambda"] = HypergradRun<double>.ByName(names, bestLambda);
+        report["bestValue"] = bestValue;
+        report["bestIteration"] = bestIteration;
+        report["stoppedEarly"] = stoppedEarly;
+        report["resumedFrom"] = resumedFrom;
+    }
+
     private static string Fingerprint(HypergradOptions o, DomainMap domains)
     {
         var s = o.Settings;

@@ -12,24 +12,34 @@ internal static class EngineVectors
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var result = new T[values.Length];
+        Convert(values, result.AsSpan());
+        return result;
+    }
+
+    public static void Convert<T>(ReadOnlySpan<double> values, Span<T> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         for (int i = 0; i < values.Length; i++)
         {
-            result[i] = T.CreateChecked(values[i]);
+            destination[i] = T.CreateChecked(values[i]);
         }
-
-        return result;
     }
 
     public static double[] ToDouble<T>(ReadOnlySpan<T> values)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var result = new double[values.Length];
+        ToDouble(values, result);
+        return result;
+    }
+
+    public static void ToDouble<T>(ReadOnlySpan<T> values, Span<double> destination)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         for (int i = 0; i < values.Length; i++)
         {
-            result[i] = double.CreateChecked(values[i]);
+            destination[i] = double.CreateChecked(values[i]);
         }
-
-        return result;
     }
 
     /// <summary>The names of λ's entries.</summary>

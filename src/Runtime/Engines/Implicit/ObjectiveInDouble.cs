@@ -74,19 +74,7 @@ internal sealed class ObjectiveInDouble<T>
         _objective.CrossAdjoint(_w, _lambda, Batch.Full, _v, lambdaBar);
     }
 
-    private static void Load(ReadOnlySpan<double> source, Span<T> destination)
-    {
-        for (int i = 0; i < source.Length; i++)
-        {
-            destination[i] = T.CreateChecked(source[i]);
-        }
-    }
+    private static void Load(ReadOnlySpan<double> source, Span<T> destination) => EngineVectors.Convert(source, destination);
 
-    private static void Store(ReadOnlySpan<T> source, Span<double> destination)
-    {
-        for (int i = 0; i < source.Length; i++)
-        {
-            destination[i] = double.CreateChecked(source[i]);
-        }
-    }
+    private static void Store(ReadOnlySpan<T> source, Span<double> destination) => EngineVectors.ToDouble(source, destination);
 }

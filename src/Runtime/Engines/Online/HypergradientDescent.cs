@@ -118,12 +118,7 @@ public sealed class HypergradientDescent<T>
         }
 
         var lossLambda = _space.LossValues.Select(T.CreateChecked).ToArray();
-        var hyper = new T[StepKernelLayout.HyperparameterLength(_kernel, _n)];
-        for (int h = 0; h < _space.OptimizerValues.Count; h++)
-        {
-            hyper.AsSpan(StepKernelLayout.HyperparameterOffset(_kernel, h, _n), StepKernelLayout.HyperparameterSize(_kernel, h, _n))
-                .Fill(T.CreateChecked(_space.OptimizerValues[h]));
-        }
+        var hyper = TrainingDynamics<T>.PackOptimizerValues(_kernel, _space, _n);
 
         var gradient = new T[_n];
 

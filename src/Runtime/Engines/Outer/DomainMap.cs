@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics.Tensors;
 using AutoHypergrad.Domains;
 
 namespace AutoHypergrad.Engines.Outer;
@@ -108,21 +109,10 @@ public sealed class DomainMap
             {
                 // Contains reports values.Length when only a sum constraint fails.
                 string where = entry == block.Length
-                    ? FormattableString.Invariant($"The hyperparameter '{block.Name}' (sum {Sum(values):G9})")
+                    ? FormattableString.Invariant($"The hyperparameter '{block.Name}' (sum {TensorPrimitives.Sum(values):G9})")
                     : FormattableString.Invariant($"The hyperparameter '{block.Name}'{(block.Length > 1 ? $"[{entry}]" : string.Empty)} = {values[entry]:G9}");
                 throw new ArgumentException($"{where} is outside its domain, {block.Domain.Describe()}.");
             }
         }
-    }
-
-    private static double Sum(ReadOnlySpan<double> values)
-    {
-        double sum = 0;
-        foreach (double value in values)
-        {
-            sum += value;
-        }
-
-        return sum;
     }
 }

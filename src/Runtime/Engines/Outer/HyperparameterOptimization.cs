@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Numerics.Tensors;
 
 namespace AutoHypergrad.Engines.Outer;
 
@@ -80,7 +81,7 @@ public sealed class HyperparameterOptimization
             var result = _hypergradient(lambda);
             CheckFinite(k, "f(λ)", [result.Value], result.Names, lambda);
             CheckFinite(k, "the hypergradient", result.Gradient, result.Names, lambda);
-            var iteration = new OuterIteration(k, result.Value, Norm(result.Gradient), clock.Elapsed.TotalSeconds);
+            var iteration = new OuterIteration(k, result.Value, TensorPrimitives.Norm<double>(result.Gradient), clock.Elapsed.TotalSeconds);
             history.Add(iteration);
             progress?.Invoke(iteration, lambda);
 
@@ -134,16 +135,5 @@ public sealed class HyperparameterOptimization
                                      + (names.Count > 8 ? $", … ({names.Count} values)" : string.Empty);
             throw new NonFiniteValueException($"Hyper-iteration {iteration}", $"{entry} = {values[index]}", hyperparameters);
         }
-    }
-
-    private static double Norm(ReadOnlySpan<double> values)
-    {
-        double sum = 0;
-        foreach (double value in values)
-        {
-            sum += value * value;
-        }
-
-        return Math.Sqrt(sum);
     }
 }

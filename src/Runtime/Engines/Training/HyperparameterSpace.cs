@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Numerics.Tensors;
 using AutoHypergrad.Objectives;
 
 namespace AutoHypergrad.Engines.Training;
@@ -231,7 +232,7 @@ public sealed class HyperparameterSpace
             var values = lambda.Slice(block.Offset, block.Length);
             parts.Add(block.Length == 1
                 ? string.Create(CultureInfo.InvariantCulture, $"{block.Name}={values[0]:G6}")
-                : string.Create(CultureInfo.InvariantCulture, $"{block.Name}=[{block.Length} values, min {Min(values):G6}, max {Max(values):G6}]"));
+                : string.Create(CultureInfo.InvariantCulture, $"{block.Name}=[{block.Length} values, min {TensorPrimitives.Min(values):G6}, max {TensorPrimitives.Max(values):G6}]"));
         }
 
         return string.Join(", ", parts);
@@ -248,27 +249,5 @@ public sealed class HyperparameterSpace
         }
 
         return -1;
-    }
-
-    private static double Min(ReadOnlySpan<double> values)
-    {
-        double min = double.PositiveInfinity;
-        foreach (double value in values)
-        {
-            min = Math.Min(min, value);
-        }
-
-        return min;
-    }
-
-    private static double Max(ReadOnlySpan<double> values)
-    {
-        double max = double.NegativeInfinity;
-        foreach (double value in values)
-        {
-            max = Math.Max(max, value);
-        }
-
-        return max;
     }
 }

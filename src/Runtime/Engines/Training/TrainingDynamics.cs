@@ -370,7 +370,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         => System.Numerics.Tensors.TensorPrimitives.Add(destination, source, destination);
 
     /// <summary>The optimizer's hyperparameter values in the kernel's layout: a per-element one repeated for every weight.</summary>
-    private static T[] PackOptimizerValues(IStepKernel<T> kernel, HyperparameterSpace space, int n)
+    internal static T[] PackOptimizerValues(IStepKernel<T> kernel, HyperparameterSpace space, int n)
     {
         var packed = new T[StepKernelLayout.HyperparameterLength(kernel, n)];
         for (int h = 0; h < space.OptimizerValues.Count; h++)

@@ -1,0 +1,88 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using AutoHypergrad.Cli.Hypergradients;
+using AutoHypergrad.Cli.Reports;
+using Spectre.Console;
+
+namespace AutoHypergrad.Cli.Commands;
+
+/// <summary>
+/// <c>autohypergrad report</c>: gathers the experiments' JSON results (docs/results/*.json, written by the experiment
+/// commands' <c>--json</c>) into docs/RESULTS.md, our numbers beside the papers'.
+/// </summary>
+internal static class ReportCommand
+{
+    private const string DefaultResults = "docs/results";
+    private const string DefaultOutput = "docs/RESULTS.md";
+
+    private static readonly Option<string> Results = new("--results")
+    {
+        HelpName = "DIR",
+        Description = "The folder of the experiments' JSON files.",
+        DefaultValueFactory = _ => DefaultResults,
+    };
+
+    private static readonly Option<string> Output = new("--output")
+    {
+        HelpName = "FILE",
+        Description = "The Markdown file to write (atomically).",
+        DefaultValueFactory = _ => DefaultOutput,
+    };
+
+    private static readonly Option<bool> IncludeQuick = new("--include-quick")
+    {
+        Description = "Also report results of --quick runs (smoke tests), marked as such; without it they are skipped.",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command(
+            "report",
+            "Gather the experiments' JSON results (each command's --json) into one Markdown document with our numbers beside the papers', " +
+            "the commands, machines, wall times, figures and deviations.");
+        command.Options.Add(Results);
+        command.Options.Add(Output);
+        command.Options.Add(IncludeQuick);
+        command.SetAction(parse => CommandFailure.Guard(parse, (_, _) =>
+        {
+            string directory = parse.GetValue(Results)!;
+            string output = parse.GetValue(Output)!;
+            if (!Directory.Exists(directory))
+            {
+                throw new UsageException($"--results {directory}: no such directory (run from the repository root, or give --results DIR).");
+            }
+
+            var files = Directory.GetFiles(directory, "*.json").Order(StringComparer.Ordinal).ToArray();
+            var read = files.Select(ExperimentResult.Read).ToArray();
+            bool includeQuick = parse.GetValue(IncludeQuick);
+            var kept = read.Where(r => includeQuick || !r.Quick).ToArray();
+            if (kept.Length == 0)
+            {
+                throw new UsageException($"--results {directory}: no experiment results there ({files.Length} JSON files, {read.Length - kept.Length} of --quick runs).");
+            }
+
+            string outputDirectory = Path.GetDirectoryName(Path.GetFullPath(output))!;
+            string regenerate = "dotnet run --project samples/AutoHypergrad.Cli -c Release -- report" +
+                                (directory == DefaultResults ? string.Empty : $" --results {directory}") +
+                                (output == DefaultOutput ? string.Empty : $" --output {output}");
+            AtomicFile.WriteAllText(output, ResultsDocument.Render(ResultsDocument.Ordered(kept).ToArray(), outputDirectory, regenerate));
+
+            var table = new Table().AddColumn("experiment").AddColumn("file").AddColumn(new TableColumn("rows").RightAligned()).AddColumn("run");
+            foreach (var result in ResultsDocument.Ordered(read))
+            {
+                table.AddRow(
+                    Markup.Escape(result.Experiment),
+                    Markup.Escape(Path.GetFileName(result.File)),
+                    result.Rows.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    result.Quick && !includeQuick ? "--quick: skipped" : result.Quick ? "--quick" : "full");
+            }
+
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine(Markup.Escape($"Wrote {output}: {kept.Length} results."));
+            return 0;
+        }));
+        return command;
+    }
+}

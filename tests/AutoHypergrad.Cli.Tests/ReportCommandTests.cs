@@ -1,0 +1,95 @@
+using System;
+using System.IO;
+using System.Linq;
+using Xunit;
+
+namespace AutoHypergrad.Cli.Tests;
+
+/// <summary><c>autohypergrad report</c>: experiments' JSON files gathered into one Markdown document.</summary>
+public sealed class ReportCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("autohypergrad-report-").FullName;
+
+    public ReportCommandTests() => Directory.CreateDirectory(Path.Combine(_directory, "results"));
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private const string Machine = """{ "processorCount": 2, "processor": "Test CPU", "os": "Linux", "architecture": "X64", "runtime": ".NET 10.0.0" }""";
+
+    private void WriteResult(string file, string json) => File.WriteAllText(Path.Combine(_directory, "results", file), json);
+
+    private static string Result(string experiment, bool quick, string rows, string deviations = """["Fewer steps."]""")
+        => $$"""
+             { "experiment": "{{experiment}}", "command": "autohypergrad {{experiment}} --json x.json", "machine": {{Machine}},
+               "quick": {{(quick ? "true" : "false")}}, "seconds": 125.5, "rows": {{rows}}, "deviations": {{deviations}},
+               "curves": [ { "points": [1, 2, 3] } ] }
+             """;
+
+    private string ReadReport() => File.ReadAllText(Path.Combine(_directory, "RESULTS.md"));
+
+    [Fact]
+    public void Tables_put_the_papers_numbers_in_parentheses_and_experiments_in_issue_order()
+    {
+        WriteResult("stn.json", Result("stn", false, """[ { "name": "STN", "testAccuracy": 0.9812, "paper": null } ]"""));
+        WriteResult("hyperclean.json", Result("hyperclean", false, """
+            [ { "name": "Oracle", "testAccuracy": 0.8994, "f1": null, "paper": { "testAccuracy": 0.9046 } },
+              { "name": "DH-1000", "testAccuracy": 0.9001, "f1": 0.91234, "truePositives": 2196, "paper": { "testAccuracy": 0.9007, "f1": 0.9137 } } ]
+            """));
+        WriteResult("mtl.json", Result("mtl", false, """[ { "name": "HMTL", "testAccuracy": 0.7, "testAccuracyStd": 0.0125, "paper": { "testAccuracy": 0.7318, "testAccuracyStd": 0.0124 } } ]"""));
+        File.WriteAllText(Path.Combine(_directory, "results", "hyperclean.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>");
+
+        var result = Cli.Run(_directory, "report", "--results", "results", "--output", "RESULTS.md");
+
+        Assert.Equal(0, result.ExitCode);
+        string report = ReadReport();
+        Assert.Contains("| | test accuracy % | f1 | true positives |", report, StringComparison.Ordinal);
+        Assert.Contains("| Oracle | 89.94 (90.46) | — | — |", report, StringComparison.Ordinal);
+        Assert.Contains("| DH-1000 | 90.01 (90.07) | 0.9123 (0.9137) | 2196 |", report, StringComparison.Ordinal);
+        Assert.Contains("| HMTL | 70.00 ± 1.25 (73.18 ± 1.24) |", report, StringComparison.Ordinal);
+        Assert.Contains("| STN | 98.12 |", report, StringComparison.Ordinal);
+        Assert.Contains("![hyperclean](results/hyperclean.svg)", report, StringComparison.Ordinal);
+        Assert.Contains("- Fewer steps.", report, StringComparison.Ordinal);
+        Assert.Contains("Test CPU, 2 processors, .NET 10.0.0; wall time 126 s (2.1 min).", report, StringComparison.Ordinal);
+        int[] sections = new[] { "## `hyperclean`", "## `mtl`", "## `stn`" }.Select(s => report.IndexOf(s, StringComparison.Ordinal)).ToArray();
+        Assert.All(sections, i => Assert.True(i >= 0));
+        Assert.Equal(sections.Order().ToArray(), sections);
+    }
+
+    [Fact]
+    public void Quick_runs_are_skipped_unless_asked_for_and_then_marked()
+    {
+        WriteResult("hoag.json", Result("hoag", false, """[ { "name": "HOAG", "validationLoss": 0.1 } ]"""));
+        WriteResult("hoag-quick.json", Result("hoag", true, """[ { "name": "HOAG quick", "validationLoss": 0.2 } ]"""));
+
+        Assert.Equal(0, Cli.Run(_directory, "report", "--results", "results", "--output", "RESULTS.md").ExitCode);
+        Assert.DoesNotContain("HOAG quick", ReadReport(), StringComparison.Ordinal);
+
+        Assert.Equal(0, Cli.Run(_directory, "report", "--results", "results", "--output", "RESULTS.md", "--include-quick").ExitCode);
+        Assert.Contains("| HOAG quick | 0.2000 |", ReadReport(), StringComparison.Ordinal);
+        Assert.Contains("A `--quick` run", ReadReport(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_without_a_required_field_is_named_in_one_error_line_and_nothing_is_written()
+    {
+        WriteResult("good.json", Result("rtho", false, """[ { "name": "RTHO", "testAccuracy": 0.9 } ]"""));
+        WriteResult("bad.json", Result("rtho", false, """[ { "testAccuracy": 0.9 } ]"""));
+        File.WriteAllText(Path.Combine(_directory, "RESULTS.md"), "what the user had");
+
+        var result = Cli.Run(_directory, "report", "--results", "results", "--output", "RESULTS.md");
+
+        Assert.Equal(1, result.ExitCode);
+        string error = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("bad.json: rows[0]: no \"name\" field.", error, StringComparison.Ordinal);
+        Assert.Equal("what the user had", ReadReport());
+    }
+
+    [Fact]
+    public void A_missing_folder_is_a_usage_error()
+    {
+        var result = Cli.Run(_directory, "report", "--results", "nowhere");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--results nowhere: no such directory", result.Error, StringComparison.Ordinal);
+    }
+}

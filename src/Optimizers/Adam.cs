@@ -45,10 +45,10 @@ public static partial class Adam
     /// instruction in the step.
     /// <para>
     /// Where v̂ = 0 (a weight whose gradient has been exactly 0 so far, from a zero state) the default form has
-    /// √v̂ = 0, where √ has an infinite derivative: the tangent and the adjoint then multiply ∞ by 0 and return
-    /// NaN for the hypergradients (through beta2, and everything upstream of v), although the step itself is
-    /// finite. <c>epsInsideSqrt = true</c> differentiates √(v̂ + eps) instead, which is smooth at v̂ = 0; use it
-    /// when hypergradients are wanted on sparse or masked gradients.
+    /// √v̂ = 0, where √ has an infinite derivative. The generated derivative of √ multiplies it only by a tangent or
+    /// adjoint that is not exactly 0, and for such a weight both are 0 (v̂ does not move, and m̂ = 0 leaves √v̂ no
+    /// adjoint), so the hypergradients are finite and right there. <c>epsInsideSqrt = true</c> differentiates
+    /// √(v̂ + eps) instead, which is smooth at v̂ = 0 whatever the state.
     /// </para>
     /// </summary>
     /// <param name="w">The weight; on return, the updated weight.</param>

@@ -42,8 +42,8 @@ public static partial class AdamW
     /// (as PyTorch's step size lr / (1 − beta1^t) does): these do not depend on the element, so the span drivers
     /// compute them once per call and the loop multiplies where it would otherwise divide. The step multiplies by
     /// 1/denominator too: the derivative of a reciprocal, −(1/x)²·dx, takes no second division, the slowest vector
-    /// instruction in the step. As for <see cref="Adam"/>, the default form's hypergradients are NaN where v̂ = 0
-    /// (√ has an infinite derivative at 0); <c>epsInsideSqrt = true</c> keeps them finite.
+    /// instruction in the step. As for <see cref="Adam"/>, the default form's hypergradients are finite where v̂ = 0
+    /// because √'s derivative is multiplied only by tangents and adjoints that are not 0.
     /// </summary>
     /// <param name="w">The weight; on return, the updated weight.</param>
     /// <param name="m">The first-moment estimate; on return, the updated estimate.</param>

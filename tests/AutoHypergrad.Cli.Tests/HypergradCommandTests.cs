@@ -15,14 +15,21 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
 
     private string Directory => data.Directory;
 
-    [Fact]
-    public void Reverse_checkpointed_forward_and_finite_differences_agree_in_double()
+    [Theory]
+    [InlineData("momentum")]
+    [InlineData("adam-dead-feature")]
+    public void Reverse_checkpointed_forward_and_finite_differences_agree_in_double(string problem)
     {
-        string[] lrMu = [.. Momentum, "--hyper", "lr,mu", "--precision", "double"];
-        var reverse = Hypergradient(lrMu, "reverse");
-        var checkpointed = Hypergradient([.. lrMu, "--slots", "4"], "checkpointed");
-        var forward = Hypergradient(lrMu, "forward");
-        var differences = Hypergradient(lrMu, "fd");
+        // Adam in its default form on data with a feature that is always 0: that weight's v̂ stays 0, where √ has an
+        // infinite derivative, and no hyperparameter moves it; the generated derivatives give 0 for it, not NaN.
+        string[] run = problem == "momentum"
+            ? [.. Momentum, "--hyper", "lr,mu", "--precision", "double"]
+            : ["hypergrad", "--train", "dead-feature-train.csv", "--val", "val.csv", "--model", "softmax", "--optimizer", "adam", "--set", "lr=0.05",
+               "--hyper", "lr,beta1,beta2", "--steps", "20", "--precision", "double"];
+        var reverse = Hypergradient(run, "reverse");
+        var checkpointed = Hypergradient([.. run, "--slots", "4"], "checkpointed");
+        var forward = Hypergradient(run, "forward");
+        var differences = Hypergradient(run, "fd");
 
         double scale = reverse.Max(Math.Abs);
         Assert.True(scale > 1e-4, $"The hypergradient ({string.Join(", ", reverse)}) is too small to compare.");
@@ -61,7 +68,6 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
     [InlineData("implicit-lr", "'lr'")]
     [InlineData("reverse-without-optimizer", "--mode reverse trains with an optimizer: give --optimizer")]
     [InlineData("tolerance-not-implicit", "--tolerance and --linear-solver are for --mode implicit")]
-    [InlineData("adam-square-root", "--set epsInsideSqrt=1")]
     public void An_error_is_one_line_naming_the_problem_and_a_nonzero_exit(string problem, string named)
     {
         string[] arguments = problem switch
@@ -74,9 +80,6 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
             "implicit-lr" => ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--mode", "implicit", "--hyper", "lr"],
             "reverse-without-optimizer" => ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--hyper", "l2"],
             "tolerance-not-implicit" => [.. Momentum, "--hyper", "lr", "--tolerance", "1e-6"],
-
-            // A weight of a feature that is always 0 keeps v̂ = 0, where √ has an infinite derivative: NaN, named, with the way out.
-            "adam-square-root" => ["hypergrad", "--train", "dead-feature-train.csv", "--val", "val.csv", "--model", "softmax", "--optimizer", "adam", "--hyper", "lr", "--steps", "5"],
             _ => [.. Momentum, "--hyper", "lr", "--domain", "lr=wobble:3"],
         };
         var result = Cli.Run(Directory, arguments);
@@ -189,12 +192,13 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
         "--optimizer", "momentum", "--set", "lr=0.1,mu=0.5", "--steps", "30",
     ];
 
+    /// <summary>The hypergradient's entries, ordered by name.</summary>
     private double[] Hypergradient(string[] arguments, string mode)
     {
         var json = Cli.RunJson(Directory, $"{mode}.json", [.. arguments, "--mode", mode]);
         Assert.Equal(mode, json.GetProperty("mode").GetString());
         var numbers = Cli.Numbers(json.GetProperty("hypergradient"));
-        return [numbers["lr"], numbers["mu"]];
+        return [.. numbers.OrderBy(n => n.Key, StringComparer.Ordinal).Select(n => n.Value)];
     }
 
     /// <summary>Polls the checkpoint until it holds <paramref name="atLeast"/> completed hyper-iterations; returns how many.</summary>

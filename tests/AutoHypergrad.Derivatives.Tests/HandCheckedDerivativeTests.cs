@@ -40,6 +40,31 @@ public sealed class HandCheckedDerivativeTests
         }
     }
 
+    /// <summary>
+    /// √x at x = 0, in f(x, y) = √x + √(xy + 1)·y: ∂f/∂x = 1/(2√x) + y²/(2√(xy + 1)) is +∞ there, and ∂f/∂y =
+    /// x/(2√(xy + 1))·y + √(xy + 1) = 1. A direction that does not move x must give 1, not ∞·0 = NaN; one that does gives ∞.
+    /// </summary>
+    [Fact]
+    public void SqrtAtZeroIsZeroSafeAlongDirectionsThatDoNotMoveItsOperand()
+    {
+        const double y = 0.75;
+
+        Assert.Equal(1.0, MathCases.SqrtTangent(0, 0, y, 1).Tangent, Tolerance);
+        Assert.Equal(double.PositiveInfinity, MathCases.SqrtTangent(0, 1, y, 0).Tangent);
+
+        double xBar = 0, yBar = 0;
+        MathCases.SqrtAdjoint(0, ref xBar, y, ref yBar, 1);
+        Assert.Equal(double.PositiveInfinity, xBar);
+        Assert.Equal(1.0, yBar, Tolerance);
+
+        // A zero adjoint reaching √0 adds nothing, where ∞·0 would have made every bar NaN.
+        xBar = 0;
+        yBar = 0;
+        MathCases.SqrtAdjoint(0, ref xBar, y, ref yBar, 0);
+        Assert.Equal(0.0, xBar);
+        Assert.Equal(0.0, yBar);
+    }
+
     /// <summary>The hypergradients of w' with respect to η and μ, the quantities the library exists for.</summary>
     [Fact]
     public void MomentumAdjointGivesTheHypergradientsOfTheWeight()

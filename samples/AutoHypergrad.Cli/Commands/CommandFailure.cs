@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using AutoHypergrad.Cli.Hypergradients;
-using AutoHypergrad.Engines;
 
 namespace AutoHypergrad.Cli.Commands;
 
@@ -27,28 +26,11 @@ internal static class CommandFailure
         {
             return Fail(e.Message, CommandLine.UsageErrorExitCode);
         }
-        catch (NonFiniteValueException e)
-        {
-            return Fail(MessageOf(e) + SquareRootHint(parse, e), CommandLine.CheckFailed);
-        }
         catch (Exception e)
         {
             // Data, I/O, non-finite values, a refused checkpoint, a model that does not fit the data: one line, no trace.
             return Fail(MessageOf(e), CommandLine.CheckFailed);
         }
-    }
-
-    /// <summary>
-    /// For a derivative that is not finite under an optimizer that divides by √v̂: where v̂ = 0 (a weight whose gradient
-    /// has been 0 all along) √ has an infinite derivative, and the option that moves ε under the root avoids it.
-    /// </summary>
-    private static string SquareRootHint(ParseResult parse, NonFiniteValueException e)
-    {
-        string? name = parse.GetValue(RunOptionSet.Optimizer);
-        bool derivative = e.Quantity.Contains("adjoint", StringComparison.Ordinal) || e.Quantity.Contains("tangent", StringComparison.Ordinal);
-        return name is not null && derivative && Optimizers.Optimizers.Find(name).Options.Contains("epsInsideSqrt")
-            ? " The step divides by √v̂, whose derivative is infinite where v̂ = 0 (a weight whose gradient has always been 0, such as an MNIST border pixel's); --set epsInsideSqrt=1 differentiates √(v̂ + eps) instead."
-            : string.Empty;
     }
 
     private static int Fail(string message, int exitCode)

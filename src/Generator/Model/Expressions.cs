@@ -74,6 +74,14 @@ internal sealed record Binary(BinaryOp Op, Expr Left, Expr Right, IrType Type) :
 internal sealed record Conditional(Expr Condition, Expr WhenTrue, Expr WhenFalse, IrType Type) : Expr(Type);
 
 /// <summary>An explicit or implicit numeric conversion to <see cref="Expr.Type"/>.</summary>
+/// <summary>
+/// <c>Form · Coefficient</c> with 0 · anything = 0: a linear form only (the derivative rules build it), for a
+/// coefficient that is infinite where the function is not differentiable, as √'s 1/(2√x) at 0. Where the tangent or
+/// adjoint it scales is exactly zero the product is zero instead of NaN: the derivative along a direction that does
+/// not move the operand. The tangent and adjoint passes lower it to a <see cref="Conditional"/>, so no emitter sees it.
+/// </summary>
+internal sealed record ZeroSafeProduct(Expr Form, Expr Coefficient, IrType Type) : Expr(Type);
+
 internal sealed record Cast(Expr Operand, IrType Type) : Expr(Type);
 
 internal enum Intrinsic

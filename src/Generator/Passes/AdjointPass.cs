@@ -905,6 +905,20 @@ internal sealed class AdjointPass
             case Cast c:
                 Transpose(c.Operand, LinearForms.Convert(seed, c.Operand.Type)!, output);
                 break;
+            case ZeroSafeProduct z:
+            {
+                // The seed is read twice (its test against zero, and the product): give it a name unless it has one.
+                if (seed is not (VarRef or Literal))
+                {
+                    var named = _scope.Fresh("shared");
+                    output.Add(new Declare(named, seed.Type, seed));
+                    seed = new VarRef(named, seed.Type);
+                }
+
+                Transpose(z.Form, LinearForms.ZeroSafeMultiply(seed, Storage(z.Coefficient), z.Type), output);
+                break;
+            }
+
             case Conditional c:
             {
                 var whenTrue = new List<Stmt>();
@@ -933,6 +947,7 @@ internal sealed class AdjointPass
         Binary { Op: BinaryOp.Multiply } b => LinearForms.IsLinear(b.Left) ? Leaves(b.Left) : Leaves(b.Right),
         Binary { Op: BinaryOp.Divide } b => Leaves(b.Left),
         Cast c => Leaves(c.Operand),
+        ZeroSafeProduct z => Leaves(z.Form),
         Conditional c => Leaves(c.WhenTrue) + Leaves(c.WhenFalse),
         _ => 0,
     };

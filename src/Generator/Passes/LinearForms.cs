@@ -34,6 +34,21 @@ internal static class LinearForms
          : IsOne(coefficient) ? form
          : new Binary(BinaryOp.Multiply, form, coefficient, IrType.Promote(form.Type, coefficient.Type));
 
+    /// <summary>The form times a coefficient that may be infinite, with 0 · ∞ = 0 (<see cref="ZeroSafeProduct"/>).</summary>
+    public static Expr? ZeroSafeScale(Expr? form, Expr coefficient)
+        => form is null ? null : new ZeroSafeProduct(form, coefficient, IrType.Promote(form.Type, coefficient.Type));
+
+    /// <summary>
+    /// <paramref name="value"/> · <paramref name="coefficient"/>, or zero where <paramref name="value"/> is zero: the
+    /// lowered <see cref="ZeroSafeProduct"/>. <paramref name="value"/> is read twice, so it must be a name or a literal.
+    /// </summary>
+    public static Expr ZeroSafeMultiply(Expr value, Expr coefficient, IrType type)
+        => IsZero(value) ? Literal.Zero(type) : new Conditional(
+            new Binary(BinaryOp.Equal, value, Literal.Zero(value.Type), IrType.Bool),
+            Literal.Zero(type),
+            new Binary(BinaryOp.Multiply, value, coefficient, type),
+            type);
+
     /// <summary>A coefficient times the form, kept in that order where the source had it so.</summary>
     public static Expr? ScaleLeft(Expr coefficient, Expr? form)
         => form is null ? null

@@ -265,13 +265,16 @@ internal sealed class TangentPass
             return null;
         }
 
-        return IrWalker.Rewrite(linear, e => e switch
-        {
-            TangentRef t => IsActive(t.Name) ? new VarRef(Dot(t.Name), t.Type) : Literal.Zero(t.Type),
-            TangentElement t => IsActive(t.Collection) ? new ElementAccess(Dot(t.Collection), t.Index, t.Type) : Literal.Zero(t.Type),
-            _ => null,
-        });
+        return Substitute(linear);
     }
+
+    private Expr Substitute(Expr linear) => IrWalker.Rewrite(linear, e => e switch
+    {
+        TangentRef t => IsActive(t.Name) ? new VarRef(Dot(t.Name), t.Type) : Literal.Zero(t.Type),
+        TangentElement t => IsActive(t.Collection) ? new ElementAccess(Dot(t.Collection), t.Index, t.Type) : Literal.Zero(t.Type),
+        ZeroSafeProduct z => LinearForms.ZeroSafeMultiply(Substitute(z.Form), z.Coefficient, z.Type),
+        _ => null,
+    });
 
     private static Block ToBlock(List<Stmt> statements) => new(statements.ToEquatableArray());
 }

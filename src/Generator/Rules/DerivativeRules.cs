@@ -12,17 +12,22 @@ namespace AutoHypergrad.Generator.Rules;
 /// </summary>
 internal static class DerivativeRules
 {
-    /// <summary>Whether the rule reads operand values (which must then be evaluated once, into a name).</summary>
+    /// <summary>
+    /// Whether the rule reads operand values or tangents more than once (which must then be evaluated once, into a
+    /// name): √'s zero-safe product reads its operand's tangent twice.
+    /// </summary>
     public static bool ReadsOperands(Intrinsic function)
-        => function is not (Intrinsic.Sqrt or Intrinsic.Exp or Intrinsic.Tanh);
+        => function is not (Intrinsic.Exp or Intrinsic.Tanh);
 
     public static Expr? Linearize(Intrinsic function, IReadOnlyList<Expr> x, IReadOnlyList<Expr?> dx, IrType type)
     {
         var y = new ResultRef(type);
         switch (function)
         {
-            case Intrinsic.Sqrt: // d√x = dx · 0.5 / √x
-                return Scale(dx[0], new Binary(BinaryOp.Divide, Constant(0.5, type), y, type));
+            case Intrinsic.Sqrt:
+                // d√x = dx · 0.5 / √x, and 0 where dx = 0: at x = 0 the coefficient is ∞, and a direction that does not
+                // move x (Adam's v̂ of a weight whose gradient has always been 0) must not make the derivative NaN.
+                return ZeroSafeScale(dx[0], new Binary(BinaryOp.Divide, Constant(0.5, type), y, type));
             case Intrinsic.Exp: // d eˣ = dx · eˣ
                 return Scale(dx[0], y);
             case Intrinsic.Log: // d ln x = dx / x

@@ -37,7 +37,7 @@ namespace Samples
             double vHatDot = (vDot - vHat * t7Dot) / t7;
             // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
             double t8 = global::System.Math.Sqrt(vHat);
-            double t8Dot = vHatDot * (0.5 / t8);
+            double t8Dot = vHatDot == 0.0 ? 0.0 : vHatDot * (0.5 / t8);
             double t9 = t8 + eps;
             double t9Dot = t8Dot + epsDot;
             double t10 = lr * mHat / t9;
@@ -105,7 +105,7 @@ namespace Samples
             t9Bar += t10 * -shared2;
             t8Bar += t9Bar;
             epsBar += t9Bar;
-            vHatBar += t8Bar * (0.5 / t8);
+            vHatBar += t8Bar == 0.0 ? 0.0 : t8Bar * (0.5 / t8);
             // double vHat = v / (1 - Math.Pow(beta2, t));
             double shared1 = vHatBar / t7;
             vBar += shared1;
@@ -254,7 +254,7 @@ namespace Samples
             d = 0;
             while (d < directions)
             {
-                t8Dot[d] = vHatDot[d] * (0.5 / t8);
+                t8Dot[d] = vHatDot[d] == 0.0 ? 0.0 : vHatDot[d] * (0.5 / t8);
                 d += 1;
             }
             double t9 = t8 + eps;
@@ -448,11 +448,12 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector512<double> uniform9 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t5Dot));
                 global::System.Runtime.Intrinsics.Vector512<double> uniform10 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t7));
                 global::System.Runtime.Intrinsics.Vector512<double> uniform11 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t7Dot));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform12 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.5));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform13 = global::System.Runtime.Intrinsics.Vector512.Create((double)(eps));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform14 = global::System.Runtime.Intrinsics.Vector512.Create((double)(epsDot));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform15 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform16 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lrDot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform12 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform13 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform14 = global::System.Runtime.Intrinsics.Vector512.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform15 = global::System.Runtime.Intrinsics.Vector512.Create((double)(epsDot));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform16 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform17 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lrDot));
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
                 {
                     global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -491,11 +492,11 @@ namespace Samples
                     vHatDotVec = ((vDotVec - (vHatVec * uniform11)) / uniform10);
                     // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
                     t8Vec = global::System.Runtime.Intrinsics.Vector512.Sqrt(vHatVec);
-                    t8DotVec = (vHatDotVec * (uniform12 / t8Vec));
-                    t9Vec = (t8Vec + uniform13);
-                    t9DotVec = (t8DotVec + uniform14);
-                    t10Vec = ((uniform15 * mHatVec) / t9Vec);
-                    t10DotVec = ((((uniform16 * mHatVec) + (uniform15 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                    t8DotVec = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.Equals(vHatDotVec, uniform12), uniform12, (vHatDotVec * (uniform13 / t8Vec)));
+                    t9Vec = (t8Vec + uniform14);
+                    t9DotVec = (t8DotVec + uniform15);
+                    t10Vec = ((uniform16 * mHatVec) / t9Vec);
+                    t10DotVec = ((((uniform17 * mHatVec) + (uniform16 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
                     wDotVec = (wDotVec - t10DotVec);
                     wVec = (wVec - t10Vec);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -508,23 +509,24 @@ namespace Samples
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector256<double> uniform17 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1Dot));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform18 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform19 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1Dot));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform20 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform21 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform22 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2Dot));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform23 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2Dot));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform24 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform25 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform26 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5Dot));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform27 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform28 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7Dot));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform29 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform30 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform31 = global::System.Runtime.Intrinsics.Vector256.Create((double)(epsDot));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform32 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform33 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lrDot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform18 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform19 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform20 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform21 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform22 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform23 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform24 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform25 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform26 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform27 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform28 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform29 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7Dot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform30 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform31 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform32 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform33 = global::System.Runtime.Intrinsics.Vector256.Create((double)(epsDot));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform34 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform35 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lrDot));
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
                 {
                     global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -548,26 +550,26 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector256<double> vHatVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector256<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     // m = beta1 * m + (1 - beta1) * g;
-                    mDotVec = (((uniform17 * mVec) + (uniform18 * mDotVec)) + ((uniform19 * gVec) + (uniform20 * gDotVec)));
-                    mVec = ((uniform18 * mVec) + (uniform20 * gVec));
+                    mDotVec = (((uniform18 * mVec) + (uniform19 * mDotVec)) + ((uniform20 * gVec) + (uniform21 * gDotVec)));
+                    mVec = ((uniform19 * mVec) + (uniform21 * gVec));
                     // v = beta2 * v + (1 - beta2) * g * g;
-                    t3Vec = (uniform21 * gVec);
-                    t3DotVec = ((uniform22 * gVec) + (uniform21 * gDotVec));
-                    vDotVec = (((uniform23 * vVec) + (uniform24 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
-                    vVec = ((uniform24 * vVec) + (t3Vec * gVec));
+                    t3Vec = (uniform22 * gVec);
+                    t3DotVec = ((uniform23 * gVec) + (uniform22 * gDotVec));
+                    vDotVec = (((uniform24 * vVec) + (uniform25 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                    vVec = ((uniform25 * vVec) + (t3Vec * gVec));
                     // double mHat = m / (1 - Math.Pow(beta1, t));
-                    mHatVec = (mVec / uniform25);
-                    mHatDotVec = ((mDotVec - (mHatVec * uniform26)) / uniform25);
+                    mHatVec = (mVec / uniform26);
+                    mHatDotVec = ((mDotVec - (mHatVec * uniform27)) / uniform26);
                     // double vHat = v / (1 - Math.Pow(beta2, t));
-                    vHatVec = (vVec / uniform27);
-                    vHatDotVec = ((vDotVec - (vHatVec * uniform28)) / uniform27);
+                    vHatVec = (vVec / uniform28);
+                    vHatDotVec = ((vDotVec - (vHatVec * uniform29)) / uniform28);
                     // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
                     t8Vec = global::System.Runtime.Intrinsics.Vector256.Sqrt(vHatVec);
-                    t8DotVec = (vHatDotVec * (uniform29 / t8Vec));
-                    t9Vec = (t8Vec + uniform30);
-                    t9DotVec = (t8DotVec + uniform31);
-                    t10Vec = ((uniform32 * mHatVec) / t9Vec);
-                    t10DotVec = ((((uniform33 * mHatVec) + (uniform32 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                    t8DotVec = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.Equals(vHatDotVec, uniform30), uniform30, (vHatDotVec * (uniform31 / t8Vec)));
+                    t9Vec = (t8Vec + uniform32);
+                    t9DotVec = (t8DotVec + uniform33);
+                    t10Vec = ((uniform34 * mHatVec) / t9Vec);
+                    t10DotVec = ((((uniform35 * mHatVec) + (uniform34 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
                     wDotVec = (wDotVec - t10DotVec);
                     wVec = (wVec - t10Vec);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -580,23 +582,24 @@ namespace Samples
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector128<double> uniform34 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1Dot));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform35 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform36 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1Dot));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform37 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform38 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform39 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2Dot));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform40 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2Dot));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform41 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform42 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform43 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5Dot));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform44 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform45 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7Dot));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform46 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform47 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform48 = global::System.Runtime.Intrinsics.Vector128.Create((double)(epsDot));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform49 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform50 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lrDot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform36 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform37 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform38 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform39 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform40 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform41 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform42 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform43 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform44 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform45 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform46 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform47 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7Dot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform48 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform49 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform50 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform51 = global::System.Runtime.Intrinsics.Vector128.Create((double)(epsDot));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform52 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform53 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lrDot));
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -620,26 +623,26 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<double> vHatVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     global::System.Runtime.Intrinsics.Vector128<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     // m = beta1 * m + (1 - beta1) * g;
-                    mDotVec = (((uniform34 * mVec) + (uniform35 * mDotVec)) + ((uniform36 * gVec) + (uniform37 * gDotVec)));
-                    mVec = ((uniform35 * mVec) + (uniform37 * gVec));
+                    mDotVec = (((uniform36 * mVec) + (uniform37 * mDotVec)) + ((uniform38 * gVec) + (uniform39 * gDotVec)));
+                    mVec = ((uniform37 * mVec) + (uniform39 * gVec));
                     // v = beta2 * v + (1 - beta2) * g * g;
-                    t3Vec = (uniform38 * gVec);
-                    t3DotVec = ((uniform39 * gVec) + (uniform38 * gDotVec));
-                    vDotVec = (((uniform40 * vVec) + (uniform41 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
-                    vVec = ((uniform41 * vVec) + (t3Vec * gVec));
+                    t3Vec = (uniform40 * gVec);
+                    t3DotVec = ((uniform41 * gVec) + (uniform40 * gDotVec));
+                    vDotVec = (((uniform42 * vVec) + (uniform43 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                    vVec = ((uniform43 * vVec) + (t3Vec * gVec));
                     // double mHat = m / (1 - Math.Pow(beta1, t));
-                    mHatVec = (mVec / uniform42);
-                    mHatDotVec = ((mDotVec - (mHatVec * uniform43)) / uniform42);
+                    mHatVec = (mVec / uniform44);
+                    mHatDotVec = ((mDotVec - (mHatVec * uniform45)) / uniform44);
                     // double vHat = v / (1 - Math.Pow(beta2, t));
-                    vHatVec = (vVec / uniform44);
-                    vHatDotVec = ((vDotVec - (vHatVec * uniform45)) / uniform44);
+                    vHatVec = (vVec / uniform46);
+                    vHatDotVec = ((vDotVec - (vHatVec * uniform47)) / uniform46);
                     // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
                     t8Vec = global::System.Runtime.Intrinsics.Vector128.Sqrt(vHatVec);
-                    t8DotVec = (vHatDotVec * (uniform46 / t8Vec));
-                    t9Vec = (t8Vec + uniform47);
-                    t9DotVec = (t8DotVec + uniform48);
-                    t10Vec = ((uniform49 * mHatVec) / t9Vec);
-                    t10DotVec = ((((uniform50 * mHatVec) + (uniform49 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                    t8DotVec = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.Equals(vHatDotVec, uniform48), uniform48, (vHatDotVec * (uniform49 / t8Vec)));
+                    t9Vec = (t8Vec + uniform50);
+                    t9DotVec = (t8DotVec + uniform51);
+                    t10Vec = ((uniform52 * mHatVec) / t9Vec);
+                    t10DotVec = ((((uniform53 * mHatVec) + (uniform52 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
                     wDotVec = (wDotVec - t10DotVec);
                     wVec = (wVec - t10Vec);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -732,6 +735,7 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector512<double> uniform6 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.5));
                 global::System.Runtime.Intrinsics.Vector512<double> uniform7 = global::System.Runtime.Intrinsics.Vector512.Create((double)(eps));
                 global::System.Runtime.Intrinsics.Vector512<double> uniform8 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform9 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
                 {
                     global::System.Runtime.Intrinsics.Vector512<double> wVec = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -795,7 +799,7 @@ namespace Samples
                         // double vHat = v / (1 - Math.Pow(beta2, t));
                         vHatDotVec = ((vDotVec - (vHatVec * t7DotVec)) / uniform5);
                         // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
-                        t8DotVec = (vHatDotVec * partialVec);
+                        t8DotVec = global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.Equals(vHatDotVec, uniform9), uniform9, (vHatDotVec * partialVec));
                         t9DotVec = (t8DotVec + epsDotVec);
                         t10DotVec = ((((lrDotVec * mHatVec) + (uniform8 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
                         wDotVec = (wDotVec - t10DotVec);
@@ -810,15 +814,16 @@ namespace Samples
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector256<double> uniform9 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform10 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform11 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform12 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform13 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform14 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform15 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform16 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform17 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform10 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform11 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform12 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform13 = global::System.Runtime.Intrinsics.Vector256.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform14 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform15 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform16 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform17 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform18 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform19 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
                 {
                     global::System.Runtime.Intrinsics.Vector256<double> wVec = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -836,20 +841,20 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector256<double> vOldVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                     // m = beta1 * m + (1 - beta1) * g;
                     mOldVec = mVec;
-                    mVec = ((uniform9 * mVec) + (uniform10 * gVec));
+                    mVec = ((uniform10 * mVec) + (uniform11 * gVec));
                     // v = beta2 * v + (1 - beta2) * g * g;
-                    t3Vec = (uniform11 * gVec);
+                    t3Vec = (uniform12 * gVec);
                     vOldVec = vVec;
-                    vVec = ((uniform12 * vVec) + (t3Vec * gVec));
+                    vVec = ((uniform13 * vVec) + (t3Vec * gVec));
                     // double mHat = m / (1 - Math.Pow(beta1, t));
-                    mHatVec = (mVec / uniform13);
+                    mHatVec = (mVec / uniform14);
                     // double vHat = v / (1 - Math.Pow(beta2, t));
-                    vHatVec = (vVec / uniform14);
+                    vHatVec = (vVec / uniform15);
                     // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
                     t8Vec = global::System.Runtime.Intrinsics.Vector256.Sqrt(vHatVec);
-                    partialVec = (uniform15 / t8Vec);
-                    t9Vec = (t8Vec + uniform16);
-                    t10Vec = ((uniform17 * mHatVec) / t9Vec);
+                    partialVec = (uniform16 / t8Vec);
+                    t9Vec = (t8Vec + uniform17);
+                    t10Vec = ((uniform18 * mHatVec) / t9Vec);
                     wVec = (wVec - t10Vec);
                     for (int j = 0; j < directions; j++)
                     {
@@ -873,18 +878,18 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector256<double> t9DotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                         global::System.Runtime.Intrinsics.Vector256<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                         // m = beta1 * m + (1 - beta1) * g;
-                        mDotVec = (((beta1DotVec * mOldVec) + (uniform9 * mDotVec)) + ((t1DotVec * gVec) + (uniform10 * gDotVec)));
+                        mDotVec = (((beta1DotVec * mOldVec) + (uniform10 * mDotVec)) + ((t1DotVec * gVec) + (uniform11 * gDotVec)));
                         // v = beta2 * v + (1 - beta2) * g * g;
-                        t3DotVec = ((t2DotVec * gVec) + (uniform11 * gDotVec));
-                        vDotVec = (((beta2DotVec * vOldVec) + (uniform12 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                        t3DotVec = ((t2DotVec * gVec) + (uniform12 * gDotVec));
+                        vDotVec = (((beta2DotVec * vOldVec) + (uniform13 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
                         // double mHat = m / (1 - Math.Pow(beta1, t));
-                        mHatDotVec = ((mDotVec - (mHatVec * t5DotVec)) / uniform13);
+                        mHatDotVec = ((mDotVec - (mHatVec * t5DotVec)) / uniform14);
                         // double vHat = v / (1 - Math.Pow(beta2, t));
-                        vHatDotVec = ((vDotVec - (vHatVec * t7DotVec)) / uniform14);
+                        vHatDotVec = ((vDotVec - (vHatVec * t7DotVec)) / uniform15);
                         // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
-                        t8DotVec = (vHatDotVec * partialVec);
+                        t8DotVec = global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.Equals(vHatDotVec, uniform19), uniform19, (vHatDotVec * partialVec));
                         t9DotVec = (t8DotVec + epsDotVec);
-                        t10DotVec = ((((lrDotVec * mHatVec) + (uniform17 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                        t10DotVec = ((((lrDotVec * mHatVec) + (uniform18 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
                         wDotVec = (wDotVec - t10DotVec);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(mDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
@@ -897,15 +902,16 @@ namespace Samples
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector128<double> uniform18 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform19 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform20 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform21 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform22 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform23 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform24 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform25 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform26 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform20 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform21 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t1));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform22 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform23 = global::System.Runtime.Intrinsics.Vector128.Create((double)(beta2));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform24 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform25 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform26 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform27 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform28 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform29 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
                 {
                     global::System.Runtime.Intrinsics.Vector128<double> wVec = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
@@ -923,20 +929,20 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128<double> vOldVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                     // m = beta1 * m + (1 - beta1) * g;
                     mOldVec = mVec;
-                    mVec = ((uniform18 * mVec) + (uniform19 * gVec));
+                    mVec = ((uniform20 * mVec) + (uniform21 * gVec));
                     // v = beta2 * v + (1 - beta2) * g * g;
-                    t3Vec = (uniform20 * gVec);
+                    t3Vec = (uniform22 * gVec);
                     vOldVec = vVec;
-                    vVec = ((uniform21 * vVec) + (t3Vec * gVec));
+                    vVec = ((uniform23 * vVec) + (t3Vec * gVec));
                     // double mHat = m / (1 - Math.Pow(beta1, t));
-                    mHatVec = (mVec / uniform22);
+                    mHatVec = (mVec / uniform24);
                     // double vHat = v / (1 - Math.Pow(beta2, t));
-                    vHatVec = (vVec / uniform23);
+                    vHatVec = (vVec / uniform25);
                     // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
                     t8Vec = global::System.Runtime.Intrinsics.Vector128.Sqrt(vHatVec);
-                    partialVec = (uniform24 / t8Vec);
-                    t9Vec = (t8Vec + uniform25);
-                    t10Vec = ((uniform26 * mHatVec) / t9Vec);
+                    partialVec = (uniform26 / t8Vec);
+                    t9Vec = (t8Vec + uniform27);
+                    t10Vec = ((uniform28 * mHatVec) / t9Vec);
                     wVec = (wVec - t10Vec);
                     for (int j = 0; j < directions; j++)
                     {
@@ -960,18 +966,18 @@ namespace Samples
                         global::System.Runtime.Intrinsics.Vector128<double> t9DotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                         global::System.Runtime.Intrinsics.Vector128<double> vHatDotVec = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                         // m = beta1 * m + (1 - beta1) * g;
-                        mDotVec = (((beta1DotVec * mOldVec) + (uniform18 * mDotVec)) + ((t1DotVec * gVec) + (uniform19 * gDotVec)));
+                        mDotVec = (((beta1DotVec * mOldVec) + (uniform20 * mDotVec)) + ((t1DotVec * gVec) + (uniform21 * gDotVec)));
                         // v = beta2 * v + (1 - beta2) * g * g;
-                        t3DotVec = ((t2DotVec * gVec) + (uniform20 * gDotVec));
-                        vDotVec = (((beta2DotVec * vOldVec) + (uniform21 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
+                        t3DotVec = ((t2DotVec * gVec) + (uniform22 * gDotVec));
+                        vDotVec = (((beta2DotVec * vOldVec) + (uniform23 * vDotVec)) + ((t3DotVec * gVec) + (t3Vec * gDotVec)));
                         // double mHat = m / (1 - Math.Pow(beta1, t));
-                        mHatDotVec = ((mDotVec - (mHatVec * t5DotVec)) / uniform22);
+                        mHatDotVec = ((mDotVec - (mHatVec * t5DotVec)) / uniform24);
                         // double vHat = v / (1 - Math.Pow(beta2, t));
-                        vHatDotVec = ((vDotVec - (vHatVec * t7DotVec)) / uniform23);
+                        vHatDotVec = ((vDotVec - (vHatVec * t7DotVec)) / uniform25);
                         // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
-                        t8DotVec = (vHatDotVec * partialVec);
+                        t8DotVec = global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.Equals(vHatDotVec, uniform29), uniform29, (vHatDotVec * partialVec));
                         t9DotVec = (t8DotVec + epsDotVec);
-                        t10DotVec = ((((lrDotVec * mHatVec) + (uniform26 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
+                        t10DotVec = ((((lrDotVec * mHatVec) + (uniform28 * mHatDotVec)) - (t10Vec * t9DotVec)) / t9Vec);
                         wDotVec = (wDotVec - t10DotVec);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wDot), offset);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(mDotVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(mDot), offset);
@@ -1062,8 +1068,8 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector512<double> uniform5 = global::System.Runtime.Intrinsics.Vector512.Create((double)(t7));
                 global::System.Runtime.Intrinsics.Vector512<double> uniform6 = global::System.Runtime.Intrinsics.Vector512.Create((double)(eps));
                 global::System.Runtime.Intrinsics.Vector512<double> uniform7 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform8 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.5));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform9 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform8 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform9 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.5));
                 global::System.Runtime.Intrinsics.Vector512<double> lrBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<double> epsBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<double> t7BarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
@@ -1126,7 +1132,7 @@ namespace Samples
                     t9BarVec = (t9BarVec + (t10Vec * (-shared2Vec)));
                     t8BarVec = (t8BarVec + t9BarVec);
                     epsBarSum += t9BarVec;
-                    vHatBarVec = (vHatBarVec + (t8BarVec * (uniform8 / t8Vec)));
+                    vHatBarVec = (vHatBarVec + global::System.Runtime.Intrinsics.Vector512.ConditionalSelect(global::System.Runtime.Intrinsics.Vector512.Equals(t8BarVec, uniform8), uniform8, (t8BarVec * (uniform9 / t8Vec))));
                     // double vHat = v / (1 - Math.Pow(beta2, t));
                     shared1Vec = (vHatBarVec / uniform5);
                     vBarVec = (vBarVec + shared1Vec);
@@ -1138,7 +1144,7 @@ namespace Samples
                     // v = beta2 * v + (1 - beta2) * g * g;
                     vVec = vSavedVec;
                     vBarOutVec = vBarVec;
-                    vBarVec = uniform9;
+                    vBarVec = uniform8;
                     beta2BarSum += (vBarOutVec * vVec);
                     vBarVec = (vBarVec + (uniform3 * vBarOutVec));
                     t3BarVec = (t3BarVec + (vBarOutVec * gVec));
@@ -1148,7 +1154,7 @@ namespace Samples
                     // m = beta1 * m + (1 - beta1) * g;
                     mVec = mSavedVec;
                     mBarOutVec = mBarVec;
-                    mBarVec = uniform9;
+                    mBarVec = uniform8;
                     beta1BarSum += (mBarOutVec * mVec);
                     mBarVec = (mBarVec + (uniform * mBarOutVec));
                     t1BarSum += (mBarOutVec * gVec);
@@ -1180,8 +1186,8 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector256<double> uniform15 = global::System.Runtime.Intrinsics.Vector256.Create((double)(t7));
                 global::System.Runtime.Intrinsics.Vector256<double> uniform16 = global::System.Runtime.Intrinsics.Vector256.Create((double)(eps));
                 global::System.Runtime.Intrinsics.Vector256<double> uniform17 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform18 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform19 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform18 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform19 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.5));
                 global::System.Runtime.Intrinsics.Vector256<double> lrBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<double> epsBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<double> t7BarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
@@ -1244,7 +1250,7 @@ namespace Samples
                     t9BarVec = (t9BarVec + (t10Vec * (-shared2Vec)));
                     t8BarVec = (t8BarVec + t9BarVec);
                     epsBarSum += t9BarVec;
-                    vHatBarVec = (vHatBarVec + (t8BarVec * (uniform18 / t8Vec)));
+                    vHatBarVec = (vHatBarVec + global::System.Runtime.Intrinsics.Vector256.ConditionalSelect(global::System.Runtime.Intrinsics.Vector256.Equals(t8BarVec, uniform18), uniform18, (t8BarVec * (uniform19 / t8Vec))));
                     // double vHat = v / (1 - Math.Pow(beta2, t));
                     shared1Vec = (vHatBarVec / uniform15);
                     vBarVec = (vBarVec + shared1Vec);
@@ -1256,7 +1262,7 @@ namespace Samples
                     // v = beta2 * v + (1 - beta2) * g * g;
                     vVec = vSavedVec;
                     vBarOutVec = vBarVec;
-                    vBarVec = uniform19;
+                    vBarVec = uniform18;
                     beta2BarSum += (vBarOutVec * vVec);
                     vBarVec = (vBarVec + (uniform13 * vBarOutVec));
                     t3BarVec = (t3BarVec + (vBarOutVec * gVec));
@@ -1266,7 +1272,7 @@ namespace Samples
                     // m = beta1 * m + (1 - beta1) * g;
                     mVec = mSavedVec;
                     mBarOutVec = mBarVec;
-                    mBarVec = uniform19;
+                    mBarVec = uniform18;
                     beta1BarSum += (mBarOutVec * mVec);
                     mBarVec = (mBarVec + (uniform10 * mBarOutVec));
                     t1BarSum += (mBarOutVec * gVec);
@@ -1298,8 +1304,8 @@ namespace Samples
                 global::System.Runtime.Intrinsics.Vector128<double> uniform25 = global::System.Runtime.Intrinsics.Vector128.Create((double)(t7));
                 global::System.Runtime.Intrinsics.Vector128<double> uniform26 = global::System.Runtime.Intrinsics.Vector128.Create((double)(eps));
                 global::System.Runtime.Intrinsics.Vector128<double> uniform27 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform28 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform29 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform28 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform29 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.5));
                 global::System.Runtime.Intrinsics.Vector128<double> lrBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<double> epsBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<double> t7BarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
@@ -1362,7 +1368,7 @@ namespace Samples
                     t9BarVec = (t9BarVec + (t10Vec * (-shared2Vec)));
                     t8BarVec = (t8BarVec + t9BarVec);
                     epsBarSum += t9BarVec;
-                    vHatBarVec = (vHatBarVec + (t8BarVec * (uniform28 / t8Vec)));
+                    vHatBarVec = (vHatBarVec + global::System.Runtime.Intrinsics.Vector128.ConditionalSelect(global::System.Runtime.Intrinsics.Vector128.Equals(t8BarVec, uniform28), uniform28, (t8BarVec * (uniform29 / t8Vec))));
                     // double vHat = v / (1 - Math.Pow(beta2, t));
                     shared1Vec = (vHatBarVec / uniform25);
                     vBarVec = (vBarVec + shared1Vec);
@@ -1374,7 +1380,7 @@ namespace Samples
                     // v = beta2 * v + (1 - beta2) * g * g;
                     vVec = vSavedVec;
                     vBarOutVec = vBarVec;
-                    vBarVec = uniform29;
+                    vBarVec = uniform28;
                     beta2BarSum += (vBarOutVec * vVec);
                     vBarVec = (vBarVec + (uniform23 * vBarOutVec));
                     t3BarVec = (t3BarVec + (vBarOutVec * gVec));
@@ -1384,7 +1390,7 @@ namespace Samples
                     // m = beta1 * m + (1 - beta1) * g;
                     mVec = mSavedVec;
                     mBarOutVec = mBarVec;
-                    mBarVec = uniform29;
+                    mBarVec = uniform28;
                     beta1BarSum += (mBarOutVec * mVec);
                     mBarVec = (mBarVec + (uniform20 * mBarOutVec));
                     t1BarSum += (mBarOutVec * gVec);

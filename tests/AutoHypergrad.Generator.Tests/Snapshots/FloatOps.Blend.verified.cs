@@ -16,17 +16,19 @@ namespace Samples
             double xd = (double)x;
             double xdDot = (double)xDot;
             // float s = (float)(w * xd) + MathF.Sqrt(y * y + 1f);
-            float t = global::System.MathF.Sqrt(y * y + 1f);
-            float tDot = (yDot * y + y * yDot) * (0.5f / t);
-            float s = (float)(w * xd) + t;
-            float sDot = (float)(wDot * xd + w * xdDot) + tDot;
+            float t = y * y + 1f;
+            float tDot = yDot * y + y * yDot;
+            float t1 = global::System.MathF.Sqrt(t);
+            float t1Dot = tDot == 0f ? 0f : tDot * (0.5f / t1);
+            float s = (float)(w * xd) + t1;
+            float sDot = (float)(wDot * xd + w * xdDot) + t1Dot;
             // return s * (float)Math.Exp(-w) - MathF.Max(x, 0f);
-            double t1 = global::System.Math.Exp(-w);
-            double t1Dot = -wDot * t1;
-            float t2 = (float)t1;
-            float t2Dot = (float)t1Dot;
-            result = s * t2 - global::System.MathF.Max(x, 0f);
-            resultDot = sDot * t2 + s * t2Dot - (x >= 0f ? xDot : 0f);
+            double t2 = global::System.Math.Exp(-w);
+            double t2Dot = -wDot * t2;
+            float t3 = (float)t2;
+            float t3Dot = (float)t2Dot;
+            result = s * t3 - global::System.MathF.Max(x, 0f);
+            resultDot = sDot * t3 + s * t3Dot - (x >= 0f ? xDot : 0f);
             return (result, resultDot);
         }
 
@@ -38,39 +40,42 @@ namespace Samples
             double xdBar = 0.0;
             float t = 0f;
             float tBar = 0f;
+            float t1 = 0f;
+            float t1Bar = 0f;
             float s = 0f;
             float sBar = 0f;
-            double t1 = 0.0;
-            double t1Bar = 0.0;
-            float t2 = 0f;
-            float t2Bar = 0f;
+            double t2 = 0.0;
+            double t2Bar = 0.0;
+            float t3 = 0f;
+            float t3Bar = 0f;
             // Forward sweep: the primal, keeping what the reverse sweep reads.
             // double xd = (double)x;
             xd = (double)x;
             // float s = (float)(w * xd) + MathF.Sqrt(y * y + 1f);
-            t = global::System.MathF.Sqrt(y * y + 1f);
-            s = (float)(w * xd) + t;
+            t = y * y + 1f;
+            t1 = global::System.MathF.Sqrt(t);
+            s = (float)(w * xd) + t1;
             // return s * (float)Math.Exp(-w) - MathF.Max(x, 0f);
-            t1 = global::System.Math.Exp(-w);
-            t2 = (float)t1;
+            t2 = global::System.Math.Exp(-w);
+            t3 = (float)t2;
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return s * (float)Math.Exp(-w) - MathF.Max(x, 0f);
-            sBar += resultBar * t2;
-            t2Bar += s * resultBar;
+            sBar += resultBar * t3;
+            t3Bar += s * resultBar;
             if (x >= 0f)
             {
                 xBar -= resultBar;
             }
-            t1Bar += (double)t2Bar;
-            wBar -= t1Bar * t1;
+            t2Bar += (double)t3Bar;
+            wBar -= t2Bar * t2;
             // float s = (float)(w * xd) + MathF.Sqrt(y * y + 1f);
-            double shared1 = (double)sBar;
-            wBar += shared1 * xd;
-            xdBar += w * shared1;
-            tBar += sBar;
-            float shared = tBar * (0.5f / t);
-            yBar += shared * y;
-            yBar += y * shared;
+            double shared = (double)sBar;
+            wBar += shared * xd;
+            xdBar += w * shared;
+            t1Bar += sBar;
+            tBar += t1Bar == 0f ? 0f : t1Bar * (0.5f / t1);
+            yBar += tBar * y;
+            yBar += y * tBar;
             // double xd = (double)x;
             xBar += (float)xdBar;
         }

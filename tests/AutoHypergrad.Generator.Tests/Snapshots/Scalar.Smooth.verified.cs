@@ -16,7 +16,7 @@ namespace Samples
             double a = x * x + 1.0;
             double aDot = xDot * x + x * xDot;
             double b = global::System.Math.Sqrt(a);
-            double bDot = aDot * (0.5 / b);
+            double bDot = aDot == 0.0 ? 0.0 : aDot * (0.5 / b);
             // double c = Math.Exp(-b) * Math.Log(a) + Math.Tanh(x);
             double t = global::System.Math.Exp(-b);
             double tDot = -bDot * t;
@@ -94,7 +94,7 @@ namespace Samples
             aBar += t1Bar / a;
             bBar -= tBar * t;
             // double b = Math.Sqrt(a);
-            aBar += bBar * (0.5 / b);
+            aBar += bBar == 0.0 ? 0.0 : bBar * (0.5 / b);
             // double a = x * x + 1.0;
             xBar += aBar * x;
             xBar += x * aBar;

@@ -679,4 +679,146 @@ internal static unsafe class MicroKernels
         sums[6] = t1_2;
         sums[7] = t1_3;
     }
+
+    /// <summary>
+    /// gt[j·<paramref name="gtStride"/> + o + v·Count + lane] += Σ_r x_r[o + v·Count + lane]·delta[r·<paramref name="deltaStride"/> + j]
+    /// for j &lt; 5 and v &lt; 4, o = <paramref name="offset"/>: 4 vectors of 5 rows of Gᵀ (Xᵀ·Δ transposed)
+    /// updated by <paramref name="rows"/> rows x_r of X and Δ, in row order, one fused multiply-add per row and element,
+    /// so each element's sum is the same chain whatever the vector width's grouping of the elements.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddOuter4x5<T, TVec, TOps>(int rows, T** x, nint offset, T* delta, nint deltaStride, T* gt, nint gtStride)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct
+        where TOps : struct, IVectorOps<T, TVec, TOps>
+    {
+        T* g0 = gt + (0 * gtStride) + offset;
+        T* g1 = gt + (1 * gtStride) + offset;
+        T* g2 = gt + (2 * gtStride) + offset;
+        T* g3 = gt + (3 * gtStride) + offset;
+        T* g4 = gt + (4 * gtStride) + offset;
+        TVec s0_0 = TOps.Load(g0 + (0 * TOps.Count));
+        TVec s0_1 = TOps.Load(g0 + (1 * TOps.Count));
+        TVec s0_2 = TOps.Load(g0 + (2 * TOps.Count));
+        TVec s0_3 = TOps.Load(g0 + (3 * TOps.Count));
+        TVec s1_0 = TOps.Load(g1 + (0 * TOps.Count));
+        TVec s1_1 = TOps.Load(g1 + (1 * TOps.Count));
+        TVec s1_2 = TOps.Load(g1 + (2 * TOps.Count));
+        TVec s1_3 = TOps.Load(g1 + (3 * TOps.Count));
+        TVec s2_0 = TOps.Load(g2 + (0 * TOps.Count));
+        TVec s2_1 = TOps.Load(g2 + (1 * TOps.Count));
+        TVec s2_2 = TOps.Load(g2 + (2 * TOps.Count));
+        TVec s2_3 = TOps.Load(g2 + (3 * TOps.Count));
+        TVec s3_0 = TOps.Load(g3 + (0 * TOps.Count));
+        TVec s3_1 = TOps.Load(g3 + (1 * TOps.Count));
+        TVec s3_2 = TOps.Load(g3 + (2 * TOps.Count));
+        TVec s3_3 = TOps.Load(g3 + (3 * TOps.Count));
+        TVec s4_0 = TOps.Load(g4 + (0 * TOps.Count));
+        TVec s4_1 = TOps.Load(g4 + (1 * TOps.Count));
+        TVec s4_2 = TOps.Load(g4 + (2 * TOps.Count));
+        TVec s4_3 = TOps.Load(g4 + (3 * TOps.Count));
+        T* d = delta;
+        for (int r = 0; r < rows; r++)
+        {
+            T* xr = x[r] + offset;
+            TVec x0 = TOps.Load(xr + (0 * TOps.Count));
+            TVec x1 = TOps.Load(xr + (1 * TOps.Count));
+            TVec x2 = TOps.Load(xr + (2 * TOps.Count));
+            TVec x3 = TOps.Load(xr + (3 * TOps.Count));
+            TVec e0 = TOps.Broadcast(d[0]);
+            s0_0 = TOps.MultiplyAdd(x0, e0, s0_0);
+            s0_1 = TOps.MultiplyAdd(x1, e0, s0_1);
+            s0_2 = TOps.MultiplyAdd(x2, e0, s0_2);
+            s0_3 = TOps.MultiplyAdd(x3, e0, s0_3);
+            TVec e1 = TOps.Broadcast(d[1]);
+            s1_0 = TOps.MultiplyAdd(x0, e1, s1_0);
+            s1_1 = TOps.MultiplyAdd(x1, e1, s1_1);
+            s1_2 = TOps.MultiplyAdd(x2, e1, s1_2);
+            s1_3 = TOps.MultiplyAdd(x3, e1, s1_3);
+            TVec e2 = TOps.Broadcast(d[2]);
+            s2_0 = TOps.MultiplyAdd(x0, e2, s2_0);
+            s2_1 = TOps.MultiplyAdd(x1, e2, s2_1);
+            s2_2 = TOps.MultiplyAdd(x2, e2, s2_2);
+            s2_3 = TOps.MultiplyAdd(x3, e2, s2_3);
+            TVec e3 = TOps.Broadcast(d[3]);
+            s3_0 = TOps.MultiplyAdd(x0, e3, s3_0);
+            s3_1 = TOps.MultiplyAdd(x1, e3, s3_1);
+            s3_2 = TOps.MultiplyAdd(x2, e3, s3_2);
+            s3_3 = TOps.MultiplyAdd(x3, e3, s3_3);
+            TVec e4 = TOps.Broadcast(d[4]);
+            s4_0 = TOps.MultiplyAdd(x0, e4, s4_0);
+            s4_1 = TOps.MultiplyAdd(x1, e4, s4_1);
+            s4_2 = TOps.MultiplyAdd(x2, e4, s4_2);
+            s4_3 = TOps.MultiplyAdd(x3, e4, s4_3);
+            d += deltaStride;
+        }
+
+        TOps.Store(g0 + (0 * TOps.Count), s0_0);
+        TOps.Store(g0 + (1 * TOps.Count), s0_1);
+        TOps.Store(g0 + (2 * TOps.Count), s0_2);
+        TOps.Store(g0 + (3 * TOps.Count), s0_3);
+        TOps.Store(g1 + (0 * TOps.Count), s1_0);
+        TOps.Store(g1 + (1 * TOps.Count), s1_1);
+        TOps.Store(g1 + (2 * TOps.Count), s1_2);
+        TOps.Store(g1 + (3 * TOps.Count), s1_3);
+        TOps.Store(g2 + (0 * TOps.Count), s2_0);
+        TOps.Store(g2 + (1 * TOps.Count), s2_1);
+        TOps.Store(g2 + (2 * TOps.Count), s2_2);
+        TOps.Store(g2 + (3 * TOps.Count), s2_3);
+        TOps.Store(g3 + (0 * TOps.Count), s3_0);
+        TOps.Store(g3 + (1 * TOps.Count), s3_1);
+        TOps.Store(g3 + (2 * TOps.Count), s3_2);
+        TOps.Store(g3 + (3 * TOps.Count), s3_3);
+        TOps.Store(g4 + (0 * TOps.Count), s4_0);
+        TOps.Store(g4 + (1 * TOps.Count), s4_1);
+        TOps.Store(g4 + (2 * TOps.Count), s4_2);
+        TOps.Store(g4 + (3 * TOps.Count), s4_3);
+    }
+
+    /// <summary>
+    /// gt[j·<paramref name="gtStride"/> + o + v·Count + lane] += Σ_r x_r[o + v·Count + lane]·delta[r·<paramref name="deltaStride"/> + j]
+    /// for j &lt; 5 and v &lt; 1, o = <paramref name="offset"/>: 1 vector of 5 rows of Gᵀ (Xᵀ·Δ transposed)
+    /// updated by <paramref name="rows"/> rows x_r of X and Δ, in row order, one fused multiply-add per row and element,
+    /// so each element's sum is the same chain whatever the vector width's grouping of the elements.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddOuter1x5<T, TVec, TOps>(int rows, T** x, nint offset, T* delta, nint deltaStride, T* gt, nint gtStride)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct
+        where TOps : struct, IVectorOps<T, TVec, TOps>
+    {
+        T* g0 = gt + (0 * gtStride) + offset;
+        T* g1 = gt + (1 * gtStride) + offset;
+        T* g2 = gt + (2 * gtStride) + offset;
+        T* g3 = gt + (3 * gtStride) + offset;
+        T* g4 = gt + (4 * gtStride) + offset;
+        TVec s0_0 = TOps.Load(g0 + (0 * TOps.Count));
+        TVec s1_0 = TOps.Load(g1 + (0 * TOps.Count));
+        TVec s2_0 = TOps.Load(g2 + (0 * TOps.Count));
+        TVec s3_0 = TOps.Load(g3 + (0 * TOps.Count));
+        TVec s4_0 = TOps.Load(g4 + (0 * TOps.Count));
+        T* d = delta;
+        for (int r = 0; r < rows; r++)
+        {
+            T* xr = x[r] + offset;
+            TVec x0 = TOps.Load(xr + (0 * TOps.Count));
+            TVec e0 = TOps.Broadcast(d[0]);
+            s0_0 = TOps.MultiplyAdd(x0, e0, s0_0);
+            TVec e1 = TOps.Broadcast(d[1]);
+            s1_0 = TOps.MultiplyAdd(x0, e1, s1_0);
+            TVec e2 = TOps.Broadcast(d[2]);
+            s2_0 = TOps.MultiplyAdd(x0, e2, s2_0);
+            TVec e3 = TOps.Broadcast(d[3]);
+            s3_0 = TOps.MultiplyAdd(x0, e3, s3_0);
+            TVec e4 = TOps.Broadcast(d[4]);
+            s4_0 = TOps.MultiplyAdd(x0, e4, s4_0);
+            d += deltaStride;
+        }
+
+        TOps.Store(g0 + (0 * TOps.Count), s0_0);
+        TOps.Store(g1 + (0 * TOps.Count), s1_0);
+        TOps.Store(g2 + (0 * TOps.Count), s2_0);
+        TOps.Store(g3 + (0 * TOps.Count), s3_0);
+        TOps.Store(g4 + (0 * TOps.Count), s4_0);
+    }
 }

@@ -11,8 +11,9 @@ namespace AutoHypergrad.Runtime.Tests.Objectives;
 /// <summary>
 /// The fused softmax objective against <see cref="ModelObjective{T}"/> (the same J by GEMMs and back-propagation),
 /// against finite differences, and against itself: every product the same bits on every call. The shapes cover every
-/// path of the kernels: rows past several blocks and a partial one, features in 4-vector groups, single vectors and
-/// a scalar tail (float and double), and a class count padded to the register block.
+/// path of the kernels: rows past several blocks and a partial one, features in 2-vector groups, single vectors and
+/// a scalar tail (91 features: 16 + 8 + 3 per double group tail, 83: 64 + 16 + 3 in float), and class counts padded
+/// to the register blocks (7 and 12 classes).
 /// </summary>
 public sealed class WeightedSoftmaxRegressionTests
 {
@@ -26,6 +27,7 @@ public sealed class WeightedSoftmaxRegressionTests
     [Theory]
     [InlineData(300, 37, 7)]
     [InlineData(300, 83, 10)]
+    [InlineData(130, 91, 12)]
     [InlineData(5, 8, 2)]
     public void Every_product_equals_the_model_objective_in_double(int rows, int features, int classes)
     {

@@ -30,8 +30,15 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
     /// <summary>Rows per block: 64 float rows of MNIST are 200 KB, well inside a core's L2 (64 measured faster than 32, 128 and 512).</summary>
     internal const int BlockRows = 64;
 
-    /// <summary>Classes per register block (<see cref="MicroKernels.Dot4x5{T, TVec, TOps}"/>).</summary>
+    /// <summary>Classes per register block of the forward products (<see cref="MicroKernels.Dot4x5{T, TVec, TOps}"/>).</summary>
     private const int ClassGroup = 5;
+
+    /// <summary>
+    /// Classes per register block of Xᵀ·Δ (<see cref="MicroKernels.AddOuter2x10{T, TVec, TOps}"/>): all ten of MNIST
+    /// at once, so the block's rows are read from L2 once: Xᵀ·Δ took about 0.8 ms a step on MNIST in float, against
+    /// 1.0 ms with two groups of five (4 vectors × 5 classes), which read them twice.
+    /// </summary>
+    private const int OuterClassGroup = 10;
 
     /// <summary>Rows per register block of the forward products.</summary>
     private const int RowGroup = 4;
@@ -65,7 +72,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
         _data = data;
         _features = data.FeatureCount;
         _classes = data.ClassCount;
-        _paddedClasses = (_classes + ClassGroup - 1) / ClassGroup * ClassGroup;
+        _paddedClasses = (_classes + OuterClassGroup - 1) / OuterClassGroup * OuterClassGroup;
         int perLine = 64 / sizeof(T);
         _stride = (_features + perLine - 1) / perLine * perLine;
         var layout = new HyperparameterLayout.Builder();
@@ -585,25 +592,25 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
         private static void AddOuter(ref Pass p, T** rows, int count)
         {
             int d = p.Features, kp = p.PaddedClasses;
-            int wide = 4 * TOps.Count;
-            for (int c0 = 0; c0 < kp; c0 += ClassGroup)
+            int wide = 2 * TOps.Count;
+            for (int c0 = 0; c0 < kp; c0 += OuterClassGroup)
             {
                 T* delta = p.Delta + c0;
                 T* gt = p.Gt + (c0 * p.Stride);
                 int j = 0;
                 for (; j + wide <= d; j += wide)
                 {
-                    MicroKernels.AddOuter4x5<T, TVec, TOps>(count, rows, j, delta, kp, gt, p.Stride);
+                    MicroKernels.AddOuter2x10<T, TVec, TOps>(count, rows, j, delta, kp, gt, p.Stride);
                 }
 
                 for (; j + TOps.Count <= d; j += TOps.Count)
                 {
-                    MicroKernels.AddOuter1x5<T, TVec, TOps>(count, rows, j, delta, kp, gt, p.Stride);
+                    MicroKernels.AddOuter1x10<T, TVec, TOps>(count, rows, j, delta, kp, gt, p.Stride);
                 }
 
                 for (; j < d; j++)
                 {
-                    for (int c = 0; c < ClassGroup; c++)
+                    for (int c = 0; c < OuterClassGroup; c++)
                     {
                         T sum = gt[(c * p.Stride) + j];
                         for (int r = 0; r < count; r++)

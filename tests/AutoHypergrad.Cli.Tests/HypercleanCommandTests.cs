@@ -35,6 +35,8 @@ public sealed class HypercleanCommandTests : IDisposable
         Assert.True(report.GetProperty("seconds").GetDouble() > 0);
         Assert.NotEmpty(report.GetProperty("deviations").EnumerateArray());
         Assert.Contains("hyperclean --quick", report.GetProperty("command").GetString(), StringComparison.Ordinal);
+        Assert.Equal("hyperclean", report.GetProperty("experiment").GetString());
+        Assert.True(report.GetProperty("quick").GetBoolean());
         Assert.True(report.GetProperty("machine").GetProperty("processorCount").GetInt32() > 0);
 
         var points = report.GetProperty("curves")[0].GetProperty("points");

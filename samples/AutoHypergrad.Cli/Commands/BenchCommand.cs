@@ -12,6 +12,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchGemmCommand.Create());
         bench.Subcommands.Add(BenchObjectivesCommand.Create());
         bench.Subcommands.Add(BenchEnginesCommand.Create());
+        bench.Subcommands.Add(BenchHypercleanCommand.Create());
         return bench;
     }
 }

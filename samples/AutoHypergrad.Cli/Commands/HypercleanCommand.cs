@@ -17,6 +17,7 @@ namespace AutoHypergrad.Cli.Commands;
 
 /// <summary>The results of <c>hyperclean</c>: table 1's rows, figure 2's curves, and how the run was made.</summary>
 internal sealed record HyperCleaningReport(
+    string Experiment,
     string Command,
     BenchMachine Machine,
     string Data,
@@ -162,6 +163,7 @@ internal static class HypercleanCommand
         });
 
         var report = new HyperCleaningReport(
+            "hyperclean",
             commandLine, machine, experiment.Source, precision, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds);
         AnsiConsole.Write(Table(report));
         foreach (string deviation in report.Deviations)

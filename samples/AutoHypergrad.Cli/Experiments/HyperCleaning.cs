@@ -11,6 +11,7 @@ using AutoHypergrad.Domains;
 using AutoHypergrad.Engines;
 using AutoHypergrad.Engines.Outer;
 using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Models;
 
 namespace AutoHypergrad.Cli.Experiments;
@@ -88,7 +89,7 @@ internal sealed record HyperCleaningSettings(
     public string Fingerprint(double radius, string precision, string source)
         => string.Create(
             CultureInfo.InvariantCulture,
-            $"hyperclean/1 {source} N={TrainingRows} V={ValidationRows} C={Corrupted} T={Steps} R={radius} lr={LearningRate} hlr={HyperLearningRate} seed={Seed} {precision}");
+            $"hyperclean/2 {source} N={TrainingRows} V={ValidationRows} C={Corrupted} T={Steps} R={radius} lr={LearningRate} hlr={HyperLearningRate} seed={Seed} {precision}");
 
     internal static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
@@ -142,7 +143,8 @@ internal interface IHyperCleaningProgress : IProgress<EngineProgress>
 
 /// <summary>
 /// Data hyper-cleaning (Franceschi, Donini, Frasconi, Pontil, ICML 2017, table 1): softmax regression trained by
-/// gradient descent on J = (1/N) Σ λ_i ℓ_i over a training set with half its labels corrupted; λ is tuned by Adam on
+/// gradient descent on J = (1/N) Σ λ_i ℓ_i over a training set with half its labels corrupted (the fused
+/// <see cref="WeightedSoftmaxRegression{T}"/>, which computes what <see cref="ModelObjective{T}"/> does for it); λ is tuned by Adam on
 /// Reverse-HG's hypergradient of the validation loss, projected onto {0 ≤ λ ≤ 1, Σλ ≤ R}. Examples left at λ_i = 0
 /// are the ones found corrupted; the model is then retrained on the others plus the validation set.
 /// </summary>
@@ -204,13 +206,13 @@ internal sealed class HyperCleaning<T>
     public (HyperCleaningRow Row, HyperCleaningCurve Curve) Clean(double radius, string? checkpointDirectory, IHyperCleaningProgress? progress)
     {
         int n = _settings.TrainingRows;
-        var training = ModelObjective<T>.Create(_training, Softmax with { Hyperparameters = LossHyperparameters.ExampleWeights });
+        var training = WeightedSoftmaxRegression<T>.Create(_training, exampleWeights: true);
         var validation = ModelObjective<T>.Create(_validation, Softmax);
         var response = new RecordingResponse(new ValidationError<T>(validation), training.ParameterCount);
 
         // J is the mean of λ_i ℓ_i with Σλ ≤ R, so the step is scaled by N/R as in the paper's script: at λ_i = R/N
         // it is lr on the plain mean loss.
-        var dynamics = Dynamics(training, _settings.LearningRate * n / radius, ["weights"]);
+        var dynamics = Dynamics(training, _settings.LearningRate * n / radius, _settings.Steps, ["weights"]);
         var engine = new ReverseHypergradient<T>(dynamics, response, ReverseOptions.Full);
         var start = Enumerable.Repeat(radius / n, n).ToArray();
         var updater = new HyperparameterUpdater(
@@ -289,21 +291,25 @@ internal sealed class HyperCleaning<T>
         return (truePositives, falsePositives);
     }
 
-    private TrainingDynamics<T> Dynamics(ModelObjective<T> training, double learningRate, IEnumerable<string> tuned)
+    /// <summary>
+    /// Gradient descent with learning rate <paramref name="learningRate"/> for <paramref name="steps"/> steps on
+    /// <paramref name="training"/>, from w = 0, tuning <paramref name="tuned"/> (the inner problem of every run here).
+    /// </summary>
+    internal static TrainingDynamics<T> Dynamics(IObjective<T> training, double learningRate, int steps, IEnumerable<string> tuned)
     {
         var sgd = Optimizers.Optimizers.Find("sgd");
         var names = sgd.Hyperparameters.Select(h => h.Name).ToArray();
         var values = sgd.Defaults();
         values[Array.IndexOf(names, "lr")] = learningRate;
         var space = HyperparameterSpace.Create(
-            names, values, training.Hyperparameters, training.Hyperparameters.Defaults<double>(), new double[training.ParameterCount], _settings.Steps, tuned);
+            names, values, training.Hyperparameters, training.Hyperparameters.Defaults<double>(), new double[training.ParameterCount], steps, tuned);
         return new TrainingDynamics<T>(training, sgd.Kernel<T>(), space, null, new StepOptions(1));
     }
 
     /// <summary>w_T of plain gradient descent (the same step as the inner problem's, unweighted) on <paramref name="data"/>.</summary>
     private T[] Train(Dataset<T> data)
     {
-        var dynamics = Dynamics(ModelObjective<T>.Create(data, Softmax), _settings.LearningRate, []);
+        var dynamics = Dynamics(WeightedSoftmaxRegression<T>.Create(data, exampleWeights: false), _settings.LearningRate, _settings.Steps, []);
         var state = new T[dynamics.StateLength];
         dynamics.Initialize([], state);
         for (int t = 1; t <= dynamics.Steps; t++)

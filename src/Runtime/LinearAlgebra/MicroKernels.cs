@@ -679,4 +679,179 @@ internal static unsafe class MicroKernels
         sums[6] = t1_2;
         sums[7] = t1_3;
     }
+
+    /// <summary>
+    /// gt[j·<paramref name="gtStride"/> + o + v·Count + lane] += Σ_r x_r[o + v·Count + lane]·delta[r·<paramref name="deltaStride"/> + j]
+    /// for j &lt; 10 and v &lt; 2, o = <paramref name="offset"/>: 2 vectors of 10 rows of Gᵀ (the transpose of Xᵀ·Δ)
+    /// updated by <paramref name="rows"/> rows x_r of X and Δ, in row order, one fused multiply-add per row and element,
+    /// so each element's sum is the same chain whichever kernel covers it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddOuter2x10<T, TVec, TOps>(int rows, T** x, nint offset, T* delta, nint deltaStride, T* gt, nint gtStride)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct
+        where TOps : struct, IVectorOps<T, TVec, TOps>
+    {
+        T* g0 = gt + (0 * gtStride) + offset;
+        T* g1 = gt + (1 * gtStride) + offset;
+        T* g2 = gt + (2 * gtStride) + offset;
+        T* g3 = gt + (3 * gtStride) + offset;
+        T* g4 = gt + (4 * gtStride) + offset;
+        T* g5 = gt + (5 * gtStride) + offset;
+        T* g6 = gt + (6 * gtStride) + offset;
+        T* g7 = gt + (7 * gtStride) + offset;
+        T* g8 = gt + (8 * gtStride) + offset;
+        T* g9 = gt + (9 * gtStride) + offset;
+        TVec s0_0 = TOps.Load(g0 + (0 * TOps.Count));
+        TVec s0_1 = TOps.Load(g0 + (1 * TOps.Count));
+        TVec s1_0 = TOps.Load(g1 + (0 * TOps.Count));
+        TVec s1_1 = TOps.Load(g1 + (1 * TOps.Count));
+        TVec s2_0 = TOps.Load(g2 + (0 * TOps.Count));
+        TVec s2_1 = TOps.Load(g2 + (1 * TOps.Count));
+        TVec s3_0 = TOps.Load(g3 + (0 * TOps.Count));
+        TVec s3_1 = TOps.Load(g3 + (1 * TOps.Count));
+        TVec s4_0 = TOps.Load(g4 + (0 * TOps.Count));
+        TVec s4_1 = TOps.Load(g4 + (1 * TOps.Count));
+        TVec s5_0 = TOps.Load(g5 + (0 * TOps.Count));
+        TVec s5_1 = TOps.Load(g5 + (1 * TOps.Count));
+        TVec s6_0 = TOps.Load(g6 + (0 * TOps.Count));
+        TVec s6_1 = TOps.Load(g6 + (1 * TOps.Count));
+        TVec s7_0 = TOps.Load(g7 + (0 * TOps.Count));
+        TVec s7_1 = TOps.Load(g7 + (1 * TOps.Count));
+        TVec s8_0 = TOps.Load(g8 + (0 * TOps.Count));
+        TVec s8_1 = TOps.Load(g8 + (1 * TOps.Count));
+        TVec s9_0 = TOps.Load(g9 + (0 * TOps.Count));
+        TVec s9_1 = TOps.Load(g9 + (1 * TOps.Count));
+        T* d = delta;
+        for (int r = 0; r < rows; r++)
+        {
+            T* xr = x[r] + offset;
+            TVec x0 = TOps.Load(xr + (0 * TOps.Count));
+            TVec x1 = TOps.Load(xr + (1 * TOps.Count));
+            TVec e0 = TOps.Broadcast(d[0]);
+            s0_0 = TOps.MultiplyAdd(x0, e0, s0_0);
+            s0_1 = TOps.MultiplyAdd(x1, e0, s0_1);
+            TVec e1 = TOps.Broadcast(d[1]);
+            s1_0 = TOps.MultiplyAdd(x0, e1, s1_0);
+            s1_1 = TOps.MultiplyAdd(x1, e1, s1_1);
+            TVec e2 = TOps.Broadcast(d[2]);
+            s2_0 = TOps.MultiplyAdd(x0, e2, s2_0);
+            s2_1 = TOps.MultiplyAdd(x1, e2, s2_1);
+            TVec e3 = TOps.Broadcast(d[3]);
+            s3_0 = TOps.MultiplyAdd(x0, e3, s3_0);
+            s3_1 = TOps.MultiplyAdd(x1, e3, s3_1);
+            TVec e4 = TOps.Broadcast(d[4]);
+            s4_0 = TOps.MultiplyAdd(x0, e4, s4_0);
+            s4_1 = TOps.MultiplyAdd(x1, e4, s4_1);
+            TVec e5 = TOps.Broadcast(d[5]);
+            s5_0 = TOps.MultiplyAdd(x0, e5, s5_0);
+            s5_1 = TOps.MultiplyAdd(x1, e5, s5_1);
+            TVec e6 = TOps.Broadcast(d[6]);
+            s6_0 = TOps.MultiplyAdd(x0, e6, s6_0);
+            s6_1 = TOps.MultiplyAdd(x1, e6, s6_1);
+            TVec e7 = TOps.Broadcast(d[7]);
+            s7_0 = TOps.MultiplyAdd(x0, e7, s7_0);
+            s7_1 = TOps.MultiplyAdd(x1, e7, s7_1);
+            TVec e8 = TOps.Broadcast(d[8]);
+            s8_0 = TOps.MultiplyAdd(x0, e8, s8_0);
+            s8_1 = TOps.MultiplyAdd(x1, e8, s8_1);
+            TVec e9 = TOps.Broadcast(d[9]);
+            s9_0 = TOps.MultiplyAdd(x0, e9, s9_0);
+            s9_1 = TOps.MultiplyAdd(x1, e9, s9_1);
+            d += deltaStride;
+        }
+
+        TOps.Store(g0 + (0 * TOps.Count), s0_0);
+        TOps.Store(g0 + (1 * TOps.Count), s0_1);
+        TOps.Store(g1 + (0 * TOps.Count), s1_0);
+        TOps.Store(g1 + (1 * TOps.Count), s1_1);
+        TOps.Store(g2 + (0 * TOps.Count), s2_0);
+        TOps.Store(g2 + (1 * TOps.Count), s2_1);
+        TOps.Store(g3 + (0 * TOps.Count), s3_0);
+        TOps.Store(g3 + (1 * TOps.Count), s3_1);
+        TOps.Store(g4 + (0 * TOps.Count), s4_0);
+        TOps.Store(g4 + (1 * TOps.Count), s4_1);
+        TOps.Store(g5 + (0 * TOps.Count), s5_0);
+        TOps.Store(g5 + (1 * TOps.Count), s5_1);
+        TOps.Store(g6 + (0 * TOps.Count), s6_0);
+        TOps.Store(g6 + (1 * TOps.Count), s6_1);
+        TOps.Store(g7 + (0 * TOps.Count), s7_0);
+        TOps.Store(g7 + (1 * TOps.Count), s7_1);
+        TOps.Store(g8 + (0 * TOps.Count), s8_0);
+        TOps.Store(g8 + (1 * TOps.Count), s8_1);
+        TOps.Store(g9 + (0 * TOps.Count), s9_0);
+        TOps.Store(g9 + (1 * TOps.Count), s9_1);
+    }
+
+    /// <summary>
+    /// gt[j·<paramref name="gtStride"/> + o + v·Count + lane] += Σ_r x_r[o + v·Count + lane]·delta[r·<paramref name="deltaStride"/> + j]
+    /// for j &lt; 10 and v &lt; 1, o = <paramref name="offset"/>: 1 vector of 10 rows of Gᵀ (the transpose of Xᵀ·Δ)
+    /// updated by <paramref name="rows"/> rows x_r of X and Δ, in row order, one fused multiply-add per row and element,
+    /// so each element's sum is the same chain whichever kernel covers it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void AddOuter1x10<T, TVec, TOps>(int rows, T** x, nint offset, T* delta, nint deltaStride, T* gt, nint gtStride)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct
+        where TOps : struct, IVectorOps<T, TVec, TOps>
+    {
+        T* g0 = gt + (0 * gtStride) + offset;
+        T* g1 = gt + (1 * gtStride) + offset;
+        T* g2 = gt + (2 * gtStride) + offset;
+        T* g3 = gt + (3 * gtStride) + offset;
+        T* g4 = gt + (4 * gtStride) + offset;
+        T* g5 = gt + (5 * gtStride) + offset;
+        T* g6 = gt + (6 * gtStride) + offset;
+        T* g7 = gt + (7 * gtStride) + offset;
+        T* g8 = gt + (8 * gtStride) + offset;
+        T* g9 = gt + (9 * gtStride) + offset;
+        TVec s0_0 = TOps.Load(g0 + (0 * TOps.Count));
+        TVec s1_0 = TOps.Load(g1 + (0 * TOps.Count));
+        TVec s2_0 = TOps.Load(g2 + (0 * TOps.Count));
+        TVec s3_0 = TOps.Load(g3 + (0 * TOps.Count));
+        TVec s4_0 = TOps.Load(g4 + (0 * TOps.Count));
+        TVec s5_0 = TOps.Load(g5 + (0 * TOps.Count));
+        TVec s6_0 = TOps.Load(g6 + (0 * TOps.Count));
+        TVec s7_0 = TOps.Load(g7 + (0 * TOps.Count));
+        TVec s8_0 = TOps.Load(g8 + (0 * TOps.Count));
+        TVec s9_0 = TOps.Load(g9 + (0 * TOps.Count));
+        T* d = delta;
+        for (int r = 0; r < rows; r++)
+        {
+            T* xr = x[r] + offset;
+            TVec x0 = TOps.Load(xr + (0 * TOps.Count));
+            TVec e0 = TOps.Broadcast(d[0]);
+            s0_0 = TOps.MultiplyAdd(x0, e0, s0_0);
+            TVec e1 = TOps.Broadcast(d[1]);
+            s1_0 = TOps.MultiplyAdd(x0, e1, s1_0);
+            TVec e2 = TOps.Broadcast(d[2]);
+            s2_0 = TOps.MultiplyAdd(x0, e2, s2_0);
+            TVec e3 = TOps.Broadcast(d[3]);
+            s3_0 = TOps.MultiplyAdd(x0, e3, s3_0);
+            TVec e4 = TOps.Broadcast(d[4]);
+            s4_0 = TOps.MultiplyAdd(x0, e4, s4_0);
+            TVec e5 = TOps.Broadcast(d[5]);
+            s5_0 = TOps.MultiplyAdd(x0, e5, s5_0);
+            TVec e6 = TOps.Broadcast(d[6]);
+            s6_0 = TOps.MultiplyAdd(x0, e6, s6_0);
+            TVec e7 = TOps.Broadcast(d[7]);
+            s7_0 = TOps.MultiplyAdd(x0, e7, s7_0);
+            TVec e8 = TOps.Broadcast(d[8]);
+            s8_0 = TOps.MultiplyAdd(x0, e8, s8_0);
+            TVec e9 = TOps.Broadcast(d[9]);
+            s9_0 = TOps.MultiplyAdd(x0, e9, s9_0);
+            d += deltaStride;
+        }
+
+        TOps.Store(g0 + (0 * TOps.Count), s0_0);
+        TOps.Store(g1 + (0 * TOps.Count), s1_0);
+        TOps.Store(g2 + (0 * TOps.Count), s2_0);
+        TOps.Store(g3 + (0 * TOps.Count), s3_0);
+        TOps.Store(g4 + (0 * TOps.Count), s4_0);
+        TOps.Store(g5 + (0 * TOps.Count), s5_0);
+        TOps.Store(g6 + (0 * TOps.Count), s6_0);
+        TOps.Store(g7 + (0 * TOps.Count), s7_0);
+        TOps.Store(g8 + (0 * TOps.Count), s8_0);
+        TOps.Store(g9 + (0 * TOps.Count), s9_0);
+    }
 }

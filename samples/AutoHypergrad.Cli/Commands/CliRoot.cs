@@ -21,6 +21,7 @@ internal static class CliRoot
         root.Subcommands.Add(HypercleanCommand.Create());
         root.Subcommands.Add(HdBenchCommand.Create());
         root.Subcommands.Add(HoagCommand.Create());
+        root.Subcommands.Add(MtlCommand.Create());
         return root;
     }
 

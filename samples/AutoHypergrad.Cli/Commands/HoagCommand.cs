@@ -79,7 +79,7 @@ internal static class HoagCommand
     {
         const string precision = "double";
         var machine = BenchMachine.Current();
-        AnsiConsole.MarkupLine(Markup.Escape($"{machine.Processor}, {machine.ProcessorCount} processors, {machine.Os}, {machine.Runtime}; {precision}"));
+        ExperimentConsole.Machine(machine, precision);
         var bench = new HoagBench(settings, MnistReader.Read<double>(mnist, MnistSplit.Train), MnistReader.Read<double>(mnist, MnistSplit.Test));
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(
             CultureInfo.InvariantCulture,
@@ -98,13 +98,7 @@ internal static class HoagCommand
 
         var report = new HoagReport(
             "hoag", commandLine, machine, quick, clock.Elapsed.TotalSeconds, rows, settings.Deviations(precision), curves, settings, bench.Source, bench.TestRows, precision);
-        AnsiConsole.Write(Table(report));
-        foreach (string deviation in report.Deviations)
-        {
-            AnsiConsole.MarkupLine(Markup.Escape($"Deviation: {deviation}"));
-        }
-
-        AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"Wall time {report.Seconds:0.0} s.")));
+        ExperimentConsole.Summary(Table(report), report.Deviations, report.Seconds);
         if (parse.GetValue(Svg) is { } svg)
         {
             SvgPlot.Write(svg, FormattableString.Invariant($"HOAG vs grid and random search, l2 of logistic regression on MNIST 4 vs 9 ({settings.InnerSolves} inner solves each)"), Figure(curves));

@@ -126,7 +126,7 @@ internal static class HypercleanCommand
     {
         string precision = typeof(T) == typeof(float) ? "float" : "double";
         var machine = BenchMachine.Current();
-        AnsiConsole.MarkupLine(Markup.Escape($"{machine.Processor}, {machine.ProcessorCount} processors, {machine.Os}, {machine.Runtime}; {precision}"));
+        ExperimentConsole.Machine(machine, precision);
         var experiment = new HyperCleaning<T>(settings, MnistReader.Read<T>(mnist, MnistSplit.Train), precision);
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(
             CultureInfo.InvariantCulture,
@@ -159,13 +159,7 @@ internal static class HypercleanCommand
 
         var report = new HyperCleaningReport(
             commandLine, machine, experiment.Source, precision, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds);
-        AnsiConsole.Write(Table(report));
-        foreach (string deviation in report.Deviations)
-        {
-            AnsiConsole.MarkupLine(Markup.Escape($"Deviation: {deviation}"));
-        }
-
-        AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"Wall time {report.Seconds:0.0} s.")));
+        ExperimentConsole.Summary(Table(report), report.Deviations, report.Seconds);
         if (parse.GetValue(Svg) is { } svg)
         {
             foreach (var curve in curves)

@@ -100,7 +100,7 @@ internal static class MtlCommand
     {
         string precision = typeof(T) == typeof(float) ? "float" : "double";
         var machine = BenchMachine.Current();
-        AnsiConsole.MarkupLine(Markup.Escape($"{machine.Processor}, {machine.ProcessorCount} processors, {machine.Os}, {machine.Runtime}; {precision}"));
+        ExperimentConsole.Machine(machine, precision);
         var training = MnistReader.Read<T>(mnist, MnistSplit.Train);
         var experiment = new MultiTaskLearning<T>(settings, training, MnistReader.Read<T>(mnist, MnistSplit.Test));
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(
@@ -137,13 +137,7 @@ internal static class MtlCommand
         var rows = methods.Select(m => Row(m, results[m])).ToArray();
         var report = new MultiTaskReport(
             "mtl", commandLine, machine, quick, clock.Elapsed.TotalSeconds, rows, settings.Deviations(precision), relations, curves, settings, training.Source, precision);
-        AnsiConsole.Write(Table(report));
-        foreach (string deviation in report.Deviations)
-        {
-            AnsiConsole.MarkupLine(Markup.Escape($"Deviation: {deviation}"));
-        }
-
-        AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"Wall time {report.Seconds:0.0} s.")));
+        ExperimentConsole.Summary(Table(report), report.Deviations, report.Seconds);
         if (parse.GetValue(Svg) is { } svg)
         {
             SvgHeatMap.Write(

@@ -206,6 +206,25 @@ public sealed class ImplicitTests(ITestOutputHelper output)
         Assert.True(final < initial - 1e-3, $"f from {initial} to {final}");
     }
 
+    [Theory]
+    [InlineData(1e-2)]
+    [InlineData(2.0)]
+    public void Hoags_first_step_under_a_log_reparametrization_is_one_in_log_l2_at_any_scale(double l2)
+    {
+        // HOAG's L_0 = ‖p_0‖·m makes the first step 1/m long in the variables it steps on; here u = log l2, so l2 moves
+        // by a factor e, however small l2 is (measured on l2 itself, the step would be l2·1 in u: 10⁻² at l2 = 10⁻²).
+        var (train, validation) = NoisyClassification();
+        var engine = Engine(train, validation, ModelKind.Logistic, l2, new ImplicitOptions());
+        double freeGradient = l2 * engine.Compute([l2], 1e-2).Hypergradient.Gradient[0];
+        engine.ResetWarmStarts();
+        Assert.True(Math.Abs(freeGradient) > 1e-3, $"p_0 in log l2 is {freeGradient}: too small for HOAG's ‖p_0‖·m rule.");
+        var domains = new DomainMap(1, [new DomainBlock("l2", 0, 1, Domain.Positive(PositiveMethod.Log))]);
+
+        var result = Hoag.For(engine, domains, new HoagOptions(Iterations: 1)).Run([l2]);
+
+        Assert.Equal(-Math.Sign(freeGradient), Math.Log(result.Lambda[0] / l2), 12);
+    }
+
     [Fact]
     public void Only_loss_hyperparameters_are_accepted()
     {

@@ -81,11 +81,7 @@ internal static class HdBenchCommand
             }
 
             settings = settings with { Epochs = epochs, TrainingRows = images };
-            var candidates = MnistLocator.Candidates();
-            string mnist = MnistLocator.Find()
-                           ?? throw new UsageException(
-                               $"MNIST not found {(candidates.Count == 0 ? "(no AutoHypergrad.sln above the program)" : "in " + string.Join(", ", candidates))}; " +
-                               $"set {MnistLocator.EnvironmentVariable} to the directory of its four files.");
+            string mnist = MnistDirectory.Find();
             return parse.GetValue(Precision) == "double"
                 ? Execute<double>(parse, settings, quick, mnist, commandLine, clock)
                 : Execute<float>(parse, settings, quick, mnist, commandLine, clock);
@@ -96,7 +92,7 @@ internal static class HdBenchCommand
     {
         string precision = typeof(T) == typeof(float) ? "float" : "double";
         var machine = BenchMachine.Current();
-        AnsiConsole.MarkupLine(Markup.Escape($"{machine.Processor}, {machine.ProcessorCount} processors, {machine.Os}, {machine.Runtime}; {precision}"));
+        ExperimentConsole.Machine(machine, precision);
         var validation = MnistReader.Read<T>(mnist, MnistSplit.Test);
         var bench = new HypergradientDescentBench<T>(settings, MnistReader.Read<T>(mnist, MnistSplit.Train), validation);
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(
@@ -120,13 +116,7 @@ internal static class HdBenchCommand
         var report = new HypergradientDescentReport(
             commandLine, machine, bench.Source, "MNIST test set (10000 images)", precision, quick, settings, settings.Steps, rows, curves,
             settings.Deviations(precision), clock.Elapsed.TotalSeconds);
-        AnsiConsole.Write(Table(report));
-        foreach (string deviation in report.Deviations)
-        {
-            AnsiConsole.MarkupLine(Markup.Escape($"Deviation: {deviation}"));
-        }
-
-        AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"Wall time {report.Seconds:0.0} s.")));
+        ExperimentConsole.Summary(Table(report), report.Deviations, report.Seconds);
         if (parse.GetValue(Svg) is { } svg)
         {
             SvgPlot.Write(svg, FormattableString.Invariant($"Hypergradient descent, logistic regression on MNIST ({settings.TrainingRows} images, {settings.Epochs} epochs)"), Figure(curves));

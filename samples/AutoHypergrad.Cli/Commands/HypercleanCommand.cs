@@ -83,11 +83,7 @@ internal static class HypercleanCommand
         {
             bool quick = parse.GetValue(Quick);
             var settings = Read(parse, quick);
-            var candidates = MnistLocator.Candidates();
-            string? mnist = MnistLocator.Find()
-                            ?? throw new UsageException(
-                                $"MNIST not found {(candidates.Count == 0 ? "(no AutoHypergrad.sln above the program)" : "in " + string.Join(", ", candidates))}; " +
-                                $"set {MnistLocator.EnvironmentVariable} to the directory of its four files.");
+            string mnist = MnistDirectory.Find();
             return parse.GetValue(Precision) == "double"
                 ? Execute<double>(parse, settings, quick, mnist, commandLine, clock)
                 : Execute<float>(parse, settings, quick, mnist, commandLine, clock);
@@ -131,7 +127,7 @@ internal static class HypercleanCommand
     {
         string precision = typeof(T) == typeof(float) ? "float" : "double";
         var machine = BenchMachine.Current();
-        AnsiConsole.MarkupLine(Markup.Escape($"{machine.Processor}, {machine.ProcessorCount} processors, {machine.Os}, {machine.Runtime}; {precision}"));
+        ExperimentConsole.Machine(machine, precision);
         var experiment = new HyperCleaning<T>(settings, MnistReader.Read<T>(mnist, MnistSplit.Train), precision);
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(
             CultureInfo.InvariantCulture,
@@ -165,13 +161,7 @@ internal static class HypercleanCommand
         var report = new HyperCleaningReport(
             "hyperclean",
             commandLine, machine, experiment.Source, precision, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds);
-        AnsiConsole.Write(Table(report));
-        foreach (string deviation in report.Deviations)
-        {
-            AnsiConsole.MarkupLine(Markup.Escape($"Deviation: {deviation}"));
-        }
-
-        AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"Wall time {report.Seconds:0.0} s.")));
+        ExperimentConsole.Summary(Table(report), report.Deviations, report.Seconds);
         if (parse.GetValue(Svg) is { } svg)
         {
             foreach (var curve in curves)

@@ -152,7 +152,7 @@ internal static class SvgPlot
         return group;
     }
 
-    private static XElement Line(XNamespace svg, double x1, double y1, double x2, double y2, string colour, double width = 1)
+    internal static XElement Line(XNamespace svg, double x1, double y1, double x2, double y2, string colour, double width = 1)
         => new(
             svg + "line",
             new XAttribute("x1", Number(x1)),
@@ -162,7 +162,7 @@ internal static class SvgPlot
             new XAttribute("stroke", colour),
             new XAttribute("stroke-width", Number(width)));
 
-    private static XElement Text(XNamespace svg, double x, double y, string text, string anchor, double size, string? role = null)
+    internal static XElement Text(XNamespace svg, double x, double y, string text, string anchor, double size, string? role = null)
     {
         var element = new XElement(
             svg + "text",
@@ -179,7 +179,7 @@ internal static class SvgPlot
         return element;
     }
 
-    private static string Label(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
+    internal static string Label(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
-    private static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
+    internal static string Number(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 }

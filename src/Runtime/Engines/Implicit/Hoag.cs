@@ -25,7 +25,7 @@ public enum ToleranceDecrease
 /// <param name="Decrease">How ε_k shrinks.</param>
 /// <param name="DecreaseFactor">γ of the exponential decrease.</param>
 /// <param name="MinimumTolerance">ε_k never goes below this.</param>
-/// <param name="InitialLipschitz">L_0, the first step being 1/L_0; null: HOAG's ‖p_0‖·m (m the length of λ), or 1 when ‖p_0‖ ≤ 10⁻³.</param>
+/// <param name="InitialLipschitz">L_0, the first step being 1/L_0; null: HOAG's ‖p_0‖·m (p_0 in λ's free variables, m the length of λ), or 1 when ‖p_0‖ ≤ 10⁻³.</param>
 public sealed record HoagOptions(
     int Iterations,
     double InitialTolerance = 1e-2,
@@ -86,7 +86,9 @@ public sealed record HoagResult(IReadOnlyList<HoagIteration> History, double[] L
 /// half as long. (HOAG clips its log-strengths to [−10, 6], which bounds the damage of an overlong step; λ here has
 /// no such box, and a step into a region where f is flat, l2 → ∞ say, would never come back. HOAG's code also tests
 /// the inequality with the length of the next step; this one uses the step whose outcome f_k measures.) The step and the projection act on λ's free variables through the
-/// <see cref="DomainMap"/>, so λ stays in its domains.
+/// <see cref="DomainMap"/>, so λ stays in its domains; L, its first value ‖p_0‖·m and the step length Δ are measured
+/// there too, as HOAG measures them on the log-strengths it steps on (measured on λ, a first step at l2 = 10⁻³
+/// under λ = e^u would move u by 10⁻³ instead of 1).
 /// </summary>
 public sealed class Hoag
 {
@@ -126,15 +128,14 @@ public sealed class Hoag
     {
         var lambda = start.ToArray();
         var u = _domains.ToFree(start);
-        var freeGradient = new double[u.Length];
         var history = new List<HoagIteration>();
         double[] bestLambda = lambda.ToArray();
         double bestValue = double.PositiveInfinity;
         int bestIteration = -1;
         double lipschitz = Options.InitialLipschitz ?? double.NaN;
 
-        // The last accepted iterate: its free variables, λ, f, p and ε.
-        double[] acceptedFree = u.ToArray(), acceptedLambda = lambda.ToArray(), acceptedGradient = [];
+        // The last accepted iterate: its free variables, the gradient there in them, f and ε.
+        double[] acceptedFree = u.ToArray(), acceptedGradient = [];
         double acceptedValue = double.NaN, acceptedTolerance = double.NaN;
         for (int k = 0; k < Options.Iterations; k++)
         {
@@ -144,14 +145,17 @@ public sealed class Hoag
             double value = result.Hypergradient.Value;
             var p = result.Hypergradient.Gradient;
             double norm = Norm(p);
+            var freeGradient = new double[u.Length];
+            _domains.ChainGradient(u, p, freeGradient);
             bool rejected = false;
             if (k == 0)
             {
-                lipschitz = double.IsNaN(lipschitz) ? (norm > 1e-3 ? norm * p.Length : 1) : lipschitz;
+                double freeNorm = Norm(freeGradient);
+                lipschitz = double.IsNaN(lipschitz) ? (freeNorm > 1e-3 ? freeNorm * p.Length : 1) : lipschitz;
             }
             else
             {
-                double step = Distance(acceptedLambda, lambda);
+                double step = Distance(acceptedFree, u);
                 if (value - epsilon <= acceptedValue + acceptedTolerance + acceptedTolerance * step - lipschitz / 2 * step * step)
                 {
                     lipschitz *= 0.95;
@@ -171,15 +175,14 @@ public sealed class Hoag
             var at = lambda.ToArray();
             if (!rejected)
             {
-                (acceptedFree, acceptedLambda, acceptedGradient, acceptedValue, acceptedTolerance) = (u.ToArray(), at, p, value, epsilon);
+                (acceptedFree, acceptedGradient, acceptedValue, acceptedTolerance) = (u.ToArray(), freeGradient, value, epsilon);
             }
 
             // λ_{k+1} = P(λ − p/L) from the accepted iterate, on the free variables.
             acceptedFree.CopyTo(u, 0);
-            _domains.ChainGradient(u, acceptedGradient, freeGradient);
             for (int i = 0; i < u.Length; i++)
             {
-                u[i] -= freeGradient[i] / lipschitz;
+                u[i] -= acceptedGradient[i] / lipschitz;
             }
 
             _domains.Project(u);

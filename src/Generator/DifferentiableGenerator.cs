@@ -66,6 +66,25 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             }
         });
 
+        // CUDA C for the methods with span drivers, from the same scalar kernels, in a file of its own.
+        var cuda = differentiated
+            .Where(static result => result.Model is { Drivers.Count: > 0 })
+            .Select(static (result, _) => CudaEmitter.TryEmit(result.Model!))
+            .WithTrackingName(TrackingNames.EmitCuda);
+
+        context.RegisterSourceOutput(cuda, static (context, result) =>
+        {
+            if (result.Source is { } source)
+            {
+                context.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
+            }
+
+            if (result.Diagnostic is { } diagnostic)
+            {
+                context.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
+
         // Diagnostics are placed in their syntax tree, where #pragma warning disable applies; the compilation joins
         // the pipeline only here, after every cached step.
         var diagnostics = differentiated

@@ -1,0 +1,487 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using AutoHypergrad.Generator.Diagnostics;
+using AutoHypergrad.Generator.Helpers;
+using AutoHypergrad.Generator.Model;
+
+namespace AutoHypergrad.Generator.Emit;
+
+/// <summary>
+/// Writes CUDA C for a method that has span drivers: from the same scalar kernels the C# drivers apply to every
+/// element (the primal, its tangent and its adjoint, after all passes), one <c>__device__</c> function each, and
+/// one <c>__global__</c> kernel each that applies it to every element with a grid-stride loop. The tangent kernel
+/// carries k directions, direction-major as the C# vector-mode driver (direction j of element i at j·n + i; a
+/// uniform value's at j): per element, the single-direction tangent runs once per direction from the same state,
+/// and the state it leaves (the same in every direction) is stored once. The adjoint kernel sums each uniform
+/// adjoint in a register per thread, then per block with warp shuffles (<c>__shfl_down_sync</c>) and shared memory,
+/// and adds the block's sum to the output with one <c>atomicAdd</c> (double atomicAdd needs sm_60; the targets are
+/// sm_80 and sm_90).
+/// <para>
+/// The source goes into a C# string constant, in a generated class <c>{Method}Cuda{Double|Single}</c> beside the
+/// method, with the kernels' names and parameter lists (<c>global::AutoHypergrad.Cuda.CudaModuleSource</c>).
+/// Under <c>AUTOHYPERGRAD_HOST</c> the source also defines, per kernel, an <c>extern "C"</c> host entry taking the
+/// kernel's argument pointers as <c>cuLaunchKernel</c> does, so that the same text compiled as C++ runs the kernels
+/// on the CPU (one block of one thread) for the tests.
+/// </para>
+/// A construct with no CUDA form skips the method with an Info diagnostic; an internal failure is AHG0007. Neither
+/// stops the C# output.
+/// </summary>
+internal sealed class CudaEmitter
+{
+    private const string Runtime = "global::AutoHypergrad.Cuda";
+    private const string Count = "ahg_n";
+    private const string Directions = "ahg_directions";
+    private const string Index = "ahg_i";
+    private const string Direction = "ahg_j";
+
+    private readonly DerivativeModel _model;
+    private readonly string _element;
+    private readonly string _prefix;
+    private readonly CudaSyntax _syntax = new();
+    private readonly HashSet<string> _primalNames;
+
+    private CudaEmitter(DerivativeModel model)
+    {
+        _model = model;
+        var primal = model.Drivers[0];
+        _element = CudaSyntax.TypeName(primal.Parameters.First(p => p.Role is DriverRole.ElementInput or DriverRole.ElementState).Type);
+        _prefix = "ahg_" + string.Join("_", model.Location.Types.Select(t => t.Name)) + "_" + model.MethodName + "_" + _element;
+        _primalNames = new HashSet<string>(primal.Parameters.Select(p => p.Name));
+    }
+
+    /// <summary>The generated class's name: <c>{Method}Cuda{Double|Single}</c>.</summary>
+    public static string ClassName(DerivativeModel model)
+        => model.MethodName + "Cuda" + (model.Drivers[0].Parameters.Any(p => p.Type.Kind == ScalarKind.Float && p.Role != DriverRole.Uniform) ? "Single" : "Double");
+
+    /// <summary>The CUDA file of a method with span drivers; none (and no diagnostic) for one without.</summary>
+    public static CudaEmitResult TryEmit(DerivativeModel model)
+    {
+        if (model.Drivers.Count == 0)
+        {
+            return new CudaEmitResult(null, null);
+        }
+
+        try
+        {
+            return new CudaEmitResult(new CudaEmitter(model).Emit(), null);
+        }
+        catch (NoCudaForm unsupported)
+        {
+            return new CudaEmitResult(null, DiagnosticInfo.Create(DiagnosticDescriptors.NoCudaKernels, model.SourceLocation, model.MethodName, unsupported.Message));
+        }
+        catch (Exception exception)
+        {
+            return new CudaEmitResult(null, DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, model.SourceLocation, model.MethodName, exception.GetType().Name + ": " + exception.Message));
+        }
+    }
+
+    private GeneratedSource Emit()
+    {
+        var primal = _model.Drivers[0];
+        var tangent = _model.Drivers[1];
+        var adjoint = _model.Drivers[_model.Drivers.Count - 1];
+
+        // The device functions and kernels first: they decide which helpers the module needs.
+        var body = new IndentedWriter();
+        WriteDeviceFunction(body, primal.Kernel, "primal_element");
+        WriteDeviceFunction(body, tangent.Kernel, "tangent_element");
+        WriteDeviceFunction(body, adjoint.Kernel, "adjoint_element");
+        var kernels = new[]
+        {
+            WritePrimalKernel(body, primal),
+            WriteTangentKernel(body, tangent),
+            WriteAdjointKernel(body, adjoint),
+        };
+        WriteHostEntries(body, kernels);
+
+        var cuda = new IndentedWriter();
+        cuda.WriteLine($"// CUDA C generated by AutoHypergrad from {_model.Location.DisplayName}.{_model.MethodName} ({_element}): the primal, tangent and adjoint");
+        cuda.WriteLine("// kernels, one thread per element in grid-stride loops. Do not edit: change the method instead.");
+        WriteHelpers(cuda, adjoint.Parameters.Any(p => p.Role == DriverRole.UniformAccumulator));
+        cuda.WriteLine(body.ToString().TrimEnd('\n'));
+
+        return new GeneratedSource(_model.HintName.Substring(0, _model.HintName.Length - ".g.cs".Length) + ".Cuda.g.cs", WrapInCSharp(cuda.ToString(), kernels));
+    }
+
+    // ---- CUDA C ----
+
+    private void WriteHelpers(IndentedWriter cuda, bool reduces)
+    {
+        foreach (var helper in _syntax.Helpers)
+        {
+            foreach (var line in CudaSyntax.HelperDefinition(helper))
+            {
+                cuda.WriteLine(line);
+            }
+        }
+
+        if (!reduces)
+        {
+            return;
+        }
+
+        // Every thread of the block calls it (the grid-stride loops end for all threads together), with 32·m threads.
+        cuda.WriteLine($"// Adds the sum of value over the block's threads to *target: warp shuffles, one partial sum per warp in");
+        cuda.WriteLine("// shared memory, the first warp sums those, one atomicAdd per block.");
+        cuda.WriteLine($"static __device__ __forceinline__ void ahg_block_add({_element}* target, {_element} value)");
+        cuda.OpenBrace();
+        cuda.WriteLine($"__shared__ {_element} ahg_partial[32];");
+        cuda.WriteLine("unsigned int lane = threadIdx.x & 31u;");
+        cuda.WriteLine("unsigned int warp = threadIdx.x >> 5;");
+        cuda.WriteLine("for (int offset = 16; offset > 0; offset >>= 1)");
+        cuda.OpenBrace();
+        cuda.WriteLine("value += __shfl_down_sync(0xffffffffu, value, offset);");
+        cuda.CloseBrace();
+        cuda.WriteLine("if (lane == 0u)");
+        cuda.OpenBrace();
+        cuda.WriteLine("ahg_partial[warp] = value;");
+        cuda.CloseBrace();
+        cuda.WriteLine("__syncthreads();");
+        cuda.WriteLine("if (warp == 0u)");
+        cuda.OpenBrace();
+        cuda.WriteLine($"value = lane < ((blockDim.x + 31u) >> 5) ? ahg_partial[lane] : ({_element})0;");
+        cuda.WriteLine("for (int offset = 16; offset > 0; offset >>= 1)");
+        cuda.OpenBrace();
+        cuda.WriteLine("value += __shfl_down_sync(0xffffffffu, value, offset);");
+        cuda.CloseBrace();
+        cuda.WriteLine("if (lane == 0u)");
+        cuda.OpenBrace();
+        cuda.WriteLine("atomicAdd(target, value);");
+        cuda.CloseBrace();
+        cuda.CloseBrace();
+        cuda.WriteLine("__syncthreads();");
+        cuda.CloseBrace();
+    }
+
+    private string Element(string role) => _prefix + "_" + role;
+
+    /// <summary>The scalar kernel as a device function: ref parameters are C++ references, the rest values.</summary>
+    private void WriteDeviceFunction(IndentedWriter cuda, GeneratedMethod kernel, string role)
+    {
+        var parameters = string.Join(", ", kernel.Parameters.Select(p => CudaSyntax.TypeName(p.Type) + (p.Mode == PassingMode.Ref ? "& " : " ") + p.Name));
+        cuda.WriteLine();
+        cuda.WriteLine($"static __device__ __forceinline__ void {Element(role)}({parameters})");
+        cuda.OpenBrace();
+        foreach (var statement in kernel.Body.Statements)
+        {
+            WriteStatement(cuda, statement);
+        }
+
+        cuda.CloseBrace();
+    }
+
+    private void WriteStatement(IndentedWriter cuda, Stmt statement)
+    {
+        switch (statement)
+        {
+            case Declare d:
+                cuda.WriteLine(d.Init is null ? $"{CudaSyntax.TypeName(d.Type)} {d.Name};" : $"{CudaSyntax.TypeName(d.Type)} {d.Name} = {_syntax.Print(d.Init)};");
+                break;
+            case Assign a:
+                cuda.WriteLine($"{a.Target} = {_syntax.Print(a.Value)};");
+                break;
+            case Comment c:
+                cuda.WriteLine("// " + c.Text);
+                break;
+            case If i:
+                cuda.WriteLine($"if ({_syntax.Print(i.Condition)})");
+                WriteBlock(cuda, i.Then);
+                if (!i.Else.IsEmpty)
+                {
+                    cuda.WriteLine("else");
+                    WriteBlock(cuda, i.Else);
+                }
+
+                break;
+            case Return { Value: null }:
+                cuda.WriteLine("return;");
+                break;
+            case LengthCheck:
+                break;
+            default:
+                throw new NoCudaForm("the statement " + statement.GetType().Name);
+        }
+    }
+
+    private void WriteBlock(IndentedWriter cuda, Block block)
+    {
+        cuda.OpenBrace();
+        foreach (var statement in block.Statements)
+        {
+            WriteStatement(cuda, statement);
+        }
+
+        cuda.CloseBrace();
+    }
+
+    /// <summary>The kernel's C parameter for a driver parameter.</summary>
+    private static string Declaration(KernelParameter p) => p.Role switch
+    {
+        CudaRole.Count => $"long long {p.Name}",
+        CudaRole.Directions => $"int {p.Name}",
+        CudaRole.Uniform => $"{p.CType} {p.Name}",
+        CudaRole.ElementInput or CudaRole.ElementInputDirections or CudaRole.UniformDirections => $"const {p.CType}* __restrict__ {p.Name}",
+        CudaRole.UniformAccumulator => $"{p.CType}* {p.Name}",
+        _ => $"{p.CType}* __restrict__ {p.Name}",
+    };
+
+    private static void OpenKernel(IndentedWriter cuda, KernelSignature kernel, string comment)
+    {
+        cuda.WriteLine();
+        cuda.WriteLine("// " + comment);
+        cuda.WriteLine($"extern \"C\" __global__ void {kernel.Name}({string.Join(", ", kernel.Parameters.Select(Declaration))})");
+        cuda.OpenBrace();
+    }
+
+    private static void OpenGridStrideLoop(IndentedWriter cuda)
+    {
+        cuda.WriteLine($"for (long long {Index} = (long long)blockIdx.x * blockDim.x + threadIdx.x; {Index} < {Count}; {Index} += (long long)blockDim.x * gridDim.x)");
+        cuda.OpenBrace();
+    }
+
+    private static KernelParameter Uniform(DriverParameter p, CudaDerivative derivative, string of)
+        => new(p.Name, CudaSyntax.TypeName(p.Type), CudaRole.Uniform, of, derivative);
+
+    private KernelSignature WritePrimalKernel(IndentedWriter cuda, SpanDriver driver)
+    {
+        var parameters = new List<KernelParameter> { new(Count, "long long", CudaRole.Count, "", CudaDerivative.Value) };
+        parameters.AddRange(driver.Parameters.Select(p => new KernelParameter(p.Name, CudaSyntax.TypeName(p.Type), Role(p.Role), p.Name, CudaDerivative.Value)));
+        var kernel = new KernelSignature(Element("primal"), parameters);
+        OpenKernel(cuda, kernel, $"{_model.MethodName} on every element.");
+        OpenGridStrideLoop(cuda);
+        cuda.WriteLine($"{Element("primal_element")}({string.Join(", ", driver.Parameters.Select(p => p.Role == DriverRole.Uniform ? p.Name : $"{p.Name}[{Index}]"))});");
+        cuda.CloseBrace();
+        cuda.CloseBrace();
+        return kernel;
+    }
+
+    /// <summary>
+    /// The tangent in k directions: per element, the single-direction tangent from the state on entry, once per
+    /// direction; the state it computes, the same in every direction, is stored after the last. With k = 0, the
+    /// primal alone.
+    /// </summary>
+    private KernelSignature WriteTangentKernel(IndentedWriter cuda, SpanDriver driver)
+    {
+        var parameters = new List<KernelParameter>
+        {
+            new(Count, "long long", CudaRole.Count, "", CudaDerivative.Value),
+            new(Directions, "int", CudaRole.Directions, "", CudaDerivative.Value),
+        };
+        foreach (var p in driver.Parameters)
+        {
+            var isTangent = !_primalNames.Contains(p.Name);
+            var of = isTangent ? p.Name.Substring(0, p.Name.Length - "Dot".Length) : p.Name;
+            var role = !isTangent ? Role(p.Role) : p.Role == DriverRole.Uniform ? CudaRole.UniformDirections : p.Role == DriverRole.ElementState ? CudaRole.ElementDirections : CudaRole.ElementInputDirections;
+            parameters.Add(new KernelParameter(p.Name, CudaSyntax.TypeName(p.Type), role, of, isTangent ? CudaDerivative.Tangent : CudaDerivative.Value));
+        }
+
+        var kernel = new KernelSignature(Element("tangent"), parameters);
+        var state = driver.Parameters.Where(p => p.Role == DriverRole.ElementState).ToList();
+        string Local(string name) => "ahg_" + name;
+        string Tangent(string name) => $"{name}[(long long){Direction} * {Count} + {Index}]";
+        OpenKernel(cuda, kernel, $"The tangent of {_model.MethodName} in {Directions} directions (direction j of element i at j * n + i; of a uniform value, at j).");
+        OpenGridStrideLoop(cuda);
+        cuda.WriteLine($"if ({Directions} == 0)");
+        cuda.OpenBrace();
+        var primal = _model.Drivers[0].Parameters;
+        cuda.WriteLine($"{Element("primal_element")}({string.Join(", ", primal.Select(p => p.Role == DriverRole.Uniform ? p.Name : $"{p.Name}[{Index}]"))});");
+        cuda.WriteLine("continue;");
+        cuda.CloseBrace();
+        foreach (var p in state.Where(p => _primalNames.Contains(p.Name)))
+        {
+            cuda.WriteLine($"{CudaSyntax.TypeName(p.Type)} {Local(p.Name)} = {p.Name}[{Index}];");
+        }
+
+        cuda.WriteLine($"for (int {Direction} = 0; {Direction} < {Directions}; {Direction}++)");
+        cuda.OpenBrace();
+        foreach (var p in state)
+        {
+            cuda.WriteLine(_primalNames.Contains(p.Name)
+                ? $"{Local(p.Name)} = {p.Name}[{Index}];"
+                : $"{CudaSyntax.TypeName(p.Type)} {Local(p.Name)} = {Tangent(p.Name)};");
+        }
+
+        var arguments = parameters.Skip(2).Select(p => p.Role switch
+        {
+            CudaRole.ElementState or CudaRole.ElementDirections => Local(p.Name),
+            CudaRole.ElementInput => $"{p.Name}[{Index}]",
+            CudaRole.ElementInputDirections => Tangent(p.Name),
+            CudaRole.UniformDirections => $"{p.Name}[{Direction}]",
+            _ => p.Name,
+        });
+        cuda.WriteLine($"{Element("tangent_element")}({string.Join(", ", arguments)});");
+        foreach (var p in state.Where(p => !_primalNames.Contains(p.Name)))
+        {
+            cuda.WriteLine($"{Tangent(p.Name)} = {Local(p.Name)};");
+        }
+
+        cuda.CloseBrace();
+        foreach (var p in state.Where(p => _primalNames.Contains(p.Name)))
+        {
+            cuda.WriteLine($"{p.Name}[{Index}] = {Local(p.Name)};");
+        }
+
+        cuda.CloseBrace();
+        cuda.CloseBrace();
+        return kernel;
+    }
+
+    /// <summary>
+    /// The adjoint: per element, the scalar adjoint with the per-element adjoints in place and each uniform adjoint
+    /// summed in a register; then each register's block sum added to its output.
+    /// </summary>
+    private KernelSignature WriteAdjointKernel(IndentedWriter cuda, SpanDriver driver)
+    {
+        var parameters = new List<KernelParameter> { new(Count, "long long", CudaRole.Count, "", CudaDerivative.Value) };
+        foreach (var p in driver.Parameters)
+        {
+            var isAdjoint = !_primalNames.Contains(p.Name);
+            var of = isAdjoint ? p.Name.Substring(0, p.Name.Length - "Bar".Length) : p.Name;
+            parameters.Add(new KernelParameter(p.Name, CudaSyntax.TypeName(p.Type), Role(p.Role), of, isAdjoint ? CudaDerivative.Adjoint : CudaDerivative.Value));
+        }
+
+        var kernel = new KernelSignature(Element("adjoint"), parameters);
+        var accumulators = driver.Parameters.Where(p => p.Role == DriverRole.UniformAccumulator).ToList();
+        OpenKernel(cuda, kernel, $"The adjoint of {_model.MethodName}: per-element adjoints in place (the state's: of the output on entry, of the input on exit); uniform ones added to.");
+        foreach (var p in accumulators)
+        {
+            cuda.WriteLine($"{CudaSyntax.TypeName(p.Type)} ahg_{p.Name} = ({CudaSyntax.TypeName(p.Type)})0;");
+        }
+
+        OpenGridStrideLoop(cuda);
+        cuda.WriteLine($"{Element("adjoint_element")}({string.Join(", ", driver.Parameters.Select(p => p.Role switch
+        {
+            DriverRole.Uniform => p.Name,
+            DriverRole.UniformAccumulator => "ahg_" + p.Name,
+            _ => $"{p.Name}[{Index}]",
+        }))});");
+        cuda.CloseBrace();
+        foreach (var p in accumulators)
+        {
+            cuda.WriteLine($"ahg_block_add({p.Name}, ahg_{p.Name});");
+        }
+
+        cuda.CloseBrace();
+        return kernel;
+    }
+
+    /// <summary>For the host build of the same text: each kernel called with cuLaunchKernel's argument pointers.</summary>
+    private static void WriteHostEntries(IndentedWriter cuda, IEnumerable<KernelSignature> kernels)
+    {
+        cuda.WriteLine();
+        cuda.WriteLine("#ifdef AUTOHYPERGRAD_HOST");
+        foreach (var kernel in kernels)
+        {
+            var arguments = kernel.Parameters.Select((p, k) =>
+            {
+                var declared = Declaration(p);
+                var type = declared.Substring(0, declared.Length - p.Name.Length - 1).Replace(" __restrict__", "");
+                return $"*({type}*)args[{k}]";
+            });
+            cuda.WriteLine($"extern \"C\" void {kernel.Name}_host(void** args) {{ {kernel.Name}({string.Join(", ", arguments)}); }}");
+        }
+
+        cuda.WriteLine("#endif");
+    }
+
+    private static CudaRole Role(DriverRole role) => role switch
+    {
+        DriverRole.Uniform => CudaRole.Uniform,
+        DriverRole.UniformAccumulator => CudaRole.UniformAccumulator,
+        DriverRole.ElementInput => CudaRole.ElementInput,
+        DriverRole.ElementState => CudaRole.ElementState,
+        _ => throw new NoCudaForm("a vector-mode parameter"),
+    };
+
+    // ---- The C# around it ----
+
+    private string WrapInCSharp(string cuda, IReadOnlyList<KernelSignature> kernels)
+    {
+        var writer = new IndentedWriter();
+        writer.WriteLine("// <auto-generated/>");
+        writer.WriteLine("// Generated by AutoHypergrad from a [Differentiable] method. Do not edit: change the method instead.");
+        writer.WriteLine("#nullable enable");
+        writer.WriteLine();
+        if (_model.Location.Namespace is { } ns)
+        {
+            writer.WriteLine("namespace " + ns);
+            writer.OpenBrace();
+        }
+
+        foreach (var type in _model.Location.Types)
+        {
+            writer.WriteLine($"partial {type.Keyword} {type.Name}");
+            writer.OpenBrace();
+        }
+
+        writer.WriteLine($"/// <summary>CUDA C of <c>{_model.MethodName}</c> ({_element}): its primal, tangent and adjoint kernels, for NVRTC.</summary>");
+        writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"AutoHypergrad\", \"1.0\")]");
+        writer.WriteLine($"public static class {ClassName(_model)}");
+        writer.OpenBrace();
+        writer.WriteLine("/// <summary>The CUDA C source of the three kernels.</summary>");
+        writer.WriteLine("public const string Source = @\"" + cuda.Replace("\"", "\"\"") + "\";");
+        writer.WriteLine();
+        writer.WriteLine("/// <summary>The source with its kernels' names and parameters, in launch order.</summary>");
+        writer.WriteLine($"public static {Runtime}.CudaModuleSource Module {{ get; }} = new(");
+        writer.WriteLine($"    \"{_model.Location.DisplayName}.{_model.MethodName}\",");
+        writer.WriteLine($"    \"{_element}\",");
+        writer.WriteLine("    Source,");
+        for (var k = 0; k < kernels.Count; k++)
+        {
+            WriteKernelDescription(writer, kernels[k], k == kernels.Count - 1 ? ");" : ",");
+        }
+
+        writer.CloseBrace();
+        foreach (var _ in _model.Location.Types)
+        {
+            writer.CloseBrace();
+        }
+
+        if (_model.Location.Namespace is not null)
+        {
+            writer.CloseBrace();
+        }
+
+        return writer.ToString();
+    }
+
+    private static void WriteKernelDescription(IndentedWriter writer, KernelSignature kernel, string end)
+    {
+        writer.WriteLine($"    new {Runtime}.CudaKernelSignature(\"{kernel.Name}\", new {Runtime}.CudaParameter[]");
+        writer.WriteLine("    {");
+        foreach (var p in kernel.Parameters)
+        {
+            writer.WriteLine($"        new(\"{p.Name}\", \"{p.CType}\", {Runtime}.CudaParameterRole.{p.Role}, \"{p.Of}\", {Runtime}.CudaDerivative.{p.Derivative}),");
+        }
+
+        writer.WriteLine("    })" + end);
+    }
+
+    private enum CudaRole
+    {
+        Count,
+        Directions,
+        Uniform,
+        UniformAccumulator,
+        ElementInput,
+        ElementState,
+        ElementDirections,
+        ElementInputDirections,
+        UniformDirections,
+    }
+
+    private enum CudaDerivative
+    {
+        Value,
+        Tangent,
+        Adjoint,
+    }
+
+    private sealed record KernelParameter(string Name, string CType, CudaRole Role, string Of, CudaDerivative Derivative);
+
+    private sealed record KernelSignature(string Name, List<KernelParameter> Parameters);
+}
+
+/// <summary>The output of the CUDA emitter: a file, nothing (a method without span drivers), or why there is none.</summary>
+internal sealed record CudaEmitResult(GeneratedSource? Source, DiagnosticInfo? Diagnostic);

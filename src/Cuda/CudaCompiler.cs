@@ -13,8 +13,8 @@ public sealed record CompiledModule(string Architecture, string Log, byte[] Ptx,
 /// <summary>Compiles the generated CUDA C with NVRTC, at run time; needs libnvrtc, not a GPU or a driver.</summary>
 public static class CudaCompiler
 {
-    /// <summary>The NVRTC options: the architecture and C++17 (NVRTC reports its warnings by default).</summary>
-    public static string[] Options(string architecture) => [$"--gpu-architecture={architecture}", "--std=c++17"];
+    /// <summary>The NVRTC options: the architecture, C++17, and no contraction of a·b + c into an FMA (--fmad=false), which the C# never does unless written: the kernels then round as the C# does except in the transcendental functions. NVRTC reports its warnings by default.</summary>
+    public static string[] Options(string architecture) => [$"--gpu-architecture={architecture}", "--std=c++17", "--fmad=false"];
 
     /// <summary>NVRTC's version ("11.8"); throws <see cref="CudaUnavailableException"/> without NVRTC.</summary>
     public static string Version => Nvrtc.Instance.Version;

@@ -11,9 +11,8 @@ namespace AutoHypergrad.Cuda.Tests;
 
 /// <summary>
 /// One step, its tangent (k directions) and its adjoint of an optimizer, on random inputs, through a
-/// <see cref="CudaStepKernel{T}"/> on some device, against the generated C# step kernel. The C# side runs element by
-/// element (n = 1 each, so that its span drivers take their scalar kernel, and the uniform adjoints are summed in
-/// element order): the same operations in the same order as one CUDA thread that visits every element.
+/// <see cref="CudaStepKernel{T}"/> on some device, against the generated C# step kernel applied element by element
+/// (<see cref="ElementwiseStepKernel{T}"/>).
 /// </summary>
 public sealed class StepAgreement<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -47,8 +46,15 @@ public sealed class StepAgreement<T>
         for (int h = 0; h < optimizer.Hyperparameters.Count; h++)
         {
             var d = optimizer.Hyperparameters[h];
-            // Defaults, moved by up to 10% (a default of 0, such as wd, becomes up to 0.01).
-            double Value() => d.Default == 0 ? 0.01 * random.NextDouble() : d.Default * (1 + 0.1 * (random.NextDouble() - 0.5));
+            // Defaults, moved by up to ±5% (a decay rate's distance from 1, so that it stays in [0, 1); a default of 0,
+            // such as wd, becomes up to 0.01).
+            double Value()
+            {
+                double factor = 1 + 0.1 * (random.NextDouble() - 0.5);
+                return d.Default == 0 ? 0.01 * random.NextDouble()
+                    : d.Domain == HyperparameterDomain.UnitInterval ? 1 - (1 - d.Default) * factor
+                    : d.Default * factor;
+            }
             int offset = StepKernelLayout.HyperparameterOffset(_cpu, h, n);
             for (int i = 0; i < StepKernelLayout.HyperparameterSize(_cpu, h, n); i++)
             {
@@ -90,84 +96,8 @@ public sealed class StepAgreement<T>
         };
     }
 
-    /// <summary>The C# step kernel, element by element, in the full layouts.</summary>
-    public Dictionary<string, T[]> RunElementwise(StepOptions options)
-    {
-        int s = _cpu.StateNames.Count, k = Directions, n = _n, hCount = _cpu.HyperparameterNames.Count;
-        var result = new Dictionary<string, T[]>
-        {
-            ["state"] = new T[s * n],
-            ["tangentState"] = new T[s * n],
-            ["stateTangents"] = new T[s * k * n],
-            ["stateAdjoint"] = new T[s * n],
-            ["gradientAdjoint"] = new T[n],
-            ["hyperparameterAdjoints"] = new T[_hyperparameters.Length],
-        };
-
-        // The uniform adjoints run on from element to element; a per-element one is its element's alone.
-        var adjoints1 = new T[StepKernelLayout.HyperparameterLength(_cpu, 1)];
-        for (int i = 0; i < n; i++)
-        {
-            var state1 = Enumerable.Range(0, s).Select(b => _state[b * n + i]).ToArray();
-            var hyper1 = Enumerable.Range(0, hCount).Select(h => _hyperparameters[StepKernelLayout.HyperparameterOffset(_cpu, h, n) + (_cpu.PerElement[h] ? i : 0)]).ToArray();
-            var stepped = (T[])state1.Clone();
-            _cpu.Step(stepped, [_gradient[i]], hyper1, options);
-
-            var tangentState = (T[])state1.Clone();
-            var stateTangents1 = new T[s * k];
-            for (int b = 0; b < s; b++)
-            {
-                for (int j = 0; j < k; j++)
-                {
-                    stateTangents1[b * k + j] = _stateTangents[(b * k + j) * n + i];
-                }
-            }
-
-            var gradientTangents1 = Enumerable.Range(0, k).Select(j => _gradientTangents[j * n + i]).ToArray();
-            var hyperTangents1 = new T[hCount * k];
-            for (int h = 0; h < hCount; h++)
-            {
-                int offset = StepKernelLayout.HyperparameterTangentOffset(_cpu, h, n, k);
-                for (int j = 0; j < k; j++)
-                {
-                    hyperTangents1[h * k + j] = _hyperparameterTangents[offset + j * (_cpu.PerElement[h] ? n : 1) + (_cpu.PerElement[h] ? i : 0)];
-                }
-            }
-
-            _cpu.Tangents(tangentState, stateTangents1, [_gradient[i]], gradientTangents1, hyper1, hyperTangents1, options);
-
-            var stateAdjoint1 = Enumerable.Range(0, s).Select(b => _stateAdjoint[b * n + i]).ToArray();
-            T[] gradientAdjoint1 = [_gradientAdjoint[i]];
-            for (int h = 0; h < hCount; h++)
-            {
-                if (_cpu.PerElement[h])
-                {
-                    adjoints1[h] = T.Zero;
-                }
-            }
-
-            _cpu.Adjoint(state1, stateAdjoint1, [_gradient[i]], gradientAdjoint1, hyper1, adjoints1, options);
-
-            for (int b = 0; b < s; b++)
-            {
-                result["state"][b * n + i] = stepped[b];
-                result["tangentState"][b * n + i] = tangentState[b];
-                result["stateAdjoint"][b * n + i] = stateAdjoint1[b];
-                for (int j = 0; j < k; j++)
-                {
-                    result["stateTangents"][(b * k + j) * n + i] = stateTangents1[b * k + j];
-                }
-            }
-
-            result["gradientAdjoint"][i] = gradientAdjoint1[0];
-            for (int h = 0; h < hCount; h++)
-            {
-                result["hyperparameterAdjoints"][StepKernelLayout.HyperparameterOffset(_cpu, h, n) + (_cpu.PerElement[h] ? i : 0)] = adjoints1[h];
-            }
-        }
-
-        return result;
-    }
+    /// <summary>The C# step kernel, element by element.</summary>
+    public Dictionary<string, T[]> RunElementwise(StepOptions options) => Run(new ElementwiseStepKernel<T>(_cpu), options);
 
     /// <summary>Fails on the first output value whose bits differ.</summary>
     public static void AssertBitwiseEqual(Dictionary<string, T[]> expected, Dictionary<string, T[]> actual, string what)

@@ -26,3 +26,19 @@ public sealed class HostEngineTests
         Assert.All(actual.Gradient, g => Assert.True(double.IsFinite(g)));
     }
 }
+
+/// <summary>The bytes per element the bandwidth figures of <c>bench cuda</c> divide by.</summary>
+public sealed class KernelTrafficTests
+{
+    [Fact]
+    public void Adam_moves_its_state_twice_and_its_inputs_once_per_element()
+    {
+        var module = GeneratedModules.Of(AutoHypergrad.Optimizers.Optimizers.Find("Adam"), single: false);
+        // Primal: w, m, v read and written, g read: 7 doubles.
+        Assert.Equal(7 * 8, KernelTraffic.BytesPerElement(module.Primal, 8, 1));
+        // Tangent, k = 2: w, m, v (2 each) and their tangents (2·2 each), g (1) and its tangents (2).
+        Assert.Equal((6 + 12 + 1 + 2) * 8, KernelTraffic.BytesPerElement(module.Tangent, 8, 2));
+        // Adjoint: w, m, v and g read (4), their adjoints read and written (8).
+        Assert.Equal(12 * 4, KernelTraffic.BytesPerElement(GeneratedModules.Of(AutoHypergrad.Optimizers.Optimizers.Find("Adam"), single: true).Adjoint, 4, 1));
+    }
+}

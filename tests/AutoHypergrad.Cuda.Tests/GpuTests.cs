@@ -81,3 +81,61 @@ public sealed class GpuTests
         }
     }
 }
+
+/// <summary>cuBLAS GEMM on the GPU against the product computed in C#, where a GPU and libcublas are present.</summary>
+public sealed class GpuBlasTests
+{
+    [GpuFact]
+    public void Row_major_gemm_with_transposes_matches_the_host_product()
+    {
+        if (!TryOpen(out var blas, out string reason))
+        {
+            // A driver without the toolkit's cuBLAS: nothing to test, and the reason is the point of the message.
+            Assert.StartsWith("cuBLAS (libcublas.so) not found", reason, StringComparison.Ordinal);
+            return;
+        }
+
+        using var _ = blas;
+        const int m = 37, n = 29, k = 53;
+        var random = new Random(2);
+        var a = Enumerable.Range(0, k * m).Select(_ => random.NextDouble() - 0.5).ToArray(); // stored k×m: op(A) = Aᵀ
+        var b = Enumerable.Range(0, k * n).Select(_ => random.NextDouble() - 0.5).ToArray(); // stored k×n
+        var device = Gpu.Device;
+        using var da = new DeviceBuffer<double>(device, a);
+        using var db = new DeviceBuffer<double>(device, b);
+        using var dc = new DeviceBuffer<double>(device, new double[m * n]);
+        blas!.Gemm(transposeA: true, transposeB: false, m, n, k, 1.0, da, db, 0.0, dc);
+        var c = dc.ToArray();
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double expected = 0, magnitude = 0;
+                for (int p = 0; p < k; p++)
+                {
+                    expected += a[p * m + i] * b[p * n + j];
+                    magnitude += Math.Abs(a[p * m + i] * b[p * n + j]);
+                }
+
+                // Each side sums k products in its own order, within k·u of the exact sum (u = 2⁻⁵³, FMAs included): 2k·u apart.
+                Assert.True(Math.Abs(c[i * n + j] - expected) <= k * Math.Pow(2, -53) * magnitude * 2, $"C[{i},{j}] = {c[i * n + j]:R}, expected {expected:R}");
+            }
+        }
+    }
+
+    private static bool TryOpen(out CudaBlas? blas, out string reason)
+    {
+        try
+        {
+            blas = CudaBlas.Open();
+            reason = "";
+            return true;
+        }
+        catch (CudaUnavailableException e)
+        {
+            blas = null;
+            reason = e.Message;
+            return false;
+        }
+    }
+}

@@ -23,15 +23,8 @@ internal sealed class NoCudaForm : System.Exception
 /// </summary>
 internal sealed class CudaSyntax
 {
-    private const int ConditionalLevel = 1;
-    private const int LogicalOrLevel = 2;
-    private const int LogicalAndLevel = 3;
-    private const int EqualityLevel = 4;
-    private const int RelationalLevel = 5;
-    private const int AdditiveLevel = 6;
-    private const int MultiplicativeLevel = 7;
-    private const int PrefixLevel = 8;
-    private const int PrimaryLevel = 9;
+    private const int ConditionalLevel = CSharpSyntax.ConditionalLevel;
+    private const int PrefixLevel = CSharpSyntax.PrefixLevel;
 
     /// <summary>The helper functions (<c>ahg_max</c>, …) the printed expressions call, by C type: "max:double".</summary>
     public SortedSet<string> Helpers { get; } = new(System.StringComparer.Ordinal);
@@ -61,7 +54,7 @@ internal sealed class CudaSyntax
         VarRef v => v.Name,
         Unary u => (u.Op == UnaryOp.Negate ? "-" : "!") + Operand(u.Operand, PrefixLevel, rightSide: true),
         Binary { Op: BinaryOp.Modulo } b when b.Type.IsReal => $"{(b.Type.Kind == ScalarKind.Float ? "fmodf" : "fmod")}({Print(b.Left)}, {Print(b.Right)})",
-        Binary b => Operand(b.Left, Precedence(b), rightSide: false) + " " + OperatorText(b.Op) + " " + Operand(b.Right, Precedence(b), rightSide: true),
+        Binary b => Operand(b.Left, Precedence(b), rightSide: false) + " " + CSharpSyntax.OperatorText(b.Op) + " " + Operand(b.Right, Precedence(b), rightSide: true),
         Conditional c => Operand(c.Condition, ConditionalLevel, rightSide: true) + " ? " + Operand(c.WhenTrue, ConditionalLevel, rightSide: true) + " : " + Operand(c.WhenFalse, ConditionalLevel, rightSide: true),
         Cast c => "(" + TypeName(c.Type) + ")" + Operand(c.Operand, PrefixLevel, rightSide: true),
         IntrinsicCall i => Function(i) + "(" + string.Join(", ", i.Arguments.Select(Print)) + ")",
@@ -125,40 +118,10 @@ internal sealed class CudaSyntax
         return precedence < context || (rightSide && precedence == context) ? "(" + text + ")" : text;
     }
 
-    private static int Precedence(Expr expression) => expression switch
-    {
-        Conditional => ConditionalLevel,
-        Binary { Op: BinaryOp.Modulo } b when b.Type.IsReal => PrimaryLevel,
-        Binary b => b.Op switch
-        {
-            BinaryOp.Or => LogicalOrLevel,
-            BinaryOp.And => LogicalAndLevel,
-            BinaryOp.Equal or BinaryOp.NotEqual => EqualityLevel,
-            BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual => RelationalLevel,
-            BinaryOp.Add or BinaryOp.Subtract => AdditiveLevel,
-            _ => MultiplicativeLevel,
-        },
-        Unary or Cast => PrefixLevel,
-        Literal l when l.Value < 0 || double.IsNaN(l.Value) || double.IsInfinity(l.Value) => PrefixLevel,
-        _ => PrimaryLevel,
-    };
-
-    private static string OperatorText(BinaryOp op) => op switch
-    {
-        BinaryOp.Add => "+",
-        BinaryOp.Subtract => "-",
-        BinaryOp.Multiply => "*",
-        BinaryOp.Divide => "/",
-        BinaryOp.Modulo => "%",
-        BinaryOp.Less => "<",
-        BinaryOp.LessOrEqual => "<=",
-        BinaryOp.Greater => ">",
-        BinaryOp.GreaterOrEqual => ">=",
-        BinaryOp.Equal => "==",
-        BinaryOp.NotEqual => "!=",
-        BinaryOp.And => "&&",
-        _ => "||",
-    };
+    /// <summary>As in C#, except that a real modulo is a call (fmod), which binds like a primary expression.</summary>
+    private static int Precedence(Expr expression) => expression is Binary { Op: BinaryOp.Modulo } b && b.Type.IsReal
+        ? CSharpSyntax.PrimaryLevel
+        : CSharpSyntax.Precedence(expression);
 
     /// <summary>
     /// Round-trip literals, as C# prints them (<c>1.0</c>, <c>0.1f</c>, <c>1E-08</c>): C reads the same digits as the

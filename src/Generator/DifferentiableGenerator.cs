@@ -1,6 +1,7 @@
 using AutoHypergrad.Generator.Diagnostics;
 using AutoHypergrad.Generator.Emit;
 using AutoHypergrad.Generator.Helpers;
+using AutoHypergrad.Generator.Model;
 using AutoHypergrad.Generator.Parsing;
 using AutoHypergrad.Generator.Passes;
 using AutoHypergrad.Generator.Rules;
@@ -53,18 +54,15 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (result, _) => CSharpEmitter.TryEmit(result.Model!))
             .WithTrackingName(TrackingNames.Emit);
 
-        context.RegisterSourceOutput(emitted, static (context, result) =>
-        {
-            if (result.Source is { } source)
-            {
-                context.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
-            }
+        context.RegisterSourceOutput(emitted, AddOutput);
 
-            if (result.Error is { } error)
-            {
-                context.ReportDiagnostic(error.ToDiagnostic());
-            }
-        });
+        // CUDA C for the methods with span drivers, from the same scalar kernels, in a file of its own.
+        var cuda = differentiated
+            .Where(static result => result.Model is { Drivers.Count: > 0 })
+            .Select(static (result, _) => CudaEmitter.TryEmit(result.Model!))
+            .WithTrackingName(TrackingNames.EmitCuda);
+
+        context.RegisterSourceOutput(cuda, AddOutput);
 
         // Diagnostics are placed in their syntax tree, where #pragma warning disable applies; the compilation joins
         // the pipeline only here, after every cached step.
@@ -81,5 +79,19 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
                 context.ReportDiagnostic(info.ToDiagnostic(compilation));
             }
         });
+    }
+
+    /// <summary>An emitter's file and its diagnostic, if any.</summary>
+    private static void AddOutput(SourceProductionContext context, EmitResult result)
+    {
+        if (result.Source is { } source)
+        {
+            context.AddSource(source.HintName, SourceText.From(source.Text, System.Text.Encoding.UTF8));
+        }
+
+        if (result.Error is { } error)
+        {
+            context.ReportDiagnostic(error.ToDiagnostic());
+        }
     }
 }

@@ -6,5 +6,6 @@ public static class TrackingNames
     public const string Parse = "Parse";
     public const string Differentiate = "Differentiate";
     public const string Emit = "Emit";
+    public const string EmitCuda = "EmitCuda";
     public const string Registry = "Registry";
 }

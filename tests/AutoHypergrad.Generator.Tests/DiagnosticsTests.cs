@@ -7,7 +7,7 @@ using Xunit;
 
 namespace AutoHypergrad.Generator.Tests;
 
-/// <summary>One test per diagnostic AHG0001..AHG0012: ID, severity, location and message.</summary>
+/// <summary>One test per diagnostic AHG0001..AHG0013: ID, severity, location and message.</summary>
 public sealed class DiagnosticsTests
 {
     private const string DescriptorsTypeName = "AutoHypergrad.Generator.Diagnostics.DiagnosticDescriptors";
@@ -406,15 +406,16 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
-    public void Every_descriptor_is_an_error_with_a_unique_id()
+    public void Every_descriptor_is_an_error_with_a_unique_id_except_the_CUDA_info()
     {
         var descriptors = AllDescriptors();
         var ids = descriptors.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(Enumerable.Range(1, 12).Select(i => $"AHG{i:D4}").ToArray(), ids);
+        Assert.Equal(Enumerable.Range(1, 13).Select(i => $"AHG{i:D4}").ToArray(), ids);
         Assert.All(descriptors, d =>
         {
-            Assert.Equal(DiagnosticSeverity.Error, d.DefaultSeverity);
+            // A method without CUDA kernels still has its C#: the CUDA emitter only informs.
+            Assert.Equal(d.Id == "AHG0013" ? DiagnosticSeverity.Info : DiagnosticSeverity.Error, d.DefaultSeverity);
             Assert.True(d.IsEnabledByDefault);
             Assert.False(string.IsNullOrWhiteSpace(d.Title.ToString()));
         });
@@ -658,6 +659,29 @@ public sealed class DiagnosticsTests
         Assert.Equal("t", LocatedText(diagnostic, run));
         Assert.Contains("'int'", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("IStepKernel", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AHG0013_elementwise_method_with_no_CUDA_form_keeps_its_CSharp_and_is_reported_as_info()
+    {
+        var source = InPartialClass("""
+                [Differentiable]
+                public static void Scaled(ref double w, double g, [NoDiff] uint k)
+                {
+                    w = w - g * k;
+                }
+            """);
+
+        var run = GeneratorHarness.Run(source);
+
+        Assert.Null(run.Result.Exception);
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AHG0013", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Info, diagnostic.Severity);
+        Assert.Contains("Scaled", LocatedText(diagnostic, run), StringComparison.Ordinal);
+        Assert.Contains("the type uint has no CUDA form", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.DoesNotContain(run.GeneratedSources, s => GeneratorRun.IsCuda(s.HintName));
+        Assert.Contains(run.GeneratedSources, s => s.SourceText.ToString().Contains("ScaledAdjoint", StringComparison.Ordinal));
     }
 
     private static DiagnosticDescriptor Descriptor(string id)

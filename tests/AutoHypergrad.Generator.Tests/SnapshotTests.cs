@@ -195,7 +195,7 @@ public sealed class SnapshotTests
     {
         var run = GeneratorHarness.RunValid(MomentumSource);
 
-        Assert.Equal(new[] { "Momentum.Step.g.cs" }, run.GeneratedSources.Select(s => s.HintName));
+        Assert.Equal(new[] { "Momentum.Step.g.cs", "Momentum.Step.Cuda.g.cs" }, run.GeneratedSources.Select(s => s.HintName));
         Snapshot.Verify(run.AllSources(), "Momentum.Step");
     }
 
@@ -204,7 +204,7 @@ public sealed class SnapshotTests
     {
         var run = GeneratorHarness.RunValid(AdamSource);
 
-        Assert.Equal(new[] { "Adam.Step.g.cs" }, run.GeneratedSources.Select(s => s.HintName));
+        Assert.Equal(new[] { "Adam.Step.g.cs", "Adam.Step.Cuda.g.cs" }, run.GeneratedSources.Select(s => s.HintName));
         Snapshot.Verify(run.AllSources(), "Adam.Step");
     }
 
@@ -243,7 +243,7 @@ public sealed class SnapshotTests
         var run = GeneratorHarness.RunValid(CallRefStateSource);
 
         Assert.Equal(
-            new[] { "Optim.Decay.g.cs", "Optim.Step.g.cs" },
+            new[] { "Optim.Decay.Cuda.g.cs", "Optim.Decay.g.cs", "Optim.Step.g.cs" },
             run.GeneratedSources.Select(s => s.HintName).OrderBy(h => h, System.StringComparer.Ordinal));
         Snapshot.Verify(run.AllSources(), "Optim.Step");
     }

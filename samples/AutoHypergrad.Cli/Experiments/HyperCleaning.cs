@@ -159,10 +159,15 @@ internal sealed class HyperCleaning<T>
     private readonly Dataset<T> _validation;
     private readonly Dataset<T> _test;
     private readonly bool[] _corrupted;
+    private readonly IStepKernel<T>? _stepKernel;
 
-    /// <summary>The experiment on <paramref name="mnist"/> (MNIST's training images, at least the settings' rows).</summary>
-    public HyperCleaning(HyperCleaningSettings settings, Dataset<T> mnist, string precision)
+    /// <summary>
+    /// The experiment on <paramref name="mnist"/> (MNIST's training images, at least the settings' rows), trained with
+    /// <paramref name="stepKernel"/> (SGD's; null for the generated C# one).
+    /// </summary>
+    public HyperCleaning(HyperCleaningSettings settings, Dataset<T> mnist, string precision, IStepKernel<T>? stepKernel = null)
     {
+        _stepKernel = stepKernel;
         _settings = settings;
         _precision = precision;
         int rows = settings.TrainingRows + settings.ValidationRows + settings.TestRows;
@@ -206,15 +211,8 @@ internal sealed class HyperCleaning<T>
     public (HyperCleaningRow Row, HyperCleaningCurve Curve) Clean(double radius, string? checkpointDirectory, IHyperCleaningProgress? progress)
     {
         int n = _settings.TrainingRows;
-        var training = WeightedSoftmaxRegression<T>.Create(_training, exampleWeights: true);
-        var validation = ModelObjective<T>.Create(_validation, Softmax);
-        var response = new RecordingResponse(new ValidationError<T>(validation), training.ParameterCount);
-
-        // J is the mean of λ_i ℓ_i with Σλ ≤ R, so the step is scaled by N/R as in the paper's script: at λ_i = R/N
-        // it is lr on the plain mean loss.
-        var dynamics = Dynamics(training, _settings.LearningRate * n / radius, _settings.Steps, ["weights"]);
-        var engine = new ReverseHypergradient<T>(dynamics, response, ReverseOptions.Full);
-        var start = Enumerable.Repeat(radius / n, n).ToArray();
+        var (engine, response, validation) = Engine(radius);
+        var start = Start(radius);
         var updater = new HyperparameterUpdater(
             new DomainMap(n, [new DomainBlock("weights", 0, n, Domain.CappedSimplex(radius))]), new HyperAdam(_settings.HyperLearningRate), start);
 
@@ -264,6 +262,25 @@ internal sealed class HyperCleaning<T>
         return (row, new HyperCleaningCurve(radius, result.ResumedFrom, points));
     }
 
+    /// <summary>The first hypergradient of DH-R: Reverse-HG at λ_i = R/N, every example weighted alike.</summary>
+    public HypergradientResult FirstHypergradient(double radius, IProgress<EngineProgress>? progress = null)
+        => Engine(radius).Engine.Compute(Start(radius), progress);
+
+    private double[] Start(double radius) => Enumerable.Repeat(radius / _settings.TrainingRows, _settings.TrainingRows).ToArray();
+
+    /// <summary>Reverse-HG of the validation loss with respect to the example weights, for radius <paramref name="radius"/>.</summary>
+    private (ReverseHypergradient<T> Engine, RecordingResponse Response, ModelObjective<T> Validation) Engine(double radius)
+    {
+        var training = WeightedSoftmaxRegression<T>.Create(_training, exampleWeights: true);
+        var validation = ModelObjective<T>.Create(_validation, Softmax);
+        var response = new RecordingResponse(new ValidationError<T>(validation), training.ParameterCount);
+
+        // J is the mean of λ_i ℓ_i with Σλ ≤ R, so the step is scaled by N/R as in the paper's script: at λ_i = R/N
+        // it is lr on the plain mean loss.
+        var dynamics = Dynamics(training, _settings.LearningRate * _settings.TrainingRows / radius, _settings.Steps, ["weights"], _stepKernel);
+        return (new ReverseHypergradient<T>(dynamics, response, ReverseOptions.Full), response, validation);
+    }
+
     /// <summary>The F1 score of calling the discarded examples corrupted.</summary>
     internal static double F1(int truePositives, int falsePositives, int corrupted)
         => truePositives == 0 ? 0 : 2.0 * truePositives / (2.0 * truePositives + falsePositives + (corrupted - truePositives));
@@ -293,9 +310,11 @@ internal sealed class HyperCleaning<T>
 
     /// <summary>
     /// Gradient descent with learning rate <paramref name="learningRate"/> for <paramref name="steps"/> steps on
-    /// <paramref name="training"/>, from w = 0, tuning <paramref name="tuned"/> (the inner problem of every run here).
+    /// <paramref name="training"/>, from w = 0, tuning <paramref name="tuned"/> (the inner problem of every run here),
+    /// its step by <paramref name="stepKernel"/> (the CUDA backend's, say) or by default the generated C# one.
     /// </summary>
-    internal static TrainingDynamics<T> Dynamics(IObjective<T> training, double learningRate, int steps, IEnumerable<string> tuned)
+    internal static TrainingDynamics<T> Dynamics(
+        IObjective<T> training, double learningRate, int steps, IEnumerable<string> tuned, IStepKernel<T>? stepKernel = null)
     {
         var sgd = Optimizers.Optimizers.Find("sgd");
         var names = sgd.Hyperparameters.Select(h => h.Name).ToArray();
@@ -303,13 +322,13 @@ internal sealed class HyperCleaning<T>
         values[Array.IndexOf(names, "lr")] = learningRate;
         var space = HyperparameterSpace.Create(
             names, values, training.Hyperparameters, training.Hyperparameters.Defaults<double>(), new double[training.ParameterCount], steps, tuned);
-        return new TrainingDynamics<T>(training, sgd.Kernel<T>(), space, null, new StepOptions(1));
+        return new TrainingDynamics<T>(training, stepKernel ?? sgd.Kernel<T>(), space, null, new StepOptions(1));
     }
 
     /// <summary>w_T of plain gradient descent (the same step as the inner problem's, unweighted) on <paramref name="data"/>.</summary>
     private T[] Train(Dataset<T> data)
     {
-        var dynamics = Dynamics(WeightedSoftmaxRegression<T>.Create(data, exampleWeights: false), _settings.LearningRate, _settings.Steps, []);
+        var dynamics = Dynamics(WeightedSoftmaxRegression<T>.Create(data, exampleWeights: false), _settings.LearningRate, _settings.Steps, [], _stepKernel);
         var state = new T[dynamics.StateLength];
         dynamics.Initialize([], state);
         for (int t = 1; t <= dynamics.Steps; t++)

@@ -68,12 +68,18 @@ internal static class DiagnosticDescriptors
         "[NoDiff] option of an [OptimizerStep] method is not float, double or bool",
         "Option '{0}' of [OptimizerStep] method '{1}' has type '{2}': a step kernel reads its options from StepOptions as float, double or bool");
 
-    private static DiagnosticDescriptor Create(string id, string title, string message) => new(
+    public static readonly DiagnosticDescriptor NoCudaKernels = Create(
+        "AHG0013",
+        "Elementwise [Differentiable] method gets no CUDA kernels",
+        "'{0}' gets its C# span drivers but no CUDA kernels: {1} has no CUDA form",
+        DiagnosticSeverity.Info);
+
+    private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error) => new(
         id,
         title,
         message,
         Category,
-        DiagnosticSeverity.Error,
+        severity,
         isEnabledByDefault: true,
         helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

@@ -7,15 +7,15 @@ namespace AutoHypergrad.Generator.Emit;
 /// <summary>Prints IR expressions as C#, with the parentheses precedence needs and every literal in the invariant culture.</summary>
 internal static class CSharpSyntax
 {
-    private const int ConditionalLevel = 1;
+    internal const int ConditionalLevel = 1;
     private const int LogicalOrLevel = 2;
     private const int LogicalAndLevel = 3;
     private const int EqualityLevel = 4;
     private const int RelationalLevel = 5;
     private const int AdditiveLevel = 6;
     private const int MultiplicativeLevel = 7;
-    private const int PrefixLevel = 8;
-    private const int PrimaryLevel = 9;
+    internal const int PrefixLevel = 8;
+    internal const int PrimaryLevel = 9;
 
     public static string Print(Expr expression) => expression switch
     {
@@ -82,7 +82,8 @@ internal static class CSharpSyntax
         return precedence < context || (rightSide && precedence == context) ? "(" + text + ")" : text;
     }
 
-    private static int Precedence(Expr expression) => expression switch
+    /// <summary>The C# precedence level of an expression (C and C++ order these operators the same way).</summary>
+    internal static int Precedence(Expr expression) => expression switch
     {
         Conditional => ConditionalLevel,
         Binary b => b.Op switch
@@ -99,7 +100,8 @@ internal static class CSharpSyntax
         _ => PrimaryLevel,
     };
 
-    private static string OperatorText(BinaryOp op) => op switch
+    /// <summary>The operator's symbol, the same in C#, C and C++.</summary>
+    internal static string OperatorText(BinaryOp op) => op switch
     {
         BinaryOp.Add => "+",
         BinaryOp.Subtract => "-",

@@ -105,5 +105,8 @@ internal sealed record DifferentiationResult(DerivativeModel? Model, EquatableAr
 /// <summary>One generated source file.</summary>
 internal sealed record GeneratedSource(string HintName, string Text);
 
-/// <summary>The output of emitting: a file, or the internal error that prevented it.</summary>
+/// <summary>
+/// The output of an emitter: a file, or the diagnostic that says why there is none (an internal error; for the CUDA
+/// emitter also a construct with no CUDA form); neither for a method the emitter does not apply to.
+/// </summary>
 internal sealed record EmitResult(GeneratedSource? Source, DiagnosticInfo? Error);

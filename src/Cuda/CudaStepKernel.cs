@@ -1,0 +1,282 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using AutoHypergrad.Engines;
+using AutoHypergrad.Optimizers;
+
+namespace AutoHypergrad.Cuda;
+
+/// <summary>
+/// An optimizer's step, tangent and adjoint on a device: the generated CUDA kernels behind the same
+/// <see cref="IStepKernel{T}"/> as the generated C# step kernel, with its names and packed layouts (IStepKernel.cs),
+/// so that every engine over <see cref="AutoHypergrad.Engines.Training.TrainingDynamics{T}"/> runs with the optimizer on the GPU unchanged.
+/// <para>
+/// Host staging: <see cref="IStepKernel{T}"/> passes host spans, so each call copies its inputs to device buffers
+/// (kept between calls, grown as needed), launches, and copies its outputs back. The state stays resident only
+/// through the device overloads (<see cref="Step(IntPtr, IntPtr, ReadOnlySpan{T}, StepOptions, int)"/> and the
+/// others taking device pointers), which the benchmarks use; the engines keep their state, tapes and objective on
+/// the host, so through them the GPU pays two copies per step (docs/cuda.md says what that costs).
+/// </para>
+/// </summary>
+public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly IKernelDevice _device;
+    private readonly IStepKernel<T> _layout;
+    private readonly ILoadedModule _module;
+    private readonly Dictionary<string, DeviceBuffer<T>> _staging = new(StringComparer.Ordinal);
+
+    /// <summary>The step kernel of <paramref name="optimizer"/> in <typeparamref name="T"/> on <paramref name="device"/>.</summary>
+    public CudaStepKernel(IKernelDevice device, OptimizerDescriptor optimizer)
+        : this(device, Layout(optimizer), CudaModuleSource.Find<T>(optimizer.Type, "Step")
+            ?? throw new ArgumentException($"{optimizer.Name}.Step has no generated CUDA module in {typeof(T).Name}.", nameof(optimizer)))
+    {
+    }
+
+    /// <summary>
+    /// The kernels of <paramref name="module"/> on <paramref name="device"/>, with the names and layouts of
+    /// <paramref name="layout"/> (the generated C# step kernel of the same method).
+    /// </summary>
+    public CudaStepKernel(IKernelDevice device, IStepKernel<T> layout, CudaModuleSource module)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(module);
+        _device = device;
+        _layout = layout;
+        _module = device.Load(module);
+    }
+
+    public string Name => _layout.Name;
+
+    public IReadOnlyList<string> StateNames => _layout.StateNames;
+
+    public IReadOnlyList<string> HyperparameterNames => _layout.HyperparameterNames;
+
+    public IReadOnlyList<bool> PerElement => _layout.PerElement;
+
+    public IReadOnlyList<string> OptionNames => _layout.OptionNames;
+
+    /// <summary>The module the kernels come from.</summary>
+    public CudaModuleSource Module => _module.Source;
+
+    private int StateCount => _layout.StateNames.Count;
+
+    // ---- IStepKernel<T>: host spans, staged ----
+
+    public void Step(Span<T> state, ReadOnlySpan<T> gradient, ReadOnlySpan<T> hyperparameters, StepOptions options)
+    {
+        int n = gradient.Length;
+        CheckLength(state.Length, (long)StateCount * n, nameof(state));
+        var s = Stage("state", state);
+        Step(s, Stage("gradient", gradient), hyperparameters, options, n);
+        Fetch("state", state);
+    }
+
+    public void Tangents(Span<T> state, Span<T> stateTangents, ReadOnlySpan<T> gradient, ReadOnlySpan<T> gradientTangents, ReadOnlySpan<T> hyperparameters, ReadOnlySpan<T> hyperparameterTangents, StepOptions options)
+    {
+        int n = gradient.Length;
+        int k = Directions(n, gradientTangents.Length, hyperparameterTangents.Length);
+        CheckLength(state.Length, (long)StateCount * n, nameof(state));
+        CheckLength(stateTangents.Length, (long)StateCount * k * n, nameof(stateTangents));
+        CheckLength(gradientTangents.Length, (long)k * n, nameof(gradientTangents));
+        CheckLength(hyperparameterTangents.Length, StepKernelLayout.HyperparameterTangentLength(_layout, n, k), nameof(hyperparameterTangents));
+        Tangents(Stage("state", state), Stage("stateTangents", stateTangents), Stage("gradient", gradient), Stage("gradientTangents", gradientTangents), hyperparameters, Stage("hyperparameterTangents", hyperparameterTangents), options, n, k);
+        Fetch("state", state);
+        Fetch("stateTangents", stateTangents);
+    }
+
+    public void Adjoint(ReadOnlySpan<T> state, Span<T> stateAdjoint, ReadOnlySpan<T> gradient, Span<T> gradientAdjoint, ReadOnlySpan<T> hyperparameters, Span<T> hyperparameterAdjoints, StepOptions options)
+    {
+        int n = gradient.Length;
+        CheckLength(state.Length, (long)StateCount * n, nameof(state));
+        CheckLength(stateAdjoint.Length, (long)StateCount * n, nameof(stateAdjoint));
+        CheckLength(gradientAdjoint.Length, n, nameof(gradientAdjoint));
+        CheckLength(hyperparameterAdjoints.Length, StepKernelLayout.HyperparameterLength(_layout, n), nameof(hyperparameterAdjoints));
+        Adjoint(Stage("state", state), Stage("stateAdjoint", stateAdjoint), Stage("gradient", gradient), Stage("gradientAdjoint", gradientAdjoint), hyperparameters, Stage("hyperparameterAdjoints", hyperparameterAdjoints), options, n);
+        Fetch("stateAdjoint", stateAdjoint);
+        Fetch("gradientAdjoint", gradientAdjoint);
+        Fetch("hyperparameterAdjoints", hyperparameterAdjoints);
+    }
+
+    // ---- Device-resident: pointers to device memory in the same layouts ----
+
+    /// <summary>One step on device memory: <paramref name="state"/> (S·n values) in place, <paramref name="gradient"/> (n).</summary>
+    public void Step(IntPtr state, IntPtr gradient, ReadOnlySpan<T> hyperparameters, StepOptions options, int n)
+        => Launch(_module.Source.Primal, n, 0, new Operands(state, 0, gradient, 0, Hyperparameters(hyperparameters, n), 0), hyperparameters, options);
+
+    /// <summary>The tangent step on device memory, k directions; <paramref name="hyperparameterTangents"/> on the device too.</summary>
+    public void Tangents(IntPtr state, IntPtr stateTangents, IntPtr gradient, IntPtr gradientTangents, ReadOnlySpan<T> hyperparameters, IntPtr hyperparameterTangents, StepOptions options, int n, int k)
+        => Launch(_module.Source.Tangent, n, k, new Operands(state, stateTangents, gradient, gradientTangents, Hyperparameters(hyperparameters, n), hyperparameterTangents), hyperparameters, options);
+
+    /// <summary>The adjoint step on device memory; <paramref name="hyperparameterAdjoints"/> on the device, added to.</summary>
+    public void Adjoint(IntPtr state, IntPtr stateAdjoint, IntPtr gradient, IntPtr gradientAdjoint, ReadOnlySpan<T> hyperparameters, IntPtr hyperparameterAdjoints, StepOptions options, int n)
+        => Launch(_module.Source.Adjoint, n, 0, new Operands(state, stateAdjoint, gradient, gradientAdjoint, Hyperparameters(hyperparameters, n), hyperparameterAdjoints), hyperparameters, options);
+
+    public void Dispose()
+    {
+        foreach (var buffer in _staging.Values)
+        {
+            buffer.Dispose();
+        }
+
+        _staging.Clear();
+    }
+
+    /// <summary>Device addresses of the packed operands; the derivatives are tangents or adjoints, as the kernel needs.</summary>
+    private readonly record struct Operands(IntPtr State, IntPtr StateDerivative, IntPtr Gradient, IntPtr GradientDerivative, IntPtr Hyperparameters, IntPtr HyperparameterDerivatives);
+
+    /// <summary>
+    /// Launches <paramref name="kernel"/>, each argument found by the method's parameter it belongs to: a state slot,
+    /// the gradient, a hyperparameter (its value, or for a per-element one its n values on the device) or an option.
+    /// </summary>
+    private void Launch(CudaKernelSignature kernel, int n, int k, Operands operands, ReadOnlySpan<T> hyperparameters, StepOptions options)
+    {
+        CheckLength(hyperparameters.Length, StepKernelLayout.HyperparameterLength(_layout, n), nameof(hyperparameters));
+        int count = kernel.Parameters.Count;
+        long* slots = stackalloc long[count];
+        IntPtr* arguments = stackalloc IntPtr[count];
+        for (int a = 0; a < count; a++)
+        {
+            slots[a] = 0;
+            arguments[a] = (IntPtr)(slots + a);
+            var p = kernel.Parameters[a];
+            var slot = slots + a;
+            switch (p.Role)
+            {
+                case CudaParameterRole.Count:
+                    *slot = n;
+                    continue;
+                case CudaParameterRole.Directions:
+                    *(int*)slot = k;
+                    continue;
+            }
+
+            int s = IndexOf(_layout.StateNames, p.Of);
+            int h = IndexOf(_layout.HyperparameterNames, p.Of);
+            bool derivative = p.Derivative != CudaDerivative.Value;
+            int block = p.Derivative == CudaDerivative.Tangent ? k : 1;
+            if (s >= 0)
+            {
+                *(IntPtr*)slot = Offset(derivative ? operands.StateDerivative : operands.State, (long)s * block * n);
+            }
+            else if (h >= 0 && p.Role == CudaParameterRole.Uniform)
+            {
+                *(T*)slot = hyperparameters[StepKernelLayout.HyperparameterOffset(_layout, h, n)];
+            }
+            else if (h >= 0)
+            {
+                *(IntPtr*)slot = derivative
+                    ? Offset(operands.HyperparameterDerivatives, p.Derivative == CudaDerivative.Tangent ? StepKernelLayout.HyperparameterTangentOffset(_layout, h, n, k) : StepKernelLayout.HyperparameterOffset(_layout, h, n))
+                    : Offset(operands.Hyperparameters, StepKernelLayout.HyperparameterOffset(_layout, h, n));
+            }
+            else if (IndexOf(_layout.OptionNames, p.Of) >= 0)
+            {
+                WriteOption(slot, p, options);
+            }
+            else
+            {
+                // The one remaining per-element input: the gradient.
+                *(IntPtr*)slot = derivative ? operands.GradientDerivative : operands.Gradient;
+            }
+        }
+
+        _module.Launch(kernel, n, arguments);
+    }
+
+    /// <summary>An option's value as the step kernel reads it (StepOptions.cs): a real named t is the step number, another real a value, a bool a flag.</summary>
+    private static void WriteOption(long* slot, CudaParameter p, StepOptions options)
+    {
+        double value = p.Of == "t" && p.CType is "double" or "float" ? options.StepNumber : options.Value(p.Of);
+        switch (p.CType)
+        {
+            case "double":
+                *(double*)slot = value;
+                break;
+            case "float":
+                *(float*)slot = (float)value;
+                break;
+            case "bool":
+                *(bool*)slot = options.Flag(p.Of);
+                break;
+            case "int":
+                *(int*)slot = checked((int)value);
+                break;
+            default:
+                *slot = checked((long)value);
+                break;
+        }
+    }
+
+    /// <summary>The per-element hyperparameters on the device (uploaded each call); none to upload when all are uniform.</summary>
+    private IntPtr Hyperparameters(ReadOnlySpan<T> hyperparameters, int n)
+    {
+        foreach (bool perElement in _layout.PerElement)
+        {
+            if (perElement)
+            {
+                CheckLength(hyperparameters.Length, StepKernelLayout.HyperparameterLength(_layout, n), nameof(hyperparameters));
+                return Stage("hyperparameters", hyperparameters);
+            }
+        }
+
+        return IntPtr.Zero;
+    }
+
+    private int Directions(int n, int gradientTangents, int hyperparameterTangents)
+    {
+        int uniform = 0;
+        foreach (bool perElement in _layout.PerElement)
+        {
+            uniform += perElement ? 0 : 1;
+        }
+
+        return n > 0 ? gradientTangents / n : uniform > 0 ? hyperparameterTangents / uniform : 0;
+    }
+
+    /// <summary>Copies <paramref name="values"/> into the staging buffer <paramref name="name"/> (grown to fit) and returns its address.</summary>
+    private IntPtr Stage(string name, ReadOnlySpan<T> values)
+    {
+        if (!_staging.TryGetValue(name, out var buffer) || buffer.Length < values.Length)
+        {
+            buffer?.Dispose();
+            buffer = new DeviceBuffer<T>(_device, values.Length);
+            _staging[name] = buffer;
+        }
+
+        buffer.Upload(values);
+        return buffer.Pointer;
+    }
+
+    private void Fetch(string name, Span<T> destination) => _staging[name].Download(destination);
+
+    private static IntPtr Offset(IntPtr pointer, long elements) => pointer + (nint)(elements * Unsafe.SizeOf<T>());
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (names[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static void CheckLength(long actual, long expected, string name)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"{name} has length {actual}; the step needs {expected} (layouts in IStepKernel<T>).", name);
+        }
+    }
+
+    private static IStepKernel<T> Layout(OptimizerDescriptor optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        return optimizer.Kernel<T>();
+    }
+}

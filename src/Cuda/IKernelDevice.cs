@@ -1,0 +1,50 @@
+using System;
+
+namespace AutoHypergrad.Cuda;
+
+/// <summary>
+/// Where generated kernels run: a CUDA GPU through the driver API (<see cref="CudaDevice"/>), or, for tests on a
+/// machine without one, the same CUDA C compiled as host C++. Memory is addressed by raw device pointers; launches
+/// take cuLaunchKernel's argument convention (an array of pointers to the argument values, in the kernel's
+/// parameter order), so that everything above this interface is the same code on both.
+/// </summary>
+public interface IKernelDevice : IDisposable
+{
+    /// <summary>The device in words, for reports ("NVIDIA H200, sm_90, 141 GB").</summary>
+    string Description { get; }
+
+    /// <summary>Allocates <paramref name="bytes"/> bytes of device memory (uninitialized).</summary>
+    IntPtr Allocate(long bytes);
+
+    /// <summary>Frees memory from <see cref="Allocate"/>.</summary>
+    void Free(IntPtr pointer);
+
+    /// <summary>Copies host bytes to device memory.</summary>
+    void CopyToDevice(IntPtr destination, ReadOnlySpan<byte> source);
+
+    /// <summary>Copies device memory to host bytes.</summary>
+    void CopyToHost(IntPtr source, Span<byte> destination);
+
+    /// <summary>Copies <paramref name="bytes"/> bytes within device memory.</summary>
+    void CopyOnDevice(IntPtr destination, IntPtr source, long bytes);
+
+    /// <summary>Compiles (or finds, when it was loaded before) <paramref name="module"/>'s kernels for this device.</summary>
+    ILoadedModule Load(CudaModuleSource module);
+
+    /// <summary>Waits for every launch and copy issued so far.</summary>
+    void Synchronize();
+}
+
+/// <summary>A module's kernels, loaded on a device.</summary>
+public interface ILoadedModule
+{
+    /// <summary>The module's source.</summary>
+    CudaModuleSource Source { get; }
+
+    /// <summary>
+    /// Launches <paramref name="kernel"/> over <paramref name="elements"/> elements (a grid-stride grid the device
+    /// chooses) with <paramref name="arguments"/>: one pointer to each argument's value, in the kernel's order.
+    /// Asynchronous on a GPU.
+    /// </summary>
+    unsafe void Launch(CudaKernelSignature kernel, long elements, IntPtr* arguments);
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AutoHypergrad.Cuda.Tests;
+
+/// <summary>
+/// The generated CUDA C compiled as host C++ (g++, with <see cref="Shim"/> defining the CUDA qualifiers and built-ins
+/// away) and run on the CPU as one block of one thread: the grid-stride loops visit every element in order, and the
+/// block reduction adds nothing to the thread's own sum (the shuffles have no partner lane). The kernels are called
+/// through the <c>{kernel}_host(void** args)</c> entries the generator writes under AUTOHYPERGRAD_HOST, with
+/// cuLaunchKernel's argument convention, so that <see cref="CudaStepKernel{T}"/> runs here unchanged.
+/// -ffp-contract=off keeps g++ from fusing a·b + c, which neither the C# JIT nor the C# code does.
+/// </summary>
+public sealed unsafe class HostDevice : IKernelDevice
+{
+    public const string Shim = """
+        // Host build of generated CUDA C: one block of one thread.
+        #include <math.h>
+        #include <stdlib.h>
+        #include <string.h>
+        #define __device__
+        #define __global__
+        #define __forceinline__ inline
+        #define __shared__ static
+        struct ahg_dim3 { unsigned int x, y, z; };
+        static const ahg_dim3 threadIdx = { 0u, 0u, 0u };
+        static const ahg_dim3 blockIdx = { 0u, 0u, 0u };
+        static const ahg_dim3 blockDim = { 1u, 1u, 1u };
+        static const ahg_dim3 gridDim = { 1u, 1u, 1u };
+        static inline void __syncthreads() {}
+        // No other lane: the shuffle contributes nothing to the sum.
+        template <typename T> static inline T __shfl_down_sync(unsigned int, T, int) { return (T)0; }
+        static inline double atomicAdd(double* target, double value) { double old = *target; *target = old + value; return old; }
+        static inline float atomicAdd(float* target, float value) { float old = *target; *target = old + value; return old; }
+        static inline double __longlong_as_double(long long bits) { double value; memcpy(&value, &bits, sizeof value); return value; }
+        static inline float __int_as_float(int bits) { float value; memcpy(&value, &bits, sizeof value); return value; }
+        """;
+
+    private static readonly string[] Flags = ["-O2", "-std=c++17", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math", "-DAUTOHYPERGRAD_HOST", "-Wall", "-Werror"];
+    private readonly Dictionary<CudaModuleSource, Module> _modules = new();
+    private readonly List<IntPtr> _libraries = new();
+
+    public string Description => "host C++ (g++), one block of one thread";
+
+    public IntPtr Allocate(long bytes) => (IntPtr)NativeMemory.Alloc((nuint)Math.Max(1, bytes));
+
+    public void Free(IntPtr pointer) => NativeMemory.Free((void*)pointer);
+
+    public void CopyToDevice(IntPtr destination, ReadOnlySpan<byte> source) => source.CopyTo(new Span<byte>((void*)destination, source.Length));
+
+    public void CopyToHost(IntPtr source, Span<byte> destination) => new ReadOnlySpan<byte>((void*)source, destination.Length).CopyTo(destination);
+
+    public void CopyOnDevice(IntPtr destination, IntPtr source, long bytes) => Buffer.MemoryCopy((void*)source, (void*)destination, bytes, bytes);
+
+    public void Synchronize()
+    {
+    }
+
+    public ILoadedModule Load(CudaModuleSource module)
+    {
+        if (!_modules.TryGetValue(module, out var loaded))
+        {
+            var library = NativeLibrary.Load(Compile(module.Source));
+            _libraries.Add(library);
+            var entries = new Dictionary<string, IntPtr>(StringComparer.Ordinal);
+            foreach (var kernel in module.Kernels)
+            {
+                entries[kernel.Name] = NativeLibrary.GetExport(library, kernel.Name + "_host");
+            }
+
+            loaded = new Module(module, entries);
+            _modules[module] = loaded;
+        }
+
+        return loaded;
+    }
+
+    public void Dispose()
+    {
+        // The libraries stay loaded: another HostDevice may hold the same file, and unloading gains nothing in a test run.
+        _modules.Clear();
+    }
+
+    /// <summary>The shared library of <paramref name="source"/>, compiled once per source text (cached in the temp folder).</summary>
+    public static string Compile(string source)
+    {
+        var text = Shim + "\n" + source;
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text + string.Join(" ", Flags))))[..16];
+        var folder = Path.Combine(Path.GetTempPath(), "autohypergrad-cuda-host");
+        Directory.CreateDirectory(folder);
+        var library = Path.Combine(folder, hash + ".so");
+        if (File.Exists(library))
+        {
+            return library;
+        }
+
+        var cpp = Path.Combine(folder, hash + ".cpp");
+        File.WriteAllText(cpp, text);
+        var partial = library + "." + Environment.ProcessId + ".tmp";
+        var start = new ProcessStartInfo("g++") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var flag in Flags)
+        {
+            start.ArgumentList.Add(flag);
+        }
+
+        start.ArgumentList.Add(cpp);
+        start.ArgumentList.Add("-o");
+        start.ArgumentList.Add(partial);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("g++ did not start.");
+        var errors = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0 || errors.Result.Length > 0)
+        {
+            throw new InvalidOperationException($"g++ failed on {cpp} (exit {process.ExitCode}):\n{errors.Result}{output}");
+        }
+
+        File.Move(partial, library, overwrite: true);
+        return library;
+    }
+
+    private sealed class Module(CudaModuleSource source, Dictionary<string, IntPtr> entries) : ILoadedModule
+    {
+        public CudaModuleSource Source => source;
+
+        public void Launch(CudaKernelSignature kernel, long elements, IntPtr* arguments)
+            => ((delegate* unmanaged<IntPtr*, void>)entries[kernel.Name])(arguments);
+    }
+}

@@ -81,7 +81,7 @@ static __device__ __forceinline__ void ahg_Adam_Step_double_tangent_element(doub
     double vHatDot = (vDot - vHat * t7Dot) / t7;
     // w -= lr * mHat / (Math.Sqrt(vHat) + eps);
     double t8 = sqrt(vHat);
-    double t8Dot = vHatDot * (0.5 / t8);
+    double t8Dot = vHatDot == 0.0 ? 0.0 : vHatDot * (0.5 / t8);
     double t9 = t8 + eps;
     double t9Dot = t8Dot + epsDot;
     double t10 = lr * mHat / t9;
@@ -147,7 +147,7 @@ static __device__ __forceinline__ void ahg_Adam_Step_double_adjoint_element(doub
     t9Bar = t9Bar + t10 * -shared2;
     t8Bar = t8Bar + t9Bar;
     epsBar = epsBar + t9Bar;
-    vHatBar = vHatBar + t8Bar * (0.5 / t8);
+    vHatBar = vHatBar + (t8Bar == 0.0 ? 0.0 : t8Bar * (0.5 / t8));
     // double vHat = v / (1 - Math.Pow(beta2, t));
     double shared1 = vHatBar / t7;
     vBar = vBar + shared1;

@@ -82,7 +82,7 @@ public sealed class HdBenchCommandTests : IDisposable
     [Fact]
     public void The_mlp_quick_run_trains_every_row_with_finite_losses()
     {
-        var report = Cli.RunJson(_directory, "mlp.json", "hd-bench", "--quick", "--model", "mlp", "--images", "512");
+        var report = Cli.RunJson(_directory, "mlp.json", "hd-bench", "--quick", "--model", "mlp");
 
         Assert.Equal("mlp", report.GetProperty("model").GetString());
         var rows = report.GetProperty("rows").EnumerateArray().ToArray();
@@ -94,7 +94,7 @@ public sealed class HdBenchCommandTests : IDisposable
             Assert.Equal(System.Text.Json.JsonValueKind.Null, row.GetProperty("paper").ValueKind);
         }
 
-        Assert.Equal(4, report.GetProperty("steps").GetInt32());
+        Assert.Equal(640 / 128, report.GetProperty("steps").GetInt32());
     }
 
     [Theory]

@@ -86,11 +86,7 @@ internal static class RthoCommand
             }
 
             settings = settings with { Steps = steps, Interval = interval };
-            var candidates = MnistLocator.Candidates();
-            string mnist = MnistLocator.Find()
-                           ?? throw new UsageException(
-                               $"MNIST not found {(candidates.Count == 0 ? "(no AutoHypergrad.sln above the program)" : "in " + string.Join(", ", candidates))}; " +
-                               $"set {MnistLocator.EnvironmentVariable} to the directory of its four files.");
+            string mnist = MnistDirectory.Require();
             return parse.GetValue(Precision) == "double"
                 ? Execute<double>(parse, settings, quick, mnist, commandLine, clock)
                 : Execute<float>(parse, settings, quick, mnist, commandLine, clock);

@@ -20,6 +20,7 @@ internal static class CliRoot
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(HypercleanCommand.Create());
         root.Subcommands.Add(HdBenchCommand.Create());
+        root.Subcommands.Add(RthoCommand.Create());
         root.Subcommands.Add(HoagCommand.Create());
         root.Subcommands.Add(MtlCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());

@@ -20,6 +20,7 @@ internal static class CliRoot
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(HypercleanCommand.Create());
         root.Subcommands.Add(HdBenchCommand.Create());
+        root.Subcommands.Add(StnCommand.Create());
         return root;
     }
 

@@ -63,9 +63,25 @@ internal sealed record StnSettings(
 /// <summary>A hyperparameter's search range: uniform, or uniform in the logarithm.</summary>
 internal sealed record SearchRange(string Name, double Low, double High, bool Logarithmic)
 {
-    /// <summary>A draw from <paramref name="random"/>.</summary>
+    /// <summary>
+    /// A draw from <paramref name="random"/>. A uniform draw of exactly <see cref="Low"/> is drawn again: the dropout
+    /// range starts at 0, which the open interval of rates (logit) excludes.
+    /// </summary>
     public double Draw(Random random)
-        => Logarithmic ? Math.Exp(Math.Log(Low) + (Math.Log(High) - Math.Log(Low)) * random.NextDouble()) : Low + (High - Low) * random.NextDouble();
+    {
+        if (Logarithmic)
+        {
+            return Math.Exp(Math.Log(Low) + (Math.Log(High) - Math.Log(Low)) * random.NextDouble());
+        }
+
+        double value;
+        do
+        {
+            value = Low + (High - Low) * random.NextDouble();
+        }
+        while (value == Low);
+        return value;
+    }
 }
 
 /// <summary>A row: the STN, or random search's best trial by validation loss.</summary>
@@ -193,6 +209,7 @@ internal sealed class SelfTuningExperiment
         while (trials.Count == 0 || clock.Elapsed.TotalSeconds + lastTrial <= budgetSeconds)
         {
             var trialClock = Stopwatch.StartNew();
+            // One dropout rate for every layer, as a plain random search of "the dropout rate" would draw it.
             double dropout = StnSettings.Ranges[0].Draw(random), l2 = StnSettings.Ranges[1].Draw(random), noise = StnSettings.Ranges[2].Draw(random);
             double[] value = [.. Enumerable.Repeat(dropout, _model.LayerCount), l2, noise];
             double[] free = value.Select((v, i) => _model.Hyperparameters[i].FreeOf(v)).ToArray();

@@ -137,7 +137,7 @@ internal static class StnCommand
             return CommandLine.Success;
         });
 
-    /// <summary>The dropout rates, log10 of L2 and of the input noise, and the validation loss, over the STN's epochs.</summary>
+    /// <summary>The dropout rates, log10 of L2 and of the input noise, and the validation loss (after the start), over the STN's epochs.</summary>
     internal static IReadOnlyList<SvgPanel> Figure(StnReport report)
     {
         var t = report.Trajectory;
@@ -145,11 +145,13 @@ internal static class StnCommand
             .Select(n => new SvgSeries(n, t.Epoch, t.Values[n])).ToArray();
         var scales = report.Hyperparameters.Where(n => !n.StartsWith("dropout", StringComparison.Ordinal))
             .Select(n => new SvgSeries($"log10 {n}", t.Epoch, t.Values[n].Select(Math.Log10).ToArray())).ToArray();
-        var validation = new List<SvgSeries> { new("STN", t.ValidationEpoch, t.ValidationLoss) };
+        // The loss at epoch 0 (log 10 ≈ 2.3) would flatten the rest of the curve: it starts at the second point.
+        int first = Math.Min(1, t.ValidationEpoch.Count - 1);
+        var validation = new List<SvgSeries> { new("STN", t.ValidationEpoch.Skip(first).ToArray(), t.ValidationLoss.Skip(first).ToArray()) };
         if (report.Rows.Count > 1)
         {
             double best = report.Rows[1].ValidationLoss;
-            validation.Add(new SvgSeries(report.Rows[1].Name, [t.ValidationEpoch[0], t.ValidationEpoch[^1]], [best, best]));
+            validation.Add(new SvgSeries(report.Rows[1].Name, [t.ValidationEpoch[first], t.ValidationEpoch[^1]], [best, best]));
         }
 
         return

@@ -122,8 +122,7 @@ internal static class BenchHypercleanCommand
             ManagedBlas.MaxDegreeOfParallelism = threads;
             OpenBlasThreads.TrySet(threads);
 
-            string mnist = MnistLocator.Find()
-                           ?? throw new UsageException($"MNIST not found in {string.Join(", ", MnistLocator.Candidates())}; set {MnistLocator.EnvironmentVariable} to the directory of its four files.");
+            string mnist = MnistDirectory.Find();
             var report = parse.GetValue(Precision) == "double"
                 ? Run<double>(mnist, quick, steps, commandLine, clock)
                 : Run<float>(mnist, quick, steps, commandLine, clock);

@@ -23,6 +23,7 @@ internal static class CliRoot
         root.Subcommands.Add(RthoCommand.Create());
         root.Subcommands.Add(HoagCommand.Create());
         root.Subcommands.Add(MtlCommand.Create());
+        root.Subcommands.Add(StnCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         return root;
     }

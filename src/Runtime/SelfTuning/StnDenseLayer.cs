@@ -203,13 +203,13 @@ public sealed class StnDenseLayer
     }
 
     // Offsets in φ; W_elem starts at 0.
-    private int BiasElem => Outputs * Inputs;
+    internal int BiasElem => Outputs * Inputs;
 
-    private int WeightHyper => Outputs * Inputs + Outputs;
+    internal int WeightHyper => Outputs * Inputs + Outputs;
 
-    private int BiasHyper => 2 * Outputs * Inputs + Outputs;
+    internal int BiasHyper => 2 * Outputs * Inputs + Outputs;
 
-    private int ScaleWeights => 2 * Outputs * Inputs + 2 * Outputs;
+    internal int ScaleWeights => 2 * Outputs * Inputs + 2 * Outputs;
 
-    private int ScaleBiases => ScaleWeights + Outputs * Hyperparameters;
+    internal int ScaleBiases => ScaleWeights + Outputs * Hyperparameters;
 }

@@ -85,6 +85,37 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public void Docs_RESULTS_md_is_what_report_makes_of_docs_results()
+    {
+        // Run where docs/ holds a copy of the repository's results, with the default options, as the document says.
+        string repository = RepositoryRoot();
+        string results = Path.Combine(_directory, "docs", "results");
+        Directory.CreateDirectory(results);
+        foreach (string file in Directory.GetFiles(Path.Combine(repository, "docs", "results")))
+        {
+            File.Copy(file, Path.Combine(results, Path.GetFileName(file)));
+        }
+
+        var result = Cli.Run(_directory, "report");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        string expected = File.ReadAllText(Path.Combine(_directory, "docs", "RESULTS.md"));
+        string committed = File.ReadAllText(Path.Combine(repository, "docs", "RESULTS.md"));
+        Assert.True(expected == committed, "docs/RESULTS.md differs from what `autohypergrad report` makes of docs/results: run it from the repository root.");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AutoHypergrad.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("AutoHypergrad.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [Fact]
     public void A_missing_folder_is_a_usage_error()
     {
         var result = Cli.Run(_directory, "report", "--results", "nowhere");

@@ -53,7 +53,7 @@ internal static class ResultsDocument
         => results
             .OrderBy(r => Array.FindIndex(Known, k => k.Experiment == r.Experiment) is var i and >= 0 ? i : Known.Length)
             .ThenBy(r => r.Experiment, StringComparer.Ordinal)
-            .ThenBy(r => r.File, StringComparer.Ordinal);
+            .ThenBy(r => Path.GetFileNameWithoutExtension(r.File), StringComparer.Ordinal);
 
     private static void Section(StringBuilder text, ExperimentResult result, string outputDirectory)
     {

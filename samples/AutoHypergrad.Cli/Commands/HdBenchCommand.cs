@@ -57,11 +57,7 @@ internal static class HdBenchCommand
         Description = "Also the α0-insensitivity table: iterations to reach the loss thresholds for α0 ∈ {0.01, 0.005, 0.001, 0.0005, 0.0001}, each optimizer with α fixed and with hd.",
     };
     private static readonly Option<int?> Images = new("--images") { HelpName = "N", Description = "The first N MNIST training images [default: 60000; with --quick 2000, 640 for the MLP]." };
-    private static readonly Option<string> Precision = new Option<string>("--precision")
-    {
-        Description = "Element type: float (default, for speed) or double.",
-        DefaultValueFactory = _ => "float",
-    }.AcceptOnlyFromAmong("float", "double");
+    private static readonly Option<string> Precision = ExperimentOptions.Precision();
 
     private static readonly Option<ulong> Seed = new("--seed") { Description = "The seed of the batch order.", DefaultValueFactory = _ => 1 };
     private static readonly Option<string?> Json = new("--json") { HelpName = "FILE", Description = "Also write the rows, the curves and the run's settings to FILE as JSON (atomically)." };

@@ -42,11 +42,7 @@ internal static class HypercleanCommand
     private static readonly Option<int?> Steps = new("--steps") { HelpName = "T", Description = "Gradient-descent steps of each training run [default: 2000; 50 with --quick]." };
     private static readonly Option<int?> HyperIterations = new("--hyper-iterations") { HelpName = "K", Description = "Adam steps on λ per radius [default: 500; 40 with --quick]." };
     private static readonly Option<string?> Radius = new("--radius") { HelpName = "R,R,…", Description = "The radii R of {0 ≤ λ ≤ 1, Σλ ≤ R} [default: 1000,1500,2000,2500; 100 with --quick]." };
-    private static readonly Option<string> Precision = new Option<string>("--precision")
-    {
-        Description = "Element type: float (default, for speed) or double.",
-        DefaultValueFactory = _ => "float",
-    }.AcceptOnlyFromAmong("float", "double");
+    private static readonly Option<string> Precision = ExperimentOptions.Precision();
 
     private static readonly Option<ulong> Seed = new("--seed") { Description = "The seed of the label corruption.", DefaultValueFactory = _ => 1 };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir")

@@ -37,11 +37,7 @@ internal static class MtlCommand
     private static readonly Option<int?> Steps = new("--steps") { HelpName = "T", Description = "Momentum steps of every training run [default: 600; 100 with --quick]." };
     private static readonly Option<int?> HyperIterations = new("--hyper-iterations") { HelpName = "K", Description = "Adam steps on (A, ρ) of HMTL and HMTL-S [default: 25; 5 with --quick]." };
     private static readonly Option<double?> Radius = new("--radius") { HelpName = "R", Description = "HMTL-S's bound Σ A_jk ≤ R [default: 0.01]." };
-    private static readonly Option<string> Precision = new Option<string>("--precision")
-    {
-        Description = "Element type: float (default, for speed) or double.",
-        DefaultValueFactory = _ => "float",
-    }.AcceptOnlyFromAmong("float", "double");
+    private static readonly Option<string> Precision = ExperimentOptions.Precision();
 
     private static readonly Option<string?> Json = new("--json") { HelpName = "FILE", Description = "Also write the rows, the relation matrices and the run's settings to FILE as JSON (atomically)." };
     private static readonly Option<string?> Svg = new("--svg") { HelpName = "FILE", Description = "Draw the learned relation graphs (A + Aᵀ)/2 of HMTL and HMTL-S, averaged over the seeds, as heat maps to FILE." };

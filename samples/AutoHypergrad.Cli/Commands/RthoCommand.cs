@@ -42,11 +42,7 @@ internal static class RthoCommand
 
     private static readonly Option<int?> Steps = new("--steps") { HelpName = "T", Description = "Training steps of every run [default: 4000; 50 with --quick]." };
     private static readonly Option<int?> Interval = new("--interval") { HelpName = "Δ", Description = "RTHO's training steps between hypersteps [default: 100; 10 with --quick]." };
-    private static readonly Option<string> Precision = new Option<string>("--precision")
-    {
-        Description = "Element type: float (default, for speed) or double.",
-        DefaultValueFactory = _ => "float",
-    }.AcceptOnlyFromAmong("float", "double");
+    private static readonly Option<string> Precision = ExperimentOptions.Precision();
 
     private static readonly Option<ulong> Seed = new("--seed") { Description = "The seed of the batches, the initial weights and random search.", DefaultValueFactory = _ => 1 };
     private static readonly Option<string?> Json = new("--json") { HelpName = "FILE", Description = "Also write the rows, the trace, the trials and the run's settings to FILE as JSON (atomically)." };

@@ -39,7 +39,7 @@ public class StnLayerTests
         double[] phiBar = new double[phi.Length], xBar = new double[x.Length], lambdaBar = new double[lambda.Length];
         layer.Backward(phi, x, lambda, Rows, weights, phiBar, xBar, lambdaBar);
 
-        double worst = Math.Max(Worst(phi, phiBar, Loss), Math.Max(Worst(x, xBar, Loss), Worst(lambda, lambdaBar, Loss)));
+        double worst = Math.Max(CentralDifferences.Worst(phi, phiBar, Loss), Math.Max(CentralDifferences.Worst(x, xBar, Loss), CentralDifferences.Worst(lambda, lambdaBar, Loss)));
         // Y is bilinear in (φ, X) and in (φ, Λ): central differences are exact up to rounding, ~1e-10 at h = 1e-5.
         Assert.True(worst < 1e-8, $"worst error {worst:E2}");
     }
@@ -53,7 +53,7 @@ public class StnLayerTests
 
         double[] gradient = new double[3];
         GaussianPerturbation.AddEntropyGradient(logSigma, 1.0, gradient);
-        double worst = Worst(logSigma, gradient, () => GaussianPerturbation.Entropy(logSigma));
+        double worst = CentralDifferences.Worst(logSigma, gradient, () => GaussianPerturbation.Entropy(logSigma));
         Assert.True(worst < 1e-9, $"worst error {worst:E2}");
     }
 
@@ -89,23 +89,4 @@ public class StnLayerTests
 
     private static double[] Random(Random random, int n) => Enumerable.Range(0, n).Select(_ => 2 * random.NextDouble() - 1).ToArray();
 
-    /// <summary>The largest |analytic − central difference| / max(1, |difference|) over the components of <paramref name="point"/>.</summary>
-    private static double Worst(double[] point, double[] analytic, Func<double> loss)
-    {
-        const double h = 1e-5;
-        double worst = 0;
-        for (int i = 0; i < point.Length; i++)
-        {
-            double saved = point[i];
-            point[i] = saved + h;
-            double plus = loss();
-            point[i] = saved - h;
-            double minus = loss();
-            point[i] = saved;
-            double difference = (plus - minus) / (2 * h);
-            worst = Math.Max(worst, Math.Abs(analytic[i] - difference) / Math.Max(1, Math.Abs(difference)));
-        }
-
-        return worst;
-    }
 }

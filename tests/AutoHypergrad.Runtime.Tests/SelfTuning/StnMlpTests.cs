@@ -28,7 +28,7 @@ public class StnMlpTests(ITestOutputHelper output)
         double[] rows = Rows(model, new Random(5), regularized);
         double[] gradient = new double[model.ParameterCount];
         model.TrainingLoss(phi, rows, gradient, step: 2);
-        double worst = Worst(phi, gradient, () => model.TrainingLoss(phi, rows, new double[model.ParameterCount], step: 2));
+        double worst = CentralDifferences.Worst(phi, gradient, () => model.TrainingLoss(phi, rows, new double[model.ParameterCount], step: 2));
         // The loss is smooth away from ReLU's kink (no pre-activation lies within h of 0 here): central differences at
         // h = 1e-5 are exact to O(h²)·f‴ + ε/h ≈ 1e-10.
         Assert.True(worst < 1e-7, $"worst error {worst:E2}");
@@ -45,7 +45,7 @@ public class StnMlpTests(ITestOutputHelper output)
         double[] gradient = new double[rows.Length];
         model.ValidationLoss(phi, rows, gradient, step: 1);
         Assert.Contains(gradient, g => Math.Abs(g) > 1e-4);
-        double worst = Worst(rows, gradient, () => model.ValidationLoss(phi, rows, new double[rows.Length], step: 1));
+        double worst = CentralDifferences.Worst(rows, gradient, () => model.ValidationLoss(phi, rows, new double[rows.Length], step: 1));
         Assert.True(worst < 1e-7, $"worst error {worst:E2}");
     }
 
@@ -174,24 +174,6 @@ public class StnMlpTests(ITestOutputHelper output)
     /// <summary>φ with every entry moved by up to ±0.3, so that the V, C, b blocks are not zero.</summary>
     private static double[] Perturbed(double[] phi, Random random) => phi.Select(v => v + 0.3 * (2 * random.NextDouble() - 1)).ToArray();
 
-    private static double Worst(double[] point, double[] analytic, Func<double> loss)
-    {
-        const double h = 1e-5;
-        double worst = 0;
-        for (int i = 0; i < point.Length; i++)
-        {
-            double saved = point[i];
-            point[i] = saved + h;
-            double plus = loss();
-            point[i] = saved - h;
-            double minus = loss();
-            point[i] = saved;
-            double difference = (plus - minus) / (2 * h);
-            worst = Math.Max(worst, Math.Abs(analytic[i] - difference) / Math.Max(1, Math.Abs(difference)));
-        }
-
-        return worst;
-    }
 
     private static double Gaussian(Random random) => GaussianPerturbation.NextStandardNormal(random);
 }

@@ -29,7 +29,8 @@ internal sealed record HypergradientDescentReport(
     HypergradientDescentSettings Settings,
     int Steps,
     IReadOnlyList<HypergradientDescentCurve> Curves,
-    InitialRateSweep? Alpha0Sweep);
+    InitialRateSweep? Alpha0Sweep)
+    : IExperimentReport;
 
 /// <summary>
 /// <c>autohypergrad hd-bench</c>: hypergradient descent's experiments on MNIST (Baydin et al. 2018): logistic regression
@@ -159,16 +160,13 @@ internal static class HdBenchCommand
             AnsiConsole.Write(SweepTable(sweep));
         }
 
-        ExperimentConsole.Summary(Table(report, model), report.Deviations, report.Seconds);
-        if (parse.GetValue(Svg) is { } svg)
-        {
-            SvgPlot.Write(svg, FormattableString.Invariant($"Hypergradient descent, {model} on MNIST ({settings.TrainingRows} images, {settings.Epochs} epochs)"), Figure(curves));
-        }
-
-        if (parse.GetValue(Json) is { } json)
-        {
-            JsonFile.Write(json, report);
-        }
+        ExperimentConsole.Finish(
+            parse,
+            report,
+            Table(report, model),
+            Svg,
+            svg => SvgPlot.Write(svg, FormattableString.Invariant($"Hypergradient descent, {model} on MNIST ({settings.TrainingRows} images, {settings.Epochs} epochs)"), Figure(curves)),
+            Json);
 
         return CommandLine.Success;
     }

@@ -25,7 +25,8 @@ internal sealed record HoagReport(
     HoagSettings Settings,
     string Data,
     int TestRows,
-    string Precision);
+    string Precision)
+    : IExperimentReport;
 
 /// <summary><c>autohypergrad hoag</c>: HOAG against grid and random search for the l2 strength of logistic regression on MNIST 4 vs 9.</summary>
 internal static class HoagCommand
@@ -98,16 +99,13 @@ internal static class HoagCommand
 
         var report = new HoagReport(
             "hoag", commandLine, machine, quick, clock.Elapsed.TotalSeconds, rows, settings.Deviations(precision), curves, settings, bench.Source, bench.TestRows, precision);
-        ExperimentConsole.Summary(Table(report), report.Deviations, report.Seconds);
-        if (parse.GetValue(Svg) is { } svg)
-        {
-            SvgPlot.Write(svg, FormattableString.Invariant($"HOAG vs grid and random search, l2 of logistic regression on MNIST 4 vs 9 ({settings.InnerSolves} inner solves each)"), Figure(curves));
-        }
-
-        if (parse.GetValue(Json) is { } json)
-        {
-            JsonFile.Write(json, report);
-        }
+        ExperimentConsole.Finish(
+            parse,
+            report,
+            Table(report),
+            Svg,
+            svg => SvgPlot.Write(svg, FormattableString.Invariant($"HOAG vs grid and random search, l2 of logistic regression on MNIST 4 vs 9 ({settings.InnerSolves} inner solves each)"), Figure(curves)),
+            Json);
 
         return CommandLine.Success;
     }

@@ -27,7 +27,8 @@ internal sealed record HyperCleaningReport(
     IReadOnlyList<HyperCleaningRow> Rows,
     IReadOnlyList<HyperCleaningCurve> Curves,
     IReadOnlyList<string> Deviations,
-    double Seconds);
+    double Seconds)
+    : IExperimentReport;
 
 /// <summary>
 /// <c>autohypergrad hyperclean</c>: data hyper-cleaning on MNIST (Franceschi et al. 2017, table 1 and figure 2).
@@ -157,19 +158,19 @@ internal static class HypercleanCommand
         var report = new HyperCleaningReport(
             "hyperclean",
             commandLine, machine, experiment.Source, precision, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds);
-        ExperimentConsole.Summary(Table(report), report.Deviations, report.Seconds);
-        if (parse.GetValue(Svg) is { } svg)
-        {
-            foreach (var curve in curves)
+        ExperimentConsole.Finish(
+            parse,
+            report,
+            Table(report),
+            Svg,
+            svg =>
             {
-                SvgPlot.Write(curves.Count == 1 ? svg : SvgPath(svg, curve.Radius), FormattableString.Invariant($"Data hyper-cleaning, R = {curve.Radius}"), Figure(curve));
-            }
-        }
-
-        if (parse.GetValue(Json) is { } json)
-        {
-            JsonFile.Write(json, report);
-        }
+                foreach (var curve in curves)
+                {
+                    SvgPlot.Write(curves.Count == 1 ? svg : SvgPath(svg, curve.Radius), FormattableString.Invariant($"Data hyper-cleaning, R = {curve.Radius}"), Figure(curve));
+                }
+            },
+            Json);
 
         return CommandLine.Success;
     }

@@ -26,7 +26,8 @@ internal sealed record MultiTaskReport(
     IReadOnlyList<MultiTaskCurve> Curves,
     MultiTaskSettings Settings,
     string Data,
-    string Precision);
+    string Precision)
+    : IExperimentReport;
 
 /// <summary><c>autohypergrad mtl</c>: learning task interactions (Franceschi et al. 2017, section 5.3) on a few-shot MNIST problem.</summary>
 internal static class MtlCommand
@@ -133,19 +134,19 @@ internal static class MtlCommand
         var rows = methods.Select(m => Row(m, results[m])).ToArray();
         var report = new MultiTaskReport(
             "mtl", commandLine, machine, quick, clock.Elapsed.TotalSeconds, rows, settings.Deviations(precision), relations, curves, settings, training.Source, precision);
-        ExperimentConsole.Summary(Table(report), report.Deviations, report.Seconds);
-        if (parse.GetValue(Svg) is { } svg)
-        {
-            SvgHeatMap.Write(
-                svg,
-                FormattableString.Invariant($"Learned task relations (A + Aᵀ)/2 on MNIST digits, mean over {settings.Seeds} seeds"),
-                new[] { "HMTL", "HMTL-S" }.Select(m => new SvgMatrix(m, Digits, MeanSymmetric(relations.Where(r => r.Method == m).ToArray()))).ToArray());
-        }
-
-        if (parse.GetValue(Json) is { } json)
-        {
-            JsonFile.Write(json, report);
-        }
+        ExperimentConsole.Finish(
+            parse,
+            report,
+            Table(report),
+            Svg,
+            svg =>
+            {
+                SvgHeatMap.Write(
+                    svg,
+                    FormattableString.Invariant($"Learned task relations (A + Aᵀ)/2 on MNIST digits, mean over {settings.Seeds} seeds"),
+                    new[] { "HMTL", "HMTL-S" }.Select(m => new SvgMatrix(m, Digits, MeanSymmetric(relations.Where(r => r.Method == m).ToArray()))).ToArray());
+            },
+            Json);
 
         return CommandLine.Success;
     }

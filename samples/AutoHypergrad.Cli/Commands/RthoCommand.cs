@@ -27,7 +27,8 @@ internal sealed record RealTimeHoReport(
     RealTimeHoSettings Settings,
     int Parameters,
     RealTimeHoTrace Trace,
-    IReadOnlyList<RandomSearchTrial> Trials);
+    IReadOnlyList<RandomSearchTrial> Trials)
+    : IExperimentReport;
 
 /// <summary>
 /// <c>autohypergrad rtho</c>: real-time HO of η, μ and L2 against vanilla training and random search (Franceschi et al.
@@ -117,16 +118,13 @@ internal static class RthoCommand
         var report = new RealTimeHoReport(
             "rtho", commandLine, machine, quick, clock.Elapsed.TotalSeconds, [vanilla, search, rtho], settings.Deviations(precision, trials.Count),
             mnistTrain.Source, precision, settings, experiment.ParameterCount, trace, trials);
-        ExperimentConsole.Summary(Table(report), report.Deviations, report.Seconds);
-        if (parse.GetValue(Svg) is { } svg)
-        {
-            SvgPlot.Write(svg, FormattableString.Invariant($"Real-time HO of an MLP on MNIST (T = {settings.Steps}, Δ = {settings.Interval})"), Figure(trace));
-        }
-
-        if (parse.GetValue(Json) is { } json)
-        {
-            JsonFile.Write(json, report);
-        }
+        ExperimentConsole.Finish(
+            parse,
+            report,
+            Table(report),
+            Svg,
+            svg => SvgPlot.Write(svg, FormattableString.Invariant($"Real-time HO of an MLP on MNIST (T = {settings.Steps}, Δ = {settings.Interval})"), Figure(trace)),
+            Json);
 
         return CommandLine.Success;
     }

@@ -25,7 +25,8 @@ internal sealed record StnReport(
     IReadOnlyList<SearchRange> SearchRanges,
     IReadOnlyList<string> Hyperparameters,
     StnTrajectory Trajectory,
-    IReadOnlyList<StnTrial> Trials);
+    IReadOnlyList<StnTrial> Trials)
+    : IExperimentReport;
 
 /// <summary><c>autohypergrad stn</c>: Self-Tuning Networks tune the dropout rates, L2 and input noise of an MLP on MNIST, against random search.</summary>
 internal static class StnCommand
@@ -113,16 +114,13 @@ internal static class StnCommand
             var report = new StnReport(
                 "stn", commandLine, machine, quick, clock.Elapsed.TotalSeconds, rows, settings.Deviations(trials.Count), data, settings, StnSettings.Ranges,
                 experiment.Names, trajectory, trials);
-            ExperimentConsole.Summary(Table(report), report.Deviations, report.Seconds);
-            if (parse.GetValue(Svg) is { } svg)
-            {
-                SvgPlot.Write(svg, FormattableString.Invariant($"Self-Tuning Networks, MLP 784-{string.Join("-", settings.Hidden)}-10 on MNIST ({settings.TrainingRows} images, {settings.Epochs} epochs)"), Figure(report));
-            }
-
-            if (parse.GetValue(Json) is { } json)
-            {
-                JsonFile.Write(json, report);
-            }
+            ExperimentConsole.Finish(
+                parse,
+                report,
+                Table(report),
+                Svg,
+                svg => SvgPlot.Write(svg, FormattableString.Invariant($"Self-Tuning Networks, MLP 784-{string.Join("-", settings.Hidden)}-10 on MNIST ({settings.TrainingRows} images, {settings.Epochs} epochs)"), Figure(report)),
+                Json);
 
             return CommandLine.Success;
         });

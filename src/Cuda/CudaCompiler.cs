@@ -36,19 +36,22 @@ public static class CudaCompiler
     }
 
     /// <summary>
-    /// Compiles <paramref name="module"/>'s source for <paramref name="architecture"/> (<c>sm_80</c>, <c>sm_90</c>, …).
+    /// Compiles <paramref name="program"/>'s source for <paramref name="architecture"/> (<c>sm_80</c>, <c>sm_90</c>, …).
     /// A compilation error throws <see cref="CudaException"/> with NVRTC's log.
     /// </summary>
-    public static CompiledModule Compile(CudaModuleSource module, string architecture)
+    public static CompiledModule Compile(CudaProgram program, string architecture)
     {
-        ArgumentNullException.ThrowIfNull(module);
+        ArgumentNullException.ThrowIfNull(program);
         ArgumentException.ThrowIfNullOrWhiteSpace(architecture);
-        var (compiled, log, ptx, cubin) = Nvrtc.Instance.Compile(module.Source, module.Method + ".cu", Options(architecture));
+        var (compiled, log, ptx, cubin) = Nvrtc.Instance.Compile(program.Source, FileName(program), Options(architecture));
         if (!compiled)
         {
-            throw new CudaException("nvrtcCompileProgram", 6, $"{module.Method} ({module.Element}) does not compile for {architecture}:\n{log}");
+            throw new CudaException("nvrtcCompileProgram", 6, $"{program.Name} does not compile for {architecture}:\n{log}");
         }
 
         return new CompiledModule(architecture, log, ptx, cubin);
     }
+
+    /// <summary>The file name NVRTC's log gives the program: its name up to the first space, with .cu.</summary>
+    private static string FileName(CudaProgram program) => program.Name.Split(' ')[0] + ".cu";
 }

@@ -17,7 +17,7 @@ public sealed unsafe class CudaDevice : IKernelDevice
     public const int BlockSize = 256;
 
     private readonly CudaDriver _driver;
-    private readonly Dictionary<CudaModuleSource, Module> _modules = new();
+    private readonly Dictionary<CudaProgram, Module> _modules = new();
     private IntPtr _context;
 
     private CudaDevice(CudaDriver driver, int ordinal)
@@ -140,20 +140,20 @@ public sealed unsafe class CudaDevice : IKernelDevice
     public void CopyOnDevice(IntPtr destination, IntPtr source, long bytes)
         => _driver.Check(_driver.MemcpyDtoD(destination, source, (nuint)bytes), "cuMemcpyDtoD");
 
-    public ILoadedModule Load(CudaModuleSource module)
+    public ILoadedModule Load(CudaProgram program)
     {
-        ArgumentNullException.ThrowIfNull(module);
-        if (!_modules.TryGetValue(module, out var loaded))
+        ArgumentNullException.ThrowIfNull(program);
+        if (!_modules.TryGetValue(program, out var loaded))
         {
-            var compiled = CudaCompiler.Compile(module, Architecture);
+            var compiled = CudaCompiler.Compile(program, Architecture);
             IntPtr handle;
             fixed (byte* image = compiled.Cubin)
             {
-                _driver.Check(_driver.ModuleLoadData(&handle, image), $"cuModuleLoadData ({module.Method})");
+                _driver.Check(_driver.ModuleLoadData(&handle, image), $"cuModuleLoadData ({program.Name})");
             }
 
             var functions = new Dictionary<string, IntPtr>(StringComparer.Ordinal);
-            foreach (var kernel in module.Kernels)
+            foreach (var kernel in program.Kernels)
             {
                 IntPtr function;
                 var name = Encoding.UTF8.GetBytes(kernel.Name + "\0");
@@ -165,8 +165,8 @@ public sealed unsafe class CudaDevice : IKernelDevice
                 functions[kernel.Name] = function;
             }
 
-            loaded = new Module(this, module, handle, functions);
-            _modules[module] = loaded;
+            loaded = new Module(this, program, handle, functions);
+            _modules[program] = loaded;
         }
 
         return loaded;
@@ -215,11 +215,11 @@ public sealed unsafe class CudaDevice : IKernelDevice
         _context = IntPtr.Zero;
     }
 
-    private sealed class Module(CudaDevice device, CudaModuleSource source, IntPtr handle, Dictionary<string, IntPtr> functions) : ILoadedModule
+    private sealed class Module(CudaDevice device, CudaProgram program, IntPtr handle, Dictionary<string, IntPtr> functions) : ILoadedModule
     {
         public IntPtr Handle => handle;
 
-        public CudaModuleSource Source => source;
+        public CudaProgram Program => program;
 
         public void Launch(CudaKernelSignature kernel, long elements, IntPtr* arguments)
         {

@@ -24,6 +24,7 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
 {
     private readonly IKernelDevice _device;
     private readonly IStepKernel<T> _layout;
+    private readonly CudaModuleSource _source;
     private readonly ILoadedModule _module;
     private readonly Dictionary<string, DeviceBuffer<T>> _staging = new(StringComparer.Ordinal);
 
@@ -45,6 +46,7 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
         ArgumentNullException.ThrowIfNull(module);
         _device = device;
         _layout = layout;
+        _source = module;
         _module = device.Load(module);
     }
 
@@ -59,7 +61,7 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
     public IReadOnlyList<string> OptionNames => _layout.OptionNames;
 
     /// <summary>The module the kernels come from.</summary>
-    public CudaModuleSource Module => _module.Source;
+    public CudaModuleSource Module => _source;
 
     private int StateCount => _layout.StateNames.Count;
 
@@ -104,15 +106,15 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
 
     /// <summary>One step on device memory: <paramref name="state"/> (S·n values) in place, <paramref name="gradient"/> (n).</summary>
     public void Step(IntPtr state, IntPtr gradient, ReadOnlySpan<T> hyperparameters, StepOptions options, int n)
-        => Launch(_module.Source.Primal, n, 0, new Operands(state, 0, gradient, 0, Hyperparameters(hyperparameters, n), 0), hyperparameters, options);
+        => Launch(_source.Primal, n, 0, new Operands(state, 0, gradient, 0, Hyperparameters(hyperparameters, n), 0), hyperparameters, options);
 
     /// <summary>The tangent step on device memory, k directions; <paramref name="hyperparameterTangents"/> on the device too.</summary>
     public void Tangents(IntPtr state, IntPtr stateTangents, IntPtr gradient, IntPtr gradientTangents, ReadOnlySpan<T> hyperparameters, IntPtr hyperparameterTangents, StepOptions options, int n, int k)
-        => Launch(_module.Source.Tangent, n, k, new Operands(state, stateTangents, gradient, gradientTangents, Hyperparameters(hyperparameters, n), hyperparameterTangents), hyperparameters, options);
+        => Launch(_source.Tangent, n, k, new Operands(state, stateTangents, gradient, gradientTangents, Hyperparameters(hyperparameters, n), hyperparameterTangents), hyperparameters, options);
 
     /// <summary>The adjoint step on device memory; <paramref name="hyperparameterAdjoints"/> on the device, added to.</summary>
     public void Adjoint(IntPtr state, IntPtr stateAdjoint, IntPtr gradient, IntPtr gradientAdjoint, ReadOnlySpan<T> hyperparameters, IntPtr hyperparameterAdjoints, StepOptions options, int n)
-        => Launch(_module.Source.Adjoint, n, 0, new Operands(state, stateAdjoint, gradient, gradientAdjoint, Hyperparameters(hyperparameters, n), hyperparameterAdjoints), hyperparameters, options);
+        => Launch(_source.Adjoint, n, 0, new Operands(state, stateAdjoint, gradient, gradientAdjoint, Hyperparameters(hyperparameters, n), hyperparameterAdjoints), hyperparameters, options);
 
     public void Dispose()
     {

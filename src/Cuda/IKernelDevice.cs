@@ -28,8 +28,8 @@ public interface IKernelDevice : IDisposable
     /// <summary>Copies <paramref name="bytes"/> bytes within device memory.</summary>
     void CopyOnDevice(IntPtr destination, IntPtr source, long bytes);
 
-    /// <summary>Compiles (or finds, when it was loaded before) <paramref name="module"/>'s kernels for this device.</summary>
-    ILoadedModule Load(CudaModuleSource module);
+    /// <summary>Compiles (or finds, when it was loaded before) <paramref name="program"/>'s kernels for this device.</summary>
+    ILoadedModule Load(CudaProgram program);
 
     /// <summary>Waits for every launch and copy issued so far.</summary>
     void Synchronize();
@@ -38,8 +38,8 @@ public interface IKernelDevice : IDisposable
 /// <summary>A module's kernels, loaded on a device.</summary>
 public interface ILoadedModule
 {
-    /// <summary>The module's source.</summary>
-    CudaModuleSource Source { get; }
+    /// <summary>The program the kernels come from.</summary>
+    CudaProgram Program { get; }
 
     /// <summary>
     /// Launches <paramref name="kernel"/> over <paramref name="elements"/> elements (a grid-stride grid the device

@@ -42,7 +42,7 @@ public sealed unsafe class HostDevice : IKernelDevice
         """;
 
     private static readonly string[] Flags = ["-O2", "-std=c++17", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math", "-DAUTOHYPERGRAD_HOST", "-Wall", "-Werror"];
-    private readonly Dictionary<CudaModuleSource, Module> _modules = new();
+    private readonly Dictionary<CudaProgram, Module> _modules = new();
     private readonly List<IntPtr> _libraries = new();
 
     public string Description => "host C++ (g++), one block of one thread";
@@ -61,20 +61,20 @@ public sealed unsafe class HostDevice : IKernelDevice
     {
     }
 
-    public ILoadedModule Load(CudaModuleSource module)
+    public ILoadedModule Load(CudaProgram program)
     {
-        if (!_modules.TryGetValue(module, out var loaded))
+        if (!_modules.TryGetValue(program, out var loaded))
         {
-            var library = NativeLibrary.Load(Compile(module.Source));
+            var library = NativeLibrary.Load(Compile(program.Source));
             _libraries.Add(library);
             var entries = new Dictionary<string, IntPtr>(StringComparer.Ordinal);
-            foreach (var kernel in module.Kernels)
+            foreach (var kernel in program.Kernels)
             {
                 entries[kernel.Name] = NativeLibrary.GetExport(library, kernel.Name + "_host");
             }
 
-            loaded = new Module(module, entries);
-            _modules[module] = loaded;
+            loaded = new Module(program, entries);
+            _modules[program] = loaded;
         }
 
         return loaded;
@@ -124,9 +124,9 @@ public sealed unsafe class HostDevice : IKernelDevice
         return library;
     }
 
-    private sealed class Module(CudaModuleSource source, Dictionary<string, IntPtr> entries) : ILoadedModule
+    private sealed class Module(CudaProgram program, Dictionary<string, IntPtr> entries) : ILoadedModule
     {
-        public CudaModuleSource Source => source;
+        public CudaProgram Program => program;
 
         public void Launch(CudaKernelSignature kernel, long elements, IntPtr* arguments)
             => ((delegate* unmanaged<IntPtr*, void>)entries[kernel.Name])(arguments);

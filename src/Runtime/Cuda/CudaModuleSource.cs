@@ -53,6 +53,15 @@ public sealed record CudaParameter(string Name, string CType, CudaParameterRole 
 public sealed record CudaKernelSignature(string Name, IReadOnlyList<CudaParameter> Parameters);
 
 /// <summary>
+/// CUDA C for NVRTC and the kernels in it: what a device loads. The generator's modules
+/// (<see cref="CudaModuleSource"/>) are programs, and so are the hand-written kernels of AutoHypergrad.Cuda.
+/// </summary>
+/// <param name="Name">A name for logs and errors (the file name NVRTC reports).</param>
+/// <param name="Source">The CUDA C source.</param>
+/// <param name="Kernels">Its <c>extern "C" __global__</c> kernels, with their parameters in launch order.</param>
+public record CudaProgram(string Name, string Source, IReadOnlyList<CudaKernelSignature> Kernels);
+
+/// <summary>
 /// The CUDA C that the generator writes for an elementwise [Differentiable] method (in the generated class
 /// <c>{Method}Cuda{Double|Single}</c> beside it): the source of its primal, tangent and adjoint kernels, for NVRTC.
 /// </summary>
@@ -63,10 +72,8 @@ public sealed record CudaKernelSignature(string Name, IReadOnlyList<CudaParamete
 /// <param name="Tangent">Its tangent in k directions on every element.</param>
 /// <param name="Adjoint">Its adjoint on every element, uniform adjoints summed.</param>
 public sealed record CudaModuleSource(string Method, string Element, string Source, CudaKernelSignature Primal, CudaKernelSignature Tangent, CudaKernelSignature Adjoint)
+    : CudaProgram($"{Method} ({Element})", Source, [Primal, Tangent, Adjoint])
 {
-    /// <summary>The three kernels: primal, tangent, adjoint.</summary>
-    public IReadOnlyList<CudaKernelSignature> Kernels => [Primal, Tangent, Adjoint];
-
     /// <summary>The generated module of the [Differentiable] method <paramref name="method"/> of <paramref name="type"/> in <typeparamref name="T"/>, or null if it has none.</summary>
     public static CudaModuleSource? Find<T>(Type type, string method)
     {

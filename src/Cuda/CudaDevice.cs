@@ -119,6 +119,29 @@ public sealed unsafe class CudaDevice : IKernelDevice
         return pointer;
     }
 
+    public IntPtr AllocateManaged(long bytes)
+    {
+        IntPtr pointer;
+        _driver.Check(_driver.MemAllocManaged(&pointer, (nuint)Math.Max(1, bytes), CudaDriver.MemAttachGlobal), $"cuMemAllocManaged ({bytes} bytes)");
+        return pointer;
+    }
+
+    public bool IsManaged(IntPtr pointer, long bytes)
+    {
+        // A host address CUDA does not know answers CUDA_ERROR_INVALID_VALUE: not managed.
+        uint managed = 0;
+        if (_driver.PointerGetAttribute(&managed, CudaDriver.PointerAttributeIsManaged, pointer) != 0 || managed == 0)
+        {
+            return false;
+        }
+
+        IntPtr start;
+        nuint size;
+        _driver.Check(_driver.PointerGetAttribute(&start, CudaDriver.PointerAttributeRangeStart, pointer), "cuPointerGetAttribute (RANGE_START_ADDR)");
+        _driver.Check(_driver.PointerGetAttribute(&size, CudaDriver.PointerAttributeRangeSize, pointer), "cuPointerGetAttribute (RANGE_SIZE)");
+        return (long)pointer + bytes <= (long)start + (long)size;
+    }
+
     public void Free(IntPtr pointer) => _driver.Check(_driver.MemFree(pointer), "cuMemFree");
 
     public void CopyToDevice(IntPtr destination, ReadOnlySpan<byte> source)

@@ -12,21 +12,20 @@ namespace AutoHypergrad.Cuda;
 /// <see cref="IStepKernel{T}"/> as the generated C# step kernel, with its names and packed layouts (IStepKernel.cs),
 /// so that every engine over <see cref="AutoHypergrad.Engines.Training.TrainingDynamics{T}"/> runs with the optimizer on the GPU unchanged.
 /// <para>
-/// Host staging: <see cref="IStepKernel{T}"/> passes host spans, so each call copies its inputs to device buffers
-/// (kept between calls, grown as needed), launches, and copies its outputs back. The state stays resident only
-/// through the device overloads (<see cref="Step(IntPtr, IntPtr, ReadOnlySpan{T}, StepOptions, int)"/> and the
-/// others taking device pointers), which the benchmarks use; the engines keep their state, tapes and objective on
-/// the host, so through them the GPU pays two copies per step (docs/cuda.md says what that costs).
+/// Where the operands live (<see cref="SpanStaging{T}"/>): spans over managed memory, where
+/// <c>CudaStateMemory</c> keeps the engines' state, workspaces and stored trajectory, go to the kernels as
+/// they are; host spans are copied to device buffers (kept between calls) and their outputs copied back. Every call
+/// has finished when it returns. The device overloads (<see cref="Step(IntPtr, IntPtr, ReadOnlySpan{T}, StepOptions, int)"/>
+/// and the others taking device pointers) launch without waiting; the benchmarks time the kernels through them.
 /// </para>
 /// </summary>
 public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly IKernelDevice _device;
     private readonly IStepKernel<T> _layout;
     private readonly CudaModuleSource _source;
     private readonly ILoadedModule _module;
-    private readonly Dictionary<string, DeviceBuffer<T>> _staging = new(StringComparer.Ordinal);
+    private readonly SpanStaging<T> _staging;
 
     /// <summary>The step kernel of <paramref name="optimizer"/> in <typeparamref name="T"/> on <paramref name="device"/>.</summary>
     public CudaStepKernel(IKernelDevice device, OptimizerDescriptor optimizer)
@@ -44,10 +43,10 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
         ArgumentNullException.ThrowIfNull(device);
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(module);
-        _device = device;
         _layout = layout;
         _source = module;
         _module = device.Load(module);
+        _staging = new SpanStaging<T>(device);
     }
 
     public string Name => _layout.Name;
@@ -65,15 +64,14 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
 
     private int StateCount => _layout.StateNames.Count;
 
-    // ---- IStepKernel<T>: host spans, staged ----
+    // ---- IStepKernel<T>: spans, staged unless managed ----
 
     public void Step(Span<T> state, ReadOnlySpan<T> gradient, ReadOnlySpan<T> hyperparameters, StepOptions options)
     {
         int n = gradient.Length;
         CheckLength(state.Length, (long)StateCount * n, nameof(state));
-        var s = Stage("state", state);
-        Step(s, Stage("gradient", gradient), hyperparameters, options, n);
-        Fetch("state", state);
+        Step(_staging.In("state", state), _staging.In("gradient", gradient), hyperparameters, options, n);
+        _staging.Return("state", state);
     }
 
     public void Tangents(Span<T> state, Span<T> stateTangents, ReadOnlySpan<T> gradient, ReadOnlySpan<T> gradientTangents, ReadOnlySpan<T> hyperparameters, ReadOnlySpan<T> hyperparameterTangents, StepOptions options)
@@ -84,9 +82,9 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
         CheckLength(stateTangents.Length, (long)StateCount * k * n, nameof(stateTangents));
         CheckLength(gradientTangents.Length, (long)k * n, nameof(gradientTangents));
         CheckLength(hyperparameterTangents.Length, StepKernelLayout.HyperparameterTangentLength(_layout, n, k), nameof(hyperparameterTangents));
-        Tangents(Stage("state", state), Stage("stateTangents", stateTangents), Stage("gradient", gradient), Stage("gradientTangents", gradientTangents), hyperparameters, Stage("hyperparameterTangents", hyperparameterTangents), options, n, k);
-        Fetch("state", state);
-        Fetch("stateTangents", stateTangents);
+        Tangents(_staging.In("state", state), _staging.In("stateTangents", stateTangents), _staging.In("gradient", gradient), _staging.In("gradientTangents", gradientTangents), hyperparameters, _staging.In("hyperparameterTangents", hyperparameterTangents), options, n, k);
+        _staging.Return("state", state);
+        _staging.Return("stateTangents", stateTangents);
     }
 
     public void Adjoint(ReadOnlySpan<T> state, Span<T> stateAdjoint, ReadOnlySpan<T> gradient, Span<T> gradientAdjoint, ReadOnlySpan<T> hyperparameters, Span<T> hyperparameterAdjoints, StepOptions options)
@@ -96,10 +94,10 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
         CheckLength(stateAdjoint.Length, (long)StateCount * n, nameof(stateAdjoint));
         CheckLength(gradientAdjoint.Length, n, nameof(gradientAdjoint));
         CheckLength(hyperparameterAdjoints.Length, StepKernelLayout.HyperparameterLength(_layout, n), nameof(hyperparameterAdjoints));
-        Adjoint(Stage("state", state), Stage("stateAdjoint", stateAdjoint), Stage("gradient", gradient), Stage("gradientAdjoint", gradientAdjoint), hyperparameters, Stage("hyperparameterAdjoints", hyperparameterAdjoints), options, n);
-        Fetch("stateAdjoint", stateAdjoint);
-        Fetch("gradientAdjoint", gradientAdjoint);
-        Fetch("hyperparameterAdjoints", hyperparameterAdjoints);
+        Adjoint(_staging.In("state", state), _staging.In("stateAdjoint", stateAdjoint), _staging.In("gradient", gradient), _staging.In("gradientAdjoint", gradientAdjoint), hyperparameters, _staging.In("hyperparameterAdjoints", hyperparameterAdjoints), options, n);
+        _staging.Return("stateAdjoint", stateAdjoint);
+        _staging.Return("gradientAdjoint", gradientAdjoint);
+        _staging.Return("hyperparameterAdjoints", hyperparameterAdjoints);
     }
 
     // ---- Device-resident: pointers to device memory in the same layouts ----
@@ -116,15 +114,7 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
     public void Adjoint(IntPtr state, IntPtr stateAdjoint, IntPtr gradient, IntPtr gradientAdjoint, ReadOnlySpan<T> hyperparameters, IntPtr hyperparameterAdjoints, StepOptions options, int n)
         => Launch(_source.Adjoint, n, 0, new Operands(state, stateAdjoint, gradient, gradientAdjoint, Hyperparameters(hyperparameters, n), hyperparameterAdjoints), hyperparameters, options);
 
-    public void Dispose()
-    {
-        foreach (var buffer in _staging.Values)
-        {
-            buffer.Dispose();
-        }
-
-        _staging.Clear();
-    }
+    public void Dispose() => _staging.Dispose();
 
     /// <summary>Device addresses of the packed operands; the derivatives are tangents or adjoints, as the kernel needs.</summary>
     private readonly record struct Operands(IntPtr State, IntPtr StateDerivative, IntPtr Gradient, IntPtr GradientDerivative, IntPtr Hyperparameters, IntPtr HyperparameterDerivatives);
@@ -219,7 +209,7 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
             if (perElement)
             {
                 CheckLength(hyperparameters.Length, StepKernelLayout.HyperparameterLength(_layout, n), nameof(hyperparameters));
-                return Stage("hyperparameters", hyperparameters);
+                return _staging.In("hyperparameters", hyperparameters);
             }
         }
 
@@ -236,22 +226,6 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
 
         return n > 0 ? gradientTangents / n : uniform > 0 ? hyperparameterTangents / uniform : 0;
     }
-
-    /// <summary>Copies <paramref name="values"/> into the staging buffer <paramref name="name"/> (grown to fit) and returns its address.</summary>
-    private IntPtr Stage(string name, ReadOnlySpan<T> values)
-    {
-        if (!_staging.TryGetValue(name, out var buffer) || buffer.Length < values.Length)
-        {
-            buffer?.Dispose();
-            buffer = new DeviceBuffer<T>(_device, values.Length);
-            _staging[name] = buffer;
-        }
-
-        buffer.Upload(values);
-        return buffer.Pointer;
-    }
-
-    private void Fetch(string name, Span<T> destination) => _staging[name].Download(destination);
 
     private static IntPtr Offset(IntPtr pointer, long elements) => pointer + (nint)(elements * Unsafe.SizeOf<T>());
 

@@ -16,7 +16,21 @@ public interface IKernelDevice : IDisposable
     /// <summary>Allocates <paramref name="bytes"/> bytes of device memory (uninitialized).</summary>
     IntPtr Allocate(long bytes);
 
-    /// <summary>Frees memory from <see cref="Allocate"/>.</summary>
+    /// <summary>
+    /// Allocates <paramref name="bytes"/> bytes of managed memory (cuMemAllocManaged): one address that both the host
+    /// and the kernels use, resident on the device while only kernels touch it. Host code may read and write it, as
+    /// a <see cref="Span{T}"/>, once the work that writes it has finished; the CUDA backend's operations finish
+    /// theirs before they return.
+    /// </summary>
+    IntPtr AllocateManaged(long bytes);
+
+    /// <summary>
+    /// Whether [<paramref name="pointer"/>, pointer + <paramref name="bytes"/>) lies in one allocation of
+    /// <see cref="AllocateManaged"/>, so that a kernel can use it as it is.
+    /// </summary>
+    bool IsManaged(IntPtr pointer, long bytes);
+
+    /// <summary>Frees memory from <see cref="Allocate"/> or <see cref="AllocateManaged"/>.</summary>
     void Free(IntPtr pointer);
 
     /// <summary>Copies host bytes to device memory.</summary>

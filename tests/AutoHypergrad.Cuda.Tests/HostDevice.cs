@@ -44,12 +44,49 @@ public sealed unsafe class HostDevice : IKernelDevice
     private static readonly string[] Flags = ["-O2", "-std=c++17", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math", "-DAUTOHYPERGRAD_HOST", "-Wall", "-Werror"];
     private readonly Dictionary<CudaProgram, Module> _modules = new();
     private readonly List<IntPtr> _libraries = new();
+    private readonly Dictionary<IntPtr, long> _managed = new();
 
     public string Description => "host C++ (g++), one block of one thread";
 
     public IntPtr Allocate(long bytes) => (IntPtr)NativeMemory.Alloc((nuint)Math.Max(1, bytes));
 
-    public void Free(IntPtr pointer) => NativeMemory.Free((void*)pointer);
+    /// <summary>Host memory, remembered so that <see cref="IsManaged"/> knows it, as the driver knows its managed allocations.</summary>
+    public IntPtr AllocateManaged(long bytes)
+    {
+        var pointer = Allocate(bytes);
+        lock (_managed)
+        {
+            _managed[pointer] = Math.Max(1, bytes);
+        }
+
+        return pointer;
+    }
+
+    public bool IsManaged(IntPtr pointer, long bytes)
+    {
+        lock (_managed)
+        {
+            foreach (var (start, length) in _managed)
+            {
+                if ((long)pointer >= (long)start && (long)pointer + bytes <= (long)start + length)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    public void Free(IntPtr pointer)
+    {
+        lock (_managed)
+        {
+            _managed.Remove(pointer);
+        }
+
+        NativeMemory.Free((void*)pointer);
+    }
 
     public void CopyToDevice(IntPtr destination, ReadOnlySpan<byte> source) => source.CopyTo(new Span<byte>((void*)destination, source.Length));
 

@@ -16,6 +16,18 @@ internal sealed unsafe class CudaDriver
     public const int AttributeComputeCapabilityMajor = 75;
     public const int AttributeComputeCapabilityMinor = 76;
 
+    /// <summary>cuMemAllocManaged's CU_MEM_ATTACH_GLOBAL: the memory is accessible from any stream and the host.</summary>
+    public const uint MemAttachGlobal = 1;
+
+    /// <summary>cuPointerGetAttribute's CU_POINTER_ATTRIBUTE_IS_MANAGED (an unsigned int, 1 for managed memory).</summary>
+    public const int PointerAttributeIsManaged = 8;
+
+    /// <summary>CU_POINTER_ATTRIBUTE_RANGE_START_ADDR: the start of the allocation holding the pointer.</summary>
+    public const int PointerAttributeRangeStart = 11;
+
+    /// <summary>CU_POINTER_ATTRIBUTE_RANGE_SIZE: the size of that allocation.</summary>
+    public const int PointerAttributeRangeSize = 12;
+
     private static readonly string[] Candidates = ["libcuda.so.1", "libcuda.so", "nvcuda.dll"];
     private static readonly Lazy<CudaDriver> Shared = new(() => new CudaDriver());
 
@@ -40,6 +52,8 @@ internal sealed unsafe class CudaDriver
         ModuleUnload = (delegate* unmanaged<IntPtr, int>)Export("cuModuleUnload");
         ModuleGetFunction = (delegate* unmanaged<IntPtr*, IntPtr, byte*, int>)Export("cuModuleGetFunction");
         MemAlloc = (delegate* unmanaged<IntPtr*, nuint, int>)Export("cuMemAlloc_v2");
+        MemAllocManaged = (delegate* unmanaged<IntPtr*, nuint, uint, int>)Export("cuMemAllocManaged");
+        PointerGetAttribute = (delegate* unmanaged<void*, int, IntPtr, int>)Export("cuPointerGetAttribute");
         MemFree = (delegate* unmanaged<IntPtr, int>)Export("cuMemFree_v2");
         MemcpyHtoD = (delegate* unmanaged<IntPtr, void*, nuint, int>)Export("cuMemcpyHtoD_v2");
         MemcpyDtoH = (delegate* unmanaged<void*, IntPtr, nuint, int>)Export("cuMemcpyDtoH_v2");
@@ -71,6 +85,8 @@ internal sealed unsafe class CudaDriver
     public delegate* unmanaged<IntPtr, int> ModuleUnload { get; }
     public delegate* unmanaged<IntPtr*, IntPtr, byte*, int> ModuleGetFunction { get; }
     public delegate* unmanaged<IntPtr*, nuint, int> MemAlloc { get; }
+    public delegate* unmanaged<IntPtr*, nuint, uint, int> MemAllocManaged { get; }
+    public delegate* unmanaged<void*, int, IntPtr, int> PointerGetAttribute { get; }
     public delegate* unmanaged<IntPtr, int> MemFree { get; }
     public delegate* unmanaged<IntPtr, void*, nuint, int> MemcpyHtoD { get; }
     public delegate* unmanaged<void*, IntPtr, nuint, int> MemcpyDtoH { get; }

@@ -13,7 +13,7 @@ namespace AutoHypergrad.Cuda;
 /// so that every engine over <see cref="AutoHypergrad.Engines.Training.TrainingDynamics{T}"/> runs with the optimizer on the GPU unchanged.
 /// <para>
 /// Where the operands live (<see cref="SpanStaging{T}"/>): spans over managed memory, where
-/// <c>CudaStateMemory</c> keeps the engines' state, workspaces and stored trajectory, go to the kernels as
+/// <see cref="CudaStateMemory{T}"/> keeps the engines' state, workspaces and stored trajectory, go to the kernels as
 /// they are; host spans are copied to device buffers (kept between calls) and their outputs copied back. Every call
 /// has finished when it returns. The device overloads (<see cref="Step(IntPtr, IntPtr, ReadOnlySpan{T}, StepOptions, int)"/>
 /// and the others taking device pointers) launch without waiting; the benchmarks time the kernels through them.

@@ -19,6 +19,14 @@ public static class EngineRuns
     public static HypergradientResult ReverseHypergradient<T>(IStepKernel<T> kernel, out double[] lambda)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
+        var (dynamics, response) = Run(kernel, null, out lambda);
+        return new ReverseHypergradient<T>(dynamics, response).Compute(lambda);
+    }
+
+    /// <summary>The training run and its validation error, with the state in <paramref name="memory"/> (null: host arrays).</summary>
+    public static (TrainingDynamics<T> Dynamics, ValidationError<T> Response) Run<T>(IStepKernel<T> kernel, IStateMemory<T>? memory, out double[] lambda)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
         var descriptor = AutoHypergrad.Optimizers.Optimizers.Find(kernel.Name);
         var values = descriptor.Defaults();
         values[descriptor.Hyperparameters.ToList().FindIndex(h => h.Name == "lr")] = 0.05;
@@ -29,8 +37,9 @@ public static class EngineRuns
         var space = HyperparameterSpace.Create(
             names, values, training.Hyperparameters, training.Hyperparameters.Defaults<double>(), w0, 10, names,
             descriptor.Hyperparameters.Select(h => h.PerElement).ToArray());
-        var dynamics = new TrainingDynamics<T>(training, kernel, space, new BatchSchedule(training.ExampleCount, 8, seed: 3), new StepOptions(1, new Dictionary<string, double> { ["epsInsideSqrt"] = 0 }));
+        var dynamics = new TrainingDynamics<T>(
+            training, kernel, space, new BatchSchedule(training.ExampleCount, 8, seed: 3), new StepOptions(1, new Dictionary<string, double> { ["epsInsideSqrt"] = 0 }), memory);
         lambda = space.InitialValues();
-        return new ReverseHypergradient<T>(dynamics, new ValidationError<T>(validation)).Compute(lambda);
+        return (dynamics, new ValidationError<T>(validation));
     }
 }

@@ -37,6 +37,7 @@ public sealed unsafe class HostDevice : IKernelDevice
         template <typename T> static inline T __shfl_down_sync(unsigned int, T, int) { return (T)0; }
         static inline double atomicAdd(double* target, double value) { double old = *target; *target = old + value; return old; }
         static inline float atomicAdd(float* target, float value) { float old = *target; *target = old + value; return old; }
+        static inline int atomicMin(int* target, int value) { int old = *target; if (value < old) { *target = value; } return old; }
         static inline double __longlong_as_double(long long bits) { double value; memcpy(&value, &bits, sizeof value); return value; }
         static inline float __int_as_float(int bits) { float value; memcpy(&value, &bits, sizeof value); return value; }
         """;
@@ -88,9 +89,23 @@ public sealed unsafe class HostDevice : IKernelDevice
         NativeMemory.Free((void*)pointer);
     }
 
-    public void CopyToDevice(IntPtr destination, ReadOnlySpan<byte> source) => source.CopyTo(new Span<byte>((void*)destination, source.Length));
+    /// <summary>The bytes copied from the host to the device so far: what a GPU would move over PCIe.</summary>
+    public long BytesToDevice { get; private set; }
 
-    public void CopyToHost(IntPtr source, Span<byte> destination) => new ReadOnlySpan<byte>((void*)source, destination.Length).CopyTo(destination);
+    /// <summary>The bytes copied from the device to the host so far.</summary>
+    public long BytesToHost { get; private set; }
+
+    public void CopyToDevice(IntPtr destination, ReadOnlySpan<byte> source)
+    {
+        BytesToDevice += source.Length;
+        source.CopyTo(new Span<byte>((void*)destination, source.Length));
+    }
+
+    public void CopyToHost(IntPtr source, Span<byte> destination)
+    {
+        BytesToHost += destination.Length;
+        new ReadOnlySpan<byte>((void*)source, destination.Length).CopyTo(destination);
+    }
 
     public void CopyOnDevice(IntPtr destination, IntPtr source, long bytes) => Buffer.MemoryCopy((void*)source, (void*)destination, bytes, bytes);
 

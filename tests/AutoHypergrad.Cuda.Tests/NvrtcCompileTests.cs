@@ -6,28 +6,48 @@ using Xunit;
 namespace AutoHypergrad.Cuda.Tests;
 
 /// <summary>
-/// Every generated CUDA module (every optimizer, float and double) compiles with NVRTC for sm_80 and sm_90 with an
-/// empty log: no warning. Needs libnvrtc (the CI installs Debian's libnvrtc11.2), not a GPU.
+/// Every generated CUDA module (every optimizer, float and double) and every hand-written program compiles with NVRTC
+/// for sm_80 and sm_90 with an empty log: no warning. Needs libnvrtc (the CI installs Debian's libnvrtc11.2), not a GPU.
 /// </summary>
 public sealed class NvrtcCompileTests
 {
     [Theory]
     [MemberData(nameof(GeneratedModules.All), MemberType = typeof(GeneratedModules))]
     public void Compiles_for_sm80_and_sm90_without_warnings(string optimizer, bool single)
+        => AssertCompilesCleanly(GeneratedModules.Of(AutoHypergrad.Optimizers.Optimizers.Find(optimizer), single));
+
+    /// <summary>The hand-written kernels of AutoHypergrad.Cuda, by name.</summary>
+    public static TheoryData<string> HandWritten => new(HandWrittenPrograms.Keys);
+
+    private static readonly System.Collections.Generic.Dictionary<string, CudaProgram> HandWrittenPrograms = new[]
     {
-        var module = GeneratedModules.Of(AutoHypergrad.Optimizers.Optimizers.Find(optimizer), single);
-        // The two architectures compile at once (NVRTC programs are independent): the 48 compilations are most of
+        CudaStateMemory<double>.Program,
+        CudaStateMemory<float>.Program,
+    }.ToDictionary(p => p.Name);
+
+    [Theory]
+    [MemberData(nameof(HandWritten))]
+    public void Hand_written_kernels_compile_for_sm80_and_sm90_without_warnings(string program)
+        => AssertCompilesCleanly(HandWrittenPrograms[program]);
+
+    /// <summary>
+    /// <paramref name="program"/> compiles for sm_80 and sm_90 with an empty log, into PTX for the target with an
+    /// entry per kernel and a CUBIN.
+    /// </summary>
+    private static void AssertCompilesCleanly(CudaProgram program)
+    {
+        // The two architectures compile at once (NVRTC programs are independent): the compilations are most of
         // this project's test time.
         var architectures = new[] { "sm_80", "sm_90" };
         var results = new CompiledModule[architectures.Length];
-        Parallel.For(0, architectures.Length, a => results[a] = CudaCompiler.Compile(module, architectures[a]));
+        Parallel.For(0, architectures.Length, a => results[a] = CudaCompiler.Compile(program, architectures[a]));
         foreach (var compiled in results)
         {
             var architecture = compiled.Architecture;
-            Assert.True(compiled.Log.Length == 0, $"{module.Method} ({module.Element}, {architecture}) compiled with a log:\n{compiled.Log}");
+            Assert.True(compiled.Log.Length == 0, $"{program.Name} ({architecture}) compiled with a log:\n{compiled.Log}");
             var ptx = Encoding.ASCII.GetString(compiled.Ptx);
             Assert.Contains($".target {architecture}", ptx);
-            foreach (var kernel in module.Kernels)
+            foreach (var kernel in program.Kernels)
             {
                 Assert.Contains($".entry {kernel.Name}(", ptx);
             }

@@ -39,8 +39,8 @@ public sealed class FiniteDifferenceHypergradient<T>
     /// <summary>f(λ): a plain training run and E of its final state.</summary>
     public double Value(ReadOnlySpan<double> lambda)
     {
-        var state = new T[_dynamics.StateLength];
-        return Run(lambda, state);
+        using var state = _dynamics.Memory.Allocate(_dynamics.StateLength);
+        return Run(lambda, state.Memory.Span[.._dynamics.StateLength]);
     }
 
     /// <summary>f(λ) and the central differences of every entry of λ.</summary>
@@ -48,7 +48,8 @@ public sealed class FiniteDifferenceHypergradient<T>
     {
         var clock = Stopwatch.StartNew();
         int m = _dynamics.HyperparameterCount;
-        var state = new T[_dynamics.StateLength];
+        using var stateMemory = _dynamics.Memory.Allocate(_dynamics.StateLength);
+        var state = stateMemory.Memory.Span[.._dynamics.StateLength];
         var shifted = lambda.ToArray();
         var gradient = new double[m];
         double value = Run(lambda, state);

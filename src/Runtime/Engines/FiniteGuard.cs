@@ -3,7 +3,10 @@ using System.Numerics;
 
 namespace AutoHypergrad.Engines;
 
-/// <summary>Finds the first NaN or infinity in a vector, with one vectorized pass.</summary>
+/// <summary>
+/// Finds the first NaN or infinity in a vector, with one vectorized pass; a state-shaped vector is searched where it
+/// lives (<see cref="IDynamics{T}.Memory"/>), and only the offending value is read from it.
+/// </summary>
 internal static class FiniteGuard
 {
     /// <summary><c>Step t of T</c>; step 0 is the initial state or, for a hypergradient, the whole run.</summary>
@@ -45,7 +48,7 @@ internal static class FiniteGuard
     public static void CheckState<T>(ReadOnlySpan<T> values, IDynamics<T> dynamics, int step, string what, ReadOnlySpan<double> lambda)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        int index = FirstNonFinite(values);
+        int index = dynamics.Memory.FirstNonFinite(values);
         if (index >= 0)
         {
             throw new NonFiniteValueException(
@@ -60,7 +63,7 @@ internal static class FiniteGuard
     public static void CheckTangents<T>(ReadOnlySpan<T> values, IDynamics<T> dynamics, int k, int step, ReadOnlySpan<double> lambda)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        int index = FirstNonFinite(values);
+        int index = dynamics.Memory.FirstNonFinite(values);
         if (index >= 0)
         {
             int length = dynamics.StateBlockLength;

@@ -13,7 +13,8 @@ namespace AutoHypergrad.Engines;
 /// ∇f = ∂E/∂s_T · Z_T + ∂E/∂λ
 /// </code>
 /// with all directions of a chunk in one pass (the optimizer's vector-mode tangent), so the state, the gradient and
-/// the step's primal are computed once per chunk. Its memory does not grow with T; its cost grows with m.
+/// the step's primal are computed once per chunk. Its memory does not grow with T; its cost grows with m. The state
+/// and its tangents live in the dynamics' <see cref="IDynamics{T}.Memory"/>.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class ForwardHypergradient<T>
@@ -51,8 +52,10 @@ public sealed class ForwardHypergradient<T>
         for (int first = 0; first < m; first += MaxDirections)
         {
             int k = Math.Min(MaxDirections, m - first);
-            var state = new T[stateLength];
-            var tangents = new T[k * stateLength];
+            using var stateMemory = d.Memory.Allocate(stateLength);
+            using var tangentMemory = d.Memory.Allocate(k * stateLength);
+            var state = stateMemory.Memory.Span[..stateLength];
+            var tangents = tangentMemory.Memory.Span[..(k * stateLength)];
             var lambdaTangents = new T[k * m];
             for (int j = 0; j < k; j++)
             {

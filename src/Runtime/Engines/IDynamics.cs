@@ -40,6 +40,12 @@ public interface IDynamics<T>
     /// </summary>
     int StepRecordLength { get; }
 
+    /// <summary>
+    /// Where the state and the vectors shaped like it live: the engines allocate, copy, clear, add and check them
+    /// here. Host arrays unless the dynamics runs on a device.
+    /// </summary>
+    IStateMemory<T> Memory => HostStateMemory<T>.Instance;
+
     /// <summary>The name of state entry <paramref name="index"/> (<c>v[12]</c>), for errors.</summary>
     string NameOfState(int index);
 

@@ -23,7 +23,8 @@ public sealed record RealTimeResult<T>(double[] Lambda, T[] State, IReadOnlyList
 /// <summary>
 /// Real-time hyperparameter optimization (Franceschi et al. 2017, RTHO): one training run, carrying
 /// Z_t = A_t Z_{t−1} + B_t as forward mode does, and every Δ steps a hyperstep λ ← update(λ, ∂E/∂s_t·Z_t) in λ's
-/// domains. Z is not reset after a hyperstep: as in the seed it approximates ds_t/dλ along the changing λ.
+/// domains. Z is not reset after a hyperstep: as in the seed it approximates ds_t/dλ along the changing λ. The state
+/// and Z live in the dynamics' <see cref="IDynamics{T}.Memory"/>.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class RealTimeHyperparameterOptimization<T>
@@ -59,8 +60,10 @@ public sealed class RealTimeHyperparameterOptimization<T>
         var d = _dynamics;
         int m = d.HyperparameterCount;
         var lambdaT = EngineVectors.Convert<T>(_updater.Lambda);
-        var state = new T[d.StateLength];
-        var tangents = new T[m * d.StateLength];
+        using var stateMemory = d.Memory.Allocate(d.StateLength);
+        using var tangentMemory = d.Memory.Allocate(m * d.StateLength);
+        var state = stateMemory.Memory.Span[..d.StateLength];
+        var tangents = tangentMemory.Memory.Span[..(m * d.StateLength)];
         var lambdaTangents = new T[m * m];
         for (int j = 0; j < m; j++)
         {
@@ -93,6 +96,6 @@ public sealed class RealTimeHyperparameterOptimization<T>
             progress?.Report(new EngineProgress("real-time", t, d.Steps));
         }
 
-        return new RealTimeResult<T>((double[])_updater.Lambda.Clone(), state, updates, clock.Elapsed);
+        return new RealTimeResult<T>((double[])_updater.Lambda.Clone(), state.ToArray(), updates, clock.Elapsed);
     }
 }

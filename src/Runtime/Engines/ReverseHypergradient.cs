@@ -1,4 +1,6 @@
 using System;
+using System.Buffers;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
@@ -43,7 +45,9 @@ public sealed record ReverseOptions(ReverseMode Mode = ReverseMode.Full, int Tru
 /// ∇f += α_0 ∂s_0/∂λ
 /// </code>
 /// where each α_t A_t and α_t B_t is one <see cref="IDynamics{T}.Adjoint"/> from the stored s_{t−1}. The states
-/// are kept on a <see cref="CheckpointSchedule"/>: all of them, the last K, or c of them with recomputation.
+/// are kept on a <see cref="CheckpointSchedule"/>: all of them, the last K, or c of them with recomputation. The
+/// states, the records and the adjoint live in the dynamics' <see cref="IDynamics{T}.Memory"/>: on a GPU the whole
+/// trajectory stays on the device.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class ReverseHypergradient<T>
@@ -80,8 +84,10 @@ public sealed class ReverseHypergradient<T>
         int steps = d.Steps;
         var lambdaT = EngineVectors.Convert<T>(lambda);
         var lambdaAdjoint = new T[lambdaT.Length];
-        var adjoint = new T[d.StateLength];
-        var trajectory = new Trajectory(d, lambda, lambdaT, progress);
+        using var adjointMemory = d.Memory.Allocate(d.StateLength);
+        var adjoint = adjointMemory.Memory.Span;
+        d.Memory.Clear(adjoint);
+        using var trajectory = new Trajectory(d, lambda, lambdaT, progress);
 
         // Steps 1 … start are run once and not reversed (truncation); the chain start+1 … T is.
         int start = Options.Mode == ReverseMode.Truncated ? steps - Options.TruncationSteps : 0;
@@ -111,7 +117,7 @@ public sealed class ReverseHypergradient<T>
                     if (t == steps)
                     {
                         // α_T = ∂E/∂s_T, with s_T from the record's step.
-                        value = double.CreateChecked(_response.Gradient(finalState, lambdaT, adjoint, lambdaAdjoint));
+                        value = double.CreateChecked(_response.Gradient(finalState.Span, lambdaT, adjoint, lambdaAdjoint));
                         FiniteGuard.CheckState<T>(adjoint, d, steps, "∂E/∂s of the state", lambda);
                     }
 
@@ -143,24 +149,43 @@ public sealed class ReverseHypergradient<T>
     /// beside its state s_j, the record of step j + 1 once that step has run from it, so that most adjoints reuse
     /// the gradient of the forward pass; a record that is missing is made by running the step from a copy. Every
     /// adjoint therefore sees a record made the same way, which keeps checkpointed runs bit-identical to full ones.
+    /// Everything lives in the dynamics' memory and is freed on <see cref="Dispose"/>.
     /// </summary>
-    private sealed class Trajectory(IDynamics<T> dynamics, ReadOnlySpan<double> lambda, T[] lambdaT, IProgress<EngineProgress>? progress)
+    private sealed class Trajectory : IDisposable
     {
-        private readonly double[] _lambda = lambda.ToArray();
-        private readonly int _length = dynamics.StateLength;
-        private readonly int _recordLength = dynamics.StepRecordLength;
-        private readonly T[] _working = new T[dynamics.StateLength];
-        private readonly T[] _scratch = new T[dynamics.StateLength];
-        private readonly T[] _scratchRecord = new T[dynamics.StepRecordLength];
-        private T[][] _slots = [];
-        private T[][] _records = [];
+        private readonly IDynamics<T> dynamics;
+        private readonly T[] lambdaT;
+        private readonly IProgress<EngineProgress>? progress;
+        private readonly double[] _lambda;
+        private readonly int _length;
+        private readonly int _recordLength;
+        private readonly List<IMemoryOwner<T>> _owned = [];
+        private readonly Memory<T> _working;
+        private readonly Memory<T> _scratch;
+        private readonly Memory<T> _scratchRecord;
+        private Memory<T>[] _slots = [];
+        private Memory<T>[] _records = [];
         private bool[] _recordValid = [];
+        private bool[] _allocated = [];
         private int _start;
         private int _current;
         private int _workingSlot;
         private long _total;
 
-        public ReadOnlySpan<T> Working => _working;
+        public Trajectory(IDynamics<T> dynamics, ReadOnlySpan<double> lambda, T[] lambdaT, IProgress<EngineProgress>? progress)
+        {
+            this.dynamics = dynamics;
+            this.lambdaT = lambdaT;
+            this.progress = progress;
+            _lambda = lambda.ToArray();
+            _length = dynamics.StateLength;
+            _recordLength = dynamics.StepRecordLength;
+            _working = Allocate(_length);
+            _scratch = Allocate(_length);
+            _scratchRecord = Allocate(_recordLength);
+        }
+
+        public ReadOnlySpan<T> Working => _working.Span;
 
         public long ForwardSteps { get; private set; }
 
@@ -175,37 +200,39 @@ public sealed class ReverseHypergradient<T>
         {
             _start = start;
             _total = start + schedule.AdvanceCount + 1;
-            dynamics.Initialize(lambdaT, _working);
-            FiniteGuard.CheckState<T>(_working, dynamics, 0, "the initial state", _lambda);
+            dynamics.Initialize(lambdaT, _working.Span);
+            FiniteGuard.CheckState<T>(_working.Span, dynamics, 0, "the initial state", _lambda);
             for (int t = 1; t <= start; t++)
             {
-                Run(t, _working, Span<T>.Empty);
+                Run(t, _working.Span, Span<T>.Empty);
             }
 
-            _slots = new T[schedule.Slots][];
-            _records = new T[schedule.Slots][];
+            _slots = new Memory<T>[schedule.Slots];
+            _records = new Memory<T>[schedule.Slots];
             _recordValid = new bool[schedule.Slots];
+            _allocated = new bool[schedule.Slots];
             Store(0);
         }
 
         public void Store(int slot)
         {
-            if (_slots[slot] is null)
+            if (!_allocated[slot])
             {
+                _allocated[slot] = true;
                 // Written before they are read: no need to zero them (at full storage that is T fresh states).
-                _slots[slot] = GC.AllocateUninitializedArray<T>(_length);
-                _records[slot] = GC.AllocateUninitializedArray<T>(_recordLength);
+                _slots[slot] = Allocate(_length);
+                _records[slot] = Allocate(_recordLength);
                 StoredStates++;
             }
 
-            _working.CopyTo(_slots[slot], 0);
+            dynamics.Memory.Copy(_working.Span, _slots[slot].Span);
             _recordValid[slot] = false;
             _workingSlot = slot;
         }
 
         public void Restore(int slot, int step)
         {
-            _slots[slot].CopyTo(_working, 0);
+            dynamics.Memory.Copy(_slots[slot].Span, _working.Span);
             _current = step;
             _workingSlot = slot;
         }
@@ -215,8 +242,8 @@ public sealed class ReverseHypergradient<T>
             for (; _current < step; _current++)
             {
                 // The step leaving a stored state leaves its record with it.
-                var record = _workingSlot >= 0 ? _records[_workingSlot] : Span<T>.Empty;
-                Run(_start + _current + 1, _working, record);
+                var record = _workingSlot >= 0 ? _records[_workingSlot].Span : Span<T>.Empty;
+                Run(_start + _current + 1, _working.Span, record);
                 if (_workingSlot >= 0)
                 {
                     _recordValid[_workingSlot] = true;
@@ -231,17 +258,34 @@ public sealed class ReverseHypergradient<T>
         /// (<paramref name="needNextState"/>, for s_T), the step is run from a copy, which is then
         /// <paramref name="nextState"/> = s_t.
         /// </summary>
-        public ReadOnlySpan<T> RecordOfNextStep(bool needNextState, out T[] nextState)
+        public ReadOnlySpan<T> RecordOfNextStep(bool needNextState, out Memory<T> nextState)
         {
             nextState = _scratch;
             if (!needNextState && _workingSlot >= 0 && _recordValid[_workingSlot])
             {
-                return _records[_workingSlot];
+                return _records[_workingSlot].Span;
             }
 
-            _working.CopyTo(_scratch, 0);
-            Run(_start + _current + 1, _scratch, _scratchRecord);
-            return _scratchRecord;
+            dynamics.Memory.Copy(_working.Span, _scratch.Span);
+            Run(_start + _current + 1, _scratch.Span, _scratchRecord.Span);
+            return _scratchRecord.Span;
+        }
+
+        public void Dispose()
+        {
+            foreach (var owner in _owned)
+            {
+                owner.Dispose();
+            }
+
+            _owned.Clear();
+        }
+
+        private Memory<T> Allocate(int length)
+        {
+            var owner = dynamics.Memory.Allocate(length);
+            _owned.Add(owner);
+            return owner.Memory[..length];
         }
 
         private void Run(int t, Span<T> state, Span<T> record)

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Numerics;
 using AutoHypergrad.Objectives;
 
@@ -18,6 +19,11 @@ namespace AutoHypergrad.Engines.Training;
 /// </list>
 /// λ is the flat vector of a <see cref="HyperparameterSpace"/>; the hyperparameters it does not tune keep the
 /// space's values. batch_t depends only on t (a <see cref="BatchSchedule"/>), so a replayed step sees its batch.
+/// <para>
+/// The vectors of the parameters' size (the gradient, its tangents and adjoint, the products) live in
+/// <see cref="Memory"/> with the state, so that with a device's memory, kernel and objective (AutoHypergrad.Cuda) a
+/// step moves only λ's values between host and device. They stay allocated while the memory does.
+/// </para>
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class TrainingDynamics<T> : IDynamics<T>
@@ -32,16 +38,16 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     private readonly T[] _lossBase;
     private readonly T[] _initialWeights;
 
-    private readonly T[] _gradient;
-    private readonly T[] _gradientAdjoint;
-    private readonly T[] _product;
+    private readonly Memory<T> _gradient;
+    private readonly Memory<T> _gradientAdjoint;
+    private readonly Memory<T> _product;
     private readonly T[] _hyper;
     private readonly int[] _hyperOffsets;
     private readonly T[] _hyperAdjoint;
     private readonly T[] _lossLambda;
     private readonly T[] _lossAdjoint;
     private readonly T[] _lossTangent;
-    private T[] _gradientTangents = [];
+    private IMemoryOwner<T>? _gradientTangents;
     private T[] _hyperTangents = [];
 
     /// <summary>Training with <paramref name="kernel"/> on <paramref name="objective"/> for the space's steps.</summary>
@@ -50,13 +56,15 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     /// <param name="space">The hyperparameters: names, values, which are tuned; its optimizer names must be the kernel's.</param>
     /// <param name="batches">The batch of each step; null for full batch.</param>
     /// <param name="options">The step's options (the step number is set per step).</param>
-    public TrainingDynamics(IObjective<T> objective, IStepKernel<T> kernel, HyperparameterSpace space, BatchSchedule? batches, StepOptions options = default)
+    /// <param name="memory">Where the state and the parameter-sized workspaces live; null for host arrays.</param>
+    public TrainingDynamics(IObjective<T> objective, IStepKernel<T> kernel, HyperparameterSpace space, BatchSchedule? batches, StepOptions options = default, IStateMemory<T>? memory = null)
     {
         CheckRun(objective, kernel, space, batches);
         _objective = objective;
         _kernel = kernel;
         _batches = batches;
         _options = options;
+        Memory = memory ?? HostStateMemory<T>.Instance;
         Space = space;
         _n = objective.ParameterCount;
         StateLength = kernel.StateNames.Count * _n;
@@ -64,9 +72,9 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         _lossBase = Convert(space.LossValues);
         _initialWeights = Convert(space.InitialWeights);
 
-        _gradient = new T[_n];
-        _gradientAdjoint = new T[_n];
-        _product = new T[_n];
+        _gradient = Memory.Allocate(_n).Memory[.._n];
+        _gradientAdjoint = Memory.Allocate(_n).Memory[.._n];
+        _product = Memory.Allocate(_n).Memory[.._n];
         _hyper = new T[_optimizerBase.Length];
         _hyperAdjoint = new T[_optimizerBase.Length];
         _hyperOffsets = new int[kernel.HyperparameterNames.Count];
@@ -88,6 +96,8 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
 
     public int StateLength { get; }
 
+    public IStateMemory<T> Memory { get; }
+
     public int StateBlockLength => _n;
 
     public int HyperparameterCount => Space.Count;
@@ -99,7 +109,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
 
     /// <summary>The bytes of the workspaces this object holds (for the engines' memory reports).</summary>
     public long WorkspaceBytes
-        => (long)(_gradient.Length * 3 + _gradientTangents.Length + _hyperTangents.Length + _lossBase.Length * 4 + _optimizerBase.Length * 3 + _initialWeights.Length)
+        => (long)(_gradient.Length * 3 + (_gradientTangents?.Memory.Length ?? 0) + _hyperTangents.Length + _lossBase.Length * 4 + _optimizerBase.Length * 3 + _initialWeights.Length)
            * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
 
     public string NameOfState(int index) => $"{_kernel.StateNames[index / _n]}[{index % _n}]";
@@ -114,15 +124,15 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     public void Initialize(ReadOnlySpan<T> lambda, Span<T> state)
     {
         CheckLengths(lambda, state);
-        state.Clear();
+        Memory.Clear(state);
         var w0 = InitialWeightsBlock(lambda, out bool tuned);
-        (tuned ? w0 : _initialWeights).CopyTo(state);
+        Memory.Copy(tuned ? w0 : _initialWeights, state[.._n]);
     }
 
     public void InitializeTangents(ReadOnlySpan<T> lambda, ReadOnlySpan<T> lambdaTangents, Span<T> stateTangents)
     {
         int k = Directions(lambdaTangents, stateTangents);
-        stateTangents.Clear();
+        Memory.Clear(stateTangents);
         foreach (var block in Space.Tuned)
         {
             if (block.Kind == HyperparameterKind.InitialWeights)
@@ -130,7 +140,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
                 // Slot w is the first block: direction j of ẇ_0 at [j·n, (j + 1)·n).
                 for (int j = 0; j < k; j++)
                 {
-                    lambdaTangents.Slice(j * Space.Count + block.Offset, _n).CopyTo(stateTangents.Slice(j * _n, _n));
+                    Memory.Copy(lambdaTangents.Slice(j * Space.Count + block.Offset, _n), stateTangents.Slice(j * _n, _n));
                 }
             }
         }
@@ -142,6 +152,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         {
             if (block.Kind == HyperparameterKind.InitialWeights)
             {
+                // λ̄ is the host's: w̄_0 is read once, at the end of the run.
                 var destination = lambdaAdjoint.Slice(block.Offset, _n);
                 for (int i = 0; i < _n; i++)
                 {
@@ -158,7 +169,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     {
         CheckLengths(lambda, state);
         var batch = ResolveStep(t, lambda);
-        Span<T> gradient = record.IsEmpty ? _gradient : record;
+        Span<T> gradient = record.IsEmpty ? _gradient.Span : record;
         _objective.Gradient(state[.._n], _lossLambda, batch, gradient);
         _kernel.Step(state, gradient, _hyper, _options.At(t));
     }
@@ -169,10 +180,10 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         int k = Directions(lambdaTangents, stateTangents);
         var batch = ResolveStep(t, lambda);
         var w = state[.._n];
-        _objective.Gradient(w, _lossLambda, batch, _gradient);
+        _objective.Gradient(w, _lossLambda, batch, _gradient.Span);
 
         // ġ_j = H·ẇ_j first: the products at the gradient's point reuse its passes; the cross tangents do not.
-        var gradientTangents = Workspace.Grow(ref _gradientTangents, k * _n);
+        var gradientTangents = GradientTangents(k);
         for (int j = 0; j < k; j++)
         {
             _objective.HessianVector(w, _lossLambda, batch, stateTangents.Slice(j * _n, _n), gradientTangents.Slice(j * _n, _n));
@@ -182,8 +193,8 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         {
             if (LossTangent(lambdaTangents.Slice(j * Space.Count, Space.Count)))
             {
-                _objective.CrossTangent(w, _lossLambda, batch, _lossTangent, _product);
-                Accumulate(_product, gradientTangents.Slice(j * _n, _n));
+                _objective.CrossTangent(w, _lossLambda, batch, _lossTangent, _product.Span);
+                Memory.Add(_product.Span, gradientTangents.Slice(j * _n, _n));
             }
         }
 
@@ -211,7 +222,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
             }
         }
 
-        _kernel.Tangents(state, stateTangents, _gradient, gradientTangents, _hyper, hyperTangents, _options.At(t));
+        _kernel.Tangents(state, stateTangents, _gradient.Span, gradientTangents, _hyper, hyperTangents, _options.At(t));
     }
 
     public void Adjoint(int t, ReadOnlySpan<T> previousState, ReadOnlySpan<T> record, Span<T> stateAdjoint, ReadOnlySpan<T> lambda, Span<T> lambdaAdjoint)
@@ -226,13 +237,13 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         // forward and backward passes followed by x·V.
         var batch = ResolveStep(t, lambda);
         var w = previousState[.._n];
-        _gradientAdjoint.AsSpan().Clear();
+        Memory.Clear(_gradientAdjoint.Span);
         _hyperAdjoint.AsSpan().Clear();
-        _kernel.Adjoint(previousState, stateAdjoint, record, _gradientAdjoint, _hyper, _hyperAdjoint, _options.At(t));
+        _kernel.Adjoint(previousState, stateAdjoint, record, _gradientAdjoint.Span, _hyper, _hyperAdjoint, _options.At(t));
 
         _lossAdjoint.AsSpan().Clear();
-        _objective.HessianVectorAndCrossAdjoint(w, _lossLambda, batch, _gradientAdjoint, _product, _lossAdjoint);
-        Accumulate(_product, stateAdjoint[.._n]);
+        _objective.HessianVectorAndCrossAdjoint(w, _lossLambda, batch, _gradientAdjoint.Span, _product.Span, _lossAdjoint);
+        Memory.Add(_product.Span, stateAdjoint[.._n]);
 
         foreach (var block in Space.Tuned)
         {
@@ -339,6 +350,18 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
 
         tuned = false;
         return default;
+    }
+
+    /// <summary>The k·n gradient tangents, in <see cref="Memory"/>, grown to the largest k seen.</summary>
+    private Span<T> GradientTangents(int k)
+    {
+        if (_gradientTangents is null || _gradientTangents.Memory.Length < k * _n)
+        {
+            _gradientTangents?.Dispose();
+            _gradientTangents = Memory.Allocate(k * _n);
+        }
+
+        return _gradientTangents.Memory.Span[..(k * _n)];
     }
 
     private int Directions(ReadOnlySpan<T> lambdaTangents, ReadOnlySpan<T> stateTangents)

@@ -68,6 +68,15 @@ public sealed class GpuTests
         }
     }
 
+    [GpuFact]
+    public void Engines_with_the_state_resident_on_the_GPU_equal_the_staged_runs_bit_for_bit()
+        // 18 weights: one block, so even the uniform adjoints' atomicAdd sums in one order.
+        => StateMemoryTests.AssertResidentRunsEqualStagedRuns(Gpu.Device);
+
+    [GpuFact]
+    public void State_memory_operations_on_the_GPU_give_the_host_bits()
+        => StateMemoryTests.Operations<double>(Gpu.Device);
+
     private static void Check<T>(OptimizerDescriptor descriptor, double relative)
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {

@@ -14,16 +14,33 @@ namespace AutoHypergrad.Cuda.Tests;
 public sealed class StateMemoryTests
 {
     [Fact]
-    public void Operations_on_managed_vectors_give_the_host_bits_in_double() => Operations<double>();
+    public void Operations_on_managed_vectors_give_the_host_bits_in_double()
+    {
+        using var device = new HostDevice();
+        Operations<double>(device);
+    }
 
     [Fact]
-    public void Operations_on_managed_vectors_give_the_host_bits_in_float() => Operations<float>();
+    public void Operations_on_managed_vectors_give_the_host_bits_in_float()
+    {
+        using var device = new HostDevice();
+        Operations<float>(device);
+    }
 
     [Fact]
     public void Reverse_checkpointed_and_forward_hypergradients_with_the_state_on_the_device_equal_the_host_run_bit_for_bit()
     {
-        var adam = AutoHypergrad.Optimizers.Optimizers.Find("Adam");
         using var device = new HostDevice();
+        AssertResidentRunsEqualStagedRuns(device);
+    }
+
+    /// <summary>
+    /// On <paramref name="device"/>, the same kernels with the engines' state staged from host arrays and resident in
+    /// <see cref="CudaStateMemory{T}"/>: the same values reach the same kernels, so every engine gives the same bits.
+    /// </summary>
+    internal static void AssertResidentRunsEqualStagedRuns(IKernelDevice device)
+    {
+        var adam = AutoHypergrad.Optimizers.Optimizers.Find("Adam");
         using var kernel = new CudaStepKernel<double>(device, adam);
         using var memory = new CudaStateMemory<double>(device);
         var (host, hostResponse) = EngineRuns.Run(kernel, null, out var lambda);
@@ -83,10 +100,10 @@ public sealed class StateMemoryTests
         Assert.Equal(stagedRun.Gradient, residentRun.Gradient);
     }
 
-    private static void Operations<T>()
+    /// <summary>Clear, copy (every direction), add and the finite check on <paramref name="device"/>, against the host's bits.</summary>
+    internal static void Operations<T>(IKernelDevice device)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        using var device = new HostDevice();
         using var memory = new CudaStateMemory<T>(device);
         var host = HostStateMemory<T>.Instance;
         const int n = 1031;

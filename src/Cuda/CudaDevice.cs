@@ -119,8 +119,21 @@ public sealed unsafe class CudaDevice : IKernelDevice
         return pointer;
     }
 
+    /// <summary>
+    /// Managed memory, only within the device's free memory: oversubscribed managed memory pages between host and
+    /// device and can stall the GPU for every process on it, so a request larger than what cuMemGetInfo reports free
+    /// fails at once with a <see cref="CudaException"/> that says how much was asked and how much is free.
+    /// </summary>
     public IntPtr AllocateManaged(long bytes)
     {
+        nuint free, total;
+        _driver.Check(_driver.MemGetInfo(&free, &total), "cuMemGetInfo");
+        if ((ulong)Math.Max(1, bytes) > free)
+        {
+            throw new CudaException(
+                "cuMemAllocManaged", 2, $"CUDA_ERROR_OUT_OF_MEMORY: {bytes} bytes of managed memory asked for, {free} of {total} bytes free on {Name}; managed memory is kept within the free device memory");
+        }
+
         IntPtr pointer;
         _driver.Check(_driver.MemAllocManaged(&pointer, (nuint)Math.Max(1, bytes), CudaDriver.MemAttachGlobal), $"cuMemAllocManaged ({bytes} bytes)");
         return pointer;

@@ -53,6 +53,7 @@ internal sealed unsafe class CudaDriver
         ModuleGetFunction = (delegate* unmanaged<IntPtr*, IntPtr, byte*, int>)Export("cuModuleGetFunction");
         MemAlloc = (delegate* unmanaged<IntPtr*, nuint, int>)Export("cuMemAlloc_v2");
         MemAllocManaged = (delegate* unmanaged<IntPtr*, nuint, uint, int>)Export("cuMemAllocManaged");
+        MemGetInfo = (delegate* unmanaged<nuint*, nuint*, int>)Export("cuMemGetInfo_v2");
         PointerGetAttribute = (delegate* unmanaged<void*, int, IntPtr, int>)Export("cuPointerGetAttribute");
         MemFree = (delegate* unmanaged<IntPtr, int>)Export("cuMemFree_v2");
         MemcpyHtoD = (delegate* unmanaged<IntPtr, void*, nuint, int>)Export("cuMemcpyHtoD_v2");
@@ -86,6 +87,7 @@ internal sealed unsafe class CudaDriver
     public delegate* unmanaged<IntPtr*, IntPtr, byte*, int> ModuleGetFunction { get; }
     public delegate* unmanaged<IntPtr*, nuint, int> MemAlloc { get; }
     public delegate* unmanaged<IntPtr*, nuint, uint, int> MemAllocManaged { get; }
+    public delegate* unmanaged<nuint*, nuint*, int> MemGetInfo { get; }
     public delegate* unmanaged<void*, int, IntPtr, int> PointerGetAttribute { get; }
     public delegate* unmanaged<IntPtr, int> MemFree { get; }
     public delegate* unmanaged<IntPtr, void*, nuint, int> MemcpyHtoD { get; }

@@ -22,6 +22,7 @@ internal sealed record HyperCleaningReport(
     BenchMachine Machine,
     string Data,
     string Precision,
+    string Device,
     bool Quick,
     HyperCleaningSettings Settings,
     IReadOnlyList<HyperCleaningRow> Rows,
@@ -44,6 +45,7 @@ internal static class HypercleanCommand
     private static readonly Option<int?> HyperIterations = new("--hyper-iterations") { HelpName = "K", Description = "Adam steps on λ per radius [default: 500; 40 with --quick]." };
     private static readonly Option<string?> Radius = new("--radius") { HelpName = "R,R,…", Description = "The radii R of {0 ≤ λ ≤ 1, Σλ ≤ R} [default: 1000,1500,2000,2500; 100 with --quick]." };
     private static readonly Option<string> Precision = ExperimentOptions.Precision();
+    private static readonly Option<string> Device = ExperimentOptions.Device();
 
     private static readonly Option<ulong> Seed = new("--seed") { Description = "The seed of the label corruption.", DefaultValueFactory = _ => 1 };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir")
@@ -66,7 +68,7 @@ internal static class HypercleanCommand
             "Data hyper-cleaning (Franceschi et al., ICML 2017, table 1): MNIST with half of 5000 training labels corrupted; " +
             "softmax regression by gradient descent on per-example weights λ; Reverse-HG and Adam tune λ in {0 ≤ λ ≤ 1, Σλ ≤ R}; " +
             "the examples kept plus the validation set retrain the model. Rows Oracle, Baseline, DH-R with test accuracy and the F1 of finding the corrupted labels.");
-        foreach (var option in new Option[] { Quick, Steps, HyperIterations, Radius, Precision, Seed, CheckpointDir, Json, Svg })
+        foreach (var option in new Option[] { Quick, Steps, HyperIterations, Radius, Precision, Device, Seed, CheckpointDir, Json, Svg })
         {
             command.Options.Add(option);
         }
@@ -125,7 +127,13 @@ internal static class HypercleanCommand
         string precision = typeof(T) == typeof(float) ? "float" : "double";
         var machine = BenchMachine.Current();
         ExperimentConsole.Machine(machine, precision);
-        var experiment = new HyperCleaning<T>(settings, MnistReader.Read<T>(mnist, MnistSplit.Train), precision);
+        using var backend = TrainingBackend<T>.Open(parse.GetValue(Device)!);
+        if (parse.GetValue(Device) != "cpu")
+        {
+            AnsiConsole.MarkupLine(Markup.Escape($"Training on {backend.Description}"));
+        }
+
+        var experiment = new HyperCleaning<T>(settings, MnistReader.Read<T>(mnist, MnistSplit.Train), precision, backend);
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(
             CultureInfo.InvariantCulture,
             $"{settings.TrainingRows} training ({settings.Corrupted} corrupted) / {settings.ValidationRows} validation / {settings.TestRows} test images of {experiment.Source}; " +
@@ -157,7 +165,7 @@ internal static class HypercleanCommand
 
         var report = new HyperCleaningReport(
             "hyperclean",
-            commandLine, machine, experiment.Source, precision, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds);
+            commandLine, machine, experiment.Source, precision, backend.Description, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds);
         ExperimentConsole.Finish(
             parse,
             report,

@@ -146,7 +146,8 @@ internal interface IHyperCleaningProgress : IProgress<EngineProgress>
 /// gradient descent on J = (1/N) Σ λ_i ℓ_i over a training set with half its labels corrupted (the fused
 /// <see cref="WeightedSoftmaxRegression{T}"/>, which computes what <see cref="ModelObjective{T}"/> does for it); λ is tuned by Adam on
 /// Reverse-HG's hypergradient of the validation loss, projected onto {0 ≤ λ ≤ 1, Σλ ≤ R}. Examples left at λ_i = 0
-/// are the ones found corrupted; the model is then retrained on the others plus the validation set.
+/// are the ones found corrupted; the model is then retrained on the others plus the validation set. Everything trains
+/// on a <see cref="TrainingBackend{T}"/>: the CPU, or a CUDA device with the data, products and trajectory on it.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed class HyperCleaning<T>
@@ -159,15 +160,15 @@ internal sealed class HyperCleaning<T>
     private readonly Dataset<T> _validation;
     private readonly Dataset<T> _test;
     private readonly bool[] _corrupted;
-    private readonly IStepKernel<T>? _stepKernel;
+    private readonly TrainingBackend<T> _backend;
 
     /// <summary>
-    /// The experiment on <paramref name="mnist"/> (MNIST's training images, at least the settings' rows), trained with
-    /// <paramref name="stepKernel"/> (SGD's; null for the generated C# one).
+    /// The experiment on <paramref name="mnist"/> (MNIST's training images, at least the settings' rows), trained on
+    /// <paramref name="backend"/> (the CPU's, or a CUDA device's).
     /// </summary>
-    public HyperCleaning(HyperCleaningSettings settings, Dataset<T> mnist, string precision, IStepKernel<T>? stepKernel = null)
+    public HyperCleaning(HyperCleaningSettings settings, Dataset<T> mnist, string precision, TrainingBackend<T> backend)
     {
-        _stepKernel = stepKernel;
+        _backend = backend ?? throw new ArgumentNullException(nameof(backend));
         _settings = settings;
         _precision = precision;
         int rows = settings.TrainingRows + settings.ValidationRows + settings.TestRows;
@@ -271,13 +272,13 @@ internal sealed class HyperCleaning<T>
     /// <summary>Reverse-HG of the validation loss with respect to the example weights, for radius <paramref name="radius"/>.</summary>
     private (ReverseHypergradient<T> Engine, RecordingResponse Response, ModelObjective<T> Validation) Engine(double radius)
     {
-        var training = WeightedSoftmaxRegression<T>.Create(_training, exampleWeights: true);
+        var training = _backend.SoftmaxRegression(_training, exampleWeights: true);
         var validation = ModelObjective<T>.Create(_validation, Softmax);
-        var response = new RecordingResponse(new ValidationError<T>(validation), training.ParameterCount);
+        var response = new RecordingResponse(new ValidationError<T>(_backend.SoftmaxRegression(_validation, exampleWeights: false)), training.ParameterCount);
 
         // J is the mean of λ_i ℓ_i with Σλ ≤ R, so the step is scaled by N/R as in the paper's script: at λ_i = R/N
         // it is lr on the plain mean loss.
-        var dynamics = Dynamics(training, _settings.LearningRate * _settings.TrainingRows / radius, _settings.Steps, ["weights"], _stepKernel);
+        var dynamics = Dynamics(training, _settings.LearningRate * _settings.TrainingRows / radius, _settings.Steps, ["weights"], _backend);
         return (new ReverseHypergradient<T>(dynamics, response, ReverseOptions.Full), response, validation);
     }
 
@@ -311,10 +312,10 @@ internal sealed class HyperCleaning<T>
     /// <summary>
     /// Gradient descent with learning rate <paramref name="learningRate"/> for <paramref name="steps"/> steps on
     /// <paramref name="training"/>, from w = 0, tuning <paramref name="tuned"/> (the inner problem of every run here),
-    /// its step by <paramref name="stepKernel"/> (the CUDA backend's, say) or by default the generated C# one.
+    /// its step and state on <paramref name="backend"/> (null: the CPU).
     /// </summary>
     internal static TrainingDynamics<T> Dynamics(
-        IObjective<T> training, double learningRate, int steps, IEnumerable<string> tuned, IStepKernel<T>? stepKernel = null)
+        IObjective<T> training, double learningRate, int steps, IEnumerable<string> tuned, TrainingBackend<T>? backend = null)
     {
         var sgd = Optimizers.Optimizers.Find("sgd");
         var names = sgd.Hyperparameters.Select(h => h.Name).ToArray();
@@ -322,21 +323,24 @@ internal sealed class HyperCleaning<T>
         values[Array.IndexOf(names, "lr")] = learningRate;
         var space = HyperparameterSpace.Create(
             names, values, training.Hyperparameters, training.Hyperparameters.Defaults<double>(), new double[training.ParameterCount], steps, tuned);
-        return new TrainingDynamics<T>(training, stepKernel ?? sgd.Kernel<T>(), space, null, new StepOptions(1));
+        return new TrainingDynamics<T>(training, backend?.Step(sgd) ?? sgd.Kernel<T>(), space, null, new StepOptions(1), backend?.Memory);
     }
 
     /// <summary>w_T of plain gradient descent (the same step as the inner problem's, unweighted) on <paramref name="data"/>.</summary>
     private T[] Train(Dataset<T> data)
     {
-        var dynamics = Dynamics(WeightedSoftmaxRegression<T>.Create(data, exampleWeights: false), _settings.LearningRate, _settings.Steps, [], _stepKernel);
-        var state = new T[dynamics.StateLength];
+        var objective = _backend.SoftmaxRegression(data, exampleWeights: false);
+        var dynamics = Dynamics(objective, _settings.LearningRate, _settings.Steps, [], _backend);
+        using var memory = dynamics.Memory.Allocate(dynamics.StateLength);
+        var state = memory.Memory.Span[..dynamics.StateLength];
         dynamics.Initialize([], state);
         for (int t = 1; t <= dynamics.Steps; t++)
         {
             dynamics.Step(t, state, []);
         }
 
-        return state[..dynamics.ParameterCount];
+        _backend.Release(objective);
+        return state[..dynamics.ParameterCount].ToArray();
     }
 
     private double TestAccuracy(T[] w) => ModelObjective<T>.Create(_validation, Softmax).Evaluate(w, _test).Accuracy;

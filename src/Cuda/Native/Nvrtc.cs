@@ -11,7 +11,7 @@ namespace AutoHypergrad.Cuda.Native;
 /// </summary>
 internal sealed unsafe class Nvrtc
 {
-    private static readonly string[] Candidates = ["libnvrtc.so", "libnvrtc.so.12", "libnvrtc.so.11.2", "nvrtc64_120_0.dll", "nvrtc64_112_0.dll"];
+    private static readonly string[] Candidates = ["libnvrtc.so", "libnvrtc.so.13", "libnvrtc.so.12", "libnvrtc.so.11.2", "nvrtc64_120_0.dll", "nvrtc64_112_0.dll"];
     private static readonly Lazy<Nvrtc> Shared = new(() => new Nvrtc());
 
     private readonly delegate* unmanaged<int, byte*> _getErrorString;

@@ -6,28 +6,37 @@ using Xunit;
 namespace AutoHypergrad.Cuda.Tests;
 
 /// <summary>
-/// Every generated CUDA module (every optimizer, float and double) compiles with NVRTC for sm_80 and sm_90 with an
-/// empty log: no warning. Needs libnvrtc (the CI installs Debian's libnvrtc11.2), not a GPU.
+/// Every generated CUDA module (every optimizer, float and double) and the hand-written softmax regression kernels
+/// compile with NVRTC for sm_80 and sm_90 with an empty log: no warning. Needs libnvrtc (the CI installs Debian's libnvrtc11.2), not a GPU.
 /// </summary>
 public sealed class NvrtcCompileTests
 {
     [Theory]
     [MemberData(nameof(GeneratedModules.All), MemberType = typeof(GeneratedModules))]
     public void Compiles_for_sm80_and_sm90_without_warnings(string optimizer, bool single)
+        => AssertCompiles(GeneratedModules.Of(AutoHypergrad.Optimizers.Optimizers.Find(optimizer), single));
+
+    /// <summary>The hand-written kernels of <see cref="CudaSoftmaxRegression{T}"/>, in both element types.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Softmax_regression_kernels_compile_for_sm80_and_sm90_without_warnings(bool single)
+        => AssertCompiles(single ? SoftmaxRegressionKernels.Of<float>().Program : SoftmaxRegressionKernels.Of<double>().Program);
+
+    private static void AssertCompiles(CudaProgram program)
     {
-        var module = GeneratedModules.Of(AutoHypergrad.Optimizers.Optimizers.Find(optimizer), single);
-        // The two architectures compile at once (NVRTC programs are independent): the 48 compilations are most of
-        // this project's test time.
+        // The two architectures compile at once (NVRTC programs are independent): the 48 compilations of the
+        // optimizers are most of this project's test time.
         var architectures = new[] { "sm_80", "sm_90" };
         var results = new CompiledModule[architectures.Length];
-        Parallel.For(0, architectures.Length, a => results[a] = CudaCompiler.Compile(module, architectures[a]));
+        Parallel.For(0, architectures.Length, a => results[a] = CudaCompiler.Compile(program, architectures[a]));
         foreach (var compiled in results)
         {
             var architecture = compiled.Architecture;
-            Assert.True(compiled.Log.Length == 0, $"{module.Method} ({module.Element}, {architecture}) compiled with a log:\n{compiled.Log}");
+            Assert.True(compiled.Log.Length == 0, $"{program.Name} ({architecture}) compiled with a log:\n{compiled.Log}");
             var ptx = Encoding.ASCII.GetString(compiled.Ptx);
             Assert.Contains($".target {architecture}", ptx);
-            foreach (var kernel in module.Kernels)
+            foreach (var kernel in program.Kernels)
             {
                 Assert.Contains($".entry {kernel.Name}(", ptx);
             }

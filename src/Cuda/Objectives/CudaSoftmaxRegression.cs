@@ -4,14 +4,16 @@ using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Data;
 using AutoHypergrad.Objectives;
+using AutoHypergrad.Objectives.Models;
 
 namespace AutoHypergrad.Cuda;
 
 /// <summary>
-/// <see cref="Objectives.Models.WeightedSoftmaxRegression{T}"/> on a device: the same J(W, b; λ) = (1/B)·Σ cᵢℓᵢ,
-/// ℓᵢ = log Σ_k e^{z_ik} − z_{i,yᵢ}, zᵢ = xᵢ·W + b, cᵢ = λ[example index] with example weights, else 1; the same
-/// parameter layout (W, d × K row-major, then b) and hyperparameter block (<c>weights</c>, one per training example,
-/// default 1). The data set is uploaded once and stays on the device for the object's lifetime.
+/// <see cref="SoftmaxRegressionObjective{T}"/> on a device, as <see cref="WeightedSoftmaxRegression{T}"/> is on the
+/// CPU: the same J(W, b; λ) = (1/B)·Σ cᵢℓᵢ, ℓᵢ = log Σ_k e^{z_ik} − z_{i,yᵢ}, zᵢ = xᵢ·W + b, cᵢ = λ[example index]
+/// with example weights, else 1; the same parameter layout (W, d × K row-major, then b), hyperparameter block
+/// (<c>weights</c>, one per training example, default 1) and argument checks, which the base class holds. The data
+/// set is uploaded once and stays on the device for the object's lifetime.
 /// <para>
 /// A call: the batch's rows (X itself for the full batch, else gathered), Z = X_b·W (and Ż = X_b·V) by GEMM, the loss
 /// head per row (<see cref="SoftmaxRegressionKernels"/>), then by GEMM again the backward product Xᵀ_b·Δ, the bias's
@@ -24,7 +26,7 @@ namespace AutoHypergrad.Cuda;
 /// </para>
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
+public sealed unsafe class CudaSoftmaxRegression<T> : SoftmaxRegressionObjective<T>, IDisposable
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly IKernelDevice _device;
@@ -35,10 +37,6 @@ public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
     private readonly DeviceBuffer<T> _x;
     private readonly DeviceBuffer<int> _labels;
     private readonly Dictionary<string, DeviceBuffer<T>> _workspaces = new(StringComparer.Ordinal);
-    private readonly string _source;
-    private readonly int _features;
-    private readonly int _classes;
-    private readonly int _exampleWeights = -1;
 
     // Per example, its occurrences so far in the batch being prepared: zero between calls.
     private readonly int[] _seen;
@@ -46,20 +44,9 @@ public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
     private DeviceBuffer<T>? _ones;
 
     private CudaSoftmaxRegression(IKernelDevice device, Dataset<T> data, bool exampleWeights)
+        : base(data, exampleWeights)
     {
         _device = device;
-        _source = data.Source;
-        _features = data.FeatureCount;
-        _classes = data.ClassCount;
-        ExampleCount = data.Count;
-        var layout = new HyperparameterLayout.Builder();
-        if (exampleWeights)
-        {
-            _exampleWeights = layout.Add("weights", data.Count, 1.0, "the weight of each training example in the loss");
-        }
-
-        Hyperparameters = layout.Build();
-        ParameterCount = (_features * _classes) + _classes;
         _seen = new int[data.Count];
         _kernels = SoftmaxRegressionKernels.Of<T>();
         _module = device.Load(_kernels.Program);
@@ -68,12 +55,6 @@ public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
         _x = new DeviceBuffer<T>(device, data.Features.AsSpan(0, data.Count * data.FeatureCount));
         _labels = new DeviceBuffer<int>(device, data.Labels);
     }
-
-    public int ParameterCount { get; }
-
-    public HyperparameterLayout Hyperparameters { get; }
-
-    public int ExampleCount { get; }
 
     /// <summary>
     /// Softmax regression (with a bias) on <paramref name="data"/>'s classes, on <paramref name="device"/>: J = (1/B)·Σ
@@ -84,83 +65,8 @@ public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
     public static CudaSoftmaxRegression<T> Create(IKernelDevice device, Dataset<T> data, bool exampleWeights)
     {
         ArgumentNullException.ThrowIfNull(device);
-        ArgumentNullException.ThrowIfNull(data);
-        if (!data.IsClassification || data.ClassCount < 2)
-        {
-            throw new ArgumentException($"Softmax regression needs class labels of at least two classes; {data.Source} has {(data.IsClassification ? data.ClassCount + " class" : "regression targets")}.", nameof(data));
-        }
-
+        CheckData(data);
         return new CudaSoftmaxRegression<T>(device, data, exampleWeights);
-    }
-
-    public T Value(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch)
-        => Run(w, ExampleWeights("lambda", lambda), ReadOnlySpan<T>.Empty, batch, SoftmaxRegressionKernels.Outputs.Value, Span<T>.Empty, Span<T>.Empty);
-
-    public T Gradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> gradient)
-    {
-        CheckLength(gradient.Length, ParameterCount, nameof(gradient), "parameters");
-        return Run(w, ExampleWeights("lambda", lambda), ReadOnlySpan<T>.Empty, batch, SoftmaxRegressionKernels.Outputs.Value | SoftmaxRegressionKernels.Outputs.Gradient, gradient, Span<T>.Empty);
-    }
-
-    public void HessianVector(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result)
-        => HessianVectorAndCrossAdjoint(w, lambda, batch, v, result, Span<T>.Empty);
-
-    public void CrossTangent(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> lambdaDot, Span<T> result)
-    {
-        Check(w, lambda);
-        CheckLength(lambdaDot.Length, Hyperparameters.Count, nameof(lambdaDot), "hyperparameters");
-        CheckLength(result.Length, ParameterCount, nameof(result), "parameters");
-        if (_exampleWeights >= 0 && lambdaDot.Slice(_exampleWeights, ExampleCount).ContainsAnyExcept(T.Zero))
-        {
-            // ∇J is linear in the example weights: its derivative along λ̇ is the gradient weighted by λ̇.
-            Run(w, ExampleWeights(nameof(lambdaDot), lambdaDot), ReadOnlySpan<T>.Empty, batch, SoftmaxRegressionKernels.Outputs.Gradient, result, Span<T>.Empty);
-        }
-        else
-        {
-            result.Clear();
-        }
-    }
-
-    public void CrossAdjoint(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> lambdaBar)
-    {
-        Check(w, lambda);
-        CheckLength(v.Length, ParameterCount, nameof(v), "parameters");
-        CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar), "hyperparameters");
-        if (_exampleWeights >= 0)
-        {
-            Run(w, ExampleWeights("lambda", lambda), v, batch, SoftmaxRegressionKernels.Outputs.CrossAdjoint, Span<T>.Empty, lambdaBar);
-        }
-    }
-
-    public void HyperGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar)
-    {
-        Check(w, lambda);
-        CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar), "hyperparameters");
-        if (_exampleWeights >= 0)
-        {
-            Run(w, ExampleWeights("lambda", lambda), ReadOnlySpan<T>.Empty, batch, SoftmaxRegressionKernels.Outputs.HyperGradient, Span<T>.Empty, lambdaBar);
-        }
-    }
-
-    /// <summary>H·v and (∂∇J/∂λ)ᵀ·v from one forward pass (an empty <paramref name="lambdaBar"/>: H·v alone).</summary>
-    public void HessianVectorAndCrossAdjoint(
-        ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result, Span<T> lambdaBar)
-    {
-        CheckLength(v.Length, ParameterCount, nameof(v), "parameters");
-        CheckLength(result.Length, ParameterCount, nameof(result), "parameters");
-        var outputs = SoftmaxRegressionKernels.Outputs.HessianVector;
-        var adjoints = Span<T>.Empty;
-        if (!lambdaBar.IsEmpty)
-        {
-            CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar), "hyperparameters");
-            if (_exampleWeights >= 0)
-            {
-                outputs |= SoftmaxRegressionKernels.Outputs.CrossAdjoint;
-                adjoints = lambdaBar;
-            }
-        }
-
-        Run(w, ExampleWeights("lambda", lambda), v, batch, outputs, result, adjoints);
     }
 
     public void Dispose()
@@ -179,24 +85,18 @@ public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
     }
 
     /// <summary>
-    /// One pass over the batch with example coefficients <paramref name="weights"/> (a device address; zero: 1):
-    /// writes the gradient or H·v into <paramref name="result"/> and adds the example adjoints to
-    /// <paramref name="lambdaBar"/>, as <paramref name="outputs"/> asks; returns J when it asks for the value.
+    /// One pass on the device: the batch's rows, the forward GEMMs, the loss head, then the backward GEMMs into
+    /// <paramref name="result"/>, the example adjoints into <paramref name="exampleAdjoints"/> and the value, as
+    /// <paramref name="outputs"/> asks.
     /// </summary>
-    private T Run(ReadOnlySpan<T> w, IntPtr weights, ReadOnlySpan<T> v, Batch batch, SoftmaxRegressionKernels.Outputs outputs, Span<T> result, Span<T> lambdaBar)
+    protected override T Run(
+        ReadOnlySpan<T> w, ReadOnlySpan<T> coefficients, ReadOnlySpan<T> v, Batch batch, int rows, SoftmaxPassOutputs outputs, Span<T> result, Span<T> exampleAdjoints)
     {
-        CheckLength(w.Length, ParameterCount, nameof(w), "parameters");
-        int rows = batch.Count(ExampleCount);
-        if (rows == 0)
-        {
-            throw new ArgumentException($"The batch is empty; {_source} has {ExampleCount} examples.", nameof(batch));
-        }
-
-        batch.Validate(ExampleCount);
-        int d = _features, k = _classes;
+        int d = Features, k = Classes;
         nint biasOffset = (nint)d * k * sizeof(T);
         IntPtr wPointer = _staging.In("w", w);
-        bool tangent = (outputs & (SoftmaxRegressionKernels.Outputs.HessianVector | SoftmaxRegressionKernels.Outputs.CrossAdjoint)) != 0;
+        IntPtr weights = _staging.In("weights", coefficients);
+        bool tangent = (outputs & (SoftmaxPassOutputs.HessianVector | SoftmaxPassOutputs.CrossAdjoint)) != 0;
         IntPtr vPointer = tangent ? _staging.In("v", v) : IntPtr.Zero;
         IntPtr indices = IntPtr.Zero, x = _x.Pointer;
         if (!batch.IsFull)
@@ -216,9 +116,9 @@ public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
             _device.GemmRowMajor(false, false, rows, k, d, T.One, x, d, vPointer, k, T.Zero, zDot, k);
         }
 
-        bool value = (outputs & SoftmaxRegressionKernels.Outputs.Value) != 0;
-        bool backward = (outputs & (SoftmaxRegressionKernels.Outputs.Gradient | SoftmaxRegressionKernels.Outputs.HessianVector)) != 0;
-        bool adjoints = (outputs & (SoftmaxRegressionKernels.Outputs.CrossAdjoint | SoftmaxRegressionKernels.Outputs.HyperGradient)) != 0;
+        bool value = (outputs & SoftmaxPassOutputs.Value) != 0;
+        bool backward = (outputs & (SoftmaxPassOutputs.Gradient | SoftmaxPassOutputs.HessianVector)) != 0;
+        bool adjoints = (outputs & (SoftmaxPassOutputs.CrossAdjoint | SoftmaxPassOutputs.HyperGradient)) != 0;
         IntPtr loss = value ? Workspace("loss", rows) : IntPtr.Zero;
         IntPtr delta = backward ? Workspace("delta", (long)rows * k) : IntPtr.Zero;
         IntPtr rowAdjoint = adjoints ? Workspace("rowAdjoint", rows) : IntPtr.Zero;
@@ -236,7 +136,7 @@ public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
 
         if (adjoints)
         {
-            IntPtr target = _staging.In("lambdaBar", lambdaBar) + (nint)_exampleWeights * sizeof(T);
+            IntPtr target = _staging.In("exampleAdjoints", exampleAdjoints);
             int rounds = batch.IsFull ? 1 : Rounds(batch.Indices);
             IntPtr occurrences = rounds > 1 ? _batchStaging.In("rounds", _rounds.AsSpan(0, rows)) : IntPtr.Zero;
             for (int round = 0; round < rounds; round++)
@@ -244,7 +144,7 @@ public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
                 LaunchScatterAdd(rows, round, indices, occurrences, rowAdjoint, target);
             }
 
-            _staging.Return("lambdaBar", lambdaBar);
+            _staging.Return("exampleAdjoints", exampleAdjoints);
         }
 
         if (!value)
@@ -290,17 +190,17 @@ public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
     private void LaunchGather(int rows, IntPtr indices, IntPtr batchRows)
     {
         long count = rows;
-        int features = _features;
+        int features = Features;
         IntPtr x = _x.Pointer;
         IntPtr* arguments = stackalloc IntPtr[] { (IntPtr)(&count), (IntPtr)(&features), (IntPtr)(&indices), (IntPtr)(&x), (IntPtr)(&batchRows) };
-        _module.Launch(_kernels.Gather, (long)rows * _features, arguments);
+        _module.Launch(_kernels.Gather, (long)rows * Features, arguments);
     }
 
     private void LaunchHead(
-        int rows, SoftmaxRegressionKernels.Outputs outputs, T scale, IntPtr indices, IntPtr weights, IntPtr z, IntPtr bias, IntPtr zDot, IntPtr biasDot, IntPtr loss, IntPtr delta, IntPtr rowAdjoint)
+        int rows, SoftmaxPassOutputs outputs, T scale, IntPtr indices, IntPtr weights, IntPtr z, IntPtr bias, IntPtr zDot, IntPtr biasDot, IntPtr loss, IntPtr delta, IntPtr rowAdjoint)
     {
         long count = rows;
-        int classes = _classes, flags = (int)outputs;
+        int classes = Classes, flags = (int)outputs;
         IntPtr labels = _labels.Pointer;
         IntPtr* arguments = stackalloc IntPtr[]
         {
@@ -315,13 +215,6 @@ public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
         long count = rows;
         IntPtr* arguments = stackalloc IntPtr[] { (IntPtr)(&count), (IntPtr)(&round), (IntPtr)(&indices), (IntPtr)(&rounds), (IntPtr)(&rowAdjoint), (IntPtr)(&exampleAdjoints) };
         _module.Launch(_kernels.ScatterAdd, rows, arguments);
-    }
-
-    /// <summary>The device address of the example weights in <paramref name="lambda"/> (staged under <paramref name="name"/>), or zero without them.</summary>
-    private IntPtr ExampleWeights(string name, ReadOnlySpan<T> lambda)
-    {
-        CheckLength(lambda.Length, Hyperparameters.Count, name, "hyperparameters");
-        return _exampleWeights < 0 ? IntPtr.Zero : _staging.In(name, lambda) + (nint)_exampleWeights * sizeof(T);
     }
 
     /// <summary>A device buffer of at least <paramref name="length"/> elements kept under <paramref name="name"/>, grown when short.</summary>
@@ -347,19 +240,5 @@ public sealed unsafe class CudaSoftmaxRegression<T> : IObjective<T>, IDisposable
         }
 
         return _ones.Pointer;
-    }
-
-    private void Check(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda)
-    {
-        CheckLength(w.Length, ParameterCount, nameof(w), "parameters");
-        CheckLength(lambda.Length, Hyperparameters.Count, nameof(lambda), "hyperparameters");
-    }
-
-    private static void CheckLength(int length, int expected, string name, string what)
-    {
-        if (length != expected)
-        {
-            throw new ArgumentException($"{name} has length {length}; this softmax objective has {expected} {what}.", name);
-        }
     }
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using AutoHypergrad.Objectives.Models;
 
 namespace AutoHypergrad.Cuda;
 
@@ -14,8 +15,8 @@ namespace AutoHypergrad.Cuda;
 /// <item><see cref="Gather"/>: the batch's rows of X, one thread per element.</item>
 /// <item><see cref="Head"/>: the loss head, one thread per row, from z (and ż) without the bias, which it adds: the
 /// row's weighted loss cᵢℓᵢ, Δ = cᵢ(pᵢ − e_yᵢ) or Δ̇ = cᵢ(diag pᵢ − pᵢpᵢᵀ)żᵢ, and the row's example adjoint, ℓᵢ/B or
-/// ⟨pᵢ − e_yᵢ, żᵢ⟩/B, with cᵢ = weight/B. The arithmetic is <see cref="Objectives.Models.WeightedSoftmaxRegression{T}"/>'s
-/// head, operation for operation.</item>
+/// ⟨pᵢ − e_yᵢ, żᵢ⟩/B, with cᵢ = weight/B, per <see cref="SoftmaxPassOutputs"/>. The arithmetic is
+/// <see cref="WeightedSoftmaxRegression{T}"/>'s head, operation for operation.</item>
 /// <item><see cref="ScatterAdd"/>: the example adjoints added to λ̄ at the rows' example indices, one round of
 /// launches per occurrence (a batch may repeat an index): within a round every index is distinct, so no two threads
 /// write one element, and repeated indices are added in batch order, the same bits on every run.</item>
@@ -25,28 +26,6 @@ namespace AutoHypergrad.Cuda;
 /// </summary>
 public sealed class SoftmaxRegressionKernels
 {
-    /// <summary>Bits of the head's <c>outputs</c>: what a launch computes.</summary>
-    [Flags]
-    public enum Outputs
-    {
-        None = 0,
-
-        /// <summary>loss[i] = cᵢℓᵢ.</summary>
-        Value = 1,
-
-        /// <summary>Δ row i = cᵢ(pᵢ − e_yᵢ).</summary>
-        Gradient = 2,
-
-        /// <summary>Δ row i = cᵢ(diag pᵢ − pᵢpᵢᵀ)żᵢ.</summary>
-        HessianVector = 4,
-
-        /// <summary>rowAdjoint[i] = ⟨pᵢ − e_yᵢ, żᵢ⟩/B.</summary>
-        CrossAdjoint = 8,
-
-        /// <summary>rowAdjoint[i] = ℓᵢ/B.</summary>
-        HyperGradient = 16,
-    }
-
     private static readonly Lazy<SoftmaxRegressionKernels> DoubleKernels = new(() => new SoftmaxRegressionKernels("double"));
     private static readonly Lazy<SoftmaxRegressionKernels> SingleKernels = new(() => new SoftmaxRegressionKernels("float"));
 
@@ -107,16 +86,16 @@ public sealed class SoftmaxRegressionKernels
             : declaration.StartsWith("const ", StringComparison.Ordinal) ? CudaParameterRole.ElementInput
             : CudaParameterRole.ElementState;
 
-    /// <summary>The kernels' text in <paramref name="real"/>; the flag values are <see cref="Outputs"/>'s.</summary>
+    /// <summary>The kernels' text in <paramref name="real"/>; the head's <c>outputs</c> bits are <see cref="SoftmaxPassOutputs"/>'s.</summary>
     private static string Body(string real) => $$"""
         // Softmax regression's loss head, hand-written CUDA C (AutoHypergrad.Cuda, SoftmaxRegressionKernels.cs), in
         // {{real}}: one thread per row (per element for the gather) in grid-stride loops. The products over the
         // features and the sums over the rows are GEMMs, not here.
-        #define AHG_VALUE {{(int)Outputs.Value}}
-        #define AHG_GRADIENT {{(int)Outputs.Gradient}}
-        #define AHG_HESSIAN_VECTOR {{(int)Outputs.HessianVector}}
-        #define AHG_CROSS_ADJOINT {{(int)Outputs.CrossAdjoint}}
-        #define AHG_HYPER_GRADIENT {{(int)Outputs.HyperGradient}}
+        #define AHG_VALUE {{(int)SoftmaxPassOutputs.Value}}
+        #define AHG_GRADIENT {{(int)SoftmaxPassOutputs.Gradient}}
+        #define AHG_HESSIAN_VECTOR {{(int)SoftmaxPassOutputs.HessianVector}}
+        #define AHG_CROSS_ADJOINT {{(int)SoftmaxPassOutputs.CrossAdjoint}}
+        #define AHG_HYPER_GRADIENT {{(int)SoftmaxPassOutputs.HyperGradient}}
 
         static __device__ __forceinline__ {{real}} ahg_exp({{real}} x) { return {{(real == "float" ? "expf" : "exp")}}(x); }
         static __device__ __forceinline__ {{real}} ahg_log({{real}} x) { return {{(real == "float" ? "logf" : "log")}}(x); }

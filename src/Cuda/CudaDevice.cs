@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
 using System.Text;
 using AutoHypergrad.Cuda.Native;
 
@@ -19,6 +20,7 @@ public sealed unsafe class CudaDevice : IKernelDevice
     private readonly CudaDriver _driver;
     private readonly Dictionary<CudaProgram, Module> _modules = new();
     private IntPtr _context;
+    private IntPtr _blas;
 
     private CudaDevice(CudaDriver driver, int ordinal)
     {
@@ -208,6 +210,32 @@ public sealed unsafe class CudaDevice : IKernelDevice
         return loaded;
     }
 
+    /// <summary>cublasDgemm or cublasSgemm, on a cuBLAS handle created on first use (default stream, host scalars).</summary>
+    /// <exception cref="CudaUnavailableException">libcublas is not installed.</exception>
+    public void Gemm<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha, IntPtr a, int lda, IntPtr b, int ldb, T beta, IntPtr c, int ldc)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        RowMajorGemm.CheckColumnMajor<T>(transposeA, transposeB, m, n, k, lda, ldb, ldc);
+        var cublas = Cublas.Instance;
+        if (_blas == IntPtr.Zero)
+        {
+            IntPtr handle;
+            Cublas.Check(cublas.Create(&handle), "cublasCreate");
+            _blas = handle;
+        }
+
+        // CUBLAS_OP_N = 0, CUBLAS_OP_T = 1.
+        int opA = transposeA ? 1 : 0, opB = transposeB ? 1 : 0;
+        if (typeof(T) == typeof(double))
+        {
+            Cublas.Check(cublas.Dgemm(_blas, opA, opB, m, n, k, (double*)&alpha, a, lda, b, ldb, (double*)&beta, c, ldc), "cublasDgemm");
+        }
+        else
+        {
+            Cublas.Check(cublas.Sgemm(_blas, opA, opB, m, n, k, (float*)&alpha, a, lda, b, ldb, (float*)&beta, c, ldc), "cublasSgemm");
+        }
+    }
+
     public void Synchronize() => _driver.Check(_driver.CtxSynchronize(), "cuCtxSynchronize");
 
     /// <summary>Milliseconds of device time that <paramref name="work"/> takes, between two events on the default stream.</summary>
@@ -247,6 +275,12 @@ public sealed unsafe class CudaDevice : IKernelDevice
         }
 
         _modules.Clear();
+        if (_blas != IntPtr.Zero)
+        {
+            Cublas.Instance.Destroy(_blas);
+            _blas = IntPtr.Zero;
+        }
+
         _driver.CtxDestroy(_context);
         _context = IntPtr.Zero;
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace AutoHypergrad.Cuda;
 
@@ -44,6 +45,16 @@ public interface IKernelDevice : IDisposable
 
     /// <summary>Compiles (or finds, when it was loaded before) <paramref name="program"/>'s kernels for this device.</summary>
     ILoadedModule Load(CudaProgram program);
+
+    /// <summary>
+    /// C = α·op(A)·op(B) + β·C on device memory, in cuBLAS's column-major convention (cublasDgemm, cublasSgemm):
+    /// op(A) is m×k, op(B) k×n, C m×n; element (i, j) of a matrix with leading dimension ld is at i + j·ld, and op(X)
+    /// is X or Xᵀ. β = 0 does not read C. Ordered with the launches (the default stream), asynchronous on a GPU.
+    /// <typeparamref name="T"/> is float or double. Row-major callers go through
+    /// <see cref="RowMajorGemm.GemmRowMajor{T}"/>.
+    /// </summary>
+    void Gemm<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha, IntPtr a, int lda, IntPtr b, int ldb, T beta, IntPtr c, int ldc)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>;
 
     /// <summary>Waits for every launch and copy issued so far.</summary>
     void Synchronize();

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -111,6 +112,33 @@ public sealed unsafe class HostDevice : IKernelDevice
 
     public void Synchronize()
     {
+    }
+
+    /// <summary>
+    /// The reference GEMM, a test double for cuBLAS in its column-major convention: for each (i, j), the k products
+    /// summed in order p = 0, 1, …, then α·sum (+ β·C unless β = 0, which does not read C).
+    /// </summary>
+    public void Gemm<T>(bool transposeA, bool transposeB, int m, int n, int k, T alpha, IntPtr a, int lda, IntPtr b, int ldb, T beta, IntPtr c, int ldc)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        RowMajorGemm.CheckColumnMajor<T>(transposeA, transposeB, m, n, k, lda, ldb, ldc);
+        T* pa = (T*)a, pb = (T*)b, pc = (T*)c;
+        for (int j = 0; j < n; j++)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                T sum = T.Zero;
+                for (int p = 0; p < k; p++)
+                {
+                    T left = transposeA ? pa[p + ((long)i * lda)] : pa[i + ((long)p * lda)];
+                    T right = transposeB ? pb[j + ((long)p * ldb)] : pb[p + ((long)j * ldb)];
+                    sum += left * right;
+                }
+
+                ref T target = ref pc[i + ((long)j * ldc)];
+                target = beta == T.Zero ? alpha * sum : (alpha * sum) + (beta * target);
+            }
+        }
     }
 
     public ILoadedModule Load(CudaProgram program)

@@ -23,6 +23,8 @@ public sealed class NvrtcCompileTests
     {
         CudaStateMemory<double>.Program,
         CudaStateMemory<float>.Program,
+        SoftmaxRegressionKernels.Of<double>().Program,
+        SoftmaxRegressionKernels.Of<float>().Program,
     }.ToDictionary(p => p.Name);
 
     [Theory]

@@ -3,8 +3,8 @@ using System;
 namespace AutoHypergrad.Cuda.Native;
 
 /// <summary>
-/// cuBLAS (libcublas, from the CUDA toolkit), by function pointers: a handle, and the column-major GEMMs. Every
-/// cublasStatus_t is checked: a failure throws <see cref="CudaException"/> naming the call and the status.
+/// cuBLAS (libcublas, from the CUDA toolkit), by function pointers: a handle, and the column-major GEMMs that
+/// <see cref="CudaDevice.Gemm{T}"/> calls; loaded on the first GEMM. Every cublasStatus_t is checked: a failure throws <see cref="CudaException"/> naming the call and the status.
 /// </summary>
 internal sealed unsafe class Cublas
 {

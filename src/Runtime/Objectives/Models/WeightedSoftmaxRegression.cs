@@ -8,7 +8,7 @@ using AutoHypergrad.LinearAlgebra;
 namespace AutoHypergrad.Objectives.Models;
 
 /// <summary>
-/// Softmax regression with a bias and, optionally, one weight per training example (data hyper-cleaning):
+/// <see cref="SoftmaxRegressionObjective{T}"/> on the CPU:
 /// J(W, b; λ) = (1/B)·Σ_{i ∈ batch} λᵢ·ℓᵢ, ℓᵢ = log Σ_k e^{z_ik} − z_{i,yᵢ}, zᵢ = xᵢ·W + b: the objective
 /// <see cref="ModelObjective{T}"/> builds for <c>ModelKind.Softmax</c> with <c>LossHyperparameters.ExampleWeights</c>
 /// (or none), with the same parameter layout (W, d × K row-major, then b) and the same λ block, computed by fused
@@ -24,7 +24,7 @@ namespace AutoHypergrad.Objectives.Models;
 /// </para>
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
+public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjective<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>Rows per block: 64 float rows of MNIST are 200 KB, well inside a core's L2 (the size was not tuned).</summary>
@@ -44,11 +44,8 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
     private const int RowGroup = 4;
 
     private readonly Dataset<T> _data;
-    private readonly int _features;
-    private readonly int _classes;
     private readonly int _paddedClasses;
     private readonly nint _stride;
-    private readonly int _exampleWeights = -1;
     private readonly PassRunner _run;
 
     // Pinned workspaces (never moved, so their aligned pointers stay valid): Wᵀ and Vᵀ (padded classes × stride),
@@ -68,26 +65,16 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
     private readonly T* _delta;
 
     private WeightedSoftmaxRegression(Dataset<T> data, bool exampleWeights)
+        : base(data, exampleWeights)
     {
         _data = data;
-        _features = data.FeatureCount;
-        _classes = data.ClassCount;
-        _paddedClasses = (_classes + OuterClassGroup - 1) / OuterClassGroup * OuterClassGroup;
+        _paddedClasses = (Classes + OuterClassGroup - 1) / OuterClassGroup * OuterClassGroup;
         int perLine = 64 / sizeof(T);
-        _stride = (_features + perLine - 1) / perLine * perLine;
-        var layout = new HyperparameterLayout.Builder();
-        if (exampleWeights)
-        {
-            _exampleWeights = layout.Add("weights", data.Count, 1.0, "the weight of each training example in the loss");
-        }
-
-        Hyperparameters = layout.Build();
-        ParameterCount = (_features * _classes) + _classes;
-
+        _stride = (Features + perLine - 1) / perLine * perLine;
         nint matrix = _paddedClasses * _stride;
         int[] lengths =
         [
-            (int)matrix, (int)matrix, (int)matrix, _classes, BlockRows * _classes, BlockRows * _classes, BlockRows * _classes,
+            (int)matrix, (int)matrix, (int)matrix, Classes, BlockRows * Classes, BlockRows * Classes, BlockRows * Classes,
             BlockRows, BlockRows, BlockRows, BlockRows * _paddedClasses,
         ];
         int total = perLine;
@@ -128,36 +115,8 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
 
     private delegate T PassRunner(ref Pass pass);
 
-    /// <summary>What a pass computes besides the outputs z.</summary>
-    [Flags]
-    private enum PassOutputs
-    {
-        None = 0,
-
-        /// <summary>Σ cᵢℓᵢ.</summary>
-        Value = 1,
-
-        /// <summary>Δ = c·∂ℓ/∂z, and Gᵀ += Δᵀ·X (the gradient).</summary>
-        Gradient = 2,
-
-        /// <summary>Δ = c·∇²ℓ·ż, and Gᵀ += Δᵀ·X (the Hessian-vector product).</summary>
-        HessianVector = 4,
-
-        /// <summary>λ̄ᵢ += (1/B)·⟨∂ℓᵢ/∂z, żᵢ⟩.</summary>
-        CrossAdjoint = 8,
-
-        /// <summary>λ̄ᵢ += (1/B)·ℓᵢ.</summary>
-        HyperGradient = 16,
-    }
-
     /// <summary>The vector width of the kernels: the widest the hardware accelerates.</summary>
     public static string VectorWidthName => Width.ToString();
-
-    public int ParameterCount { get; }
-
-    public HyperparameterLayout Hyperparameters { get; }
-
-    public int ExampleCount => _data.Count;
 
     private static VectorWidth Width => VectorWidths.Best;
 
@@ -169,101 +128,15 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
     /// <exception cref="ArgumentException">The data have regression targets or fewer than two classes.</exception>
     public static WeightedSoftmaxRegression<T> Create(Dataset<T> data, bool exampleWeights)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        if (!data.IsClassification || data.ClassCount < 2)
-        {
-            throw new ArgumentException($"Softmax regression needs class labels of at least two classes; {data.Source} has {(data.IsClassification ? data.ClassCount + " class" : "regression targets")}.", nameof(data));
-        }
-
+        CheckData(data);
         return new WeightedSoftmaxRegression<T>(data, exampleWeights);
     }
 
-    public T Value(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch)
-        => Run(w, ExampleWeightsOf(lambda), ReadOnlySpan<T>.Empty, batch, PassOutputs.Value, Span<T>.Empty, Span<T>.Empty);
-
-    public T Gradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> gradient)
+    /// <summary>One pass over the batch: packs Wᵀ (and Vᵀ), runs the blocks, and writes the gradient or H·v in the parameters' layout.</summary>
+    protected override T Run(
+        ReadOnlySpan<T> w, ReadOnlySpan<T> coefficients, ReadOnlySpan<T> v, Batch batch, int rows, SoftmaxPassOutputs outputs, Span<T> result, Span<T> exampleAdjoints)
     {
-        CheckLength(gradient.Length, ParameterCount, nameof(gradient), "parameters");
-        return Run(w, ExampleWeightsOf(lambda), ReadOnlySpan<T>.Empty, batch, PassOutputs.Value | PassOutputs.Gradient, gradient, Span<T>.Empty);
-    }
-
-    public void HessianVector(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result)
-        => HessianVectorAndCrossAdjoint(w, lambda, batch, v, result, Span<T>.Empty);
-
-    public void CrossTangent(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> lambdaDot, Span<T> result)
-    {
-        Check(w, lambda);
-        CheckLength(lambdaDot.Length, Hyperparameters.Count, nameof(lambdaDot), "hyperparameters");
-        CheckLength(result.Length, ParameterCount, nameof(result), "parameters");
-        if (_exampleWeights >= 0 && ExampleWeightsOf(lambdaDot).ContainsAnyExcept(T.Zero))
-        {
-            // ∇J is linear in the example weights: its derivative along λ̇ is the gradient weighted by λ̇.
-            Run(w, ExampleWeightsOf(lambdaDot), ReadOnlySpan<T>.Empty, batch, PassOutputs.Gradient, result, Span<T>.Empty);
-        }
-        else
-        {
-            result.Clear();
-        }
-    }
-
-    public void CrossAdjoint(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> lambdaBar)
-    {
-        Check(w, lambda);
-        CheckLength(v.Length, ParameterCount, nameof(v), "parameters");
-        CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar), "hyperparameters");
-        if (_exampleWeights >= 0)
-        {
-            Run(w, ExampleWeightsOf(lambda), v, batch, PassOutputs.CrossAdjoint, Span<T>.Empty, lambdaBar.Slice(_exampleWeights, _data.Count));
-        }
-    }
-
-    public void HyperGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar)
-    {
-        Check(w, lambda);
-        CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar), "hyperparameters");
-        if (_exampleWeights >= 0)
-        {
-            Run(w, ExampleWeightsOf(lambda), ReadOnlySpan<T>.Empty, batch, PassOutputs.HyperGradient, Span<T>.Empty, lambdaBar.Slice(_exampleWeights, _data.Count));
-        }
-    }
-
-    /// <summary>H·v and (∂∇J/∂λ)ᵀ·v from one pass over the data (an empty <paramref name="lambdaBar"/>: H·v alone).</summary>
-    public void HessianVectorAndCrossAdjoint(
-        ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result, Span<T> lambdaBar)
-    {
-        CheckLength(v.Length, ParameterCount, nameof(v), "parameters");
-        CheckLength(result.Length, ParameterCount, nameof(result), "parameters");
-        var outputs = PassOutputs.HessianVector;
-        var exampleAdjoints = Span<T>.Empty;
-        if (!lambdaBar.IsEmpty)
-        {
-            CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar), "hyperparameters");
-            if (_exampleWeights >= 0)
-            {
-                outputs |= PassOutputs.CrossAdjoint;
-                exampleAdjoints = lambdaBar.Slice(_exampleWeights, _data.Count);
-            }
-        }
-
-        Run(w, ExampleWeightsOf(lambda), v, batch, outputs, result, exampleAdjoints);
-    }
-
-    /// <summary>
-    /// One pass over the batch: packs Wᵀ (and Vᵀ), runs the blocks, and writes the gradient or H·v in the
-    /// parameters' layout. <paramref name="coefficients"/> are the per-example weights of cᵢ = weight/B (empty: 1).
-    /// </summary>
-    private T Run(
-        ReadOnlySpan<T> w, ReadOnlySpan<T> coefficients, ReadOnlySpan<T> v, Batch batch, PassOutputs outputs, Span<T> result, Span<T> exampleAdjoints)
-    {
-        CheckLength(w.Length, ParameterCount, nameof(w), "parameters");
-        int rows = batch.Count(_data.Count);
-        if (rows == 0)
-        {
-            throw new ArgumentException($"The batch is empty; {_data.Source} has {_data.Count} examples.", nameof(batch));
-        }
-
-        batch.Validate(_data.Count);
-        int d = _features, k = _classes;
+        int d = Features, k = Classes;
         PackTransposed(w, _wt);
         bool tangent = !v.IsEmpty;
         if (tangent)
@@ -271,7 +144,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
             PackTransposed(v, _vt);
         }
 
-        bool backward = (outputs & (PassOutputs.Gradient | PassOutputs.HessianVector)) != 0;
+        bool backward = (outputs & (SoftmaxPassOutputs.Gradient | SoftmaxPassOutputs.HessianVector)) != 0;
         if (backward)
         {
             new Span<T>(_gt, _paddedClasses * (int)_stride).Clear();
@@ -338,34 +211,14 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
     /// <summary>Writes W (d × K, row-major, the first d·K parameters) transposed: class c's row at c·stride.</summary>
     private void PackTransposed(ReadOnlySpan<T> parameters, T* destination)
     {
-        int k = _classes;
+        int k = Classes;
         for (int c = 0; c < k; c++)
         {
             T* row = destination + (c * _stride);
-            for (int j = 0; j < _features; j++)
+            for (int j = 0; j < Features; j++)
             {
                 row[j] = parameters[(j * k) + c];
             }
-        }
-    }
-
-    private ReadOnlySpan<T> ExampleWeightsOf(ReadOnlySpan<T> lambda)
-    {
-        CheckLength(lambda.Length, Hyperparameters.Count, nameof(lambda), "hyperparameters");
-        return _exampleWeights < 0 ? ReadOnlySpan<T>.Empty : lambda.Slice(_exampleWeights, _data.Count);
-    }
-
-    private void Check(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda)
-    {
-        CheckLength(w.Length, ParameterCount, nameof(w), "parameters");
-        CheckLength(lambda.Length, Hyperparameters.Count, nameof(lambda), "hyperparameters");
-    }
-
-    private static void CheckLength(int length, int expected, string name, string what)
-    {
-        if (length != expected)
-        {
-            throw new ArgumentException($"{name} has length {length}; this softmax objective has {expected} {what}.", name);
         }
     }
 
@@ -386,7 +239,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
         public T* Bias;
         public T* Vt;
         public T* TangentBias;
-        public PassOutputs What;
+        public SoftmaxPassOutputs What;
         public T* Gt;
         public T* Gb;
         public T* ExampleAdjoints;
@@ -421,7 +274,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
                 Forward(ref p, rows, count, sums);
 
                 value += Head(ref p, start, count);
-                if ((p.What & (PassOutputs.Gradient | PassOutputs.HessianVector)) != 0)
+                if ((p.What & (SoftmaxPassOutputs.Gradient | SoftmaxPassOutputs.HessianVector)) != 0)
                 {
                     AddOuter(ref p, rows, count);
                 }
@@ -507,7 +360,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
             }
 
             var outputs = p.What;
-            bool needsLoss = (outputs & (PassOutputs.Value | PassOutputs.HyperGradient)) != 0;
+            bool needsLoss = (outputs & (SoftmaxPassOutputs.Value | SoftmaxPassOutputs.HyperGradient)) != 0;
             if (needsLoss)
             {
                 TensorPrimitives.Log(new ReadOnlySpan<T>(p.Sum, count), new Span<T>(p.LogSum, count));
@@ -525,18 +378,18 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
                 if (needsLoss)
                 {
                     T loss = p.Max[r] + p.LogSum[r] - z[y];
-                    if ((outputs & PassOutputs.Value) != 0)
+                    if ((outputs & SoftmaxPassOutputs.Value) != 0)
                     {
                         value += c * loss;
                     }
 
-                    if ((outputs & PassOutputs.HyperGradient) != 0)
+                    if ((outputs & SoftmaxPassOutputs.HyperGradient) != 0)
                     {
                         p.ExampleAdjoints[index] += p.Scale * loss;
                     }
                 }
 
-                if ((outputs & (PassOutputs.Gradient | PassOutputs.HessianVector | PassOutputs.CrossAdjoint)) == 0)
+                if ((outputs & (SoftmaxPassOutputs.Gradient | SoftmaxPassOutputs.HessianVector | SoftmaxPassOutputs.CrossAdjoint)) == 0)
                 {
                     continue;
                 }
@@ -548,7 +401,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
                 }
 
                 T* delta = p.Delta + (r * kp);
-                if ((outputs & PassOutputs.Gradient) != 0)
+                if ((outputs & SoftmaxPassOutputs.Gradient) != 0)
                 {
                     for (int j = 0; j < k; j++)
                     {
@@ -571,7 +424,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
                     pDot += ex[j] * zDot[j];
                 }
 
-                if ((outputs & PassOutputs.HessianVector) != 0)
+                if ((outputs & SoftmaxPassOutputs.HessianVector) != 0)
                 {
                     for (int j = 0; j < k; j++)
                     {
@@ -579,7 +432,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : IObjective<T>
                     }
                 }
 
-                if ((outputs & PassOutputs.CrossAdjoint) != 0)
+                if ((outputs & SoftmaxPassOutputs.CrossAdjoint) != 0)
                 {
                     p.ExampleAdjoints[index] += p.Scale * (pDot - zDot[y]);
                 }

@@ -74,6 +74,11 @@ public sealed class GpuTests
         => StateMemoryTests.AssertResidentRunsEqualStagedRuns(Gpu.Device);
 
     [GpuFact]
+    public void Hyper_cleaning_hypergradient_with_data_products_step_and_state_on_the_GPU_matches_the_CPU()
+        // The bounds of the host-build test hold here too: they allow any summation order (cuBLAS's included).
+        => Assert.NotEmpty(DeviceHypergradientTests.AssertDeviceRunMatchesCpu(Gpu.Device));
+
+    [GpuFact]
     public void State_memory_operations_on_the_GPU_give_the_host_bits()
         => StateMemoryTests.Operations<double>(Gpu.Device);
 

@@ -8,7 +8,7 @@ namespace AutoHypergrad.Cuda.Native;
 /// </summary>
 internal sealed unsafe class Cublas
 {
-    private static readonly string[] Candidates = ["libcublas.so", "libcublas.so.12", "libcublas.so.11", "cublas64_12.dll", "cublas64_11.dll"];
+    private static readonly string[] Candidates = ["libcublas.so", "libcublas.so.13", "libcublas.so.12", "libcublas.so.11", "cublas64_12.dll", "cublas64_11.dll"];
     private static readonly Lazy<Cublas> Shared = new(() => new Cublas());
 
     private Cublas()

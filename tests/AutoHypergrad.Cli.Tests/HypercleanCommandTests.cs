@@ -36,6 +36,7 @@ public sealed class HypercleanCommandTests : IDisposable
         Assert.NotEmpty(report.GetProperty("deviations").EnumerateArray());
         Assert.Contains("hyperclean --quick", report.GetProperty("command").GetString(), StringComparison.Ordinal);
         Assert.Equal("hyperclean", report.GetProperty("experiment").GetString());
+        Assert.Equal("CPU", report.GetProperty("device").GetString());
         Assert.True(report.GetProperty("quick").GetBoolean());
         Assert.True(report.GetProperty("machine").GetProperty("processorCount").GetInt32() > 0);
 
@@ -69,7 +70,18 @@ public sealed class HypercleanCommandTests : IDisposable
         Assert.Contains("checkpoints", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void On_a_machine_without_a_GPU_device_cuda_says_what_is_missing_in_one_line()
+    {
+        var result = Cli.Run(_directory, "hyperclean", "--quick", "--device", "cuda", "--json", "gpu.json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("autohypergrad: error: CUDA driver libcuda.so.1 not found: tried libcuda.so.1, libcuda.so, nvcuda.dll. It comes with the NVIDIA driver; this machine has none.", result.Error.Trim());
+        Assert.False(File.Exists(Path.Combine(_directory, "gpu.json")));
+    }
+
     [Theory]
+    [InlineData("--device", "tpu")]
     [InlineData("--radius", "0")]
     [InlineData("--radius", "100,x")]
     [InlineData("--steps", "0")]

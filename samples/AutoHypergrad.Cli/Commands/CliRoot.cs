@@ -46,7 +46,7 @@ internal static class CliRoot
         {
             foreach (ParseError error in result.Errors)
             {
-                Console.Error.WriteLine($"autohypergrad: error: {error.Message}");
+                Console.Error.WriteLine($"autohypergrad: error: {Describe(error)}");
             }
 
             string command = result.CommandResult.Command == root ? string.Empty : $" {CommandPath(result.CommandResult)}";
@@ -55,6 +55,22 @@ internal static class CliRoot
         }
 
         return result.Invoke();
+    }
+
+    /// <summary>
+    /// A parse error on one line, naming the option it is about when its message does not ("--device: Argument 'tpu'
+    /// not recognized. Must be one of: 'cpu' 'cuda'").
+    /// </summary>
+    private static string Describe(ParseError error)
+    {
+        string message = System.Text.RegularExpressions.Regex.Replace(error.Message, @"\s+", " ").Trim();
+        var option = error.SymbolResult switch
+        {
+            OptionResult result => result.Option,
+            ArgumentResult { Parent: OptionResult result } => result.Option,
+            _ => null,
+        };
+        return option is null || message.Contains(option.Name, StringComparison.Ordinal) ? message : $"{option.Name}: {message}";
     }
 
     private static string CommandPath(CommandResult result)

@@ -58,13 +58,7 @@ public sealed unsafe class SpanStaging<T> : IDisposable
     }
 
     /// <summary>Whether <paramref name="values"/> lie in managed memory, where kernels use them as they are.</summary>
-    public bool IsManaged(ReadOnlySpan<T> values)
-    {
-        fixed (T* pointer = values)
-        {
-            return !values.IsEmpty && _device.IsManaged((IntPtr)pointer, (long)values.Length * sizeof(T));
-        }
-    }
+    public bool IsManaged(ReadOnlySpan<T> values) => _device.Holds(values);
 
     public void Dispose()
     {
@@ -85,8 +79,7 @@ public sealed unsafe class SpanStaging<T> : IDisposable
 
         if (IsManaged(values))
         {
-            // Managed memory outside the GC heap: the address is stable.
-            return (IntPtr)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetReference(values));
+            return ManagedSpans.AddressOf(values);
         }
 
         if (!_buffers.TryGetValue(name, out var buffer) || buffer.Length < values.Length)

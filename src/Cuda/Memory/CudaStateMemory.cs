@@ -161,16 +161,9 @@ public sealed unsafe class CudaStateMemory<T> : IStateMemory<T>, IDisposable
         _device.Synchronize();
     }
 
-    private bool IsManaged(ReadOnlySpan<T> values)
-    {
-        fixed (T* pointer = values)
-        {
-            return !values.IsEmpty && _device.IsManaged((IntPtr)pointer, (long)values.Length * sizeof(T));
-        }
-    }
+    private bool IsManaged(ReadOnlySpan<T> values) => _device.Holds(values);
 
-    /// <summary>The address of managed memory, which lies outside the GC heap and never moves.</summary>
-    private static IntPtr Address(ReadOnlySpan<T> values) => (IntPtr)Unsafe.AsPointer(ref MemoryMarshal.GetReference(values));
+    private static IntPtr Address(ReadOnlySpan<T> values) => ManagedSpans.AddressOf(values);
 
     private static void CheckLengths(int source, int destination)
     {

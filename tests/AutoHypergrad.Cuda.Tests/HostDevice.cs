@@ -53,8 +53,12 @@ public sealed unsafe class HostDevice : IKernelDevice
     public IntPtr Allocate(long bytes) => (IntPtr)NativeMemory.Alloc((nuint)Math.Max(1, bytes));
 
     /// <summary>Host memory, remembered so that <see cref="IsManaged"/> knows it, as the driver knows its managed allocations.</summary>
+    /// <summary>How many managed allocations were made so far.</summary>
+    public int ManagedAllocations { get; private set; }
+
     public IntPtr AllocateManaged(long bytes)
     {
+        ManagedAllocations++;
         var pointer = Allocate(bytes);
         lock (_managed)
         {

@@ -100,6 +100,24 @@ public sealed class StateMemoryTests
         Assert.Equal(stagedRun.Gradient, residentRun.Gradient);
     }
 
+    [Fact]
+    public void A_second_hypergradient_takes_its_trajectory_from_the_pool()
+    {
+        var adam = AutoHypergrad.Optimizers.Optimizers.Find("Adam");
+        using var device = new HostDevice();
+        using var kernel = new CudaStepKernel<double>(device, adam);
+        using var memory = new CudaStateMemory<double>(device);
+        var (resident, response) = EngineRuns.Run(kernel, memory, out var lambda);
+        var engine = new ReverseHypergradient<double>(resident, response);
+        var first = engine.Compute(lambda);
+        int allocations = device.ManagedAllocations;
+        Assert.True(allocations > 10, $"{allocations} allocations: the first run stores its 10 states and records");
+
+        var second = engine.Compute(lambda);
+        Assert.Equal(allocations, device.ManagedAllocations);
+        Assert.Equal(first.Gradient, second.Gradient);
+    }
+
     /// <summary>Clear, copy (every direction), add and the finite check on <paramref name="device"/>, against the host's bits.</summary>
     internal static void Operations<T>(IKernelDevice device)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>

@@ -17,8 +17,10 @@ namespace AutoHypergrad.Cuda;
 /// </code>
 /// runs Reverse-HG (full, truncated, checkpointed), forward mode and RTHO with the state, its trajectory, its tangents
 /// and adjoints on the device, and moves only λ-sized values per step. An operation runs on the device when its output
-/// is managed, and on the host otherwise; each has finished when it returns. Disposing this object frees every
-/// vector it allocated that is still held.
+/// is managed, and on the host otherwise; each has finished when it returns. A freed vector goes back to a pool by
+/// length, so that a hypergradient after the first (Reverse-HG allocates T states and records each time) takes its
+/// memory from there instead of from cuMemAllocManaged. Disposing this object frees every vector it holds, pooled or
+/// still in use.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed unsafe class CudaStateMemory<T> : IStateMemory<T>, IDisposable
@@ -28,6 +30,7 @@ public sealed unsafe class CudaStateMemory<T> : IStateMemory<T>, IDisposable
     private readonly StateKernels.Program _kernels;
     private readonly ILoadedModule _module;
     private readonly HashSet<ManagedVector> _live = [];
+    private readonly Dictionary<int, Stack<IntPtr>> _pool = [];
     private readonly DeviceBuffer<int> _first;
 
     /// <summary>State memory on <paramref name="device"/>; compiles (or finds) the state kernels for it.</summary>
@@ -54,7 +57,8 @@ public sealed unsafe class CudaStateMemory<T> : IStateMemory<T>, IDisposable
     public IMemoryOwner<T> Allocate(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        var vector = new ManagedVector(this, _device.AllocateManaged((long)length * sizeof(T)), length);
+        var pointer = _pool.TryGetValue(length, out var free) && free.Count > 0 ? free.Pop() : _device.AllocateManaged((long)length * sizeof(T));
+        var vector = new ManagedVector(this, pointer, length);
         _live.Add(vector);
         return vector;
     }
@@ -152,6 +156,14 @@ public sealed unsafe class CudaStateMemory<T> : IStateMemory<T>, IDisposable
             ((IDisposable)vector).Dispose();
         }
 
+        foreach (var free in _pool.Values)
+        {
+            while (free.Count > 0)
+            {
+                _device.Free(free.Pop());
+            }
+        }
+
         _first.Dispose();
     }
 
@@ -162,6 +174,19 @@ public sealed unsafe class CudaStateMemory<T> : IStateMemory<T>, IDisposable
     }
 
     private bool IsManaged(ReadOnlySpan<T> values) => _device.Holds(values);
+
+    /// <summary>A freed vector's memory, into the pool of its length.</summary>
+    private void Return(ManagedVector vector, IntPtr pointer, int length)
+    {
+        _live.Remove(vector);
+        if (!_pool.TryGetValue(length, out var free))
+        {
+            free = new Stack<IntPtr>();
+            _pool[length] = free;
+        }
+
+        free.Push(pointer);
+    }
 
     private static IntPtr Address(ReadOnlySpan<T> values) => ManagedSpans.AddressOf(values);
 
@@ -191,8 +216,7 @@ public sealed unsafe class CudaStateMemory<T> : IStateMemory<T>, IDisposable
         {
             if (_pointer != IntPtr.Zero)
             {
-                owner._device.Free(_pointer);
-                owner._live.Remove(this);
+                owner.Return(this, _pointer, length);
                 _pointer = IntPtr.Zero;
             }
         }

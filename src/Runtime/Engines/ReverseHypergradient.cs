@@ -153,9 +153,9 @@ public sealed class ReverseHypergradient<T>
     /// </summary>
     private sealed class Trajectory : IDisposable
     {
-        private readonly IDynamics<T> dynamics;
-        private readonly T[] lambdaT;
-        private readonly IProgress<EngineProgress>? progress;
+        private readonly IDynamics<T> _dynamics;
+        private readonly T[] _lambdaT;
+        private readonly IProgress<EngineProgress>? _progress;
         private readonly double[] _lambda;
         private readonly int _length;
         private readonly int _recordLength;
@@ -174,9 +174,9 @@ public sealed class ReverseHypergradient<T>
 
         public Trajectory(IDynamics<T> dynamics, ReadOnlySpan<double> lambda, T[] lambdaT, IProgress<EngineProgress>? progress)
         {
-            this.dynamics = dynamics;
-            this.lambdaT = lambdaT;
-            this.progress = progress;
+            _dynamics = dynamics;
+            _lambdaT = lambdaT;
+            _progress = progress;
             _lambda = lambda.ToArray();
             _length = dynamics.StateLength;
             _recordLength = dynamics.StepRecordLength;
@@ -200,8 +200,8 @@ public sealed class ReverseHypergradient<T>
         {
             _start = start;
             _total = start + schedule.AdvanceCount + 1;
-            dynamics.Initialize(lambdaT, _working.Span);
-            FiniteGuard.CheckState<T>(_working.Span, dynamics, 0, "the initial state", _lambda);
+            _dynamics.Initialize(_lambdaT, _working.Span);
+            FiniteGuard.CheckState<T>(_working.Span, _dynamics, 0, "the initial state", _lambda);
             for (int t = 1; t <= start; t++)
             {
                 Run(t, _working.Span, Span<T>.Empty);
@@ -225,14 +225,14 @@ public sealed class ReverseHypergradient<T>
                 StoredStates++;
             }
 
-            dynamics.Memory.Copy(_working.Span, _slots[slot].Span);
+            _dynamics.Memory.Copy(_working.Span, _slots[slot].Span);
             _recordValid[slot] = false;
             _workingSlot = slot;
         }
 
         public void Restore(int slot, int step)
         {
-            dynamics.Memory.Copy(_slots[slot].Span, _working.Span);
+            _dynamics.Memory.Copy(_slots[slot].Span, _working.Span);
             _current = step;
             _workingSlot = slot;
         }
@@ -266,7 +266,7 @@ public sealed class ReverseHypergradient<T>
                 return _records[_workingSlot].Span;
             }
 
-            dynamics.Memory.Copy(_working.Span, _scratch.Span);
+            _dynamics.Memory.Copy(_working.Span, _scratch.Span);
             Run(_start + _current + 1, _scratch.Span, _scratchRecord.Span);
             return _scratchRecord.Span;
         }
@@ -283,17 +283,17 @@ public sealed class ReverseHypergradient<T>
 
         private Memory<T> Allocate(int length)
         {
-            var owner = dynamics.Memory.Allocate(length);
+            var owner = _dynamics.Memory.Allocate(length);
             _owned.Add(owner);
             return owner.Memory[..length];
         }
 
         private void Run(int t, Span<T> state, Span<T> record)
         {
-            dynamics.Step(t, state, lambdaT, record);
-            FiniteGuard.CheckState<T>(state, dynamics, t, "the state", _lambda);
+            _dynamics.Step(t, state, _lambdaT, record);
+            FiniteGuard.CheckState<T>(state, _dynamics, t, "the state", _lambda);
             ForwardSteps++;
-            progress?.Report(new EngineProgress("forward", ForwardSteps, _total));
+            _progress?.Report(new EngineProgress("forward", ForwardSteps, _total));
         }
     }
 }

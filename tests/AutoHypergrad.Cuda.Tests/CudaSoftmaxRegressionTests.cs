@@ -6,7 +6,6 @@ using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Checking;
 using AutoHypergrad.Objectives.Models;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace AutoHypergrad.Cuda.Tests;
 

@@ -6,7 +6,6 @@ using AutoHypergrad.Engines.Training;
 using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Models;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace AutoHypergrad.Cuda.Tests;
 

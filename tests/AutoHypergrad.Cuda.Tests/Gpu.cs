@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using Xunit;
 
 namespace AutoHypergrad.Cuda.Tests;
@@ -19,7 +20,8 @@ public static class Gpu
 /// <summary>A fact that runs on a CUDA GPU, skipped with the reason where no driver or device opens.</summary>
 public sealed class GpuFactAttribute : FactAttribute
 {
-    public GpuFactAttribute()
+    public GpuFactAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         Skip = Gpu.SkipReason;
     }
@@ -28,7 +30,8 @@ public sealed class GpuFactAttribute : FactAttribute
 /// <summary>A theory that runs on a CUDA GPU, skipped with the reason where no driver or device opens.</summary>
 public sealed class GpuTheoryAttribute : TheoryAttribute
 {
-    public GpuTheoryAttribute()
+    public GpuTheoryAttribute([CallerFilePath] string? sourceFilePath = null, [CallerLineNumber] int sourceLineNumber = -1)
+        : base(sourceFilePath, sourceLineNumber)
     {
         Skip = Gpu.SkipReason;
     }

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.CommandLine;
 
 namespace AutoHypergrad.Cli.Commands;
@@ -18,4 +20,16 @@ internal static class ExperimentOptions
         Description = "Where training runs: cpu (default), or cuda for the first NVIDIA GPU (objective, step and state on the device; needs the driver, NVRTC and cuBLAS).",
         DefaultValueFactory = _ => "cpu",
     }.AcceptOnlyFromAmong("cpu", "cuda");
+
+    /// <summary><paramref name="command"/> with <paramref name="options"/> and <paramref name="run"/> as its action: how every experiment command is put together.</summary>
+    public static Command Assemble(Command command, IEnumerable<Option> options, Func<ParseResult, int> run)
+    {
+        foreach (var option in options)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(run);
+        return command;
+    }
 }

@@ -71,13 +71,7 @@ internal static class HdBenchCommand
             "Hypergradient descent (Baydin et al., ICLR 2018, figure 2): softmax regression or an MLP on MNIST, batch 128, α0 = 1e-3, " +
             "with SGD, SGDN (Nesterov) and Adam, each with α fixed and adapted by hd (β = 1e-3 for SGD and SGDN, 1e-7 for Adam), hd-momentum and hd-adam; " +
             "validated on MNIST's test images. Rows with the final validation loss and α beside the paper's code's.");
-        foreach (var option in new Option[] { Quick, Model, Epochs, Images, Preprocessing, WeightDecay, Alpha0Sweep, Precision, Seed, Json, Svg })
-        {
-            command.Options.Add(option);
-        }
-
-        command.SetAction(Run);
-        return command;
+        return ExperimentOptions.Assemble(command, [Quick, Model, Epochs, Images, Preprocessing, WeightDecay, Alpha0Sweep, Precision, Seed, Json, Svg], Run);
     }
 
     private static int Run(ParseResult parse)

@@ -44,13 +44,7 @@ internal static class HoagCommand
             "hoag",
             "HOAG (Pedregosa, ICML 2016) against grid search and random search over log λ in [1e-6, 1], the l2 strength of binary logistic regression " +
             "on MNIST 4 vs 9, each given the same number of inner solves: best validation loss against wall time, and test accuracy and loss at the λ chosen.");
-        foreach (var option in new Option[] { Quick, Solves, Images, Seed, Json, Svg })
-        {
-            command.Options.Add(option);
-        }
-
-        command.SetAction(Run);
-        return command;
+        return ExperimentOptions.Assemble(command, [Quick, Solves, Images, Seed, Json, Svg], Run);
     }
 
     private static int Run(ParseResult parse)

@@ -68,13 +68,7 @@ internal static class HypercleanCommand
             "Data hyper-cleaning (Franceschi et al., ICML 2017, table 1): MNIST with half of 5000 training labels corrupted; " +
             "softmax regression by gradient descent on per-example weights λ; Reverse-HG and Adam tune λ in {0 ≤ λ ≤ 1, Σλ ≤ R}; " +
             "the examples kept plus the validation set retrain the model. Rows Oracle, Baseline, DH-R with test accuracy and the F1 of finding the corrupted labels.");
-        foreach (var option in new Option[] { Quick, Steps, HyperIterations, Radius, Precision, Device, Seed, CheckpointDir, Json, Svg })
-        {
-            command.Options.Add(option);
-        }
-
-        command.SetAction(Run);
-        return command;
+        return ExperimentOptions.Assemble(command, [Quick, Steps, HyperIterations, Radius, Precision, Device, Seed, CheckpointDir, Json, Svg], Run);
     }
 
     private static int Run(ParseResult parse)

@@ -50,13 +50,7 @@ internal static class MtlCommand
             "Learning task interactions (Franceschi et al., ICML 2017, section 5.3, table 2) on MNIST: 50 training and 50 validation images per digit, " +
             "one linear one-vs-rest task per digit coupled by Σ A_jk‖w_j − w_k‖² + ρΣ‖w_k‖²; STL (A = 0), NMTL (A = a·1), HMTL (A and ρ by Reverse-HG) " +
             "and HMTL-S (A in an L1 ball); test accuracy mean ± std over the seeds, and the learned relation graph.");
-        foreach (var option in new Option[] { Quick, Seeds, Steps, HyperIterations, Radius, Precision, Json, Svg })
-        {
-            command.Options.Add(option);
-        }
-
-        command.SetAction(Run);
-        return command;
+        return ExperimentOptions.Assemble(command, [Quick, Seeds, Steps, HyperIterations, Radius, Precision, Json, Svg], Run);
     }
 
     private static int Run(ParseResult parse)

@@ -55,13 +55,7 @@ internal static class RthoCommand
             "rtho",
             "Real-time HO (Franceschi et al., ICML 2017, section 5.2, table 3, figure 4) of the learning rate η, the momentum μ and the L2 strength of an MLP " +
             "trained by momentum on MNIST (standing in for TIMIT), against vanilla training at fixed defaults and random search with RTHO's wall time: test accuracy and seconds.");
-        foreach (var option in new Option[] { Quick, Steps, Interval, Precision, Seed, Json, Svg })
-        {
-            command.Options.Add(option);
-        }
-
-        command.SetAction(Run);
-        return command;
+        return ExperimentOptions.Assemble(command, [Quick, Steps, Interval, Precision, Seed, Json, Svg], Run);
     }
 
     private static int Run(ParseResult parse)

@@ -55,13 +55,7 @@ internal static class StnCommand
             "stn",
             "Self-Tuning Networks (MacKay et al., ICLR 2019) on MNIST: an MLP of STN layers (ReLU, softmax) tunes a dropout rate per layer input, L2 and input noise " +
             "while it trains (train: the first 50000 training images; validation: the next 10000; test: the 10000 test images), against random search with the same wall time.");
-        foreach (var option in new Option[] { Quick, Epochs, TrialEpochs, Train, Validation, Hidden, Batch, HyperLearningRate, Baseline, Seed, Json, Svg })
-        {
-            command.Options.Add(option);
-        }
-
-        command.SetAction(Run);
-        return command;
+        return ExperimentOptions.Assemble(command, [Quick, Epochs, TrialEpochs, Train, Validation, Hidden, Batch, HyperLearningRate, Baseline, Seed, Json, Svg], Run);
     }
 
     private static int Run(ParseResult parse)

@@ -35,7 +35,7 @@ public sealed unsafe class MathFunctionsTests
 {
     private static readonly double[] Inputs = [0.0, -0.0, 0.5, -0.5, 0.25, -0.75, 1.5, -2.0, 0.3, 3.0];
 
-    [Fact]
+    [NvrtcFact]
     public void Compiles_with_NVRTC_without_warnings()
     {
         foreach (var module in new[] { MathFunctions.MixCudaDouble.Module, MathFunctions.MixCudaSingle.Module })

@@ -7,11 +7,12 @@ namespace AutoHypergrad.Cuda.Tests;
 
 /// <summary>
 /// Every generated CUDA module (every optimizer, float and double) and every hand-written program compiles with NVRTC
-/// for sm_80 and sm_90 with an empty log: no warning. Needs libnvrtc (the CI installs Debian's libnvrtc11.2), not a GPU.
+/// for sm_80 and sm_90 with an empty log: no warning. Needs libnvrtc (the CI installs Debian's libnvrtc11.2), not a GPU;
+/// skipped, saying so, where it does not load.
 /// </summary>
 public sealed class NvrtcCompileTests
 {
-    [Theory]
+    [NvrtcTheory]
     [MemberData(nameof(GeneratedModules.All), MemberType = typeof(GeneratedModules))]
     public void Compiles_for_sm80_and_sm90_without_warnings(string optimizer, bool single)
         => AssertCompilesCleanly(GeneratedModules.Of(AutoHypergrad.Optimizers.Optimizers.Find(optimizer), single));
@@ -27,7 +28,7 @@ public sealed class NvrtcCompileTests
         SoftmaxRegressionKernels.Of<float>().Program,
     }.ToDictionary(p => p.Name);
 
-    [Theory]
+    [NvrtcTheory]
     [MemberData(nameof(HandWritten))]
     public void Hand_written_kernels_compile_for_sm80_and_sm90_without_warnings(string program)
         => AssertCompilesCleanly(HandWrittenPrograms[program]);
@@ -59,7 +60,7 @@ public sealed class NvrtcCompileTests
         }
     }
 
-    [Fact]
+    [NvrtcFact]
     public void A_compilation_error_names_the_module_and_carries_the_log()
     {
         var broken = GeneratedModules.Of(AutoHypergrad.Optimizers.Optimizers.Find("Sgd"), single: false) with { Source = "extern \"C\" __global__ void k() { undeclared = 1; }" };

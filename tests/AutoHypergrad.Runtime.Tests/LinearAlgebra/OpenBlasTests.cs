@@ -12,10 +12,10 @@ namespace AutoHypergrad.Runtime.Tests.LinearAlgebra;
 /// </summary>
 /// <remarks>
 /// These tests call OpenBLAS directly (<c>Blas.Gemm(BlasProvider.OpenBlas, …)</c>), whatever <see cref="Blas.Provider"/>
-/// is. Where OpenBLAS does not load they fail, saying how to install it, rather than pass without testing anything
-/// or quietly compare the managed code with itself: on the machines this project targets (Debian, the CI) OpenBLAS
-/// is expected, and a binding that silently stopped loading is exactly what they must catch. Only
-/// <see cref="ProviderIsOpenBlasWhenRequired"/> depends on AUTOHYPERGRAD_REQUIRE_OPENBLAS (set by .ci/run).
+/// is. Where OpenBLAS does not load they are skipped with a reason that says how to install it
+/// (<see cref="OpenBlasFactAttribute"/>), never passed without testing anything or by comparing the managed code with
+/// itself. With AUTOHYPERGRAD_REQUIRE_OPENBLAS=1 (set by .ci/run, which installs OpenBLAS) they run and fail where it
+/// does not load, so a binding that silently stopped loading is caught.
 /// </remarks>
 public class OpenBlasTests
 {
@@ -74,10 +74,9 @@ public class OpenBlasTests
         }
     }
 
-    [Fact]
+    [OpenBlasFact]
     public void DescribesTheLibrary()
     {
-        RequireOpenBlas();
         string description = OpenBlasLibrary.Instance!.Describe();
 
         // "OpenBLAS 0.3.21 (libopenblas.so.0, Haswell kernel, 2 threads)"
@@ -85,11 +84,10 @@ public class OpenBlasTests
         Assert.Contains(OpenBlasLibrary.Instance.LibraryName, description);
     }
 
-    [Theory]
+    [OpenBlasTheory]
     [MemberData(nameof(Transposes))]
     public void GemmWithinBound(bool ta, bool tb)
     {
-        RequireOpenBlas();
         int[] sizes = [0, 1, 2, 3, 7, 17, 33, 65, 129];
         int seed = 0;
         foreach (int m in sizes)
@@ -107,11 +105,10 @@ public class OpenBlasTests
         }
     }
 
-    [Theory]
+    [OpenBlasTheory]
     [MemberData(nameof(Transposes))]
     public void GemmMnistShapeAndNaN(bool ta, bool tb)
     {
-        RequireOpenBlas();
         foreach (double alpha in GemmTests.Scalars)
         {
             foreach (double beta in GemmTests.Scalars)
@@ -128,11 +125,10 @@ public class OpenBlasTests
     }
 
     /// <summary>OpenBLAS and the managed code on the same operands: within twice the bound of each other.</summary>
-    [Theory]
+    [OpenBlasTheory]
     [MemberData(nameof(Transposes))]
     public void GemmAgreesWithManaged(bool ta, bool tb)
     {
-        RequireOpenBlas();
         foreach ((int m, int n, int k) in new[] { (257, 10, 784), (784, 10, 257), (200, 300, 150), (65, 129, 33) })
         {
             var random = new Random(m + n + k);
@@ -154,12 +150,11 @@ public class OpenBlasTests
         }
     }
 
-    [Theory]
+    [OpenBlasTheory]
     [InlineData(false)]
     [InlineData(true)]
     public void GemvWithinBound(bool ta)
     {
-        RequireOpenBlas();
         int seed = 0;
         foreach (int m in GemvTests.Sizes)
         {

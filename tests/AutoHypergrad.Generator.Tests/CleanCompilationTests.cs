@@ -46,6 +46,47 @@ public sealed class CleanCompilationTests
         Assert.Single(run.GeneratedSources, s => !GeneratorRun.IsCuda(s.HintName));
     }
 
+    /// <summary>Calls between [Differentiable] methods whose arguments once broke the generated code (in arguments, arrays, aliases).</summary>
+    [Theory]
+    [InlineData("double v = 0.5; return H(in v, x);")]
+    [InlineData("return H(in c, x) + H(0.25, x) + H(in x, c) + H((double)f, x);")]
+    [InlineData("double s = A(a, 0.5) > 0.0 ? x : 0.0; a[1] *= x; return s;")]
+    [InlineData("double s = x; while (A(a, s) < 3.0 && s < 4.0) { s += 1.0; a[0] *= x; } return s;")]
+    [InlineData("return R(d, x) + R(a, x);")]
+    [InlineData("Step(a, a); Step(a, b); return a[0] + b[1];")]
+    [InlineData("O(x, out x); O(c, out x); double y = x; O(y, out y); return x + y;")]
+    [InlineData("double y = x; Q(y, ref y); Q(c, ref y); return y;")]
+    [InlineData("double t = 0.0; for (int i = 0; i < 3; i++) { O(t + x, out t); } return t;")]
+    public void Calls_generate_code_that_compiles_cleanly(string body)
+    {
+        var source = $$"""
+            using System;
+            using AutoHypergrad;
+
+            namespace Samples;
+
+            public static partial class Calls
+            {
+                [Differentiable] public static double H(in double a, double b) => a * b + a * a;
+                [Differentiable] public static double A(double[] q, double b) => q[0] * b + q[1];
+                [Differentiable] public static double R(ReadOnlySpan<double> p, double y) => p[0] * y;
+                [Differentiable] public static void Step(ReadOnlySpan<double> x, Span<double> y) { for (int i = 0; i < y.Length; i++) { y[i] = y[i] * x[i]; } }
+                [Differentiable] public static void O(double a, out double o) { o = a * a; }
+                [Differentiable] public static void Q(double a, ref double s) { s = s * a; }
+
+                [Differentiable]
+                public static double F(double x, double[] a, double[] b, [NoDiff] double c, [NoDiff] double[] d, [NoDiff] float f)
+                {
+                    {{body}}
+                }
+            }
+            """;
+
+        var run = GeneratorHarness.RunValid(source);
+
+        Assert.Contains(run.GeneratedSources, s => s.HintName.Contains(".F.", System.StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Parameter_named_result_does_not_break_the_adjoint_signature()
     {

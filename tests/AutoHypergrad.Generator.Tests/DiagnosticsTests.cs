@@ -505,6 +505,33 @@ public sealed class DiagnosticsTests
         Assert.Contains("Subject", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Swap(ref x, ref x);", "ref x")]
+    [InlineData("Twice(out y, out y);", "out y")]
+    [InlineData("Read(in x, ref x);", "ref x")]
+    public void AHG0003_the_same_variable_passed_by_reference_twice(string call, string located)
+    {
+        var source = InPartialClass($$"""
+                [Differentiable] public static void Swap(ref double a, ref double b) { a = a * b; b = a + b; }
+                [Differentiable] public static void Twice(out double a, out double b) { a = 1.0; b = 2.0; }
+                [Differentiable] public static void Read(in double a, ref double b) { b = b * a; b = b * a; }
+
+                [Differentiable]
+                public static double Subject(double x)
+                {
+                    double y;
+                    {{call}}
+                    return x;
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0003");
+
+        Assert.Equal(located, LocatedText(diagnostic, run));
+        Assert.Contains("by reference again", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("Subject", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AHG0004_derivative_pair_with_only_a_tangent()
     {

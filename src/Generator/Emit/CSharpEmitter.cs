@@ -149,6 +149,16 @@ internal static class CSharpEmitter
                 writer.WriteLine($"throw new global::System.ArgumentException($\"{c.Derivative} has length {{{c.Derivative}.Length}}; {c.Primal} has length {{{c.Primal}.Length}}: they must be equal.\", nameof({c.Derivative}));");
                 writer.CloseBrace();
                 break;
+            case OverlapCheck o:
+            {
+                var span = IrType.Collection(TypeShape.ReadOnlySpan, o.Element).Name;
+                writer.WriteLine($"if (global::System.MemoryExtensions.Overlaps(({span}){o.Written}, ({span}){o.Other}))");
+                writer.OpenBrace();
+                writer.WriteLine($"throw new global::System.ArgumentException(\"{o.Written} and {o.Other} share memory: {o.Method} writes {o.Written}, and its derivatives need it apart from every other span or array argument.\", nameof({o.Other}));");
+                writer.CloseBrace();
+                break;
+            }
+
             case WorkCopy w:
                 WriteWorkCopy(writer, w);
                 break;

@@ -39,7 +39,9 @@ internal static class CSharpSyntax
     {
         PassingMode.Ref => "ref " + Print(argument.Value),
         PassingMode.Out => "out " + Print(argument.Value),
-        PassingMode.In => "in " + Print(argument.Value),
+        // A value that is not a variable (a zero tangent, a constant, a conversion) goes to an in parameter without
+        // the keyword, which C# allows only for variables: the callee reads a temporary.
+        PassingMode.In when argument.Value is VarRef or ElementAccess => "in " + Print(argument.Value),
         _ => Print(argument.Value),
     };
 

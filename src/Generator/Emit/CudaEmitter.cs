@@ -200,7 +200,7 @@ internal sealed class CudaEmitter
             case Return { Value: null }:
                 cuda.WriteLine("return;");
                 break;
-            case LengthCheck:
+            case LengthCheck or OverlapCheck:
                 break;
             default:
                 throw new NoCudaForm("the statement " + statement.GetType().Name);

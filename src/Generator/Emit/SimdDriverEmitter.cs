@@ -235,7 +235,7 @@ internal sealed class SimdDriverEmitter
     /// </summary>
     private List<string> VectorCode(string length, string index, string? directions)
     {
-        var body = _source.Body.Statements.Where(s => s is not LengthCheck).ToList();
+        var body = _source.Body.Statements.Where(s => s is not (LengthCheck or OverlapCheck)).ToList();
         Classify(body);
         var tangent = new List<Stmt>();
         if (directions is not null)

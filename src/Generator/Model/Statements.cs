@@ -40,6 +40,12 @@ internal sealed record TapePush(string Tape, Expr Value) : Stmt;
 internal sealed record LengthCheck(string Derivative, string Primal) : Stmt;
 
 /// <summary>
+/// Throws ArgumentException if span or array <c>Written</c>, which the method writes, shares memory with
+/// <c>Other</c> (both parameters, of element type <c>Element</c>): the derivatives read and write each apart.
+/// </summary>
+internal sealed record OverlapCheck(string Written, string Other, IrType Element, string Method) : Stmt;
+
+/// <summary>
 /// A writable copy of span or array <c>Source</c>, named <c>Name</c>: from <c>ArrayPool</c> into <c>PooledArray</c>
 /// (given back by <see cref="ReleaseWorkCopy"/>), or a clone when it must be an array.
 /// </summary>

@@ -307,6 +307,17 @@ internal sealed partial class MethodParser
             return Unsupported(invocation, "a call that uses optional parameters or params arrays");
         }
 
+        // A variable passed by reference twice (F(ref x, ref x), F(in x, out x)) would be one variable to the callee's
+        // primal and two to its derivatives, which take each parameter's value and adjoint apart.
+        for (var k = 0; k < arguments.Count; k++)
+        {
+            if (arguments[k] is { Mode: PassingMode.Ref or PassingMode.Out, Value: VarRef written }
+                && arguments.Where((other, j) => j != k && other.Mode != PassingMode.Value && other.Value is VarRef v && v.Name == written.Name).Any())
+            {
+                return Unsupported(invocation.ArgumentList.Arguments[k], $"the variable '{invocation.ArgumentList.Arguments[k].Expression}' passed by {(arguments[k].Mode == PassingMode.Ref ? "ref" : "out")} and by reference again in the same call");
+            }
+        }
+
         if (hasRef && !IsStatementLevel(invocation))
         {
             return Unsupported(invocation, "a call with ref arguments inside a larger expression (make it a statement, or the whole right-hand side of an assignment)");

@@ -96,7 +96,7 @@ internal static class ActivityAnalysis
         {
             if (e is Call call)
             {
-                targets.AddRange(call.Arguments.Where(IsWritten).Select(a => ((VarRef)a.Value).Name));
+                targets.AddRange(WrittenVariables(call));
             }
         });
 
@@ -153,9 +153,20 @@ internal static class ActivityAnalysis
     public static bool IsOutput(Parameter parameter)
         => parameter.Mode is PassingMode.Ref or PassingMode.Out || parameter.Type.Shape is TypeShape.Span or TypeShape.Array;
 
-    /// <summary>Arguments a callee may write: ref and out ones, and writable spans and arrays.</summary>
-    public static bool IsWritten(Argument argument)
-        => argument.Mode is PassingMode.Ref or PassingMode.Out || argument.Value.Type.Shape is TypeShape.Span or TypeShape.Array;
+    /// <summary>
+    /// The arguments a callee may write: ref and out ones, and spans and arrays passed to a writable parameter (a
+    /// <c>Span&lt;T&gt;</c> or an array; an array passed to a <c>ReadOnlySpan&lt;T&gt;</c> is only read).
+    /// </summary>
+    public static IEnumerable<Argument> WrittenArguments(Call call)
+        => call.Arguments.Where((argument, k) => IsWritten(argument, call.Callee.Parameters[k]));
+
+    /// <summary>The names of the variables a call may write (see <see cref="WrittenArguments"/>).</summary>
+    public static IEnumerable<string> WrittenVariables(Call call)
+        => WrittenArguments(call).Select(a => ((VarRef)a.Value).Name);
+
+    private static bool IsWritten(Argument argument, CalleeParameter parameter)
+        => argument.Mode is PassingMode.Ref or PassingMode.Out
+           || argument.Value.Type.IsCollection && parameter.Type.Shape is TypeShape.Span or TypeShape.Array;
 
     private static HashSet<string> Targets(Dictionary<string, HashSet<string>> edges, string source)
     {

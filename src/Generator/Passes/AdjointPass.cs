@@ -59,6 +59,7 @@ internal sealed class AdjointPass
         var (forward, reverse) = pass.Sweep(program.Statements, _ => true);
         var body = new List<Stmt>();
         body.AddRange(prologue.Where(s => s is LengthCheck));
+        body.AddRange(OverlapChecks(method, program));
         body.AddRange(pass._tapes.Select(t => (Stmt)new RentTape(t.Value.Name, t.Value.Element)));
         body.AddRange(prologue.Where(s => s is not LengthCheck));
         body.AddRange(pass._declarations);
@@ -232,19 +233,47 @@ internal sealed class AdjointPass
         }
     }
 
+    /// <summary>
+    /// A check for each span or array parameter the body writes against each other one of its element type: the
+    /// derivatives take them as distinct memory (the adjoint even works on a copy), so aliases (Step(a, a)) are refused.
+    /// </summary>
+    internal static IEnumerable<Stmt> OverlapChecks(MethodModel method, LinearizedProgram program)
+    {
+        var assigned = new HashSet<string>();
+        CollectAssigned(program.Statements, assigned);
+        var collections = method.Parameters.Where(p => p.Type.IsCollection).ToList();
+        bool IsWritten(Parameter p) => p.Type.Shape is TypeShape.Span or TypeShape.Array && assigned.Contains(p.Name);
+        for (var i = 0; i < collections.Count; i++)
+        {
+            for (var j = 0; j < collections.Count; j++)
+            {
+                var (written, other) = (collections[i], collections[j]);
+                if (i != j && IsWritten(written) && (!IsWritten(other) || i < j) && written.Type.Element == other.Type.Element)
+                {
+                    yield return new OverlapCheck(written.Name, other.Name, written.Type.Element, method.Name);
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether a call anywhere (a statement, or inside a condition, a value or an index) passes the variable to an array parameter.</summary>
     private static bool PassedToArrayParameter(IEnumerable<LinStmt> statements, string name)
         => statements.Any(s => s switch
         {
             LinGroup g => PassedToArrayParameter(g.Statements, name),
-            LinIf i => PassedToArrayParameter(i.Then, name) || PassedToArrayParameter(i.Else, name),
-            LinLoop l => PassedToArrayParameter(l.Body, name) || PassedToArrayParameter(l.Step, name),
-            LinCall c => c.Call.Arguments.Select((a, k) => (a, k)).Any(p => p.a.Value is VarRef v && v.Name == name
-                                                                            && c.Call.Callee.Parameters[p.k].Type.Shape == TypeShape.Array),
+            LinIf i => PassedToArrayParameter(i.Condition, name) || PassedToArrayParameter(i.Then, name) || PassedToArrayParameter(i.Else, name),
+            LinLoop l => PassedToArrayParameter(l.Condition, name) || PassedToArrayParameter(l.Body, name) || PassedToArrayParameter(l.Step, name),
+            LinCall c => PassedToArrayParameter(c.Call, name),
+            LinAssign a => PassedToArrayParameter(a.Primal, name),
+            LinStore st => PassedToArrayParameter(st.Index, name) || PassedToArrayParameter(st.Primal, name),
             _ => false,
         });
 
-    private static IEnumerable<string> WrittenArguments(Call call)
-        => call.Arguments.Where(ActivityAnalysis.IsWritten).Select(a => ((VarRef)a.Value).Name);
+    private static bool PassedToArrayParameter(Expr expression, string name)
+        => IrWalker.Any(expression, e => e is Call call && call.Arguments.Where((a, k) => a.Value is VarRef v && v.Name == name
+                                                                                         && call.Callee.Parameters[k].Type.Shape == TypeShape.Array).Any());
+
+    private static IEnumerable<string> WrittenArguments(Call call) => ActivityAnalysis.WrittenVariables(call);
 
     // ---- Sweeps ----
 
@@ -720,10 +749,12 @@ internal sealed class AdjointPass
     private void CallStatement(LinCall c, List<Stmt> forward, List<Stmt> reverse)
     {
         var restores = new List<Stmt>();
-        foreach (var argument in c.Call.Arguments.Where(ActivityAnalysis.IsWritten))
+        foreach (var argument in ActivityAnalysis.WrittenArguments(c.Call))
         {
+            // An out argument overwrites its variable too, when it held a value (H(x, out x)): the reverse sweep reads
+            // every argument as it was before the call.
             var variable = (VarRef)argument.Value;
-            AddIfAny(restores, Save(variable.Name, variable.Type, argument.Mode == PassingMode.Out ? Definition.FirstAssignment : Definition.Overwrite, forward));
+            AddIfAny(restores, Save(variable.Name, variable.Type, Definition.Overwrite, forward));
         }
 
         var call = (Call)Storage(c.Call);
@@ -750,6 +781,9 @@ internal sealed class AdjointPass
     {
         var written = new HashSet<string>(WrittenArguments(c.Call));
         var arguments = new List<Argument>();
+        // After the call: first the outputs' adjoints consumed (an out argument's reset), then the inputs' adjoints
+        // gathered apart added, so that H(x, out x) gives x the adjoint of its old value.
+        var resets = new List<Stmt>();
         var after = new List<Stmt>();
         for (var k = 0; k < c.Call.Arguments.Count; k++)
         {
@@ -783,7 +817,7 @@ internal sealed class AdjointPass
                 arguments.Add(new Argument(isActive ? new VarRef(Bar(variable!.Name), parameter.Type) : Literal.Zero(parameter.Type), PassingMode.Value));
                 if (isActive)
                 {
-                    after.Add(new Assign(Bar(variable!.Name), Literal.Zero(parameter.Type)));
+                    resets.Add(new Assign(Bar(variable!.Name), Literal.Zero(parameter.Type)));
                 }
 
                 continue;
@@ -823,6 +857,7 @@ internal sealed class AdjointPass
         }
 
         reverse.Add(new CallStatement(c.Call with { Variant = CallVariant.Adjoint, Arguments = arguments.ToEquatableArray() }));
+        reverse.AddRange(resets);
         reverse.AddRange(after);
     }
 

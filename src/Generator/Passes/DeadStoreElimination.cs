@@ -148,6 +148,10 @@ internal static class DeadStoreElimination
                     live.Add(c.Derivative);
                     live.Add(c.Primal);
                     break;
+                case OverlapCheck o:
+                    live.Add(o.Written);
+                    live.Add(o.Other);
+                    break;
                 case Return r:
                     live.UnionWith(IrWalker.FreeVariables(r.Value));
                     break;
@@ -248,6 +252,10 @@ internal static class DeadStoreElimination
                 case LengthCheck c:
                     reads.Add(c.Derivative);
                     reads.Add(c.Primal);
+                    break;
+                case OverlapCheck o:
+                    reads.Add(o.Written);
+                    reads.Add(o.Other);
                     break;
                 case PushAll p:
                     reads.Add(p.Collection);

@@ -27,7 +27,7 @@ internal static class HessianVectorPass
         }
 
         var body = tangent.Body.Statements
-            .Where(s => s is not LengthCheck)
+            .Where(s => s is not (LengthCheck or OverlapCheck))
             .Select(s => s is Return { Value: TupleLiteral pair } ? new Return(pair.Items[1]) : s)
             .ToEquatableArray();
         var directional = method with { Parameters = parameters.ToEquatableArray(), Body = new Block(body) };
@@ -62,9 +62,9 @@ internal static class HessianVectorPass
             "void",
             ordered.ToEquatableArray(),
             new Block(directionChecks
-                .Concat(adjoint.Body.Statements.TakeWhile(s => s is LengthCheck))
+                .Concat(adjoint.Body.Statements.TakeWhile(s => s is LengthCheck or OverlapCheck))
                 .Append(seed)
-                .Concat(adjoint.Body.Statements.SkipWhile(s => s is LengthCheck))
+                .Concat(adjoint.Body.Statements.SkipWhile(s => s is LengthCheck or OverlapCheck))
                 .ToEquatableArray()));
     }
 }

@@ -214,7 +214,7 @@ internal sealed class LoopAnalysis
                     Scan(l.Step);
                     break;
                 case LinCall c:
-                    Written.UnionWith(c.Call.Arguments.Where(ActivityAnalysis.IsWritten).Select(a => ((VarRef)a.Value).Name));
+                    Written.UnionWith(ActivityAnalysis.WrittenVariables(c.Call));
                     if (c.Result is not null)
                     {
                         Written.Add(c.Result);
@@ -269,7 +269,7 @@ internal sealed class LoopAnalysis
                     Close(l.Step);
                     break;
                 case LinCall c when (c.Result is not null && Needed.Contains(c.Result))
-                                    || c.Call.Arguments.Where(ActivityAnalysis.IsWritten).Any(a => Needed.Contains(((VarRef)a.Value).Name)):
+                                    || ActivityAnalysis.WrittenVariables(c.Call).Any(Needed.Contains):
                     Needed.UnionWith(IrWalker.FreeVariables(c.Call));
                     break;
             }

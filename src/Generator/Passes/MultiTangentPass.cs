@@ -93,7 +93,7 @@ internal static class MultiTangentPass
                         Else = new Block(Statements(i.Else.Statements, tangents, directions, direction).ToEquatableArray()),
                     };
                     break;
-                case LengthCheck:
+                case LengthCheck or OverlapCheck:
                     break;
                 default:
                     yield return statement;

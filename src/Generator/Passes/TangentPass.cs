@@ -49,6 +49,7 @@ internal sealed class TangentPass
         }
 
         var body = checks;
+        body.AddRange(AdjointPass.OverlapChecks(method, program));
         body.AddRange(pass.Statements(program.Statements));
         var returnType = "void";
         if (program.Result is { } result)

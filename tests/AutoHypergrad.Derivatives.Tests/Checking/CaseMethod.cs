@@ -25,9 +25,10 @@ internal sealed class CaseParameter
         Info = info;
         Position = position;
         Name = info.Name ?? throw new InvalidOperationException("Unnamed parameter.");
-        IsRef = info.ParameterType.IsByRef;
         IsOut = info.IsOut;
-        Type = IsRef ? info.ParameterType.GetElementType()! : info.ParameterType;
+        IsIn = info.ParameterType.IsByRef && info.IsIn && !info.IsOut;
+        IsRef = info.ParameterType.IsByRef && !IsIn;
+        Type = info.ParameterType.IsByRef ? info.ParameterType.GetElementType()! : info.ParameterType;
         Shape = ShapeOf(Type);
         ElementType = Shape switch
         {
@@ -60,8 +61,11 @@ internal sealed class CaseParameter
     /// <summary>The scalar type, or the element type of a span or array.</summary>
     public Type ElementType { get; }
 
-    /// <summary>ref, in or out.</summary>
+    /// <summary>ref or out.</summary>
     public bool IsRef { get; }
+
+    /// <summary>in: an input passed by reference, which the method cannot write (a value parameter to the contract, passed by in throughout).</summary>
+    public bool IsIn { get; }
 
     public bool IsOut { get; }
 
@@ -97,7 +101,7 @@ internal sealed class CaseParameter
     public bool HasOutputBar => IsInput && IsOutput;
 
     public string Describe() =>
-        (IsOut ? "out " : IsRef ? "ref " : string.Empty) + CaseMethod.Describe(Type) + " " + Name;
+        (IsOut ? "out " : IsRef ? "ref " : IsIn ? "in " : string.Empty) + CaseMethod.Describe(Type) + " " + Name;
 
     public override string ToString() => Describe();
 
@@ -482,6 +486,7 @@ internal sealed partial class CaseMethod
         return p.Shape switch
         {
             ParameterShape.Scalar when p.IsOut => [element],
+            ParameterShape.Scalar when p.IsIn => [p.Info.ParameterType, element.MakeByRefType()],
             ParameterShape.Scalar => [element, element.MakeByRefType()],
             ParameterShape.Array => [element.MakeArrayType(), element.MakeArrayType()],
             _ => [typeof(ReadOnlySpan<>).MakeGenericType(element), typeof(Span<>).MakeGenericType(element)],

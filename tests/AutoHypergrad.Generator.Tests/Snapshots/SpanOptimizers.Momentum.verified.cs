@@ -23,6 +23,18 @@ namespace Samples
             {
                 throw new global::System.ArgumentException($"gDot has length {gDot.Length}; g has length {g.Length}: they must be equal.", nameof(gDot));
             }
+            if (global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<double>)w, (global::System.ReadOnlySpan<double>)v))
+            {
+                throw new global::System.ArgumentException("w and v share memory: Momentum writes w, and its derivatives need it apart from every other span or array argument.", nameof(v));
+            }
+            if (global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<double>)w, (global::System.ReadOnlySpan<double>)g))
+            {
+                throw new global::System.ArgumentException("w and g share memory: Momentum writes w, and its derivatives need it apart from every other span or array argument.", nameof(g));
+            }
+            if (global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<double>)v, (global::System.ReadOnlySpan<double>)g))
+            {
+                throw new global::System.ArgumentException("v and g share memory: Momentum writes v, and its derivatives need it apart from every other span or array argument.", nameof(g));
+            }
             int i = 0;
             // for (int i = 0; i < w.Length; i++)
             while (i < w.Length)
@@ -50,6 +62,18 @@ namespace Samples
             if (gBar.Length != g.Length)
             {
                 throw new global::System.ArgumentException($"gBar has length {gBar.Length}; g has length {g.Length}: they must be equal.", nameof(gBar));
+            }
+            if (global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<double>)w, (global::System.ReadOnlySpan<double>)v))
+            {
+                throw new global::System.ArgumentException("w and v share memory: Momentum writes w, and its derivatives need it apart from every other span or array argument.", nameof(v));
+            }
+            if (global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<double>)w, (global::System.ReadOnlySpan<double>)g))
+            {
+                throw new global::System.ArgumentException("w and g share memory: Momentum writes w, and its derivatives need it apart from every other span or array argument.", nameof(g));
+            }
+            if (global::System.MemoryExtensions.Overlaps((global::System.ReadOnlySpan<double>)v, (global::System.ReadOnlySpan<double>)g))
+            {
+                throw new global::System.ArgumentException("v and g share memory: Momentum writes v, and its derivatives need it apart from every other span or array argument.", nameof(g));
             }
             var tape = global::AutoHypergrad.Tapes.Tape<double>.Rent();
             double[] vWorkArray = global::System.Buffers.ArrayPool<double>.Shared.Rent(v.Length);

@@ -770,9 +770,19 @@ internal sealed class AdjointPass
             var isActive = variable is not null && _program.Active.Contains(variable.Name);
             if (argument.Value.Type.IsCollection)
             {
-                var bar = isActive
-                    ? Bar(variable!.Name)
-                    : Declare(_scope.Fresh("unusedBar"), IrType.Collection(TypeShape.Array, argument.Value.Type.Element), new NewCollection(new LengthOf(StorageName(variable!.Name)), IrType.Collection(TypeShape.Array, argument.Value.Type.Element)));
+                string bar;
+                if (isActive)
+                {
+                    bar = Bar(variable!.Name);
+                }
+                else
+                {
+                    // Declared here, not up front: a local collection is declared in the forward sweep, after them.
+                    var array = IrType.Collection(TypeShape.Array, argument.Value.Type.Element);
+                    bar = _scope.Fresh("unusedBar");
+                    reverse.Add(new Declare(bar, array, new NewCollection(new LengthOf(StorageName(variable!.Name)), array)));
+                }
+
                 arguments.Add(new Argument(new VarRef(bar, argument.Value.Type), PassingMode.Value));
                 continue;
             }

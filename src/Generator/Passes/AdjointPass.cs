@@ -78,6 +78,21 @@ internal sealed class AdjointPass
             new Block(body.ToEquatableArray()));
     }
 
+    /// <summary>
+    /// A [NoDiff] parameter that the body assigns an active value carries an adjoint from there on: a local, zero at
+    /// the output (which is not differentiated), whose value at the input is discarded.
+    /// </summary>
+    private void InactiveParameterBar(Parameter parameter)
+    {
+        if (!_program.Active.Contains(parameter.Name))
+        {
+            return;
+        }
+
+        var local = TangentPass.ZeroTangent(_scope.Fresh(parameter.Name + _suffix), parameter);
+        _bars[parameter.Name] = Declare(local.Name, local.Type, local.Init);
+    }
+
     /// <summary>The parameter as the adjoint takes it, with its Bar; and where the body needs a copy or a local.</summary>
     private void Parameter(Parameter parameter, HashSet<string> assigned, List<GeneratedParameter> parameters, List<Stmt> prologue, List<Stmt> epilogue)
     {
@@ -122,6 +137,10 @@ internal sealed class AdjointPass
                 parameters.Add(new GeneratedParameter(bar, type.Shape == TypeShape.Array ? type : type.AsSpan, PassingMode.Value));
                 prologue.Add(new LengthCheck(bar, parameter.Name));
             }
+            else
+            {
+                InactiveParameterBar(parameter);
+            }
 
             return;
         }
@@ -130,6 +149,7 @@ internal sealed class AdjointPass
         parameters.Add(new GeneratedParameter(parameter.Name, type, parameter.Mode == PassingMode.Ref ? PassingMode.Value : parameter.Mode));
         if (!parameter.IsActive)
         {
+            InactiveParameterBar(parameter);
             return;
         }
 

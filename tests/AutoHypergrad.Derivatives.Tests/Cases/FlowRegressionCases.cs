@@ -85,6 +85,26 @@ public static partial class FlowRegressionCases
         return x * x;
     }
 
+    /// <summary>The elements are written only in a branch, the length the bound of the loop there.</summary>
+    [Differentiable]
+    [Domain(-2, 2)]
+    [Ints(nameof(n), 3)]
+    public static double UnreadArrayLengthBoundInBranch(double x, int n)
+    {
+        double[] t = new double[n];
+        double s = 0;
+        if (n > 2)
+        {
+            for (int i = 0; i < t.Length; i++)
+            {
+                t[i] = x;
+                s += 1;
+            }
+        }
+
+        return s * x;
+    }
+
     [Differentiable]
     [DoubleTwin(typeof(FlowRegressionCases), nameof(UnreadArrayLengthBound))]
     [Domain(-2, 2)]
@@ -208,6 +228,26 @@ public static partial class FlowRegressionCases
         return x * t[0];
     }
 
+    /// <summary>A callee writes two arrays; only the second is read.</summary>
+    [Differentiable]
+    [Domain(-2, 2)]
+    public static double OneOfTwoArraysWrittenByCalleeRead(double x)
+    {
+        double[] t = new double[2];
+        double[] u = new double[2];
+        WriteBoth(t, u, x);
+        return x * u[1];
+    }
+
+    [Differentiable]
+    [Domain(-2, 2)]
+    [Lengths(2)]
+    public static void WriteBoth(double[] p, double[] q, double a)
+    {
+        p[0] = a * a;
+        q[1] = p[0] * a;
+    }
+
     // ---- A [NoDiff] parameter assigned an active value ----
 
     [Differentiable]
@@ -277,6 +317,37 @@ public static partial class FlowRegressionCases
         return c[0] * c[1] + x;
     }
 
+    /// <summary>A [NoDiff] parameter made active by a callee that writes it (ref, out).</summary>
+    [Differentiable]
+    [Domain(-1.5, 1.5)]
+    public static double NoDiffAssignedByRefCall(double x, [NoDiff] double c)
+    {
+        ScaleAndShift(ref c, x);
+        return c * x;
+    }
+
+    [Differentiable]
+    [Domain(-1.5, 1.5)]
+    public static void ScaleAndShift(ref double s, double a)
+    {
+        s = s * a + a;
+    }
+
+    [Differentiable]
+    [Domain(-1.5, 1.5)]
+    public static double NoDiffAssignedByOutCall(double x, [NoDiff] double c)
+    {
+        SquareOut(x * 0.5, out c);
+        return c * x;
+    }
+
+    [Differentiable]
+    [Domain(-1.5, 1.5)]
+    public static void SquareOut(double a, out double b)
+    {
+        b = a * a;
+    }
+
     /// <summary>Elementwise (span drivers): a [NoDiff] option assigned an active value.</summary>
     [Differentiable]
     [Domain(-2, 2)]
@@ -329,6 +400,26 @@ public static partial class FlowRegressionCases
         }
 
         return c * x * x;
+    }
+
+    /// <summary>Assigned on both paths of a branch on its own input value.</summary>
+    [Differentiable(Order = 2)]
+    [Domain(-2, 2)]
+    [SmoothWhere(nameof(NoDiffAssignedInBothBranchesSecondOrderSmooth))]
+    [At(1.0, 0.5)]
+    [At(1.0, -0.5)]
+    public static double NoDiffAssignedInBothBranchesSecondOrder(double x, [NoDiff] double c)
+    {
+        if (c > 0)
+        {
+            c = c * x;
+        }
+        else
+        {
+            c = x * x * c;
+        }
+
+        return c * x;
     }
 
     [Differentiable(Order = 2)]
@@ -655,6 +746,98 @@ public static partial class FlowRegressionCases
         return x * x;
     }
 
+    /// <summary>Loops in an if's two branches, inside a do loop; a continue, a break and a return in them.</summary>
+    [Differentiable]
+    [Domain(-2, 2)]
+    [SmoothWhere(nameof(AwayFromZero))]
+    [At(1.0)]
+    [At(-1.0)]
+    public static double LoopsInBothBranchesOfIf(double x)
+    {
+        if (x > 0)
+        {
+            int k = 0;
+            do
+            {
+                if (k > 0)
+                {
+                    for (int j = 0; j < 2; j++)
+                    {
+                        if (j == 1)
+                        {
+                            continue;
+                        }
+
+                        x = x * 0.5 + Math.Sin(x);
+                    }
+                }
+
+                k++;
+            }
+            while (k < 3);
+        }
+        else
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                if (i == 2)
+                {
+                    return x * 3.0;
+                }
+
+                if (i == 1)
+                {
+                    break;
+                }
+
+                x = x * x;
+            }
+        }
+
+        return x;
+    }
+
+    /// <summary>A switch in a loop in a switch section: its breaks end its sections; the loop's own break.</summary>
+    [Differentiable]
+    [Domain(-2, 2)]
+    [Ints(nameof(n), 0)]
+    public static double SwitchInLoopInSwitchSection(double x, int n)
+    {
+        switch (n)
+        {
+            case 0:
+                for (int i = 0; i < 4; i++)
+                {
+                    switch (i % 2)
+                    {
+                        case 0:
+                            x = x * 0.5;
+                            break;
+                        default:
+                            if (i == 3)
+                            {
+                                continue;
+                            }
+
+                            x = Math.Sin(x) + x;
+                            break;
+                    }
+
+                    if (i == 2)
+                    {
+                        break;
+                    }
+                }
+
+                break;
+            default:
+                x = x * x;
+                break;
+        }
+
+        return x;
+    }
+
     // ---- A switch nested in a switch section ----
 
     [Differentiable]
@@ -762,6 +945,8 @@ public static partial class FlowRegressionCases
     private static bool AwayFromZeroFloat(float x) => Kinks.AwayFromZero(x);
 
     private static bool NoDiffAssignedActiveInBranchSecondOrderSmooth(double x, double c) => Kinks.AwayFromZero(x);
+
+    private static bool NoDiffAssignedInBothBranchesSecondOrderSmooth(double x, double c) => Kinks.AwayFromZero(c);
 
     private static bool ForeachBreakInsideIfSmooth(double x, double[] a) => Kinks.AwayFromZero(x) && Array.TrueForAll(a, v => Kinks.Apart(v, 0.75));
 }

@@ -204,7 +204,8 @@ internal sealed partial class MethodParser
 
             foreach (var inner in statements.SelectMany(s => s.DescendantNodesAndSelf()).OfType<BreakStatementSyntax>())
             {
-                if (!inner.Ancestors().TakeWhile(a => a != section).Any(a => a is ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForEachStatementSyntax))
+                // A break inside a loop or a switch nested in the section leaves that one (a nested switch checks its own).
+                if (!inner.Ancestors().TakeWhile(a => a != section).Any(a => a is ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForEachStatementSyntax or SwitchStatementSyntax))
                 {
                     Unsupported(inner, "a break before the end of a switch section");
                 }

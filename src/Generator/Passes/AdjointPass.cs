@@ -79,6 +79,21 @@ internal sealed class AdjointPass
             new Block(body.ToEquatableArray()));
     }
 
+    /// <summary>
+    /// A [NoDiff] parameter that the body assigns an active value carries an adjoint from there on: a local, zero at
+    /// the output (which is not differentiated), whose value at the input is discarded.
+    /// </summary>
+    private void InactiveParameterBar(Parameter parameter)
+    {
+        if (!_program.Active.Contains(parameter.Name))
+        {
+            return;
+        }
+
+        var local = TangentPass.ZeroTangent(_scope.Fresh(parameter.Name + _suffix), parameter);
+        _bars[parameter.Name] = Declare(local.Name, local.Type, local.Init);
+    }
+
     /// <summary>The parameter as the adjoint takes it, with its Bar; and where the body needs a copy or a local.</summary>
     private void Parameter(Parameter parameter, HashSet<string> assigned, List<GeneratedParameter> parameters, List<Stmt> prologue, List<Stmt> epilogue)
     {
@@ -123,6 +138,10 @@ internal sealed class AdjointPass
                 parameters.Add(new GeneratedParameter(bar, type.Shape == TypeShape.Array ? type : type.AsSpan, PassingMode.Value));
                 prologue.Add(new LengthCheck(bar, parameter.Name));
             }
+            else
+            {
+                InactiveParameterBar(parameter);
+            }
 
             return;
         }
@@ -131,6 +150,7 @@ internal sealed class AdjointPass
         parameters.Add(new GeneratedParameter(parameter.Name, type, parameter.Mode == PassingMode.Ref ? PassingMode.Value : parameter.Mode));
         if (!parameter.IsActive)
         {
+            InactiveParameterBar(parameter);
             return;
         }
 
@@ -804,9 +824,19 @@ internal sealed class AdjointPass
             var isActive = variable is not null && _program.Active.Contains(variable.Name);
             if (argument.Value.Type.IsCollection)
             {
-                var bar = isActive
-                    ? Bar(variable!.Name)
-                    : Declare(_scope.Fresh("unusedBar"), IrType.Collection(TypeShape.Array, argument.Value.Type.Element), new NewCollection(new LengthOf(StorageName(variable!.Name)), IrType.Collection(TypeShape.Array, argument.Value.Type.Element)));
+                string bar;
+                if (isActive)
+                {
+                    bar = Bar(variable!.Name);
+                }
+                else
+                {
+                    // Declared here, not up front: a local collection is declared in the forward sweep, after them.
+                    var array = IrType.Collection(TypeShape.Array, argument.Value.Type.Element);
+                    bar = _scope.Fresh("unusedBar");
+                    reverse.Add(new Declare(bar, array, new NewCollection(new LengthOf(StorageName(variable!.Name)), array)));
+                }
+
                 arguments.Add(new Argument(new VarRef(bar, argument.Value.Type), PassingMode.Value));
                 continue;
             }

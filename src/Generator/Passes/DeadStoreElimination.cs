@@ -177,6 +177,7 @@ internal static class DeadStoreElimination
         Comment => false,
         Declare d => !IsPure(d.Init),
         Assign a => outputs.Contains(a.Target) || !IsPure(a.Value),
+        Store st => outputs.Contains(st.Collection) || !IsPure(st.Index) || !IsPure(st.Value),
         If i => !IsPure(i.Condition) || HasEffects(i.Then.Statements, outputs) || HasEffects(i.Else.Statements, outputs),
         Loop l => !IsPure(l.Condition) || HasEffects(l.Body.Statements.Concat(l.Step.Statements), outputs),
         _ => true,
@@ -209,6 +210,23 @@ internal static class DeadStoreElimination
     private static Expr Negate(Expr condition)
         => condition is Unary { Op: UnaryOp.Not } not ? not.Operand : new Unary(UnaryOp.Not, condition, IrType.Bool);
 
+    /// <summary>
+    /// The names a declaration must stay for: the variables read (as <see cref="IrWalker.FreeVariables"/>) and the
+    /// collections whose length is read, whose declaration a <c>.Length</c> still needs when their elements are dead.
+    /// </summary>
+    private static IEnumerable<string> Mentions(Expr? expression)
+    {
+        var names = IrWalker.FreeVariables(expression);
+        IrWalker.Visit(expression, e =>
+        {
+            if (e is LengthOf l)
+            {
+                names.Add(l.Collection);
+            }
+        });
+        return names;
+    }
+
     private static void CollectReads(IEnumerable<Stmt> statements, HashSet<string> reads)
     {
         foreach (var statement in statements)
@@ -216,38 +234,38 @@ internal static class DeadStoreElimination
             switch (statement)
             {
                 case Declare d:
-                    reads.UnionWith(IrWalker.FreeVariables(d.Init));
+                    reads.UnionWith(Mentions(d.Init));
                     break;
                 case Assign a:
                     // x = f(x) alone does not make x live: its value must reach something else.
-                    reads.UnionWith(IrWalker.FreeVariables(a.Value).Where(name => name != a.Target));
+                    reads.UnionWith(Mentions(a.Value).Where(name => name != a.Target));
                     break;
                 case If i:
-                    reads.UnionWith(IrWalker.FreeVariables(i.Condition));
+                    reads.UnionWith(Mentions(i.Condition));
                     CollectReads(i.Then.Statements, reads);
                     CollectReads(i.Else.Statements, reads);
                     break;
                 case CallStatement c:
-                    reads.UnionWith(IrWalker.FreeVariables(c.Call));
+                    reads.UnionWith(Mentions(c.Call));
                     break;
                 case TupleAssign t:
-                    reads.UnionWith(IrWalker.FreeVariables(t.Value));
+                    reads.UnionWith(Mentions(t.Value));
                     reads.UnionWith(t.Targets);
                     break;
                 case Return r:
-                    reads.UnionWith(IrWalker.FreeVariables(r.Value));
+                    reads.UnionWith(Mentions(r.Value));
                     break;
                 case Store st:
-                    reads.UnionWith(IrWalker.FreeVariables(st.Index));
-                    reads.UnionWith(IrWalker.FreeVariables(st.Value).Where(name => name != st.Collection));
+                    reads.UnionWith(Mentions(st.Index));
+                    reads.UnionWith(Mentions(st.Value).Where(name => name != st.Collection));
                     break;
                 case Loop l:
-                    reads.UnionWith(IrWalker.FreeVariables(l.Condition));
+                    reads.UnionWith(Mentions(l.Condition));
                     CollectReads(l.Body.Statements, reads);
                     CollectReads(l.Step.Statements, reads);
                     break;
                 case TapePush p:
-                    reads.UnionWith(IrWalker.FreeVariables(p.Value));
+                    reads.UnionWith(Mentions(p.Value));
                     break;
                 case LengthCheck c:
                     reads.Add(c.Derivative);
@@ -259,6 +277,12 @@ internal static class DeadStoreElimination
                     break;
                 case PushAll p:
                     reads.Add(p.Collection);
+                    break;
+                case PopAll p:
+                    reads.Add(p.Collection);
+                    break;
+                case WorkCopy w:
+                    reads.Add(w.Source);
                     break;
             }
         }

@@ -124,6 +124,15 @@ internal sealed class ExitNormalizer
                     return output;
                 }
 
+                case If branch:
+                    // No exit leaves it, but a loop inside may hold a break, continue (its own) or a return.
+                    output.Add(branch with
+                    {
+                        Then = ToBlock(NormalizeList(branch.Then.Statements.ToList())),
+                        Else = ToBlock(NormalizeList(branch.Else.Statements.ToList())),
+                    });
+                    break;
+
                 default:
                     output.Add(statement);
                     break;

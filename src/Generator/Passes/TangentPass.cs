@@ -50,6 +50,13 @@ internal sealed class TangentPass
 
         var body = checks;
         body.AddRange(AdjointPass.OverlapChecks(method, program));
+        foreach (var parameter in method.Parameters.Where(p => !p.IsActive && program.Active.Contains(p.Name)))
+        {
+            // A [NoDiff] parameter that the body assigns an active value: its input's tangent is zero, and from
+            // the assignment on it carries one, in a local.
+            body.Add(ZeroTangent(pass.Dot(parameter.Name), parameter));
+        }
+
         body.AddRange(pass.Statements(program.Statements));
         var returnType = "void";
         if (program.Result is { } result)
@@ -69,6 +76,18 @@ internal sealed class TangentPass
             parameters.ToEquatableArray(),
             new Block(body.ToEquatableArray()));
         return (generated, pass._dots.Values.ToList());
+    }
+
+    /// <summary>A zero tangent for an inactive parameter: a scalar, or an array of the parameter's length.</summary>
+    internal static Declare ZeroTangent(string name, Parameter parameter)
+    {
+        if (!parameter.Type.IsCollection)
+        {
+            return new Declare(name, parameter.Type, Literal.Zero(parameter.Type));
+        }
+
+        var array = IrType.Collection(TypeShape.Array, parameter.Type.Element);
+        return new Declare(name, array, new NewCollection(new LengthOf(parameter.Name), array));
     }
 
     /// <summary>The name of a variable's tangent: xDot for parameters, vDot (or a fresh variant) for the rest.</summary>

@@ -341,6 +341,24 @@ public static partial class FlowRegressionCases
         return c * x;
     }
 
+    /// <summary>The out argument is also read by the value argument: the adjoint must see c as it was before the call.</summary>
+    [Differentiable]
+    [Domain(-1.5, 1.5)]
+    public static double NoDiffReadAndAssignedByOutCall(double x, [NoDiff] double c)
+    {
+        SquareOut(x * c, out c);
+        return c * x;
+    }
+
+    /// <summary>The same with an active parameter.</summary>
+    [Differentiable]
+    [Domain(-1.5, 1.5)]
+    public static double ReadAndAssignedByOutCall(double x, double c)
+    {
+        SquareOut(x * c, out c);
+        return c * x;
+    }
+
     [Differentiable]
     [Domain(-1.5, 1.5)]
     public static void SquareOut(double a, out double b)

@@ -155,7 +155,7 @@ internal static class ActivityAnalysis
 
     /// <summary>Arguments a callee may write: ref and out ones, and writable spans and arrays.</summary>
     public static bool IsWritten(Argument argument)
-        => argument.Mode is PassingMode.Ref or PassingMode.Out || argument.Value.Type.Shape is TypeShape.Span or TypeShape.Array;
+        => argument.Mode is PassingMode.Ref or PassingMode.Out || !argument.ReadOnly && argument.Value.Type.Shape is TypeShape.Span or TypeShape.Array;
 
     private static HashSet<string> Targets(Dictionary<string, HashSet<string>> edges, string source)
     {

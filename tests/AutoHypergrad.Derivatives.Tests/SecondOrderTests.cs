@@ -22,6 +22,11 @@ public sealed class SecondOrderTests
         DerivativeChecker.CheckHessianVector(CaseCatalog.Get(method));
 
     [Theory]
+    [MemberData(nameof(CaseCatalog.SecondOrder), MemberType = typeof(CaseCatalog))]
+    public void TangentAdjointMatchesTheHessianVectorAndTheAdjoint(string method) =>
+        DerivativeChecker.CheckTangentAdjoint(CaseCatalog.Get(method));
+
+    [Theory]
     [MemberData(nameof(CaseCatalog.SecondOrderWithActiveSequences), MemberType = typeof(CaseCatalog))]
     public void HessianVectorAccumulatorsOfAnotherLengthAreRejected(string method) =>
         DerivativeChecker.CheckHessianVectorLengthsAreChecked(CaseCatalog.Get(method), directions: false, accumulators: true);
@@ -134,6 +139,55 @@ public sealed class SecondOrderTests
         }
 
         Assert.Equal(2 * (w[0] * vw[0] + w[1] * vw[1] + w[2] * vw[2]), l2Hv, Tolerance);
+    }
+
+    /// <summary>
+    /// The Huber loss through its extracted helper has the Hessian of the inlined one: H·v equal, to roundoff, to
+    /// <see cref="SecondOrderCases.HuberSumHessianVector"/>'s, the mixed δ terms included.
+    /// </summary>
+    [Fact]
+    public void HuberThroughItsHelperHasTheHessianOfTheInlinedLoss()
+    {
+        double[] r = [0.2, -1.8, 1.6, -0.3, 0.9], v = [0.5, -1, 0.25, 2, -0.75];
+        const double delta = 1.0, vDelta = -0.6;
+        double[] inlined = new double[5], called = new double[5];
+        double inlinedDelta = 0, calledDelta = 0;
+        SecondOrderCases.HuberSumHessianVector(r, v, inlined, delta, vDelta, ref inlinedDelta);
+        SecondOrderCallCases.HuberSumHessianVector(r, v, called, delta, vDelta, ref calledDelta);
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.Equal(inlined[i], called[i], Tolerance);
+        }
+
+        Assert.Equal(inlinedDelta, calledDelta, Tolerance);
+        Assert.NotEqual(0, calledDelta);
+    }
+
+    /// <summary>
+    /// TensorRidge, f = (w·x − y)² + l2‖w‖² through TensorPrimitives.Dot and SumOfSquares, by hand:
+    /// (H·v)_w = 2x(x·v_w) + 2l2·v_w + 2w·v_l2 and (H·v)_l2 = 2w·v_w.
+    /// </summary>
+    [Fact]
+    public void TensorRidgeHessianByHand()
+    {
+        double[] w = [0.5, -1, 0.25, 1.5], x = [1, 2, -1, 0.5], vw = [0.3, -0.6, 0.9, -0.2];
+        const double y = 0.7, l2 = 0.2, vl2 = -0.8;
+        double[] wHv = new double[4];
+        double l2Hv = 0;
+        SecondOrderCallCases.TensorRidgeHessianVector(w, vw, wHv, x, y, l2, vl2, ref l2Hv);
+        double xv = 0, wv = 0;
+        for (int j = 0; j < 4; j++)
+        {
+            xv += x[j] * vw[j];
+            wv += w[j] * vw[j];
+        }
+
+        for (int j = 0; j < 4; j++)
+        {
+            Assert.Equal(2 * x[j] * xv + 2 * l2 * vw[j] + 2 * w[j] * vl2, wHv[j], Tolerance);
+        }
+
+        Assert.Equal(2 * wv, l2Hv, Tolerance);
     }
 
     /// <summary>A float method's directions and accumulators are float.</summary>

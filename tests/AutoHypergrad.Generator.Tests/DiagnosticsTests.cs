@@ -7,7 +7,7 @@ using Xunit;
 
 namespace AutoHypergrad.Generator.Tests;
 
-/// <summary>One test per diagnostic AHG0001..AHG0013: ID, severity, location and message.</summary>
+/// <summary>One test per diagnostic AHG0001..AHG0014: ID, severity, location and message.</summary>
 public sealed class DiagnosticsTests
 {
     private const string DescriptorsTypeName = "AutoHypergrad.Generator.Diagnostics.DiagnosticDescriptors";
@@ -411,7 +411,7 @@ public sealed class DiagnosticsTests
         var descriptors = AllDescriptors();
         var ids = descriptors.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(Enumerable.Range(1, 13).Select(i => $"AHG{i:D4}").ToArray(), ids);
+        Assert.Equal(Enumerable.Range(1, 14).Select(i => $"AHG{i:D4}").ToArray(), ids);
         Assert.All(descriptors, d =>
         {
             // A method without CUDA kernels still has its C#: the CUDA emitter only informs.
@@ -709,6 +709,144 @@ public sealed class DiagnosticsTests
         Assert.Contains("the type uint has no CUDA form", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.DoesNotContain(run.GeneratedSources, s => GeneratorRun.IsCuda(s.HintName));
         Assert.Contains(run.GeneratedSources, s => s.SourceText.ToString().Contains("ScaledAdjoint", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AHG0014_order_two_method_calling_an_order_one_method_is_located_on_the_call()
+    {
+        var source = InPartialClass("""
+                [Differentiable]
+                public static double Square(double x)
+                {
+                    return x * x;
+                }
+
+                [Differentiable(Order = 2)]
+                public static double Loss(double x, double y)
+                {
+                    return Square(x) * y;
+                }
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0014");
+
+        Assert.Equal("Square(x)", LocatedText(diagnostic, run));
+        Assert.Contains("Loss", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("[Differentiable(Order = 2)]", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Contains("SquareTangentAdjoint", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Single(run.GeneratorDiagnostics);
+    }
+
+    [Fact]
+    public void AHG0014_order_two_method_calling_a_hand_written_derivative_without_a_tangent_adjoint()
+    {
+        var source = InPartialClass("""
+                public static double Twice(double x) => 2 * x;
+
+                [DerivativeOf(typeof(Subject), nameof(Twice))]
+                public static (double Value, double Tangent) TwiceTangent(double x, double xDot) => (2 * x, 2 * xDot);
+
+                [DerivativeOf(typeof(Subject), nameof(Twice))]
+                public static void TwiceAdjoint(double x, ref double xBar, double resultBar) => xBar += 2 * resultBar;
+
+                [Differentiable(Order = 2)]
+                public static double UsesTwice(double x) => Twice(x) * x;
+            """);
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0014");
+
+        Assert.Equal("Twice(x)", LocatedText(diagnostic, run));
+        Assert.Contains("TangentAdjoint", diagnostic.GetMessage(), StringComparison.Ordinal);
+        Assert.Single(run.GeneratorDiagnostics);
+    }
+
+    [Fact]
+    public void AHG0014_order_two_method_calling_a_hand_written_elementwise_operation()
+    {
+        var source = """
+            using System;
+            using System.Numerics.Tensors;
+            using AutoHypergrad;
+
+            namespace Samples;
+
+            public static partial class Subject
+            {
+                [Differentiable(Order = 2)]
+                public static double SumOfExp(ReadOnlySpan<double> x)
+                {
+                    Span<double> e = stackalloc double[x.Length];
+                    TensorPrimitives.Exp(x, e);
+                    return e[0];
+                }
+            }
+            """;
+
+        var (diagnostic, run) = ReportsSingle(source, "AHG0014");
+
+        Assert.Equal("TensorPrimitives.Exp(x, e)", LocatedText(diagnostic, run));
+        Assert.Contains("scalar-valued", diagnostic.GetMessage(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Order_two_method_calling_order_two_methods_and_reductions_compiles_and_gets_a_tangent_adjoint()
+    {
+        var run = GeneratorHarness.RunValid("""
+            using System;
+            using System.Numerics.Tensors;
+            using AutoHypergrad;
+
+            namespace Samples;
+
+            public static partial class Subject
+            {
+                [Differentiable(Order = 2)]
+                public static double Huber(double r, [Hyper] double delta)
+                {
+                    double a = Math.Abs(r);
+                    return a <= delta ? 0.5 * r * r : delta * (a - 0.5 * delta);
+                }
+
+                [Differentiable(Order = 2)]
+                public static double Loss(ReadOnlySpan<double> w, [NoDiff] ReadOnlySpan<double> x, [Hyper] double delta)
+                {
+                    double s = TensorPrimitives.Dot(w, x);
+                    for (int i = 0; i < w.Length; i++)
+                    {
+                        s += Huber(w[i], delta);
+                    }
+
+                    return s + TensorPrimitives.SumOfSquares(w);
+                }
+            }
+            """);
+
+        var text = run.AllSources();
+        Assert.Contains("public static void HuberTangentAdjoint(double r, ref double rBar, double rDot, ref double rDotBar, double delta, ref double deltaBar, double deltaDot, ref double deltaDotBar, double resultBar)", text, StringComparison.Ordinal);
+        Assert.Contains("Subject.HuberTangentAdjoint(", text, StringComparison.Ordinal);
+        Assert.Contains("TensorPrimitivesDerivatives.DotTangentAdjoint(", text, StringComparison.Ordinal);
+        Assert.Contains("TensorPrimitivesDerivatives.SumOfSquaresTangentAdjoint(", text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Func<double, double> f = t => t * x;\n        return f(x);", "t => t * x")]
+    [InlineData("double Square(double t) => t * t;\n        return Square(x);", "double Square(double t)")]
+    public void AHG0003_lambda_or_local_function_in_an_order_two_method_is_located_at_its_declaration(string body, string declaration)
+    {
+        var source = InPartialClass($$"""
+                [Differentiable(Order = 2)]
+                public static double WithHelper(double x)
+                {
+                    {{body}}
+                }
+            """);
+
+        var run = GeneratorHarness.Run(source);
+
+        Assert.Null(run.Result.Exception);
+        var diagnostics = run.GeneratorDiagnostics.Where(d => d.Id == "AHG0003").ToList();
+        Assert.Contains(diagnostics, d => LocatedText(d, run).Contains(declaration, StringComparison.Ordinal));
+        Assert.All(run.GeneratorDiagnostics, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
     }
 
     private static DiagnosticDescriptor Descriptor(string id)

@@ -196,6 +196,9 @@ public static class GeneratorHarness
         }
 
         paths.Add(typeof(DifferentiableAttribute).Assembly.Location);
+
+        // TensorPrimitives, whose derivatives the runtime provides.
+        paths.Add(typeof(System.Numerics.Tensors.TensorPrimitives).Assembly.Location);
         return paths
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))

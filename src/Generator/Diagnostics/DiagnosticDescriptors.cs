@@ -74,6 +74,11 @@ internal static class DiagnosticDescriptors
         "'{0}' gets its C# span drivers but no CUDA kernels: {1} has no CUDA form",
         DiagnosticSeverity.Info);
 
+    public static readonly DiagnosticDescriptor NoSecondOrderDerivative = Create(
+        "AHG0014",
+        "Call from an Order = 2 method to a method without second-order derivatives",
+        "'{0}' is called from [Differentiable(Order = 2)] method '{1}' but has no second-order derivative: {2}");
+
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error) => new(
         id,
         title,

@@ -26,7 +26,8 @@ internal static class CSharpSyntax
         Conditional c => Operand(c.Condition, ConditionalLevel, rightSide: true) + " ? " + Operand(c.WhenTrue, ConditionalLevel, rightSide: true) + " : " + Operand(c.WhenFalse, ConditionalLevel, rightSide: true),
         Cast c => "(" + c.Type.Name + ")" + Operand(c.Operand, PrefixLevel, rightSide: true),
         IntrinsicCall i => MathClass(i) + "." + i.Function + "(" + string.Join(", ", i.Arguments.Select(Print)) + ")",
-        Call c => CallTarget(c) + "(" + string.Join(", ", c.Arguments.Select(PrintArgument)) + ")",
+        Call c => CallTarget(c) + "(" + string.Join(", ", c.Arguments.Select(PrintArgument)) + ")"
+                  + (c.Callee.Directional && c.Variant == CallVariant.Primal ? ".Tangent" : ""),
         TupleLiteral t => "(" + string.Join(", ", t.Items.Select(Print)) + ")",
         ElementAccess a => a.Collection + "[" + Print(a.Index) + "]",
         LengthOf l => l.Collection + ".Length",
@@ -56,6 +57,16 @@ internal static class CSharpSyntax
     public static string CallTarget(Call call)
     {
         var callee = call.Callee;
+        if (callee.Directional)
+        {
+            // The tangent part of a method, as a function of its inputs and their tangents: its value is the
+            // tangent's Tangent, its adjoint the TangentAdjoint.
+            var tangentAdjoint = call.Variant == CallVariant.Adjoint;
+            return callee.Kind == CalleeKind.Custom
+                ? callee.DerivativeType + "." + (tangentAdjoint ? callee.TangentAdjointName : callee.TangentName)
+                : callee.TypeName + "." + callee.Name + (tangentAdjoint ? "TangentAdjoint" : "Tangent");
+        }
+
         if (call.Variant == CallVariant.Primal)
         {
             return callee.TypeName + "." + callee.Name;

@@ -131,6 +131,10 @@ internal enum CalleeKind
 /// <summary>
 /// A called method: enough to call its primal, tangent and adjoint. <c>Key</c> ("Namespace.Type.Method") finds
 /// hand-written derivatives; <c>DerivativeType</c> holds them, or the method's own type for a [Differentiable] one.
+/// <c>Directional</c>: the callee is the tangent part of the method, a function of its inputs and their tangents
+/// (<c>Parameters</c> lists each active one followed by its tangent), as second order differentiates it: its primal
+/// is <c>{Name}Tangent(…).Tangent</c> and its adjoint <c>{Name}TangentAdjoint</c> (<c>TangentAdjointName</c> for
+/// hand-written derivatives).
 /// </summary>
 internal sealed record Callee(
     string TypeName,
@@ -142,7 +146,9 @@ internal sealed record Callee(
     string? DerivativeType = null,
     string? TangentName = null,
     string? AdjointName = null,
-    Helpers.LocationInfo? Location = null);
+    Helpers.LocationInfo? Location = null,
+    bool Directional = false,
+    string? TangentAdjointName = null);
 
 internal enum CallVariant
 {
@@ -151,7 +157,8 @@ internal enum CallVariant
     Adjoint,
 }
 
-internal sealed record Argument(Expr Value, PassingMode Mode);
+/// <summary>An argument; <c>ReadOnly</c>: a span or array the callee is known not to write (second order's calls).</summary>
+internal sealed record Argument(Expr Value, PassingMode Mode, bool ReadOnly = false);
 
 /// <summary>A call to a [Differentiable] method (<see cref="CallVariant.Primal"/>) or to one of its generated derivatives.</summary>
 internal sealed record Call(Callee Callee, CallVariant Variant, EquatableArray<Argument> Arguments, IrType Type) : Expr(Type);

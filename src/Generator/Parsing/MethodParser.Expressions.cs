@@ -236,6 +236,13 @@ internal sealed partial class MethodParser
             return Report(DiagnosticDescriptors.NoKnownDerivative, invocation.GetLocation(), callee.ToDisplayString(), _method.Name);
         }
 
+        if (differentiable && _order == 2 && OrderOf(callee) != 2)
+        {
+            // The Hessian-vector product differentiates the callee's tangent: only an Order = 2 callee has that adjoint.
+            return Report(DiagnosticDescriptors.NoSecondOrderDerivative, invocation.GetLocation(), callee.ToDisplayString(), _method.Name,
+                $"mark '{callee.Name}' [Differentiable(Order = 2)] so that its {callee.Name}TangentAdjoint is generated");
+        }
+
         return ReadCall(invocation, callee, type, differentiable);
     }
 

@@ -226,10 +226,6 @@ internal sealed partial class MethodParser
             Report(DiagnosticDescriptors.UnsupportedSignature, location, _method.Name,
                 "has Order = 2 but is not scalar-valued: a Hessian-vector product needs a float or double return value and no ref or out parameters");
         }
-        else if (_order == 2 && _syntax.DescendantNodes().OfType<InvocationExpressionSyntax>().FirstOrDefault(IsNonIntrinsicCall) is { } call)
-        {
-            Unsupported(call, "a call to another method in a [Differentiable(Order = 2)] method (only Math functions, for now)");
-        }
     }
 
     private static IEnumerable<string> WrittenCollections(Block block)
@@ -241,9 +237,28 @@ internal sealed partial class MethodParser
             _ => Enumerable.Empty<string>(),
         });
 
-    private bool IsNonIntrinsicCall(InvocationExpressionSyntax invocation)
-        => _model.GetSymbolInfo(invocation, _cancellationToken).Symbol is IMethodSymbol m
-           && m.ContainingType?.ToDisplayString() is not ("System.Math" or "System.MathF");
+    /// <summary>The Order of a method's [Differentiable] attribute (1 without one).</summary>
+    internal static int OrderOf(ISymbol method)
+    {
+        var order = 1;
+        foreach (var attribute in method.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != SymbolNames.DifferentiableAttribute)
+            {
+                continue;
+            }
+
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Key == "Order" && argument.Value.Value is int value)
+                {
+                    order = value;
+                }
+            }
+        }
+
+        return order;
+    }
 
     /// <summary>The contract fixes the names xDot, xBar and resultBar; a parameter or local already named so is an error.</summary>
     private void CheckGeneratedNames(List<Parameter> parameters, IrType returnType)
@@ -261,6 +276,7 @@ internal sealed partial class MethodParser
             {
                 names.Add((parameter.Name + "V", $"the direction of '{parameter.Name}'"));
                 names.Add((parameter.Name + "Hv", $"the Hessian-vector product for '{parameter.Name}'"));
+                names.Add((parameter.Name + "DotBar", $"the adjoint of the tangent of '{parameter.Name}'"));
             }
 
             foreach (var (name, what) in names)

@@ -166,7 +166,7 @@ internal static class ActivityAnalysis
 
     private static bool IsWritten(Argument argument, CalleeParameter parameter)
         => argument.Mode is PassingMode.Ref or PassingMode.Out
-           || argument.Value.Type.IsCollection && parameter.Type.Shape is TypeShape.Span or TypeShape.Array;
+           || !argument.ReadOnly && argument.Value.Type.IsCollection && parameter.Type.Shape is TypeShape.Span or TypeShape.Array;
 
     private static HashSet<string> Targets(Dictionary<string, HashSet<string>> edges, string source)
     {

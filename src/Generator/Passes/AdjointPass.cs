@@ -24,6 +24,7 @@ internal sealed class AdjointPass
     private readonly Dictionary<string, string> _storage = new();
     private readonly Dictionary<string, (string Name, IrType Element)> _tapes = new();
     private readonly string _suffix;
+    private readonly HashSet<string> _parameters = new();
     private int _loopDepth;
 
     private AdjointPass(LinearizedProgram program, NameScope scope, string suffix)
@@ -46,6 +47,7 @@ internal sealed class AdjointPass
         var epilogue = new List<Stmt>();
         foreach (var parameter in method.Parameters)
         {
+            pass._parameters.Add(parameter.Name);
             pass.Parameter(parameter, assigned, parameters, prologue, epilogue);
         }
 
@@ -831,10 +833,18 @@ internal sealed class AdjointPass
                 }
                 else
                 {
-                    // Declared here, not up front: a local collection is declared in the forward sweep, after them.
-                    var array = IrType.Collection(TypeShape.Array, argument.Value.Type.Element);
-                    bar = _scope.Fresh("unusedBar");
-                    reverse.Add(new Declare(bar, array, new NewCollection(new LengthOf(StorageName(variable!.Name)), array)));
+                    var unused = IrType.Collection(TypeShape.Array, argument.Value.Type.Element);
+                    var zero = new NewCollection(new LengthOf(StorageName(variable!.Name)), unused);
+                    if (!_parameters.Contains(variable.Name))
+                    {
+                        // A local (declared in the forward sweep, at the top level): its length is known only after it.
+                        bar = _scope.Fresh("unusedBar");
+                        reverse.Add(new Declare(bar, unused, zero));
+                    }
+                    else
+                    {
+                        bar = Declare(_scope.Fresh("unusedBar"), unused, zero);
+                    }
                 }
 
                 arguments.Add(new Argument(new VarRef(bar, argument.Value.Type), PassingMode.Value));

@@ -41,6 +41,7 @@ internal static class Differentiator
             if (method.Order == 2)
             {
                 methods.Add(DeadStoreElimination.Run(HessianVectorPass.Run(method, program, scope)));
+                methods.Add(DeadStoreElimination.Run(HessianVectorPass.RunTangentAdjoint(method, program, scope)));
             }
 
             var drivers = EquatableArray<SpanDriver>.Empty;

@@ -11,8 +11,11 @@ using Microsoft.CodeAnalysis;
 
 namespace AutoHypergrad.Generator.Rules;
 
-/// <summary>One hand-written derivative method: a tangent or an adjoint of <c>TargetKey</c> ("Namespace.Type.Method").</summary>
-internal sealed record DerivativeMethod(string TargetKey, string ImplementationType, string Name, bool IsTangent);
+/// <summary>
+/// One hand-written derivative method: a tangent, an adjoint, or (for second order) a tangent's adjoint of
+/// <c>TargetKey</c> ("Namespace.Type.Method").
+/// </summary>
+internal sealed record DerivativeMethod(string TargetKey, string ImplementationType, string Name, bool IsTangent, bool IsTangentAdjoint = false);
 
 /// <summary>Every hand-written derivative in reach: this compilation's [DerivativeOf] methods and referenced assemblies'.</summary>
 internal sealed record DerivativeRegistry(EquatableArray<DerivativeMethod> Methods)
@@ -75,7 +78,8 @@ internal static class CustomDerivatives
                 return null;
             }
 
-            return new DerivativeMethod(target.OriginalDefinition.ToDisplayString() + "." + name, SymbolNames.FullyQualified(method.ContainingType), method.Name, isTangent);
+            var isTangentAdjoint = method.Name.EndsWith("TangentAdjoint", System.StringComparison.Ordinal);
+            return new DerivativeMethod(target.OriginalDefinition.ToDisplayString() + "." + name, SymbolNames.FullyQualified(method.ContainingType), method.Name, isTangent, isTangentAdjoint);
         }
 
         return null;
@@ -97,10 +101,17 @@ internal static class CustomDerivatives
 
             var arguments = call.Arguments.Select(a => a with { Value = Rewrite(a.Value) }).ToEquatableArray();
             var tangent = registry.Methods.FirstOrDefault(m => m.TargetKey == call.Callee.Key && m.IsTangent);
-            var adjoint = registry.Methods.FirstOrDefault(m => m.TargetKey == call.Callee.Key && !m.IsTangent);
+            var adjoint = registry.Methods.FirstOrDefault(m => m.TargetKey == call.Callee.Key && !m.IsTangent && !m.IsTangentAdjoint);
             if (tangent is null || adjoint is null || tangent.ImplementationType != adjoint.ImplementationType)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoKnownDerivative, call.Callee.Location, call.Callee.Key, method.Name));
+                return call with { Arguments = arguments };
+            }
+
+            var tangentAdjoint = registry.Methods.FirstOrDefault(m => m.TargetKey == call.Callee.Key && m.IsTangentAdjoint && m.ImplementationType == tangent.ImplementationType);
+            if (method.Order == 2 && SecondOrderProblem(call.Callee, tangentAdjoint) is { } problem)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoSecondOrderDerivative, call.Callee.Location, call.Callee.Key, method.Name, problem));
                 return call with { Arguments = arguments };
             }
 
@@ -110,6 +121,7 @@ internal static class CustomDerivatives
                 DerivativeType = tangent.ImplementationType,
                 TangentName = tangent.Name,
                 AdjointName = adjoint.Name,
+                TangentAdjointName = tangentAdjoint?.Name,
                 Location = null,
             };
             return call with { Callee = callee, Arguments = arguments };
@@ -117,6 +129,23 @@ internal static class CustomDerivatives
 
         var body = RewriteBlock(method.Body, Rewrite);
         return (method with { Body = body }, diagnostics.ToImmutable());
+    }
+
+    /// <summary>
+    /// Why a hand-written callee cannot be called from an Order = 2 method, if it cannot: second order needs a
+    /// scalar-valued callee (a float or double result, no ref, out or writable span parameters) with a hand-written
+    /// {Name}TangentAdjoint.
+    /// </summary>
+    private static string? SecondOrderProblem(Callee callee, DerivativeMethod? tangentAdjoint)
+    {
+        if (!callee.ReturnType.IsReal || callee.Parameters.Any(p => p.Mode is PassingMode.Ref or PassingMode.Out || p.Type.Shape == TypeShape.Span))
+        {
+            return "only scalar-valued calls (a float or double result, no ref, out or written span arguments) can be differentiated twice";
+        }
+
+        return tangentAdjoint is null
+            ? "write its TangentAdjoint (the adjoint of its tangent, see the README) marked [DerivativeOf] beside its tangent and adjoint"
+            : null;
     }
 
     private static Block RewriteBlock(Block block, System.Func<Expr, Expr> rewrite)

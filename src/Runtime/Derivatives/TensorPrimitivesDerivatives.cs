@@ -19,6 +19,13 @@ namespace AutoHypergrad.Derivatives;
 /// </summary>
 /// <remarks>
 /// <para>
+/// Second order: the reductions (<c>Dot</c>, <c>Sum</c>, <c>SumOfSquares</c>, <c>Max</c>) also have a
+/// <c>{Name}TangentAdjoint</c>, the adjoint of their tangent's Tangent as a function of the inputs and their tangents,
+/// which a [Differentiable(Order = 2)] method's HessianVector calls: each input <c>x</c> is followed by
+/// <c>Span&lt;T&gt; xBar</c>, <c>xDot</c> and <c>Span&lt;T&gt; xDotBar</c>, then the adjoint <c>resultBar</c> of the
+/// tangent; it adds resultBar·H·xDot to xBar and resultBar·∇f to xDotBar.
+/// </para>
+/// <para>
 /// Each tangent computes the primal too: it writes <c>destination</c> (or returns the value) exactly as the
 /// <see cref="TensorPrimitives"/> method does, by calling it.
 /// </para>
@@ -72,6 +79,29 @@ public static class TensorPrimitivesDerivatives
         TensorPrimitives.MultiplyAdd(x, resultBar, yBar, yBar);
     }
 
+    /// <summary>
+    /// Adjoint of the tangent of <see cref="TensorPrimitives.Dot{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>, t = xDot·y + x·yDot:
+    /// xBar += resultBar·yDot, xDotBar += resultBar·y, yBar += resultBar·xDot, yDotBar += resultBar·x.
+    /// </summary>
+    [DerivativeOf(typeof(TensorPrimitives), nameof(TensorPrimitives.Dot))]
+    public static void DotTangentAdjoint<T>(
+        ReadOnlySpan<T> x, Span<T> xBar, ReadOnlySpan<T> xDot, Span<T> xDotBar,
+        ReadOnlySpan<T> y, Span<T> yBar, ReadOnlySpan<T> yDot, Span<T> yDotBar, T resultBar)
+        where T : IFloatingPointIeee754<T>
+    {
+        SameLength(xBar.Length, x.Length, nameof(xBar), nameof(x));
+        SameLength(xDot.Length, x.Length, nameof(xDot), nameof(x));
+        SameLength(xDotBar.Length, x.Length, nameof(xDotBar), nameof(x));
+        SameLength(yBar.Length, y.Length, nameof(yBar), nameof(y));
+        SameLength(yDot.Length, y.Length, nameof(yDot), nameof(y));
+        SameLength(yDotBar.Length, y.Length, nameof(yDotBar), nameof(y));
+        InputLength(y.Length, x.Length, nameof(y));
+        TensorPrimitives.MultiplyAdd(yDot, resultBar, xBar, xBar);
+        TensorPrimitives.MultiplyAdd(y, resultBar, xDotBar, xDotBar);
+        TensorPrimitives.MultiplyAdd(xDot, resultBar, yBar, yBar);
+        TensorPrimitives.MultiplyAdd(x, resultBar, yDotBar, yDotBar);
+    }
+
     /// <summary>Tangent of <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/>: the sum of xDot.</summary>
     /// <returns>The sum and its tangent.</returns>
     [DerivativeOf(typeof(TensorPrimitives), nameof(TensorPrimitives.Sum))]
@@ -89,6 +119,20 @@ public static class TensorPrimitivesDerivatives
     {
         SameLength(xBar.Length, x.Length, nameof(xBar), nameof(x));
         TensorPrimitives.Add(xBar, resultBar, xBar);
+    }
+
+    /// <summary>
+    /// Adjoint of the tangent of <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/>, t = Σ xDot, linear in x:
+    /// xBar is unchanged (H = 0), xDotBar += resultBar.
+    /// </summary>
+    [DerivativeOf(typeof(TensorPrimitives), nameof(TensorPrimitives.Sum))]
+    public static void SumTangentAdjoint<T>(ReadOnlySpan<T> x, Span<T> xBar, ReadOnlySpan<T> xDot, Span<T> xDotBar, T resultBar)
+        where T : IFloatingPointIeee754<T>
+    {
+        SameLength(xBar.Length, x.Length, nameof(xBar), nameof(x));
+        SameLength(xDot.Length, x.Length, nameof(xDot), nameof(x));
+        SameLength(xDotBar.Length, x.Length, nameof(xDotBar), nameof(x));
+        TensorPrimitives.Add(xDotBar, resultBar, xDotBar);
     }
 
     /// <summary>Tangent of <see cref="TensorPrimitives.SumOfSquares{T}(ReadOnlySpan{T})"/>: 2·x·xDot.</summary>
@@ -109,6 +153,22 @@ public static class TensorPrimitivesDerivatives
     {
         SameLength(xBar.Length, x.Length, nameof(xBar), nameof(x));
         TensorPrimitives.MultiplyAdd(x, resultBar + resultBar, xBar, xBar);
+    }
+
+    /// <summary>
+    /// Adjoint of the tangent of <see cref="TensorPrimitives.SumOfSquares{T}(ReadOnlySpan{T})"/>, t = 2·x·xDot:
+    /// xBar += 2·resultBar·xDot (H = 2I), xDotBar += 2·resultBar·x.
+    /// </summary>
+    [DerivativeOf(typeof(TensorPrimitives), nameof(TensorPrimitives.SumOfSquares))]
+    public static void SumOfSquaresTangentAdjoint<T>(ReadOnlySpan<T> x, Span<T> xBar, ReadOnlySpan<T> xDot, Span<T> xDotBar, T resultBar)
+        where T : IFloatingPointIeee754<T>
+    {
+        SameLength(xBar.Length, x.Length, nameof(xBar), nameof(x));
+        SameLength(xDot.Length, x.Length, nameof(xDot), nameof(x));
+        SameLength(xDotBar.Length, x.Length, nameof(xDotBar), nameof(x));
+        T twice = resultBar + resultBar;
+        TensorPrimitives.MultiplyAdd(xDot, twice, xBar, xBar);
+        TensorPrimitives.MultiplyAdd(x, twice, xDotBar, xDotBar);
     }
 
     /// <summary>
@@ -145,6 +205,26 @@ public static class TensorPrimitivesDerivatives
         }
 
         xBar[TensorPrimitives.IndexOfMax(x)] += resultBar;
+    }
+
+    /// <summary>
+    /// Adjoint of the tangent of <see cref="TensorPrimitives.Max{T}(ReadOnlySpan{T})"/>, t = xDot[k] for k the first
+    /// index of the maximum (see <see cref="MaxTangent{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>): xBar is unchanged
+    /// (H = 0 away from ties), xDotBar[k] += resultBar.
+    /// </summary>
+    [DerivativeOf(typeof(TensorPrimitives), nameof(TensorPrimitives.Max))]
+    public static void MaxTangentAdjoint<T>(ReadOnlySpan<T> x, Span<T> xBar, ReadOnlySpan<T> xDot, Span<T> xDotBar, T resultBar)
+        where T : IFloatingPointIeee754<T>
+    {
+        SameLength(xBar.Length, x.Length, nameof(xBar), nameof(x));
+        SameLength(xDot.Length, x.Length, nameof(xDot), nameof(x));
+        SameLength(xDotBar.Length, x.Length, nameof(xDotBar), nameof(x));
+        if (x.IsEmpty)
+        {
+            throw new ArgumentException("x must not be empty: TensorPrimitives.Max of an empty span throws.", nameof(x));
+        }
+
+        xDotBar[TensorPrimitives.IndexOfMax(x)] += resultBar;
     }
 
     // ---------------------------------------------------------------------------------------------------------

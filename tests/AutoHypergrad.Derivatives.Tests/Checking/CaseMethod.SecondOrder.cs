@@ -97,6 +97,78 @@ internal sealed partial class CaseMethod
         return result;
     }
 
+    /// <summary>
+    /// The generated <c>{Name}TangentAdjoint</c> with the contract's signature, if any: the adjoint of the tangent's
+    /// Tangent as a function of the inputs and their tangents, each active input <c>x</c> followed by <c>xBar</c>,
+    /// <c>xDot</c> and <c>xDotBar</c> (passed as in the Adjoint), then <c>resultBar</c>. It adds resultBar·H·xDot to
+    /// the xBars and resultBar·∇f to the xDotBars.
+    /// </summary>
+    public MethodInfo? TangentAdjoint { get; }
+
+    public Type[] ExpectedTangentAdjointParameterTypes() =>
+        Parameters.SelectMany(TangentAdjointParameterTypes).Append(Primal.ReturnType).ToArray();
+
+    public string[] ExpectedTangentAdjointParameterNames() =>
+        Parameters.SelectMany(p => p.IsActive ? new[] { p.Name, p.Name + "Bar", p.Name + "Dot", p.Name + "DotBar" } : new[] { p.Name })
+            .Append("resultBar").ToArray();
+
+    /// <summary>
+    /// Runs the TangentAdjoint at <paramref name="values"/> with the tangents, the Bars and DotBars on entry (all
+    /// over <see cref="Inputs"/>) and the adjoint of the Tangent; returns the Bars and the DotBars on exit.
+    /// </summary>
+    public (double[] Bars, double[] DotBars) EvaluateTangentAdjoint(
+        IReadOnlyList<double> values, IReadOnlyList<double> tangents, IReadOnlyList<double> bars, IReadOnlyList<double> dotBars, double resultBar)
+    {
+        MethodInfo tangentAdjoint = TangentAdjoint ?? throw new InvalidOperationException($"{Id}: no generated TangentAdjoint.");
+        var args = new List<object?>();
+        var barSlot = new int[Parameters.Count];
+        var dotBarSlot = new int[Parameters.Count];
+        int input = 0;
+        foreach (CaseParameter p in Parameters)
+        {
+            args.Add(PrimalArgument(p, values));
+            if (p.IsActive)
+            {
+                barSlot[p.Position] = args.Count;
+                args.Add(Slot(p, bars, input));
+                args.Add(Slot(p, tangents, input));
+                dotBarSlot[p.Position] = args.Count;
+                args.Add(Slot(p, dotBars, input));
+                input += p.Length;
+            }
+        }
+
+        args.Add(Box(Primal.ReturnType, resultBar));
+        object?[] arguments = args.ToArray();
+        Invoker.Invoke(tangentAdjoint, arguments);
+        var barsOut = new double[Inputs.Count];
+        var dotBarsOut = new double[Inputs.Count];
+        int at = 0;
+        foreach (CaseParameter p in Parameters.Where(p => p.IsActive))
+        {
+            Read(arguments[barSlot[p.Position]], p, barsOut, at);
+            at = Read(arguments[dotBarSlot[p.Position]], p, dotBarsOut, at);
+        }
+
+        return (barsOut, dotBarsOut);
+    }
+
+    private static Type[] TangentAdjointParameterTypes(CaseParameter p)
+    {
+        if (!p.IsActive)
+        {
+            return [p.Info.ParameterType];
+        }
+
+        Type element = p.ElementType;
+        return p.Shape switch
+        {
+            ParameterShape.Scalar => [p.Info.ParameterType, element.MakeByRefType(), p.Info.ParameterType, element.MakeByRefType()],
+            ParameterShape.Array => [element.MakeArrayType(), element.MakeArrayType(), element.MakeArrayType(), element.MakeArrayType()],
+            _ => [typeof(ReadOnlySpan<>).MakeGenericType(element), typeof(Span<>).MakeGenericType(element), typeof(ReadOnlySpan<>).MakeGenericType(element), typeof(Span<>).MakeGenericType(element)],
+        };
+    }
+
     private static Type[] HessianVectorParameterTypes(CaseParameter p)
     {
         if (!p.IsActive)

@@ -196,6 +196,7 @@ internal sealed partial class CaseMethod
         Adjoint = FindExact(primal.Name + "Adjoint", ExpectedAdjointParameterTypes());
         Order = primal.GetCustomAttribute<DifferentiableAttribute>()?.Order ?? 1;
         HessianVector = FindExact(primal.Name + "HessianVector", ExpectedHessianVectorParameterTypes());
+        TangentAdjoint = ReturnsValue ? FindExact(primal.Name + "TangentAdjoint", ExpectedTangentAdjointParameterTypes()) : null;
     }
 
     /// <summary>"Type.Method", the test case's name.</summary>

@@ -207,12 +207,75 @@ internal static partial class DerivativeChecker
         }
     }
 
+    /// <summary>
+    /// <c>{Name}TangentAdjoint</c>, the adjoint of the tangent that a caller's HessianVector calls, against the
+    /// HessianVector and the Adjoint (both checked on their own): with tangents v, Bars a, DotBars b and resultBar r
+    /// on entry, the Bars must hold a + r·H·v and the DotBars b + r·∇f on exit. The two sides compute the same
+    /// products, seeded with r instead of 1 and scaled, so they agree up to roundoff relative to the size of the
+    /// vectors: 1e-11·max(1, |aⱼ|, ‖r·H·v‖∞, ‖r·∇f‖∞) in double (about 45 000 ε, room for the cancellation the
+    /// sums of the Hessian-vector product allow; a missing or doubled term is off by O(1)), the float tolerance in
+    /// float.
+    /// </summary>
+    public static void CheckTangentAdjoint(CaseMethod method)
+    {
+        RequireGenerated(method);
+        RequireHessianVector(method);
+        Assert.True(method.TangentAdjoint is not null,
+            $"{method.Id}: the generated TangentAdjoint is missing or does not have the contract's signature:\n" +
+            string.Join("\n", HessianVectorSignatureProblems(method)));
+        var sampler = new PointSampler(method);
+        var random = new Random(PointSampler.SeedFor(method.Id, "tangent-adjoint"));
+        double relative = method.IsFloat ? FloatTolerance : 1e-11;
+        var log = new FailureLog(method);
+        int n = method.Inputs.Count;
+        double[] zero = new double[n];
+        foreach (TestPoint point in sampler.Points(random))
+        {
+            double[] v = sampler.Direction(random);
+            double[] a = sampler.InitialBars(random);
+            double[] b = sampler.InitialBars(random);
+            double r = 0.5 + 1.5 * random.NextDouble();
+            if (random.Next(2) == 0)
+            {
+                r = -r;
+            }
+
+            double[] hv = method.EvaluateHessianVector(point.Values, v, zero).Select(h => r * h).ToArray();
+            double[] g = method.Gradient(point.Values).Select(gj => r * gj).ToArray();
+            (double[] bars, double[] dotBars) = method.EvaluateTangentAdjoint(point.Values, v, a, b, r);
+            double scale = Math.Max(1.0, Math.Max(MaxAbs(hv), MaxAbs(g)));
+            string where = $"{point.Describe(method)}, xDot = {FormatVector(v)}, resultBar = {F(r)}";
+            for (int j = 0; j < n; j++)
+            {
+                string name = method.Inputs[j].Name;
+                double tolerance = relative * Math.Max(scale, Math.Max(Math.Abs(a[j]), Math.Abs(b[j])));
+                if (!(Math.Abs(bars[j] - (a[j] + hv[j])) <= tolerance))
+                {
+                    log.Add($"{where}: the Bar of {name} goes from {F(a[j])} to {F(bars[j])}, but resultBar·(H·xDot) is {F(hv[j])} " +
+                        $"(HessianVector), so it must reach {F(a[j] + hv[j])} (tolerance {F(tolerance)})");
+                }
+
+                if (!(Math.Abs(dotBars[j] - (b[j] + g[j])) <= tolerance))
+                {
+                    log.Add($"{where}: the DotBar of {name} goes from {F(b[j])} to {F(dotBars[j])}, but resultBar·∇f is {F(g[j])} " +
+                        $"(Adjoint), so it must reach {F(b[j] + g[j])} (tolerance {F(tolerance)})");
+                }
+            }
+
+            log.CountCheck();
+        }
+
+        log.AssertNone("TangentAdjoint vs resultBar·(H·xDot) from the HessianVector and resultBar·∇f from the Adjoint");
+    }
+
     /// <summary>What is wrong with <c>{Name}HessianVector</c>: missing or misshapen for Order 2, present for Order 1.</summary>
     public static IReadOnlyList<string> HessianVectorSignatureProblems(CaseMethod method)
     {
         var problems = new List<string>();
         string name = method.Primal.Name + "HessianVector";
         MethodInfo[] found = method.MethodsNamed(name).ToArray();
+        string tangentAdjointName = method.Primal.Name + "TangentAdjoint";
+        MethodInfo[] tangentAdjoints = method.MethodsNamed(tangentAdjointName).ToArray();
         if (method.Order != 2)
         {
             if (found.Length > 0)
@@ -220,7 +283,35 @@ internal static partial class DerivativeChecker
                 problems.Add($"{name} was generated for a method of Order = {method.Order}");
             }
 
+            if (tangentAdjoints.Length > 0)
+            {
+                problems.Add($"{tangentAdjointName} was generated for a method of Order = {method.Order}");
+            }
+
             return problems;
+        }
+
+        string[] tangentAdjointNames = method.ExpectedTangentAdjointParameterNames();
+        if (method.TangentAdjoint is null)
+        {
+            Type[] tangentAdjointTypes = method.ExpectedTangentAdjointParameterTypes();
+            string expectedTangentAdjoint = $"void {tangentAdjointName}({string.Join(", ", tangentAdjointTypes.Zip(tangentAdjointNames, (t, n) => Describe(t) + " " + n))})";
+            problems.Add(tangentAdjoints.Length == 0
+                ? $"no generated {expectedTangentAdjoint}"
+                : $"expected {expectedTangentAdjoint}, found {string.Join("; ", tangentAdjoints.Select(Describe))}");
+        }
+        else
+        {
+            string?[] actual = method.TangentAdjoint.GetParameters().Select(p => p.Name).ToArray();
+            if (!actual.SequenceEqual(tangentAdjointNames))
+            {
+                problems.Add($"{tangentAdjointName}'s parameters are named ({string.Join(", ", actual)}), expected ({string.Join(", ", tangentAdjointNames)})");
+            }
+
+            if (method.TangentAdjoint.ReturnType != typeof(void) || Accessibility(method.TangentAdjoint) != Accessibility(method.Primal))
+            {
+                problems.Add($"{tangentAdjointName} must return void and have {method.Primal.Name}'s accessibility");
+            }
         }
 
         Type[] types = method.ExpectedHessianVectorParameterTypes();

@@ -195,6 +195,111 @@ namespace Samples
                 wHv[i] += zBar * features[i];
             }
         }
+
+        /// <summary>Adjoint of the tangent of <c>Logistic</c> (its Tangent, a function of the inputs x and their tangents xDot): adds resultBar·H·xDot to each xBar and resultBar·∇f to each xDotBar. A caller's HessianVector calls it.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void LogisticTangentAdjoint(global::System.ReadOnlySpan<double> w, global::System.Span<double> wBar, global::System.ReadOnlySpan<double> wDot, global::System.Span<double> wDotBar, global::System.ReadOnlySpan<double> features, double label, double l2, ref double l2Bar, double l2Dot, ref double l2DotBar, double resultBar)
+        {
+            if (wDot.Length != w.Length)
+            {
+                throw new global::System.ArgumentException($"wDot has length {wDot.Length}; w has length {w.Length}: they must be equal.", nameof(wDot));
+            }
+            if (wBar.Length != w.Length)
+            {
+                throw new global::System.ArgumentException($"wBar has length {wBar.Length}; w has length {w.Length}: they must be equal.", nameof(wBar));
+            }
+            if (wDotBar.Length != wDot.Length)
+            {
+                throw new global::System.ArgumentException($"wDotBar has length {wDotBar.Length}; wDot has length {wDot.Length}: they must be equal.", nameof(wDotBar));
+            }
+            double z = 0.0;
+            double zBar = 0.0;
+            double zDot = 0.0;
+            double zDotBar = 0.0;
+            double norm = 0.0;
+            double normBar = 0.0;
+            double normDot = 0.0;
+            double normDotBar = 0.0;
+            int i = 0;
+            int iterations = 0;
+            int iStart = 0;
+            int iteration = 0;
+            double t = 0.0;
+            double tBar = 0.0;
+            double t3 = 0.0;
+            double t3Bar = 0.0;
+            double tDot = 0.0;
+            double tDotBar = 0.0;
+            double t1 = 0.0;
+            double t1Bar = 0.0;
+            double t1Dot = 0.0;
+            double t1DotBar = 0.0;
+            double t2 = 0.0;
+            double t2Bar = 0.0;
+            double t2Dot = 0.0;
+            double t2DotBar = 0.0;
+            double t4 = 0.0;
+            double t4Bar = 0.0;
+            double resultDotBar = 0.0;
+            // Forward sweep: the primal, keeping what the reverse sweep reads.
+            z = 0.0;
+            zDot = 0.0;
+            norm = 0.0;
+            normDot = 0.0;
+            i = 0;
+            // for (int i = 0; i < w.Length; i++)
+            iStart = i;
+            while (i < w.Length)
+            {
+                zDot += wDot[i] * features[i];
+                z += w[i] * features[i];
+                normDot += wDot[i] * w[i] + w[i] * wDot[i];
+                norm += w[i] * w[i];
+                i += 1;
+            }
+            iterations = global::System.Math.Max(w.Length - iStart, 0);
+            t = global::System.Math.Exp(-label * z);
+            t3 = -label * zDot;
+            tDot = t3 * t;
+            t1 = 1.0 + t;
+            t1Dot = tDot;
+            t2 = 0.5 * l2;
+            t2Dot = 0.5 * l2Dot;
+            t4 = t1Dot / t1;
+            // Reverse sweep: adjoints, from the outputs back to the inputs.
+            resultDotBar += resultBar;
+            t4Bar += resultDotBar;
+            t2DotBar += resultDotBar * norm;
+            normBar += t2Dot * resultDotBar;
+            t2Bar += resultDotBar * normDot;
+            normDotBar += t2 * resultDotBar;
+            double shared = t4Bar / t1;
+            t1DotBar += shared;
+            t1Bar += t4 * -shared;
+            l2DotBar += 0.5 * t2DotBar;
+            l2Bar += 0.5 * t2Bar;
+            tDotBar += t1DotBar;
+            tBar += t1Bar;
+            t3Bar += tDotBar * t;
+            tBar += t3 * tDotBar;
+            zDotBar += -label * t3Bar;
+            zBar += -label * (tBar * t);
+            iteration = iterations;
+            // reverse of for (int i = 0; i < w.Length; i++)
+            while (iteration > 0)
+            {
+                iteration -= 1;
+                i = iStart + iteration;
+                wBar[i] += normBar * w[i];
+                wBar[i] += w[i] * normBar;
+                wDotBar[i] += normDotBar * w[i];
+                wBar[i] += wDot[i] * normDotBar;
+                wBar[i] += normDotBar * wDot[i];
+                wDotBar[i] += w[i] * normDotBar;
+                wBar[i] += zBar * features[i];
+                wDotBar[i] += zDotBar * features[i];
+            }
+        }
     }
 }
 //------ Curvature.Rosenbrock.g.cs ------
@@ -308,6 +413,70 @@ namespace Samples
             xHv += x * -shared;
             xHv -= t1Bar;
             xHv -= tBar;
+        }
+
+        /// <summary>Adjoint of the tangent of <c>Rosenbrock</c> (its Tangent, a function of the inputs x and their tangents xDot): adds resultBar·H·xDot to each xBar and resultBar·∇f to each xDotBar. A caller's HessianVector calls it.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static void RosenbrockTangentAdjoint(double x, ref double xBar, double xDot, ref double xDotBar, double y, ref double yBar, double yDot, ref double yDotBar, double resultBar)
+        {
+            double t = 0.0;
+            double tBar = 0.0;
+            double tDot = 0.0;
+            double tDotBar = 0.0;
+            double t1 = 0.0;
+            double t1Bar = 0.0;
+            double t1Dot = 0.0;
+            double t1DotBar = 0.0;
+            double t2 = 0.0;
+            double t2Bar = 0.0;
+            double t2Dot = 0.0;
+            double t2DotBar = 0.0;
+            double t3 = 0.0;
+            double t3Bar = 0.0;
+            double t3Dot = 0.0;
+            double t3DotBar = 0.0;
+            double resultDotBar = 0.0;
+            // Forward sweep: the primal, keeping what the reverse sweep reads.
+            t = 1.0 - x;
+            tDot = -xDot;
+            t1 = 1.0 - x;
+            t1Dot = -xDot;
+            t2 = 100.0 * (y - x * x);
+            t2Dot = 100.0 * (yDot - (xDot * x + x * xDot));
+            t3 = y - x * x;
+            t3Dot = yDot - (xDot * x + x * xDot);
+            // Reverse sweep: adjoints, from the outputs back to the inputs.
+            resultDotBar += resultBar;
+            tDotBar += resultDotBar * t1;
+            t1Bar += tDot * resultDotBar;
+            tBar += resultDotBar * t1Dot;
+            t1DotBar += t * resultDotBar;
+            t2DotBar += resultDotBar * t3;
+            t3Bar += t2Dot * resultDotBar;
+            t2Bar += resultDotBar * t3Dot;
+            t3DotBar += t2 * resultDotBar;
+            yDotBar += t3DotBar;
+            xDotBar += -t3DotBar * x;
+            xBar += xDot * -t3DotBar;
+            xBar += -t3DotBar * xDot;
+            xDotBar += x * -t3DotBar;
+            yBar += t3Bar;
+            xBar += -t3Bar * x;
+            xBar += x * -t3Bar;
+            double shared1 = 100.0 * t2DotBar;
+            yDotBar += shared1;
+            xDotBar += -shared1 * x;
+            xBar += xDot * -shared1;
+            xBar += -shared1 * xDot;
+            xDotBar += x * -shared1;
+            double shared = 100.0 * t2Bar;
+            yBar += shared;
+            xBar += -shared * x;
+            xBar += x * -shared;
+            xDotBar -= t1DotBar;
+            xBar -= t1Bar;
+            xDotBar -= tDotBar;
+            xBar -= tBar;
         }
     }
 }

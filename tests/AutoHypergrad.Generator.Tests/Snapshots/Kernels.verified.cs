@@ -251,8 +251,8 @@ namespace Samples
             {
                 // s += Math.Sin(x[i]) * Math.Cos(x[i]) + x[i] * x[i];
                 double t = global::System.Math.Sin(x[i]);
-                double tDot = xDot[i] * global::System.Math.Cos(x[i]);
                 double t1 = global::System.Math.Cos(x[i]);
+                double tDot = xDot[i] * t1;
                 double t1Dot = -(xDot[i] * t);
                 sDot += tDot * t1 + t * t1Dot + (xDot[i] * x[i] + x[i] * xDot[i]);
                 s += t * t1 + x[i] * x[i];

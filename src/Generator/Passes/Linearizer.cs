@@ -117,6 +117,9 @@ internal sealed class Linearizer
             _ => s,
         }).ToList();
 
+    /// <summary>One group's statements with every derivative rule reading the function values computed anywhere in it.</summary>
+    public static List<LinStmt> ReuseValuesInAnyOrder(IReadOnlyList<LinStmt> statements) => ReuseValues(statements.ToList(), anyOrder: true);
+
     private static List<LinStmt> ReuseValues(List<LinStmt> statements, bool anyOrder = false)
     {
         var computed = new Dictionary<Expr, Expr>();

@@ -123,11 +123,7 @@ internal sealed class TangentPass
                     output.Add(new Comment(group.Origin));
                 }
 
-                foreach (var inner in group.Statements)
-                {
-                    Statement(inner, output);
-                }
-
+                GroupStatements(group.Statements, output);
                 break;
 
             case LinDeclare d:
@@ -168,29 +164,94 @@ internal sealed class TangentPass
         }
     }
 
+    /// <summary>
+    /// The statements of one source statement. Where a derivative rule needs a function value that a later temporary
+    /// of the statement computes (d sin x = cos x dx, with cos x computed next, as in sin x · cos x), the values of the
+    /// temporaries up to that one are computed first and their tangents then, reading it instead of computing it
+    /// again, as reverse mode does; the tangents are the same, bit for bit.
+    /// </summary>
+    private void GroupStatements(IReadOnlyList<LinStmt> statements, List<Stmt> output)
+    {
+        var reusing = Linearizer.ReuseValuesInAnyOrder(statements);
+        var last = -1;
+        for (var j = 0; j < reusing.Count; j++)
+        {
+            if (reusing[j] is LinAssign { Definition: Definition.Declaration } value
+                && reusing.Take(j).Any(s => s switch
+                {
+                    LinAssign { Linear: { } linear } => IrWalker.FreeVariables(linear).Contains(value.Target),
+                    LinStore { Linear: { } linear } => IrWalker.FreeVariables(linear).Contains(value.Target),
+                    _ => false,
+                }))
+            {
+                last = j;
+            }
+        }
+
+        // Only temporaries before it (fresh names: computing their values first overwrites nothing a tangent reads).
+        if (last < 0 || !reusing.Take(last + 1).All(s => s is LinAssign { Definition: Definition.Declaration, Primal: not NewCollection }))
+        {
+            foreach (var statement in statements)
+            {
+                Statement(statement, output);
+            }
+
+            return;
+        }
+
+        var tangents = new List<Stmt>();
+        foreach (LinAssign a in reusing.Take(last + 1))
+        {
+            var (primal, tangent, _) = AssignmentParts(a);
+            output.Add(primal);
+            if (tangent is not null)
+            {
+                tangents.Add(tangent);
+            }
+        }
+
+        output.AddRange(tangents);
+        foreach (var statement in reusing.Skip(last + 1))
+        {
+            Statement(statement, output);
+        }
+    }
+
     private void Assignment(LinAssign a, List<Stmt> output)
+    {
+        var (primal, tangent, tangentFirst) = AssignmentParts(a);
+        if (tangent is not null && tangentFirst)
+        {
+            output.Add(tangent);
+        }
+
+        output.Add(primal);
+        if (tangent is not null && !tangentFirst)
+        {
+            output.Add(tangent);
+        }
+    }
+
+    /// <summary>The value's statement, its tangent's (none where it does not change), and whether the tangent goes first.</summary>
+    private (Stmt Primal, Stmt? Tangent, bool TangentFirst) AssignmentParts(LinAssign a)
     {
         var primal = a.Definition == Definition.Declaration ? (Stmt)new Declare(a.Target, a.Type, a.Primal) : new Assign(a.Target, a.Primal);
         if (!a.Active)
         {
-            output.Add(primal);
-            return;
+            return (primal, null, false);
         }
 
         if (a.Primal is NewCollection created)
         {
             // A new span or array: its tangent is a new one of the same length, zero like it.
-            output.Add(primal);
-            output.Add(new Declare(Dot(a.Target), a.Type, created));
-            return;
+            return (primal, new Declare(Dot(a.Target), a.Type, created), false);
         }
 
         var tangentValue = LinearForms.Convert(Evaluate(a.Linear), a.Type) ?? Literal.Zero(a.Type);
         if (a.Definition == Definition.Overwrite && tangentValue is VarRef same && same.Name == Dot(a.Target))
         {
             // v = v + c: the tangent is unchanged.
-            output.Add(primal);
-            return;
+            return (primal, null, false);
         }
 
         var tangent = a.Definition == Definition.Declaration
@@ -198,16 +259,7 @@ internal sealed class TangentPass
             : new Assign(Dot(a.Target), tangentValue);
 
         // Where the value reads the target's old value, so may its tangent: update the tangent first.
-        if (a.Definition == Definition.Overwrite && IrWalker.FreeVariables(a.Primal).Contains(a.Target))
-        {
-            output.Add(tangent);
-            output.Add(primal);
-        }
-        else
-        {
-            output.Add(primal);
-            output.Add(tangent);
-        }
+        return (primal, tangent, a.Definition == Definition.Overwrite && IrWalker.FreeVariables(a.Primal).Contains(a.Target));
     }
 
     private void Call(LinCall c, List<Stmt> output)

@@ -59,7 +59,6 @@ namespace Samples
             int i = 0;
             int iterations = 0;
             int iStart = 0;
-            int iteration = 0;
             double t = 0.0;
             double tBar = 0.0;
             double t1 = 0.0;
@@ -94,17 +93,17 @@ namespace Samples
             l2Bar += 0.5 * t2Bar;
             tBar += t1Bar;
             zBar += -label * (tBar * t);
-            iteration = iterations;
+            i = iStart + iterations - 1;
             // reverse of for (int i = 0; i < w.Length; i++)
-            while (iteration > 0)
+            while (i >= iStart)
             {
-                iteration -= 1;
-                i = iStart + iteration;
                 // norm += w[i] * w[i];
-                wBar[i] += normBar * w[i];
-                wBar[i] += w[i] * normBar;
+                double wI = w[i];
+                wBar[i] += normBar * wI;
+                wBar[i] += wI * normBar;
                 // z += w[i] * features[i];
                 wBar[i] += zBar * features[i];
+                i -= 1;
             }
         }
 
@@ -130,7 +129,6 @@ namespace Samples
             int i = 0;
             int iterations = 0;
             int iStart = 0;
-            int iteration = 0;
             double t = 0.0;
             double tBar = 0.0;
             double t3 = 0.0;
@@ -183,17 +181,18 @@ namespace Samples
             tBar += t1Bar;
             tBar += t3 * tDotBar;
             zBar += -label * (tBar * t);
-            iteration = iterations;
+            i = iStart + iterations - 1;
             // reverse of for (int i = 0; i < w.Length; i++)
-            while (iteration > 0)
+            while (i >= iStart)
             {
-                iteration -= 1;
-                i = iStart + iteration;
-                wHv[i] += normBar * w[i];
-                wHv[i] += w[i] * normBar;
-                wHv[i] += wV[i] * normDotBar;
-                wHv[i] += normDotBar * wV[i];
+                double wI = w[i];
+                wHv[i] += normBar * wI;
+                wHv[i] += wI * normBar;
+                double wVI = wV[i];
+                wHv[i] += wVI * normDotBar;
+                wHv[i] += normDotBar * wVI;
                 wHv[i] += zBar * features[i];
+                i -= 1;
             }
         }
 

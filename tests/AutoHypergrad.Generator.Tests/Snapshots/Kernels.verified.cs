@@ -53,7 +53,6 @@ namespace Samples
             int i = 0;
             int iterations = 0;
             int iStart = 0;
-            int iteration = 0;
             // Forward sweep: the primal, keeping what the reverse sweep reads.
             // int i = 0;
             i = 0;
@@ -63,15 +62,14 @@ namespace Samples
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return s;
             sBar += resultBar;
-            iteration = iterations;
+            i = iStart + iterations - 1;
             // reverse of for (int i = 0; i < x.Length; i++)
-            while (iteration > 0)
+            while (i >= iStart)
             {
-                iteration -= 1;
-                i = iStart + iteration;
                 // s += x[i] * y[i];
                 xBar[i] += sBar * y[i];
                 yBar[i] += x[i] * sBar;
+                i -= 1;
             }
         }
     }
@@ -254,8 +252,8 @@ namespace Samples
             {
                 // s += Math.Sin(x[i]) * Math.Cos(x[i]) + x[i] * x[i];
                 double t = global::System.Math.Sin(x[i]);
-                double tDot = xDot[i] * global::System.Math.Cos(x[i]);
                 double t1 = global::System.Math.Cos(x[i]);
+                double tDot = xDot[i] * t1;
                 double t1Dot = -(xDot[i] * t);
                 sDot += tDot * t1 + t * t1Dot + (xDot[i] * x[i] + x[i] * xDot[i]);
                 s += t * t1 + x[i] * x[i];
@@ -299,13 +297,14 @@ namespace Samples
                 iteration -= 1;
                 i = iStart + iteration;
                 // s += Math.Sin(x[i]) * Math.Cos(x[i]) + x[i] * x[i];
-                t = global::System.Math.Sin(x[i]);
-                t1 = global::System.Math.Cos(x[i]);
+                double xI = x[i];
+                t = global::System.Math.Sin(xI);
+                t1 = global::System.Math.Cos(xI);
                 // s += Math.Sin(x[i]) * Math.Cos(x[i]) + x[i] * x[i];
                 tBar += sBar * t1;
                 t1Bar += t * sBar;
-                xBar[i] += sBar * x[i];
-                xBar[i] += x[i] * sBar;
+                xBar[i] += sBar * xI;
+                xBar[i] += xI * sBar;
                 xBar[i] += -t1Bar * t;
                 t1Bar = 0.0;
                 xBar[i] += tBar * t1;

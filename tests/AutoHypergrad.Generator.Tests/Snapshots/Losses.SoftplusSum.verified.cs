@@ -69,12 +69,13 @@ namespace Samples
                 iteration -= 1;
                 i = iStart + iteration;
                 // s += Special.Softplus(scale * x[i]);
-                t1 = scale * x[i];
+                double xI = x[i];
+                t1 = scale * xI;
                 // s += Special.Softplus(scale * x[i]);
                 tBar += sBar;
                 global::Samples.SpecialDerivatives.SoftplusAdjoint(t1, ref t1Bar, tBar);
                 tBar = 0.0;
-                scaleBar += t1Bar * x[i];
+                scaleBar += t1Bar * xI;
                 xBar[i] += scale * t1Bar;
                 t1Bar = 0.0;
             }

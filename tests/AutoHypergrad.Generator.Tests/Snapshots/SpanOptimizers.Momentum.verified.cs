@@ -83,7 +83,6 @@ namespace Samples
             int i = 0;
             int iterations = 0;
             int iStart = 0;
-            int iteration = 0;
             double vSaved = 0.0;
             // Forward sweep: the primal, keeping what the reverse sweep reads.
             // int i = 0;
@@ -98,12 +97,10 @@ namespace Samples
             }
             iterations = global::System.Math.Max(w.Length - iStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
-            iteration = iterations;
+            i = iStart + iterations - 1;
             // reverse of for (int i = 0; i < w.Length; i++)
-            while (iteration > 0)
+            while (i >= iStart)
             {
-                iteration -= 1;
-                i = iStart + iteration;
                 vWork[i] = tape.Pop();
                 // v[i] = mu * v[i] + g[i];
                 vSaved = vWork[i];
@@ -119,6 +116,7 @@ namespace Samples
                 muBar += vBarOut * vWork[i];
                 vBar[i] += mu * vBarOut;
                 gBar[i] += vBarOut;
+                i -= 1;
             }
             global::System.Buffers.ArrayPool<double>.Shared.Return(vWorkArray);
             tape.Return();

@@ -223,7 +223,6 @@ namespace Samples
             int i = 0;
             int iterations = 0;
             int iStart = 0;
-            int iteration = 0;
             double t = 0.0;
             double tBar = 0.0;
             double t3 = 0.0;
@@ -284,20 +283,22 @@ namespace Samples
             tBar += t3 * tDotBar;
             zDotBar += -label * t3Bar;
             zBar += -label * (tBar * t);
-            iteration = iterations;
+            i = iStart + iterations - 1;
             // reverse of for (int i = 0; i < w.Length; i++)
-            while (iteration > 0)
+            while (i >= iStart)
             {
-                iteration -= 1;
-                i = iStart + iteration;
-                wBar[i] += normBar * w[i];
-                wBar[i] += w[i] * normBar;
-                wDotBar[i] += normDotBar * w[i];
-                wBar[i] += wDot[i] * normDotBar;
-                wBar[i] += normDotBar * wDot[i];
-                wDotBar[i] += w[i] * normDotBar;
-                wBar[i] += zBar * features[i];
-                wDotBar[i] += zDotBar * features[i];
+                double wI = w[i];
+                wBar[i] += normBar * wI;
+                wBar[i] += wI * normBar;
+                wDotBar[i] += normDotBar * wI;
+                double wDotI = wDot[i];
+                wBar[i] += wDotI * normDotBar;
+                wBar[i] += normDotBar * wDotI;
+                wDotBar[i] += wI * normDotBar;
+                double featuresI = features[i];
+                wBar[i] += zBar * featuresI;
+                wDotBar[i] += zDotBar * featuresI;
+                i -= 1;
             }
         }
     }

@@ -482,6 +482,8 @@ internal sealed partial class CaseMethod
         return p.Shape switch
         {
             ParameterShape.Scalar when p.IsOut => [element],
+            // An in parameter stays in (readonly by reference), as in the Tangent.
+            ParameterShape.Scalar when p.Info.IsIn => [p.Info.ParameterType, element.MakeByRefType()],
             ParameterShape.Scalar => [element, element.MakeByRefType()],
             ParameterShape.Array => [element.MakeArrayType(), element.MakeArrayType()],
             _ => [typeof(ReadOnlySpan<>).MakeGenericType(element), typeof(Span<>).MakeGenericType(element)],

@@ -64,37 +64,40 @@ public static class BatchCompiler
     private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(() =>
         GeneratorHarness.References.Add(MetadataReference.CreateFromFile(typeof(Kink).Assembly.Location)));
 
+    private static readonly CSharpCompilationOptions Options = GeneratorHarness.CompilationOptions.WithOptimizationLevel(OptimizationLevel.Release);
+
     private static int s_batch;
+
+    public static TimeSpan GeneratorTime { get; private set; }
+
+    public static TimeSpan DiagnosticsTime { get; private set; }
+
+    public static TimeSpan EmitTime { get; private set; }
 
     public static LoadedBatch Compile(IReadOnlyList<Prog> progs)
     {
         var findings = progs.ToDictionary(p => p, _ => new List<Finding>());
         var byClass = progs.ToDictionary(p => p.ClassName, p => p);
         var trees = progs.Select(p => GeneratorHarness.Parse(Printer.Full(p), p.ClassName + ".cs")).ToList();
-        var input = CSharpCompilation.Create("RandomInput" + s_batch++, trees, LazyReferences.Value, GeneratorHarness.CompilationOptions);
-
-        // The program itself must be plain C# (the generator's output aside).
-        var inputWarnings = new HashSet<(string, string)>();
-        foreach (var d in input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Warning))
-        {
-            if (Owner(d, byClass) is { } p)
-            {
-                inputWarnings.Add((p.ClassName, d.Id));
-            }
-        }
-
-        foreach (var d in input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error))
-        {
-            if (Owner(d, byClass) is { } p && findings[p].All(f => f.Class != Classes.InvalidProgram))
-            {
-                findings[p].Add(new Finding(Classes.InvalidProgram, d.Id, d.ToString()));
-            }
-        }
+        var input = CSharpCompilation.Create("RandomInput" + s_batch++, trees, LazyReferences.Value, Options);
 
         GeneratorRun run;
+        MemoryStream firstEmit;
+        bool firstEmitSucceeded;
         try
         {
-            run = GeneratorHarness.Run(input);
+            var w = System.Diagnostics.Stopwatch.StartNew();
+            var driver = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
+            GeneratorTime += w.Elapsed;
+            w.Restart();
+            // One emit gives every diagnostic (declarations and method bodies) and, when all is clean, the assembly.
+            firstEmit = new MemoryStream();
+            var firstResult = output.Emit(firstEmit);
+            firstEmitSucceeded = firstResult.Success;
+            var outputDiagnostics = firstResult.Diagnostics;
+            DiagnosticsTime += w.Elapsed;
+            var result = driver.GetRunResult().Results.Single();
+            run = new GeneratorRun(input, output, driver, result, result.GeneratedSources, generatorDiagnostics, outputDiagnostics);
         }
         catch (Exception e)
         {
@@ -116,6 +119,28 @@ public static class BatchCompiler
             }
 
             return new LoadedBatch { Findings = merged, Types = [], GeneratedSources = [] };
+        }
+
+        // The program itself must be plain C#: its own errors (in its tree) make it invalid, its own warnings are discounted
+        // when the generated code repeats them. (The output compilation's diagnostics in the program's tree are the
+        // input's: the generated code only adds members in files of its own.)
+        var userTrees = trees.ToHashSet();
+        var inputWarnings = new HashSet<(string, string)>();
+        foreach (var d in run.OutputCompilationDiagnostics.Where(d => d.Location.SourceTree is { } t && userTrees.Contains(t)))
+        {
+            if (Owner(d, byClass) is not { } p)
+            {
+                continue;
+            }
+
+            if (d.Severity == DiagnosticSeverity.Warning)
+            {
+                inputWarnings.Add((p.ClassName, d.Id));
+            }
+            else if (d.Severity == DiagnosticSeverity.Error && findings[p].All(f => f.Class != Classes.InvalidProgram))
+            {
+                findings[p].Add(new Finding(Classes.InvalidProgram, d.Id, d.ToString()));
+            }
         }
 
         foreach (var d in run.GeneratorDiagnostics.Where(d => !d.IsSuppressed))
@@ -195,11 +220,12 @@ public static class BatchCompiler
         var cleanNames = clean.Select(p => p.ClassName).ToHashSet(StringComparer.Ordinal);
         var emitTrees = trees.Where(t => cleanNames.Contains(ClassOf(t.FilePath)))
             .Concat(generatedTrees.Where(t => cleanNames.Contains(ClassOf(t.FilePath))));
-        var emitCompilation = CSharpCompilation.Create("RandomPrograms" + s_batch++, emitTrees, LazyReferences.Value,
-            GeneratorHarness.CompilationOptions.WithOptimizationLevel(OptimizationLevel.Release));
-        using var stream = new MemoryStream();
-        var emitted = emitCompilation.Emit(stream);
-        if (!emitted.Success)
+        var emitCompilation = CSharpCompilation.Create("RandomPrograms" + s_batch++, emitTrees, LazyReferences.Value, Options);
+        var stream = firstEmit;
+        var emitWatch = System.Diagnostics.Stopwatch.StartNew();
+        var emitted = firstEmitSucceeded ? null : emitCompilation.Emit(stream = new MemoryStream());
+        EmitTime += emitWatch.Elapsed;
+        if (emitted is { Success: false })
         {
             var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
             foreach (var p in clean)
@@ -239,6 +265,9 @@ public static class BatchCompiler
         return dot < 0 ? file : file[..dot];
     }
 
-    private static Prog? Owner(Diagnostic d, Dictionary<string, Prog> byClass) =>
-        d.Location.SourceTree is { } tree && byClass.TryGetValue(ClassOf(tree.FilePath), out var p) ? p : null;
+    private static Prog? Owner(Diagnostic d, Dictionary<string, Prog> byClass)
+    {
+        string? path = d.Location.SourceTree?.FilePath ?? (d.Location.Kind == LocationKind.ExternalFile ? d.Location.GetLineSpan().Path : null);
+        return path is not null && byClass.TryGetValue(ClassOf(path), out var p) ? p : null;
+    }
 }

@@ -10,7 +10,7 @@ namespace AutoHypergrad.RandomPrograms.Tests;
 /// </summary>
 public sealed class RandomProgramTests(ITestOutputHelper output)
 {
-    public const int CiCount = 2000;
+    public const int CiCount = 400;
     public const ulong CiSeed = 20251;
 
     [Fact]
@@ -21,8 +21,8 @@ public sealed class RandomProgramTests(ITestOutputHelper output)
             Count = CiCount,
             Seed = CiSeed,
             ExamplesPerFailure = 1,
-            ShrinkBudget = TimeSpan.FromSeconds(15),
-            TotalShrinkBudget = TimeSpan.FromSeconds(70),
+            ShrinkBudget = TimeSpan.FromSeconds(12),
+            TotalShrinkBudget = TimeSpan.FromSeconds(40),
             Log = output.WriteLine,
         });
         output.WriteLine(report.Table());

@@ -28,11 +28,12 @@ public static class Classes
     public const string CudaMismatch = "CUDA mismatch";
     public const string RuntimeException = "exception in generated code";
     public const string Inconclusive = "inconclusive (no smooth point / FD unreliable)";
+    public const string Info = "info diagnostic (not a failure)";
 
     public static readonly string[] Order =
     [
         Clean, GeneratorException, InternalError, FalseDiagnostic, GeneratedCodeError, WrongTangent, WrongAdjoint, WrongHvp,
-        SpanDriverMismatch, VectorModeMismatch, CudaMismatch, RuntimeException, Inconclusive, InvalidProgram,
+        SpanDriverMismatch, VectorModeMismatch, CudaMismatch, RuntimeException, Inconclusive, Info, InvalidProgram,
     ];
 }
 
@@ -164,6 +165,11 @@ public static class BatchCompiler
             {
                 findings[p].Add(new Finding(Classes.InternalError, string.Empty, d.ToString()));
             }
+            else if (d.Severity == DiagnosticSeverity.Info)
+            {
+                // AHG0013 (no CUDA kernels for an elementwise method holding something with no CUDA form) is documented.
+                findings[p].Add(new Finding(Classes.Info, d.Id, d.ToString()));
+            }
             else if (d.Id.StartsWith("AHG", StringComparison.Ordinal))
             {
                 findings[p].Add(new Finding(Classes.FalseDiagnostic, d.Id, d.ToString()));
@@ -210,7 +216,7 @@ public static class BatchCompiler
             }
         }
 
-        var clean = progs.Where(p => findings[p].Count == 0).ToList();
+        var clean = progs.Where(p => findings[p].All(f => f.Class == Classes.Info)).ToList();
         var types = new Dictionary<Prog, Type>();
         if (clean.Count == 0)
         {

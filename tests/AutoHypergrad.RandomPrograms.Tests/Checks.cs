@@ -319,7 +319,7 @@ public static class Checks
             var args = new List<object?>();
             foreach (var (q, j) in ps.Select((q, j) => (q, j)))
             {
-                args.Add(q.Kind == PKind.Int ? 2 : values[j]);
+                args.Add(q.Kind == PKind.Int ? (object)2 : values[j]);
                 if (Active(q))
                 {
                     args.Add(dots[j][d]);
@@ -348,7 +348,7 @@ public static class Checks
             foreach (var (q, j) in ps.Select((q, j) => (q, j)))
             {
                 slots[j] = args.Count;
-                args.Add(q.Kind == PKind.Int ? 2 : values[j]);
+                args.Add(q.Kind == PKind.Int ? (object)2 : values[j]);
                 if (Active(q))
                 {
                     args.Add(multiDots[j]);

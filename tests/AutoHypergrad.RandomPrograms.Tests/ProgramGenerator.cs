@@ -597,7 +597,7 @@ public sealed class ProgramGenerator
             string f = Pick(["Sqrt", "Exp", "Log", "Pow", "Abs", "Max", "Min", "Tanh", "Sin", "Cos", "Sign", "FusedMultiplyAdd", "Clamp"]);
             var args = f switch
             {
-                "Max" or "Min" => ImmutableArray.Create(Expr(scope, depth - 1), Expr(scope, depth - 1)),
+                "Max" or "Min" => Distinct(Expr(scope, depth - 1), Expr(scope, depth - 1)),
                 "Pow" => ImmutableArray.Create(Expr(scope, depth - 1), (Expr)new Num(Pick([0.5, 1.5, 2.0, 3.0]))),
                 "FusedMultiplyAdd" => ImmutableArray.Create(Expr(scope, depth - 1), Expr(scope, depth - 1), Expr(scope, depth - 1)),
                 "Sign" => ImmutableArray.Create(Expr(scope, depth - 1)),
@@ -663,8 +663,13 @@ public sealed class ProgramGenerator
             return new IntCmp(_r.Next(2) == 0 ? $"{i} % 2 == 0" : $"{i} > {_r.Next(3)}");
         }
 
-        return new Cmp(Pick(["<", "<=", ">", ">="]), Expr(scope, 2), Expr(scope, 1));
+        // x < x is always at its switching point: no test point would be smooth.
+        var left = Expr(scope, 2);
+        var right = Expr(scope, 1);
+        return new Cmp(Pick(["<", "<=", ">", ">="]), left, right == left ? new Num(Pick(Constants)) : right);
     }
+
+    private ImmutableArray<Expr> Distinct(Expr a, Expr b) => ImmutableArray.Create(a, b == a ? new Num(Pick(Constants)) : b);
 
     private T Pick<T>(IReadOnlyList<T> items) => items[_r.Next(items.Count)];
 }

@@ -10,7 +10,7 @@ namespace AutoHypergrad.RandomPrograms.Tests;
 /// </summary>
 public sealed class RandomProgramTests(ITestOutputHelper output)
 {
-    public const int CiCount = 400;
+    public const int CiCount = 500;
     public const ulong CiSeed = 20251;
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed class RunReport
     public string CudaNote { get; set; } = string.Empty;
 
     /// <summary>Failures that are findings (not the clean count, not inconclusive points).</summary>
-    public IEnumerable<string> FailureIds => ById.Keys.Where(k => !k.StartsWith(Classes.Inconclusive, StringComparison.Ordinal)).OrderBy(k => k, StringComparer.Ordinal);
+    public IEnumerable<string> FailureIds => ById.Keys.Where(k => !k.StartsWith(Classes.Inconclusive, StringComparison.Ordinal) && !k.StartsWith(Classes.Info, StringComparison.Ordinal)).OrderBy(k => k, StringComparer.Ordinal);
 
     public string Table()
     {
@@ -118,10 +118,9 @@ public static class Runner
                 report.Methods += 1 + p.Callees.Length;
                 string shape = p.Main.Elementwise ? "elementwise" : p.Main.Order == 2 ? "Order = 2" : p.Callees.Length > 0 ? "with callees" : "general";
                 report.Shapes[shape] = report.Shapes.GetValueOrDefault(shape) + 1;
-                if (findings.Count == 0)
+                if (findings.All(f => f.Class == Classes.Info))
                 {
                     report.ByClass[Classes.Clean] = report.ByClass.GetValueOrDefault(Classes.Clean) + 1;
-                    continue;
                 }
 
                 foreach (var cls in findings.Select(f => f.Class).Distinct())
@@ -150,7 +149,7 @@ public static class Runner
         var shrinkWatch = Stopwatch.StartNew();
         foreach (var (id, list) in firsts.OrderBy(f => f.Key, StringComparer.Ordinal))
         {
-            if (id.StartsWith(Classes.Inconclusive, StringComparison.Ordinal))
+            if (id.StartsWith(Classes.Inconclusive, StringComparison.Ordinal) || id.StartsWith(Classes.Info, StringComparison.Ordinal))
             {
                 continue;
             }

@@ -486,8 +486,13 @@ public sealed class ProgramGenerator
         {
             switch (q.Kind)
             {
-                case PKind.Value or PKind.NoDiff or PKind.Hyper:
+                case PKind.Value or PKind.Hyper:
                     args.Add(new Arg(ArgMode.Value, Expr(scope, 2), null));
+                    break;
+                case PKind.NoDiff:
+                    // [NoDiff] cuts the derivative (a stop-gradient): an active argument would make finite differences
+                    // disagree by design. Pass a passive value.
+                    args.Add(new Arg(ArgMode.Value, scope.Ints.Count > 0 && _r.Next(2) == 0 ? new Var(Pick(scope.Ints)) : new Num(Pick(Constants)), null));
                     break;
                 case PKind.Int:
                     args.Add(new Arg(ArgMode.Value, new Var(scope.Ints.Count > 0 && _r.Next(2) == 0 ? Pick(scope.Ints) : _r.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture)), null));

@@ -1,0 +1,90 @@
+using System;
+
+namespace AutoHypergrad.RandomPrograms.Tests;
+
+/// <summary>
+/// What a probe copy of a generated method records while it runs at a test point: the smallest distance to a kink
+/// on the path taken (a real comparison's two sides, the argument of Abs and Sign, Max's and Min's two arguments,
+/// Clamp's bounds), and whether any value it computed was not finite or huge. The [SmoothWhere] predicate keeps a
+/// point only when that distance is at least <see cref="Margin"/> and nothing blew up: the finite differences then
+/// stay on the path the tangent and the adjoint differentiate.
+/// </summary>
+public static class Kink
+{
+    /// <summary>Five times Kinks.Margin of the checker: intermediate values move by a few times the input step.</summary>
+    public const double Margin = 5e-3;
+
+    public const double Huge = 1e6;
+
+    [ThreadStatic]
+    private static double s_min;
+
+    [ThreadStatic]
+    private static bool s_bad;
+
+    public static void Begin()
+    {
+        s_min = double.PositiveInfinity;
+        s_bad = false;
+    }
+
+    public static bool End() => !s_bad && s_min >= Margin;
+
+    private static void Note(double distance)
+    {
+        if (!(distance >= 0) || double.IsNaN(distance))
+        {
+            s_bad = true;
+            return;
+        }
+
+        s_min = Math.Min(s_min, distance);
+    }
+
+    public static double Value(double v)
+    {
+        if (!double.IsFinite(v) || Math.Abs(v) > Huge)
+        {
+            s_bad = true;
+        }
+
+        return v;
+    }
+
+    public static bool Compare(double a, string op, double b)
+    {
+        Note(Math.Abs(a - b));
+        return op switch
+        {
+            "<" => a < b,
+            "<=" => a <= b,
+            ">" => a > b,
+            ">=" => a >= b,
+            _ => throw new ArgumentOutOfRangeException(nameof(op)),
+        };
+    }
+
+    public static double At(double x)
+    {
+        Note(Math.Abs(x));
+        return x;
+    }
+
+    public static double Max(double a, double b)
+    {
+        Note(Math.Abs(a - b));
+        return Math.Max(a, b);
+    }
+
+    public static double Min(double a, double b)
+    {
+        Note(Math.Abs(a - b));
+        return Math.Min(a, b);
+    }
+
+    public static double Clamp(double x, double lo, double hi)
+    {
+        Note(Math.Min(Math.Abs(x - lo), Math.Abs(x - hi)));
+        return Math.Clamp(x, lo, hi);
+    }
+}

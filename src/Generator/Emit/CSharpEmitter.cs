@@ -119,7 +119,9 @@ internal static class CSharpEmitter
         switch (statement)
         {
             case Declare d:
-                writer.WriteLine(d.Init is null ? $"{d.Type.Name} {d.Name};" : $"{d.Type.Name} {d.Name} = {CSharpSyntax.Print(d.Init)};");
+                // A span declared before its stackalloc is scoped: otherwise the stackalloc could not be assigned to it.
+                var scoped = d.Init is Unallocated && d.Type.Shape != TypeShape.Array ? "scoped " : "";
+                writer.WriteLine(d.Init is null ? $"{d.Type.Name} {d.Name};" : $"{scoped}{d.Type.Name} {d.Name} = {CSharpSyntax.Print(d.Init)};");
                 break;
             case Assign a:
                 writer.WriteLine(AssignmentText(a) + ";");

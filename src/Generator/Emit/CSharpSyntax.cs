@@ -32,6 +32,7 @@ internal static class CSharpSyntax
         ElementAccess a => a.Collection + "[" + Print(a.Index) + "]",
         LengthOf l => l.Collection + ".Length",
         NewCollection n => (n.Type.Shape == TypeShape.Array ? "new " : "stackalloc ") + n.Type.ElementName + "[" + Print(n.Length) + "]",
+        Unallocated u => u.Type.Shape == TypeShape.Array ? "null!" : "default",
         TapePop p => p.Tape + ".Pop()",
         _ => throw new System.InvalidOperationException("Cannot print " + expression.GetType().Name),
     };

@@ -37,6 +37,12 @@ internal sealed record LengthOf(string Collection) : Expr(IrType.Int);
 /// <summary>A new zeroed collection: <c>stackalloc T[Length]</c> (a span) or <c>new T[Length]</c> (an array).</summary>
 internal sealed record NewCollection(Expr Length, IrType Type) : Expr(Type);
 
+/// <summary>
+/// No collection yet: the initial value of a span or array local declared before the block that allocates it
+/// (<c>null!</c> for an array; <c>default</c>, with the local <c>scoped</c>, for a span, so a stackalloc may follow).
+/// </summary>
+internal sealed record Unallocated(IrType Type) : Expr(Type);
+
 /// <summary>The value on top of a tape, removed (the reverse sweep's side of a push).</summary>
 internal sealed record TapePop(string Tape, IrType Type) : Expr(Type);
 

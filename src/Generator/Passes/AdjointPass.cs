@@ -27,11 +27,31 @@ internal sealed class AdjointPass
     private readonly HashSet<string> _parameters = new();
     private int _loopDepth;
 
+    /// <summary>The span and array locals allocated at the method's top level (not inside a branch or a loop).</summary>
+    private readonly HashSet<string> _topLevelCollections = new();
+
     private AdjointPass(LinearizedProgram program, NameScope scope, string suffix)
     {
         _program = program;
         _scope = scope;
         _suffix = suffix;
+        CollectTopLevelCollections(program.Statements);
+    }
+
+    private void CollectTopLevelCollections(IEnumerable<LinStmt> statements)
+    {
+        foreach (var statement in statements)
+        {
+            switch (statement)
+            {
+                case LinGroup group:
+                    CollectTopLevelCollections(group.Statements);
+                    break;
+                case LinAssign { Primal: NewCollection } a:
+                    _topLevelCollections.Add(a.Target);
+                    break;
+            }
+        }
     }
 
     // suffix: that of the parameters' adjoints, Bar, or Hv for a Hessian-vector product's accumulators.
@@ -348,14 +368,27 @@ internal sealed class AdjointPass
                 Declare(d.Name, d.Type);
                 break;
 
-            case LinAssign { Primal: NewCollection created } a:
-                // A span or array local (at the method's top level): declared where it is, with its Bar beside it.
+            case LinAssign { Primal: NewCollection created } a when _topLevelCollections.Contains(a.Target):
+                // A span or array local at the method's top level: declared where it is, with its Bar beside it.
                 forward.Add(new Declare(a.Target, a.Type, Storage(created)));
                 if (a.Active)
                 {
                     var bar = _scope.Fresh(a.Target + "Bar");
                     _bars[a.Target] = bar;
                     forward.Add(new Declare(bar, a.Type, Storage(created)));
+                }
+
+                break;
+
+            case LinAssign { Primal: NewCollection created } a:
+                // One that exit normalization moved into a branch (it follows an early return): the reverse sweep,
+                // outside that branch, reads it and its Bar, so both are declared at the top and allocated here.
+                forward.Add(new Assign(Declare(a.Target, a.Type, new Unallocated(a.Type)), Storage(created)));
+                if (a.Active)
+                {
+                    var bar = Declare(_scope.Fresh(a.Target + "Bar"), a.Type, new Unallocated(a.Type));
+                    _bars[a.Target] = bar;
+                    forward.Add(new Assign(bar, Storage(created)));
                 }
 
                 break;

@@ -73,77 +73,7 @@ public sealed class SpanDriverTests
     {
         var random = new Random(HashCode.Combine(optimizer.Name, kernel.Name, scalar.Name, length));
         var descriptor = Descriptors.Of(optimizer);
-        var kernelParameters = kernel.GetParameters();
-        var driverParameters = driver.GetParameters();
-
-        // Driver arguments: an array per span, a value per uniform parameter.
-        var driverArguments = new object?[driverParameters.Length];
-        for (var k = 0; k < driverParameters.Length; k++)
-        {
-            var type = driverParameters[k].ParameterType;
-            var name = driverParameters[k].Name!;
-            if (IsSpan(type))
-            {
-                var values = Enumerable.Range(0, length).Select(_ => ElementValue(name, random)).ToArray();
-                driverArguments[k] = scalar == typeof(double) ? values : values.Select(x => (float)x).ToArray();
-            }
-            else
-            {
-                driverArguments[k] = Uniform(name, type.IsByRef ? type.GetElementType()! : type, descriptor, random);
-            }
-        }
-
-        // The same inputs for the scalar kernel, element by element; accumulators carried across elements.
-        var expected = driverArguments.Select(a => a is Array array ? (Array)array.Clone() : a).ToArray();
-        var terms = new double[driverParameters.Length];
-        for (var i = 0; i < length; i++)
-        {
-            var arguments = new object?[kernelParameters.Length];
-            for (var k = 0; k < kernelParameters.Length; k++)
-            {
-                arguments[k] = expected[k] is Array array ? array.GetValue(i) : expected[k];
-            }
-
-            var before = (object?[])arguments.Clone();
-            kernel.Invoke(null, arguments);
-            for (var k = 0; k < kernelParameters.Length; k++)
-            {
-                if (expected[k] is Array array)
-                {
-                    array.SetValue(arguments[k], i);
-                }
-                else if (kernelParameters[k].ParameterType.IsByRef)
-                {
-                    terms[k] += Math.Abs(ToDouble(arguments[k]) - ToDouble(before[k]));
-                    expected[k] = arguments[k];
-                }
-            }
-        }
-
-        Invoker.Invoke(driver, driverArguments);
-
-        for (var k = 0; k < driverParameters.Length; k++)
-        {
-            var name = $"{optimizer.Name}.{driver.Name}({scalar.Name}) n = {length}, {driverParameters[k].Name}";
-            if (expected[k] is Array want)
-            {
-                var got = (Array)driverArguments[k]!;
-                for (var i = 0; i < length; i++)
-                {
-                    Assert.True(
-                        BitEquals(want.GetValue(i), got.GetValue(i)),
-                        $"{name}[{i}]: scalar kernel {want.GetValue(i)}, span driver {got.GetValue(i)}");
-                }
-            }
-            else if (driverParameters[k].ParameterType.IsByRef)
-            {
-                // A sum of `length` terms in another order: within length · ε of the sum of their magnitudes.
-                var epsilon = scalar == typeof(double) ? Math.Pow(2, -52) : Math.Pow(2, -23);
-                var tolerance = (length + 1) * epsilon * (terms[k] + Math.Abs(ToDouble(expected[k])));
-                var difference = Math.Abs(ToDouble(expected[k]) - ToDouble(driverArguments[k]));
-                Assert.True(difference <= tolerance, $"{name}: scalar {ToDouble(expected[k])}, driver {ToDouble(driverArguments[k])}, difference {difference} > {tolerance}");
-            }
-        }
+        ElementwiseDriverChecks.CheckSpanDriver(optimizer.Name, kernel, driver, scalar, length, random, name => ElementValue(name, random), (name, type) => Uniform(name, type, descriptor, random));
     }
 
     /// <summary>State (m, v, s, u) positive as the optimizers keep it; weights, gradients and tangents of either sign.</summary>
@@ -168,17 +98,7 @@ public sealed class SpanDriverTests
         return type == typeof(float) ? (object)(float)value : value;
     }
 
-    private static bool BitEquals(object? a, object? b) => a switch
-    {
-        double x => BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits((double)b!),
-        float x => BitConverter.SingleToInt32Bits(x) == BitConverter.SingleToInt32Bits((float)b!),
-        _ => Equals(a, b),
-    };
-
-    private static double ToDouble(object? value) => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
-
-    private static bool IsSpan(Type type)
-        => type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Span<>) || type.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>));
+    private static bool IsSpan(Type type) => ElementwiseDriverChecks.IsSpan(type);
 
     private static Type ElementType(MethodInfo driver)
         => driver.GetParameters().Select(p => p.ParameterType).First(IsSpan).GetGenericArguments()[0];

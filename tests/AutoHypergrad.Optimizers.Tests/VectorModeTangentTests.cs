@@ -85,37 +85,11 @@ public sealed class VectorModeTangentTests
         var single = step.Tangent;
         var kernel = type.GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Single(m => m.Name == "StepTangents" && m.GetParameters()[0].ParameterType == typeof(double).MakeByRefType());
-        var parameters = kernel.GetParameters();
         var random = new Random(optimizer.GetHashCode(StringComparison.Ordinal) & 0xffff);
         var descriptor = Descriptors.Of(type);
         for (var trial = 0; trial < 20; trial++)
         {
-            // Values, and k contiguous tangents for each active one.
-            var arguments = new object?[parameters.Length];
-            for (var p = 0; p < parameters.Length; p++)
-            {
-                var name = parameters[p].Name!;
-                var type0 = parameters[p].ParameterType;
-                arguments[p] = type0 == typeof(bool) ? trial % 2 == 1
-                    : type0 == typeof(double) || type0 == typeof(double).MakeByRefType() ? PrimalValue(name, random, descriptor)
-                    : Enumerable.Range(0, k).Select(_ => Signed(random)).ToArray();
-            }
-
-            var inputs = arguments.Select(a => a is double[] array ? array.ToArray() : a).ToArray();
-            Invoker.Invoke(kernel, arguments);
-            for (var d = 0; d < k; d++)
-            {
-                var call = inputs.Select(a => a is double[] array ? array[d] : a).ToArray();
-                single.Invoke(null, call);
-                for (var p = 0; p < parameters.Length; p++)
-                {
-                    var name = parameters[p].Name!;
-                    var got = arguments[p] is double[] tangents ? tangents[d] : arguments[p];
-                    Assert.True(
-                        BitEquals(call[p], got),
-                        $"{optimizer}.StepTangents {name} (direction {d}): {got}, one direction at a time {call[p]}");
-                }
-            }
+            ElementwiseDriverChecks.CheckVectorModeKernel(optimizer, kernel, single, k, random, (name, type0) => type0 == typeof(bool) ? trial % 2 == 1 : PrimalValue(name, random, descriptor));
         }
     }
 
@@ -202,94 +176,13 @@ public sealed class VectorModeTangentTests
     private static void Check(Type type, MethodInfo vectorMode, MethodInfo single, Type scalar, int length, int k, Func<string, double> uniform, bool option)
     {
         var random = new Random(HashCode.Combine(type.Name, scalar.Name, length, k, option));
-        var parameters = vectorMode.GetParameters();
-        var singleParameters = single.GetParameters();
         var what = $"{type.Name}.StepTangents({scalar.Name}, n = {length}, k = {k}{(option ? ", option" : string.Empty)})";
-
-        // Per-element values n, per-element tangents k·n (direction-major), uniform tangents k, uniform values one.
-        var kinds = new Kind[parameters.Length];
-        var arguments = new object?[parameters.Length];
-        for (var p = 0; p < parameters.Length; p++)
-        {
-            var name = parameters[p].Name!;
-            var perElement = IsSpan(singleParameters[p].ParameterType);
-            kinds[p] = (IsSpan(parameters[p].ParameterType), perElement) switch
-            {
-                (true, true) when name.EndsWith("Dot", StringComparison.Ordinal) => Kind.ElementTangent,
-                (true, true) => Kind.Element,
-                (true, false) => Kind.UniformTangent,
-                _ => Kind.Uniform,
-            };
-            arguments[p] = kinds[p] switch
-            {
-                Kind.Element => Values(scalar, Enumerable.Range(0, length).Select(_ => ElementValue(name, random))),
-                Kind.ElementTangent => Values(scalar, Enumerable.Range(0, k * length).Select(_ => Signed(random))),
-                Kind.UniformTangent => Values(scalar, Enumerable.Range(0, k).Select(_ => Signed(random))),
-                _ when parameters[p].ParameterType == typeof(bool) => option,
-                _ => Convert.ChangeType(uniform(name), scalar, System.Globalization.CultureInfo.InvariantCulture),
-            };
-        }
-
-        var inputs = arguments.Select(a => a is Array array ? array.Clone() : a).ToArray();
-        Invoker.Invoke(vectorMode, arguments);
-
-        for (var d = 0; d < k; d++)
-        {
-            // Direction d alone: its block of each per-element tangent, its value of each uniform one, fresh values.
-            var call = new object?[parameters.Length];
-            for (var p = 0; p < parameters.Length; p++)
-            {
-                call[p] = kinds[p] switch
-                {
-                    Kind.Element => ((Array)inputs[p]!).Clone(),
-                    Kind.ElementTangent => Block((Array)inputs[p]!, d, length),
-                    Kind.UniformTangent => ((Array)inputs[p]!).GetValue(d),
-                    _ => inputs[p],
-                };
-            }
-
-            Invoker.Invoke(single, call);
-            for (var p = 0; p < parameters.Length; p++)
-            {
-                if (kinds[p] is not (Kind.Element or Kind.ElementTangent))
-                {
-                    continue;
-                }
-
-                var want = (Array)call[p]!;
-                var got = (Array)arguments[p]!;
-                var offset = kinds[p] == Kind.ElementTangent ? d * length : 0;
-                for (var i = 0; i < length; i++)
-                {
-                    Assert.True(
-                        BitEquals(want.GetValue(i), got.GetValue(offset + i)),
-                        $"{what} {parameters[p].Name}[{offset + i}] (element {i}, direction {d}): {got.GetValue(offset + i)}, one direction at a time {want.GetValue(i)}");
-                }
-            }
-        }
-    }
-
-    private enum Kind
-    {
-        Uniform,
-        UniformTangent,
-        Element,
-        ElementTangent,
+        ElementwiseDriverChecks.CheckVectorModeDriver(what, vectorMode, single, scalar, length, k, random, name => ElementValue(name, random), uniform, option);
     }
 
     private static MethodInfo SpanDriver(Type type, string name, Type scalar)
         => type.GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Single(m => m.Name == name && m.GetParameters()[0].ParameterType == typeof(Span<>).MakeGenericType(scalar));
-
-    private static Array Block(Array tangents, int direction, int length)
-    {
-        var block = Array.CreateInstance(tangents.GetType().GetElementType()!, length);
-        Array.Copy(tangents, direction * length, block, 0, length);
-        return block;
-    }
-
-    private static Array Values(Type scalar, System.Collections.Generic.IEnumerable<double> values)
-        => scalar == typeof(double) ? values.ToArray() : values.Select(x => (float)x).ToArray();
 
     /// <summary>State (m, v, s, u) positive as the optimizers keep it; weights and gradients of either sign.</summary>
     private static double ElementValue(string name, Random random)
@@ -304,15 +197,5 @@ public sealed class VectorModeTangentTests
             _ => descriptor.Hyperparameters.Single(h => h.Name == name).Default,
         };
 
-    private static double Signed(Random random) => (random.NextDouble() * 2) - 1;
-
-    private static bool IsSpan(Type type)
-        => type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Span<>) || type.GetGenericTypeDefinition() == typeof(ReadOnlySpan<>));
-
-    private static bool BitEquals(object? a, object? b) => a switch
-    {
-        double x => BitConverter.DoubleToInt64Bits(x) == BitConverter.DoubleToInt64Bits((double)b!),
-        float x => BitConverter.SingleToInt32Bits(x) == BitConverter.SingleToInt32Bits((float)b!),
-        _ => Equals(a, b),
-    };
+    private static double Signed(Random random) => ElementwiseDriverChecks.Signed(random);
 }

@@ -235,7 +235,7 @@ internal sealed class SimdDriverEmitter
     /// </summary>
     private List<string> VectorCode(string length, string index, string? directions)
     {
-        var body = _source.Body.Statements.Where(s => s is not (LengthCheck or OverlapCheck)).ToList();
+        var body = CopyAssignedParameters(_source.Body.Statements.Where(s => s is not (LengthCheck or OverlapCheck)).ToList());
         Classify(body);
         var tangent = new List<Stmt>();
         if (directions is not null)
@@ -255,10 +255,7 @@ internal sealed class SimdDriverEmitter
 
         // Uniform statements, once; uniform tangents once per direction.
         var prelude = new IndentedWriter();
-        foreach (var statement in Uniform(body))
-        {
-            CSharpEmitter.WriteStatement(prelude, statement);
-        }
+        WritePrelude(prelude, Uniform(body).ToList());
 
         if (directions is not null)
         {
@@ -269,7 +266,7 @@ internal sealed class SimdDriverEmitter
         // State the kernel writes is stored back; state it only reads is not.
         var assigned = new Dictionary<string, int>();
         Count(body.Concat(tangent), assigned);
-        var written = _driver.Parameters.Where(p => p.Role is DriverRole.ElementState or DriverRole.ElementDirections && assigned.ContainsKey(p.Name)).ToList();
+        var written = _driver.Parameters.Where(p => (p.Role == DriverRole.ElementState || p.Role == DriverRole.ElementDirections && p.Type.Shape == TypeShape.Span) && assigned.ContainsKey(p.Name)).ToList();
         var locals = _varying.Where(n => !_driver.Parameters.Any(p => p.Name == n) && !_accumulators.Contains(n)).OrderBy(n => n, StringComparer.Ordinal).ToList();
         var offset = directions is null ? null : _names.Fresh("offset");
         var first = true;
@@ -380,6 +377,81 @@ internal sealed class SimdDriverEmitter
         }
 
         return lines;
+    }
+
+    /// <summary>
+    /// The body with every parameter it assigns that the driver passes to all elements alike (a uniform value or
+    /// tangent, or a per-element tangent in a read-only span) replaced by a local copy of it, declared first: the
+    /// vector loop must not change what the other elements and the scalar tail receive. A uniform copy that the body
+    /// assigns a per-element value becomes per-element from there on, as any local does.
+    /// </summary>
+    private List<Stmt> CopyAssignedParameters(List<Stmt> body)
+    {
+        var assigned = new Dictionary<string, int>();
+        Count(body, assigned);
+        var copies = new Dictionary<string, string>();
+        var declarations = new List<Stmt>();
+        foreach (var parameter in _source.Parameters)
+        {
+            var role = _driver.Parameters.FirstOrDefault(p => p.Name == parameter.Name);
+            var shared = role is { Role: DriverRole.Uniform or DriverRole.UniformDirections }
+                         || role is { Role: DriverRole.ElementDirections } && role.Type.Shape != TypeShape.Span;
+            if (!shared || !assigned.ContainsKey(parameter.Name))
+            {
+                continue;
+            }
+
+            var copy = _names.Fresh(parameter.Name + "Copy");
+            copies[parameter.Name] = copy;
+            declarations.Add(new Declare(copy, parameter.Type, new VarRef(parameter.Name, parameter.Type)));
+            if (_tangents.Contains(parameter.Name))
+            {
+                _tangents.Add(copy);
+            }
+        }
+
+        return declarations.Concat(IrWalker.Rename(body, copies)).ToList();
+    }
+
+    /// <summary>
+    /// The uniform statements, once, before the loop. The broadcasts before each vector loop read the uniform locals
+    /// wherever they are declared, so a local declared in a (uniform) branch is declared before the statements,
+    /// and assigned where it was declared.
+    /// </summary>
+    private static void WritePrelude(IndentedWriter writer, List<Stmt> statements)
+    {
+        var nested = new Dictionary<string, IrType>();
+        Stmt? Undeclared(Stmt statement) => statement switch
+        {
+            Declare d => d.Init is null ? null : new Assign(d.Name, d.Init, d.Origin),
+            If i => i with { Then = Undeclare(i.Then), Else = Undeclare(i.Else) },
+            _ => statement,
+        };
+        Block Undeclare(Block block)
+        {
+            foreach (var declaration in block.Statements.OfType<Declare>())
+            {
+                if (nested.TryGetValue(declaration.Name, out var type) && type != declaration.Type)
+                {
+                    throw new NotVectorizable($"uniform locals named {declaration.Name} of two types");
+                }
+
+                nested[declaration.Name] = declaration.Type;
+            }
+
+            return new Block(block.Statements.Select(Undeclared).Where(s => s is not null).Select(s => s!).ToEquatableArray());
+        }
+
+        var body = statements.Select(s => s is If i ? Undeclared(i)! : s).ToList();
+        foreach (var declaration in nested)
+        {
+            writer.WriteLine($"{declaration.Value.Name} {declaration.Key} = default;");
+        }
+
+        foreach (var statement in body)
+        {
+            CSharpEmitter.WriteStatement(writer, statement);
+        }
     }
 
     private static IEnumerable<string> Lines(string text)
@@ -907,6 +979,7 @@ internal sealed class SimdDriverEmitter
                     // Vector locals start at zero already.
                     break;
                 case Declare d when d.Init is not null && _owner._varying.Contains(d.Name):
+                    NotInteger(d.Name, d.Type);
                     output.Add(pad + Assignment(d.Name, d.Init, mask));
                     break;
                 case Declare:
@@ -927,6 +1000,7 @@ internal sealed class SimdDriverEmitter
                 }
 
                 case Assign a when _owner._varying.Contains(a.Target):
+                    NotInteger(a.Target, a.Value.Type);
                     output.Add(pad + Assignment(a.Target, a.Value, mask));
                     break;
                 case Assign:
@@ -988,6 +1062,15 @@ internal sealed class SimdDriverEmitter
                     break;
                 default:
                     throw new NotVectorizable($"{statement.GetType().Name} has no vector form");
+            }
+        }
+
+        /// <summary>A per-element integer would be computed in floating point, which rounds and does not wrap: it has no vector form.</summary>
+        private static void NotInteger(string name, IrType type)
+        {
+            if (type.Kind == ScalarKind.Integer)
+            {
+                throw new NotVectorizable($"the integer {name} varies across elements");
             }
         }
 

@@ -48,11 +48,7 @@ internal static class Differentiator
             if (SpanDriverPass.IsElementwise(method))
             {
                 var tangents = MultiTangentPass.Run(tangent, tangentNames);
-                if (tangents is not null)
-                {
-                    methods.Add(tangents);
-                }
-
+                methods.Add(tangents);
                 drivers = SpanDriverPass.Run(method, body, tangent, tangents, tangentNames, adjoint);
             }
 

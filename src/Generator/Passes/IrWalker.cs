@@ -96,6 +96,40 @@ internal static class IrWalker
         };
     }
 
+    /// <summary>
+    /// The statements with the variables <paramref name="renames"/> maps renamed, where they are read and where they
+    /// are assigned (declarations, assignments, element writes, in branches and loops).
+    /// </summary>
+    public static List<Stmt> Rename(IEnumerable<Stmt> statements, IReadOnlyDictionary<string, string> renames)
+    {
+        if (renames.Count == 0)
+        {
+            return statements.ToList();
+        }
+
+        string Name(string name) => renames.TryGetValue(name, out var renamed) ? renamed : name;
+        Expr Read(Expr expression) => Rewrite(expression, e => e switch
+        {
+            VarRef v when renames.ContainsKey(v.Name) => v with { Name = Name(v.Name) },
+            ElementAccess a when renames.ContainsKey(a.Collection) => a with { Collection = Name(a.Collection), Index = Read(a.Index) },
+            TangentElement t when renames.ContainsKey(t.Collection) => t with { Collection = Name(t.Collection), Index = Read(t.Index) },
+            LengthOf l when renames.ContainsKey(l.Collection) => l with { Collection = Name(l.Collection) },
+            _ => null,
+        });
+        Block InBlock(Block block) => new(Helpers.EquatableArray.ToEquatableArray(Rename(block.Statements, renames)));
+
+        return statements.Select(statement => statement switch
+        {
+            Declare d => d with { Name = Name(d.Name), Init = d.Init is null ? null : Read(d.Init) },
+            Assign a => a with { Target = Name(a.Target), Value = Read(a.Value) },
+            Store s => s with { Collection = Name(s.Collection), Index = Read(s.Index), Value = Read(s.Value) },
+            If i => i with { Condition = Read(i.Condition), Then = InBlock(i.Then), Else = InBlock(i.Else) },
+            Loop l => l with { Body = InBlock(l.Body), Condition = Read(l.Condition), Step = InBlock(l.Step) },
+            Return { Value: { } value } r => r with { Value = Read(value) },
+            _ => statement,
+        }).ToList();
+    }
+
     /// <summary>Every name a method body declares.</summary>
     public static IEnumerable<string> DeclaredNames(Block block)
     {

@@ -14,21 +14,21 @@ namespace AutoHypergrad.Generator.Passes;
 internal static class MultiTangentPass
 {
     /// <summary>
-    /// The vector-mode tangent, or null where the method overwrites a by-value input, whose tangents would then be
-    /// written through a read-only span.
+    /// The vector-mode tangent. The tangents of a by-value input are a read-only span: where the method overwrites
+    /// the input (and so its tangent), the tangent statements work on a copy of them, a local span.
     /// </summary>
-    public static GeneratedMethod? Run(GeneratedMethod tangent, IReadOnlyCollection<string> tangentNames)
+    public static GeneratedMethod Run(GeneratedMethod tangent, IReadOnlyCollection<string> tangentNames)
     {
         var tangents = new HashSet<string>(tangentNames);
-        var readOnly = tangent.Parameters.Where(p => tangents.Contains(p.Name) && p.Mode != PassingMode.Ref).Select(p => p.Name);
-        if (readOnly.Any(name => Assigns(tangent.Body.Statements, name)))
-        {
-            return null;
-        }
-
         var names = new NameScope(tangent.Parameters.Select(p => p.Name).Concat(IrWalker.DeclaredNames(tangent.Body)));
         var directions = names.Fresh("directions");
         var direction = names.Fresh("d");
+
+        var copies = tangent.Parameters
+            .Where(p => tangents.Contains(p.Name) && p.Mode != PassingMode.Ref && Assigns(tangent.Body.Statements, p.Name))
+            .ToDictionary(p => p.Name, p => names.Fresh(p.Name + "Copy"));
+        tangents.UnionWith(copies.Values);
+        var statements = IrWalker.Rename(tangent.Body.Statements, copies);
 
         var parameters = tangent.Parameters
             .Select(p => tangents.Contains(p.Name)
@@ -43,7 +43,13 @@ internal static class MultiTangentPass
         };
         body.AddRange(parameters.Where(p => tangents.Contains(p.Name) && p.Name != first).Select(p => (Stmt)new LengthCheck(p.Name, first)));
         body.Add(new Declare(direction, IrType.Int, Literal.Zero(IrType.Int)));
-        body.AddRange(Statements(tangent.Body.Statements, tangents, directions, direction));
+        foreach (var copy in copies)
+        {
+            var type = tangent.Parameters.First(p => p.Name == copy.Key).Type;
+            body.AddRange(Statements(new[] { new Declare(copy.Value, type, new VarRef(copy.Key, type)) }, tangents, directions, direction));
+        }
+
+        body.AddRange(Statements(statements, tangents, directions, direction));
 
         return new GeneratedMethod(
             tangent.Name + "s",

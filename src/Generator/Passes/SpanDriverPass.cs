@@ -23,7 +23,7 @@ internal static class SpanDriverPass
            && method.Parameters.Any(p => !p.IsUniform)
            && IsStraightLine(method.Body);
 
-    public static EquatableArray<SpanDriver> Run(MethodModel method, Block normalizedBody, GeneratedMethod tangent, GeneratedMethod? tangents, IReadOnlyCollection<string> tangentNames, GeneratedMethod adjoint)
+    public static EquatableArray<SpanDriver> Run(MethodModel method, Block normalizedBody, GeneratedMethod tangent, GeneratedMethod tangents, IReadOnlyCollection<string> tangentNames, GeneratedMethod adjoint)
     {
         if (!IsElementwise(method))
         {
@@ -57,14 +57,11 @@ internal static class SpanDriverPass
                 return new DriverParameter(g.Name, g.Type, owner.IsUniform ? DriverRole.UniformAccumulator : DriverRole.ElementState);
             }).ToEquatableArray()),
         };
-        if (tangents is not null)
+        drivers.Insert(2, new SpanDriver(tangents, tangents.Parameters.Select(g =>
         {
-            drivers.Insert(2, new SpanDriver(tangents, tangents.Parameters.Select(g =>
-            {
-                var role = Primal(Owner(g.Name, "Dot", byName));
-                return new DriverParameter(g.Name, g.Type, !g.Type.IsCollection ? role : role == DriverRole.Uniform ? DriverRole.UniformDirections : DriverRole.ElementDirections);
-            }).ToEquatableArray(), new DirectionKernel(tangent, tangentNames.OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray())));
-        }
+            var role = Primal(Owner(g.Name, "Dot", byName));
+            return new DriverParameter(g.Name, g.Type, !g.Type.IsCollection ? role : role == DriverRole.Uniform ? DriverRole.UniformDirections : DriverRole.ElementDirections);
+        }).ToEquatableArray(), new DirectionKernel(tangent, tangentNames.OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray())));
 
         return drivers.ToEquatableArray();
     }

@@ -143,7 +143,7 @@ public static class Runner
                 }
             }
 
-            options.Log($"{start + size} programs, {watch.Elapsed.TotalSeconds:F0} s (compile {CompileTime.TotalSeconds:F0} s = generator {BatchCompiler.GeneratorTime.TotalSeconds:F0} + first emit {BatchCompiler.DiagnosticsTime.TotalSeconds:F0} + second emit {BatchCompiler.EmitTime.TotalSeconds:F0}, checks {CheckTime.TotalSeconds:F0} s): " + string.Join(", ", report.ByClass.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")));
+            options.Log($"{start + size} programs, {watch.Elapsed.TotalSeconds:F0} s (compile {CompileTime.TotalSeconds:F0} s = generator {BatchCompiler.GeneratorTime.TotalSeconds:F0} + first emit {BatchCompiler.DiagnosticsTime.TotalSeconds:F0} + second emit {BatchCompiler.EmitTime.TotalSeconds:F0}, checks {CheckTime.TotalSeconds:F0} s, of which CUDA host build {CudaChecks.HostBuildTime.TotalSeconds:F0} s, NVRTC {CudaChecks.NvrtcTime.TotalSeconds:F0} s): " + string.Join(", ", report.ByClass.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")));
         }
 
         var shrinkWatch = Stopwatch.StartNew();

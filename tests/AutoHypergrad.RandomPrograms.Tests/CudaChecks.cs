@@ -40,7 +40,7 @@ public sealed class CudaChecks
         _hostMissing = GppMissing();
         Note = (_nvrtcSkip is null
                 ? "CUDA: NVRTC compiles each elementwise module for sm_80 with an empty log"
-                : $"CUDA: NVRTC NOT CHECKED ({_nvrtcSkip}; e.g. on Debian: add non-free to the apt sources, `apt-get install libnvrtc11.2`)")
+                : $"CUDA: NVRTC NOT CHECKED ({_nvrtcSkip} With AUTOHYPERGRAD_REQUIRE_NVRTC=1 a missing NVRTC is a failure.)")
             + (_hostMissing is null
                 ? "; host build (g++) of each module compared bit for bit with the C# scalar primal, tangent and adjoint"
                 : $"; host build NOT CHECKED ({_hostMissing})");

@@ -22,16 +22,6 @@ public static class Gpu
     public static string? SkipReason => Requirement.SkipReason;
 }
 
-/// <summary>NVRTC, which compiles CUDA C without a GPU: loaded, or why not and how to install it.</summary>
-public static class NvrtcLibrary
-{
-    /// <summary>With AUTOHYPERGRAD_REQUIRE_NVRTC=1 (.ci/run installs libnvrtc11.2) the NVRTC tests run and fail without it.</summary>
-    internal static readonly NativeRequirement Requirement = new(
-        "NVRTC", "AUTOHYPERGRAD_REQUIRE_NVRTC", () => CudaCompiler.IsAvailable(out var reason) ? null : reason);
-
-    public static string? SkipReason => Requirement.SkipReason;
-}
-
 /// <summary>A fact that runs on a CUDA GPU, skipped with the reason where no driver or device opens.</summary>
 public sealed class GpuFactAttribute : FactAttribute
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using AutoHypergrad;
+using AutoHypergrad.Testing;
 using Xunit;
 
 namespace AutoHypergrad.Cuda.Tests;
@@ -117,28 +118,6 @@ public sealed unsafe class MathFunctionsTests
 
     private static long[] Bits(double[] values) => values.Select(BitConverter.DoubleToInt64Bits).ToArray();
 
-    /// <summary>Launches with cuLaunchKernel's convention: a pointer to each argument's value, in order.</summary>
     private static void Launch(ILoadedModule module, CudaKernelSignature kernel, int n, object[] arguments)
-    {
-        Assert.Equal(kernel.Parameters.Count, arguments.Length);
-        long* slots = stackalloc long[arguments.Length];
-        IntPtr* pointers = stackalloc IntPtr[arguments.Length];
-        for (int i = 0; i < arguments.Length; i++)
-        {
-            slots[i] = 0;
-            switch (arguments[i])
-            {
-                case long value: slots[i] = value; break;
-                case int value: *(int*)(slots + i) = value; break;
-                case double value: *(double*)(slots + i) = value; break;
-                case float value: *(float*)(slots + i) = value; break;
-                case IntPtr value: *(IntPtr*)(slots + i) = value; break;
-                default: throw new ArgumentException($"Argument {i} has type {arguments[i].GetType().Name}.");
-            }
-
-            pointers[i] = (IntPtr)(slots + i);
-        }
-
-        module.Launch(kernel, n, pointers);
-    }
+        => KernelLaunch.Launch(module, kernel, n, arguments);
 }

@@ -482,6 +482,10 @@ public sealed class ProgramGenerator
         var callee = Pick(ctx.Callees.ToList());
         var args = new List<Arg>();
         var declared = new List<string>();
+        // A variable passed by ref or out is not passed by reference again in the same call (AHG0003, documented:
+        // F(ref x, ref x), F(in x, out x)); two in arguments of the same variable are fine.
+        var byReference = new HashSet<string>();
+        var written = new HashSet<string>();
         foreach (var q in callee.Params)
         {
             switch (q.Kind)
@@ -498,25 +502,42 @@ public sealed class ProgramGenerator
                     args.Add(new Arg(ArgMode.Value, new Var(scope.Ints.Count > 0 && _r.Next(2) == 0 ? Pick(scope.Ints) : _r.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture)), null));
                     break;
                 case PKind.In:
-                    if (scope.Reals.Count == 0)
+                {
+                    var readable = scope.Reals.Where(v => !written.Contains(v)).ToList();
+                    if (readable.Count == 0)
                     {
                         return null;
                     }
 
-                    args.Add(new Arg(ArgMode.In, null, Pick(scope.Reals)));
+                    string name = Pick(readable);
+                    byReference.Add(name);
+                    args.Add(new Arg(ArgMode.In, null, name));
                     break;
+                }
+
                 case PKind.Ref:
-                    if (scope.Assignable.Count == 0)
+                {
+                    var free = scope.Assignable.Where(v => !byReference.Contains(v)).ToList();
+                    if (free.Count == 0)
                     {
                         return null;
                     }
 
-                    args.Add(new Arg(ArgMode.Ref, null, Pick(scope.Assignable)));
+                    string name = Pick(free);
+                    byReference.Add(name);
+                    written.Add(name);
+                    args.Add(new Arg(ArgMode.Ref, null, name));
                     break;
+                }
+
                 case PKind.Out:
-                    if (scope.Assignable.Count > 0 && _r.Next(2) == 0)
+                    var freeOut = scope.Assignable.Where(v => !byReference.Contains(v)).ToList();
+                    if (freeOut.Count > 0 && _r.Next(2) == 0)
                     {
-                        args.Add(new Arg(ArgMode.Out, null, Pick(scope.Assignable)));
+                        string name = Pick(freeOut);
+                        byReference.Add(name);
+                        written.Add(name);
+                        args.Add(new Arg(ArgMode.Out, null, name));
                     }
                     else
                     {

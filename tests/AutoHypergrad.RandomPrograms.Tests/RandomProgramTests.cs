@@ -10,6 +10,8 @@ namespace AutoHypergrad.RandomPrograms.Tests;
 /// </summary>
 public sealed class RandomProgramTests(ITestOutputHelper output)
 {
+    /// <summary>Measured on a 2-core machine: about 100 s for the 500 programs (batches pipelined over the two cores,
+    /// the CUDA C host-built by g++) and at most 40 s of shrinking: under 3 minutes with margin.</summary>
     public const int CiCount = 500;
     public const ulong CiSeed = 20251;
 

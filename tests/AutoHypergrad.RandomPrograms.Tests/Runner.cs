@@ -4,6 +4,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace AutoHypergrad.RandomPrograms.Tests;
 
@@ -107,11 +109,23 @@ public static class Runner
         var firsts = new Dictionary<string, List<(Prog Prog, Finding Finding, string? Source)>>(StringComparer.Ordinal);
         var cuda = options.Cuda ? new CudaChecks() : null;
         report.CudaNote = cuda?.Note ?? "CUDA: not checked (disabled)";
+        List<Prog> Batch(int start) => Enumerable.Range(start, Math.Min(options.BatchSize, options.Count - start))
+            .Select(i => ProgramGenerator.Generate(SeedOf(options.Seed, i), "P" + i.ToString(CultureInfo.InvariantCulture))).ToList();
+        Task<(List<Prog>, LoadedBatch)> Compiling(int start)
+        {
+            var progs = Batch(start);
+            return Task.Run(() => (progs, CompileTimed(progs)));
+        }
+
+        // Pipelined on the two cores: the next batch compiles (generator and Roslyn) while this one is checked (and
+        // its CUDA C is compiled by g++, another process).
+        var compiling = options.Count > 0 ? Compiling(0) : null;
         for (int start = 0; start < options.Count; start += options.BatchSize)
         {
             int size = Math.Min(options.BatchSize, options.Count - start);
-            var progs = Enumerable.Range(start, size).Select(i => ProgramGenerator.Generate(SeedOf(options.Seed, i), "P" + i.ToString(CultureInfo.InvariantCulture))).ToList();
-            var results = Evaluate(progs, null, cuda);
+            var (progs, compiled) = compiling!.GetAwaiter().GetResult();
+            compiling = start + size < options.Count ? Compiling(start + size) : null;
+            var results = Evaluate(progs, null, cuda, compiled);
             foreach (var (p, (findings, source)) in results)
             {
                 report.Programs++;
@@ -143,7 +157,7 @@ public static class Runner
                 }
             }
 
-            options.Log($"{start + size} programs, {watch.Elapsed.TotalSeconds:F0} s (compile {CompileTime.TotalSeconds:F0} s = generator {BatchCompiler.GeneratorTime.TotalSeconds:F0} + first emit {BatchCompiler.DiagnosticsTime.TotalSeconds:F0} + second emit {BatchCompiler.EmitTime.TotalSeconds:F0}, checks {CheckTime.TotalSeconds:F0} s): " + string.Join(", ", report.ByClass.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")));
+            options.Log($"{start + size} programs, {watch.Elapsed.TotalSeconds:F0} s (compile {CompileTime.TotalSeconds:F0} s = generator {BatchCompiler.GeneratorTime.TotalSeconds:F0} + first emit {BatchCompiler.DiagnosticsTime.TotalSeconds:F0} + second emit {BatchCompiler.EmitTime.TotalSeconds:F0}, checks {CheckTime.TotalSeconds:F0} s, of which CUDA host build {CudaChecks.HostBuildTime.TotalSeconds:F0} s, NVRTC {CudaChecks.NvrtcTime.TotalSeconds:F0} s): " + string.Join(", ", report.ByClass.OrderBy(k => k.Key).Select(k => $"{k.Key} {k.Value}")));
         }
 
         var shrinkWatch = Stopwatch.StartNew();
@@ -167,7 +181,17 @@ public static class Runner
         return report;
     }
 
-    public static TimeSpan CompileTime { get; private set; }
+    private static long s_compileTicks;
+
+    public static TimeSpan CompileTime => TimeSpan.FromTicks(Interlocked.Read(ref s_compileTicks));
+
+    private static LoadedBatch CompileTimed(IReadOnlyList<Prog> progs)
+    {
+        var watch = Stopwatch.StartNew();
+        var batch = BatchCompiler.Compile(progs);
+        Interlocked.Add(ref s_compileTicks, watch.Elapsed.Ticks);
+        return batch;
+    }
 
     public static TimeSpan CheckTime { get; private set; }
 
@@ -180,11 +204,9 @@ public static class Runner
     }
 
     /// <summary>Compiles the programs together, then checks each one that compiled clean.</summary>
-    public static Dictionary<Prog, (List<Finding> Findings, string? Source)> Evaluate(IReadOnlyList<Prog> progs, string? which, CudaChecks? cuda)
+    public static Dictionary<Prog, (List<Finding> Findings, string? Source)> Evaluate(IReadOnlyList<Prog> progs, string? which, CudaChecks? cuda, LoadedBatch? compiled = null)
     {
-        var compileWatch = Stopwatch.StartNew();
-        var batch = BatchCompiler.Compile(progs);
-        CompileTime += compileWatch.Elapsed;
+        var batch = compiled ?? CompileTimed(progs);
         var checkWatch = Stopwatch.StartNew();
         var results = new Dictionary<Prog, (List<Finding>, string?)>();
         var elementwise = new List<(Prog, Type)>();

@@ -191,9 +191,12 @@ public sealed unsafe class HostDevice : IKernelDevice
             return library;
         }
 
-        var cpp = Path.Combine(folder, hash + ".cpp");
+        // Unique names for this build: tests running in parallel (and other processes) may build the same source at
+        // once, and must neither read each other's half-written .cpp nor write the same output.
+        var unique = Environment.ProcessId + "." + Guid.NewGuid().ToString("N");
+        var cpp = Path.Combine(folder, hash + "." + unique + ".cpp");
         File.WriteAllText(cpp, text);
-        var partial = library + "." + Environment.ProcessId + ".tmp";
+        var partial = library + "." + unique + ".tmp";
         var start = new ProcessStartInfo("g++") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var flag in flags)
         {
@@ -213,6 +216,7 @@ public sealed unsafe class HostDevice : IKernelDevice
         }
 
         File.Move(partial, library, overwrite: true);
+        File.Delete(cpp);
         return library;
     }
 

@@ -27,7 +27,7 @@ public static class Classes
     public const string VectorModeMismatch = "vector mode mismatch";
     public const string CudaMismatch = "CUDA mismatch";
     public const string RuntimeException = "exception in generated code";
-    public const string Inconclusive = "inconclusive (no smooth point / FD unreliable)";
+    public const string Inconclusive = "inconclusive (no smooth point / FD unreliable / ill-conditioned)";
     public const string Info = "info diagnostic (not a failure)";
 
     public static readonly string[] Order =

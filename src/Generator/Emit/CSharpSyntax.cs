@@ -8,7 +8,7 @@ namespace AutoHypergrad.Generator.Emit;
 internal static class CSharpSyntax
 {
     internal const int ConditionalLevel = 1;
-    private const int LogicalOrLevel = 2;
+    internal const int LogicalOrLevel = 2;
     private const int LogicalAndLevel = 3;
     private const int EqualityLevel = 4;
     private const int RelationalLevel = 5;

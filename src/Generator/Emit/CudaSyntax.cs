@@ -115,7 +115,9 @@ internal sealed class CudaSyntax
     {
         var precedence = Precedence(operand);
         var text = Print(operand);
-        return precedence < context || (rightSide && precedence == context) ? "(" + text + ")" : text;
+        // An && inside an || is parenthesized although it binds tighter: C compilers warn otherwise (-Wparentheses).
+        var andInOr = operand is Binary { Op: BinaryOp.And } && context == CSharpSyntax.LogicalOrLevel;
+        return precedence < context || (rightSide && precedence == context) || andInOr ? "(" + text + ")" : text;
     }
 
     /// <summary>As in C#, except that a real modulo is a call (fmod), which binds like a primary expression.</summary>

@@ -50,6 +50,7 @@ internal static partial class DerivativeChecker
     public const double DoubleSymmetryTolerance = 1e-12;
 
     /// <summary>H·v against finite differences of the gradient (double) or the double twin (float), symmetry and accumulation.</summary>
+    /// <param name="method">The case.</param>
     /// <param name="doubleRoundoffTolerance">
     /// Null: <see cref="DoubleSymmetryTolerance"/> for the symmetry and <see cref="DoubleAccumulationTolerance"/> for the
     /// accumulation. The random-program tester passes <see cref="FiniteDifferenceTolerance"/> for both, to tell roundoff

@@ -105,6 +105,7 @@ internal static partial class DerivativeChecker
     }
 
     /// <summary>The dot-product test ⟨J·ẋ, ȳ⟩ = ⟨ẋ, Jᵀ·ȳ⟩ with random ẋ and ȳ.</summary>
+    /// <param name="method">The case.</param>
     /// <param name="doubleTolerance">
     /// Null: <see cref="DoubleDotProductTolerance"/>. The random-program tester passes
     /// <see cref="FiniteDifferenceTolerance"/> to tell a derivative that cancels by construction (the two orders differ

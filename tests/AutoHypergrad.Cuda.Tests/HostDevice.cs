@@ -183,7 +183,8 @@ public sealed unsafe class HostDevice : IKernelDevice
         var text = Shim + "\n" + source;
         var flags = warningsAreErrors ? Flags : [.. Flags, "-Wno-error", "-w"];
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text + string.Join(" ", flags))))[..16];
-        var folder = Path.Combine(Path.GetTempPath(), "autohypergrad-cuda-host");
+        // One cache per user: another user's folder in a shared /tmp is not writable.
+        var folder = Path.Combine(Path.GetTempPath(), "autohypergrad-cuda-host-" + Environment.UserName);
         Directory.CreateDirectory(folder);
         var library = Path.Combine(folder, hash + ".so");
         if (File.Exists(library))

@@ -43,7 +43,9 @@ public sealed unsafe class HostDevice : IKernelDevice
         static inline float __int_as_float(int bits) { float value; memcpy(&value, &bits, sizeof value); return value; }
         """;
 
-    private static readonly string[] Flags = ["-O2", "-std=c++17", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math", "-DAUTOHYPERGRAD_HOST", "-Wall", "-Werror"];
+    // -fno-builtin: g++ would fold exp(tanh(log(5.0))) at compile time, correctly rounded (MPFR), where .NET calls the
+    // C library at run time (tanh is not correctly rounded there): the host build must call the same library.
+    private static readonly string[] Flags = ["-O2", "-std=c++17", "-shared", "-fPIC", "-ffp-contract=off", "-fno-fast-math", "-fno-builtin", "-DAUTOHYPERGRAD_HOST", "-Wall", "-Werror"];
 
     /// <summary>
     /// Whether g++'s warnings fail the build (-Werror, the default). The random-program tester reports a module's

@@ -486,6 +486,8 @@ public sealed class ProgramGenerator
         // F(ref x, ref x), F(in x, out x)); two in arguments of the same variable are fine.
         var byReference = new HashSet<string>();
         var written = new HashSet<string>();
+        var passedSequences = new HashSet<string>();
+        var writtenSequences = new HashSet<string>();
         foreach (var q in callee.Params)
         {
             switch (q.Kind)
@@ -549,18 +551,28 @@ public sealed class ProgramGenerator
                     break;
                 default:
                 {
+                    // A span or array that the callee may write is not passed as another of its span arguments too:
+                    // the generated derivatives refuse such aliasing at run time (documented), as C# cannot see it.
+                    bool writable = q.Kind is not PKind.ReadOnlySpan;
                     var fits = scope.Seqs.Where(s => q.Kind switch
                     {
                         PKind.ReadOnlySpan => true,
                         PKind.Span => s.Kind is PKind.Span or PKind.Array,
                         _ => s.Kind == PKind.Array,
-                    }).ToList();
+                    }).Where(s => !writtenSequences.Contains(s.Name) && !(writable && passedSequences.Contains(s.Name))).ToList();
                     if (fits.Count == 0)
                     {
                         return null;
                     }
 
-                    args.Add(new Arg(ArgMode.Sequence, null, Pick(fits).Name));
+                    string sequence = Pick(fits).Name;
+                    passedSequences.Add(sequence);
+                    if (writable)
+                    {
+                        writtenSequences.Add(sequence);
+                    }
+
+                    args.Add(new Arg(ArgMode.Sequence, null, sequence));
                     break;
                 }
             }

@@ -1113,8 +1113,14 @@ internal sealed class SimdDriverEmitter
                 case Unary { Op: UnaryOp.Not } u:
                     return $"~{Vec(u.Operand)}";
                 case Conditional c when !_owner.IsVarying(c.Condition):
-                    // The same branch for every element: evaluate only that one.
-                    return $"({CSharpSyntax.Print(c.Condition)} ? {Vec(c.WhenTrue)} : {Vec(c.WhenFalse)})";
+                {
+                    // The same branch for every element: evaluate only that one. A condition on a uniform tangent
+                    // (lrDot == 0) reads it in the current direction (lrDot[j]) in the vector-mode driver.
+                    var condition = _owner.ReadsTangent(c.Condition)
+                        ? MultiTangentPass.AtDirection(c.Condition, _owner._tangents, new VarRef(_owner._direction, IrType.Int))
+                        : c.Condition;
+                    return $"({CSharpSyntax.Print(condition)} ? {Vec(c.WhenTrue)} : {Vec(c.WhenFalse)})";
+                }
                 case Conditional c:
                     return $"{_v}.ConditionalSelect({Vec(c.Condition)}, {Vec(c.WhenTrue)}, {Vec(c.WhenFalse)})";
                 // Sqrt and Abs are exact in every lane. Vector Exp and Log are not Math.Exp and Math.Log to the last bit

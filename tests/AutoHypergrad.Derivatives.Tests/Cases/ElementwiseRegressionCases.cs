@@ -293,4 +293,16 @@ public static partial class ElementwiseRegressionCases
     }
 
     public static bool HoistedInElementBranchSmooth(double w, double g, double lr) => Math.Abs(g) > 1e-3 && Math.Abs(lr * lr + lr) > 1e-3;
+
+    /// <summary>
+    /// A value input assigned a uniform √: the derivative of √ is zero-safe (tDot == 0 ? 0 : …), a condition on a
+    /// uniform tangent, which the vector-mode driver must read in each direction (was CS0019: a span compared with 0).
+    /// </summary>
+    [Differentiable]
+    [Domain(-2, 2)]
+    public static void ValueAssignedUniformSqrt(ref double w, double g0, [Hyper] double h0)
+    {
+        g0 = Math.Sqrt(h0 * h0 + 0.5);
+        w = g0;
+    }
 }

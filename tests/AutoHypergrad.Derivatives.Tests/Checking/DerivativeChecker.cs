@@ -109,7 +109,10 @@ internal static partial class DerivativeChecker
     /// <param name="doubleTolerance">
     /// Null: <see cref="DoubleDotProductTolerance"/>. The random-program tester passes
     /// <see cref="FiniteDifferenceTolerance"/> to tell a derivative that cancels by construction (the two orders differ
-    /// beyond roundoff, but both are right to within what finite differences can tell) from a wrong adjoint.
+    /// beyond roundoff, but both are right to within what finite differences can tell) from a wrong adjoint. With a
+    /// tolerance given, the scale is also at least Σ|ȳᵢ|: the finite-difference check vouches for each output's
+    /// tangent to within tolerance·max(1, …), so it cannot tell apart two values closer than that (a derivative of
+    /// 1e-20 computed from terms of size 1 is roundoff either way).
     /// </param>
     public static void CheckAdjointAgainstTangent(CaseMethod method, double? doubleTolerance = null)
     {
@@ -136,6 +139,11 @@ internal static partial class DerivativeChecker
             {
                 reverse += direction[j] * bars[j];
                 magnitude += Math.Abs(direction[j] * bars[j]);
+            }
+
+            if (doubleTolerance is not null && !method.IsFloat)
+            {
+                magnitude = Math.Max(magnitude, outputAdjoints.Sum(Math.Abs));
             }
 
             if (!(Math.Abs(forward - reverse) <= tolerance * magnitude))

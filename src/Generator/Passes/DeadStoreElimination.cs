@@ -312,9 +312,17 @@ internal static class DeadStoreElimination
         }
     }
 
-    /// <summary>Whether evaluating the expression can change nothing: it pops no tape and passes no variable by ref or out.</summary>
+    /// <summary>
+    /// Whether evaluating the expression can change nothing: it pops no tape, and calls nothing with a variable by ref
+    /// or out or with a span or array it may write (a call whose result is dead still writes those: x = G(a) with a
+    /// written array a, whose values a later tape push records).
+    /// </summary>
     private static bool IsPure(Expr? expression)
-        => !IrWalker.Any(expression, e => e is TapePop || (e is Call c && c.Arguments.Any(a => a.Mode is PassingMode.Ref or PassingMode.Out)));
+        => !IrWalker.Any(expression, e => e is TapePop || (e is Call c && c.Arguments.Any(MayBeWritten)));
+
+    private static bool MayBeWritten(Argument argument)
+        => argument.Mode is PassingMode.Ref or PassingMode.Out
+           || !argument.ReadOnly && argument.Value.Type.Shape is TypeShape.Span or TypeShape.Array;
 
     private static Block ToBlock(List<Stmt> statements) => new(statements.ToEquatableArray());
 }

@@ -76,4 +76,29 @@ public static partial class RandomProgramCases
 
     /// <summary>The branch of <see cref="EarlyReturnBeforeArrayLocal"/> switches at q1 = 1.</summary>
     public static bool AwayFromOne(double h0, double q1, double x2) => Math.Abs(q1 - 1.0) > 0.05;
+
+    /// <summary>
+    /// A call whose result is dead but which writes an array, then a second call writing the same array: the first
+    /// must still run in the adjoint's forward sweep, since the second's tape push records what it wrote (was a wrong
+    /// adjoint: ∂a3[0]/∂x2 0.2475 against the tangent's 0.0930).
+    /// </summary>
+    [Differentiable]
+    [Domain(-2, 2)]
+    [Lengths(4)]
+    public static void DeadResultOfCallThatWritesAnArray(out double o1, double x2, double[] a3)
+    {
+        o1 = x2;
+        double t2 = x2;
+        x2 = DivideHeadBySquarePlusOne(a3, in t2, 0.1);
+        DivideHeadBySquarePlusOne(a3, in o1, 0.1);
+    }
+
+    [Differentiable]
+    [Domain(-2, 2)]
+    [Lengths(4)]
+    public static double DivideHeadBySquarePlusOne(double[] a0, in double q1, double c2)
+    {
+        a0[0] /= (q1 * q1) + 1.0;
+        return q1;
+    }
 }

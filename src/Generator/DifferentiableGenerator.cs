@@ -44,10 +44,17 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .Select(static (pair, _) => new DerivativeRegistry(pair.Left.Select(m => m!).Concat(pair.Right).ToEquatableArray()))
             .WithTrackingName(TrackingNames.Registry);
 
-        var differentiated = parsed
+        var differentiatedAlone = parsed
             .Combine(registry)
             .Select(static (pair, _) => Differentiator.Run(pair.Left, pair.Right))
             .WithTrackingName(TrackingNames.Differentiate);
+
+        // A caller of a [Differentiable] method that has errors gets no code (it would call derivatives that do not
+        // exist) and an AHG0015 instead.
+        var failed = differentiatedAlone.Collect().Select(static (results, _) => CalleeFailures.Failed(results));
+        var differentiated = differentiatedAlone
+            .Combine(failed)
+            .Select(static (pair, _) => CalleeFailures.Apply(pair.Left, pair.Right));
 
         var emitted = differentiated
             .Where(static result => result.Model is not null)

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace AutoHypergrad.Generator.Tests;
 
-/// <summary>One test per diagnostic AHG0001..AHG0014: ID, severity, location and message.</summary>
+/// <summary>One test per diagnostic AHG0001..AHG0015: ID, severity, location and message.</summary>
 public sealed class DiagnosticsTests
 {
     private const string DescriptorsTypeName = "AutoHypergrad.Generator.Diagnostics.DiagnosticDescriptors";
@@ -411,7 +411,7 @@ public sealed class DiagnosticsTests
         var descriptors = AllDescriptors();
         var ids = descriptors.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(Enumerable.Range(1, 14).Select(i => $"AHG{i:D4}").ToArray(), ids);
+        Assert.Equal(Enumerable.Range(1, 15).Select(i => $"AHG{i:D4}").ToArray(), ids);
         Assert.All(descriptors, d =>
         {
             // A method without CUDA kernels still has its C#: the CUDA emitter only informs.
@@ -789,6 +789,41 @@ public sealed class DiagnosticsTests
     }
 
     [Fact]
+    public void AHG0015_callers_of_a_method_with_errors_get_no_code_and_name_the_callee_up_the_chain()
+    {
+        var source = InPartialClass("""
+                [Differentiable]
+                public static double Inner(double x)
+                {
+                    try { return x * x; } finally { }
+                }
+
+                [Differentiable]
+                public static double Middle(double x) => Inner(x) + x;
+
+                [Differentiable]
+                public static double Outer(double x) => Middle(x) * 2.0;
+
+                [Differentiable]
+                public static double Unrelated(double x) => x * x;
+            """);
+
+        var run = GeneratorHarness.Run(source);
+
+        Assert.Null(run.Result.Exception);
+        Assert.Equal(["AHG0003", "AHG0015", "AHG0015"], run.GeneratorDiagnostics.Select(d => d.Id).Order(StringComparer.Ordinal));
+        var middle = run.GeneratorDiagnostics.Single(d => d.Id == "AHG0015" && LocatedText(d, run) == "Middle");
+        Assert.Contains("'Samples.Subject.Inner'", middle.GetMessage(), StringComparison.Ordinal);
+        var outer = run.GeneratorDiagnostics.Single(d => d.Id == "AHG0015" && LocatedText(d, run) == "Outer");
+        Assert.Contains("'Samples.Subject.Middle'", outer.GetMessage(), StringComparison.Ordinal);
+
+        // No code for the three, so nothing that does not compile; the unrelated method keeps its derivatives.
+        Assert.Empty(run.OutputErrorsAndWarnings.Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.Contains(run.GeneratedSources, s => s.SourceText.ToString().Contains("UnrelatedAdjoint", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("MiddleAdjoint", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Order_two_method_calling_order_two_methods_and_reductions_compiles_and_gets_a_tangent_adjoint()
     {
         var run = GeneratorHarness.RunValid("""
@@ -824,8 +859,8 @@ public sealed class DiagnosticsTests
         var text = run.AllSources();
         Assert.Contains("public static void HuberTangentAdjoint(double r, ref double rBar, double rDot, ref double rDotBar, double delta, ref double deltaBar, double deltaDot, ref double deltaDotBar, double resultBar)", text, StringComparison.Ordinal);
         Assert.Contains("Subject.HuberTangentAdjoint(", text, StringComparison.Ordinal);
-        Assert.Contains("TensorPrimitivesDerivatives.DotTangentAdjoint(", text, StringComparison.Ordinal);
-        Assert.Contains("TensorPrimitivesDerivatives.SumOfSquaresTangentAdjoint(", text, StringComparison.Ordinal);
+        Assert.Contains("TensorPrimitivesDerivatives.DotTangentAdjoint<double>(", text, StringComparison.Ordinal);
+        Assert.Contains("TensorPrimitivesDerivatives.SumOfSquaresTangentAdjoint<double>(", text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -48,6 +48,12 @@ public sealed record Elem(string Array, string Index) : Expr;
 /// <summary>A call with value arguments only, inside an expression.</summary>
 public sealed record CallExpr(string Callee, ImmutableArray<Arg> Args) : Expr;
 
+/// <summary>A named constant: <c>Math.PI</c>, the class's <c>const double Half</c>, or a const local.</summary>
+public sealed record Const(string Name) : Expr;
+
+/// <summary>TensorPrimitives.{Name}(spans): Dot (two), Sum, SumOfSquares, Max (one).</summary>
+public sealed record Reduce(string Name, ImmutableArray<string> Spans) : Expr;
+
 // ---- conditions (no side effects) ----
 public abstract record Cond;
 
@@ -104,6 +110,13 @@ public sealed record Return(Expr? Value) : Stmt;
 
 /// <summary>[target =] Callee(args); as a statement.</summary>
 public sealed record CallStmt(string? Target, string Callee, ImmutableArray<Arg> Args) : Stmt;
+
+/// <summary>switch (selector) { case 0: … case k−1: … default: … }, on int code as text; each section ends in
+/// break unless its last statement leaves it.</summary>
+public sealed record Switch(string Selector, ImmutableArray<ImmutableArray<Stmt>> Cases, ImmutableArray<Stmt> Default) : Stmt;
+
+/// <summary>const double name = value;</summary>
+public sealed record ConstDecl(string Name, double Value) : Stmt;
 
 /// <summary>Span&lt;double&gt; name = stackalloc double[L]; or double[] name = new double[L]; (top level only).</summary>
 public sealed record ArrayDecl(string Name, bool Stackalloc) : Stmt;

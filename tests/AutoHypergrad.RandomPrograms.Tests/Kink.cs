@@ -82,6 +82,22 @@ public static class Kink
         return Math.Min(a, b);
     }
 
+    /// <summary>TensorPrimitives.Max, and the gap between its two largest elements (where the maximum switches).</summary>
+    public static double MaxOf(ReadOnlySpan<double> x)
+    {
+        double max = System.Numerics.Tensors.TensorPrimitives.Max(x);
+        int at = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(x);
+        for (int i = 0; i < x.Length; i++)
+        {
+            if (i != at)
+            {
+                Note(max - x[i]);
+            }
+        }
+
+        return max;
+    }
+
     public static double Clamp(double x, double lo, double hi)
     {
         Note(Math.Min(Math.Abs(x - lo), Math.Abs(x - hi)));

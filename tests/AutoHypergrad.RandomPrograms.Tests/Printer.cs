@@ -22,6 +22,11 @@ public static class Printer
         CurrentLength = p.Length;
         var sb = new StringBuilder();
         sb.Append("public static partial class ").Append(p.ClassName).Append('\n').Append("{\n");
+        if (UsesHalf(p))
+        {
+            sb.Append(HalfField).Append('\n');
+        }
+
         bool first = true;
         foreach (var m in p.Methods)
         {
@@ -57,8 +62,8 @@ public static class Printer
     {
         CurrentLength = p.Length;
         var sb = new StringBuilder();
-        sb.Append("using System;\nusing AutoHypergrad;\nusing AutoHypergrad.Derivatives.Tests;\nusing AutoHypergrad.RandomPrograms.Tests;\n\n");
-        sb.Append("public static partial class ").Append(p.ClassName).Append("\n{\n");
+        sb.Append("using System;\nusing System.Numerics.Tensors;\nusing AutoHypergrad;\nusing AutoHypergrad.Derivatives.Tests;\nusing AutoHypergrad.RandomPrograms.Tests;\n\n");
+        sb.Append("public static partial class ").Append(p.ClassName).Append("\n{\n").Append(HalfField).Append("\n\n");
         foreach (var m in p.Methods)
         {
             PrintMethod(sb, p, m, probe: false, checkerAttributes: true);
@@ -71,6 +76,20 @@ public static class Printer
 
         sb.Append("}\n");
         return sb.ToString();
+    }
+
+    /// <summary>The class's constant field, a <see cref="Const"/> named Half.</summary>
+    public const string HalfField = "    public const double Half = 0.5;";
+
+    private static bool UsesHalf(Prog p)
+    {
+        var sb = new StringBuilder();
+        foreach (var m in p.Methods)
+        {
+            PrintMethod(sb, p, m, probe: false, checkerAttributes: false);
+        }
+
+        return System.Text.RegularExpressions.Regex.IsMatch(sb.ToString(), @"\bHalf\b");
     }
 
     private static void PrintPredicate(StringBuilder sb, Method m)
@@ -255,6 +274,23 @@ public static class Printer
                 case CallStmt c:
                     Line((c.Target is null ? string.Empty : c.Target + " = ") + Call(c.Callee, c.Args) + ";");
                     break;
+                case Switch sw:
+                    Line($"switch ({sw.Selector})");
+                    Line("{");
+                    _indent++;
+                    for (int k = 0; k <= sw.Cases.Length; k++)
+                    {
+                        Line(k < sw.Cases.Length ? $"case {k}:" : "default:");
+                        var section = k < sw.Cases.Length ? sw.Cases[k] : sw.Default;
+                        Block(section.Length > 0 && section[^1] is Return or Break or Continue ? section : section.Add(new Break()));
+                    }
+
+                    _indent--;
+                    Line("}");
+                    break;
+                case ConstDecl c:
+                    Line($"const double {c.Name} = {F(c.Value)};");
+                    break;
                 case ArrayDecl a:
                     Line(a.Stackalloc ? $"Span<double> {a.Name} = stackalloc double[{Length}];" : $"double[] {a.Name} = new double[{Length}];");
                     break;
@@ -290,6 +326,9 @@ public static class Printer
             Ternary t => $"({C(t.Condition)} ? {E(t.WhenTrue)} : {E(t.WhenFalse)})",
             Elem el => $"{el.Array}[{el.Index}]",
             CallExpr c => Call(c.Callee, c.Args),
+            Const c => c.Name,
+            Reduce { Name: "Max" } r when probe => $"Kink.MaxOf({r.Spans[0]})",
+            Reduce r => $"TensorPrimitives.{r.Name}<double>({string.Join(", ", r.Spans)})",
             Fn f => Function(f),
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name),
         };

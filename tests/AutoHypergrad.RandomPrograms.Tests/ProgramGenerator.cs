@@ -22,6 +22,10 @@ public sealed class ProgramGenerator
     private readonly Random _r;
     private int _fresh;
 
+    /// <summary>The callees of the method being generated that a call inside an expression may name: value results,
+    /// value, in and read-only span parameters (nothing the call writes).</summary>
+    private IReadOnlyList<Method> _valueCallees = [];
+
     private ProgramGenerator(ulong seed)
     {
         _r = new Random((int)(seed ^ (seed >> 32)));
@@ -44,19 +48,20 @@ public sealed class ProgramGenerator
         double roll = _r.NextDouble();
         Shape shape = roll < 0.55 ? Shape.General : roll < 0.72 ? Shape.SecondOrder : Shape.Elementwise;
         var callees = new List<Method>();
-        if (shape == Shape.General)
+        if (shape != Shape.Elementwise)
         {
+            // An Order = 2 method calls Order = 2 methods only (AHG0014).
             int count = _r.Next(3);
             for (int i = 0; i < count; i++)
             {
-                callees.Add(Callee("G" + i));
+                callees.Add(Callee("G" + i, shape == Shape.SecondOrder || _r.Next(4) == 0 ? 2 : 1));
             }
         }
 
         Method main = shape switch
         {
             Shape.Elementwise => ElementwiseMethod(),
-            Shape.SecondOrder => GeneralMethod("F", order: 2, callees: []),
+            Shape.SecondOrder => GeneralMethod("F", order: 2, callees),
             _ => GeneralMethod("F", order: 1, callees),
         };
         return new Prog(className, main, callees.ToImmutableArray(), length, intValue, seed);
@@ -82,9 +87,11 @@ public sealed class ProgramGenerator
         public List<string> Ints { get; init; } = [];
         public List<string> LoopIndices { get; init; } = [];
         public List<(string Name, PKind Kind)> Seqs { get; init; } = [];
+        public List<string> Consts { get; init; } = [];
 
         public Scope Clone() => new()
         {
+            Consts = [.. Consts],
             Reals = [.. Reals],
             Assignable = [.. Assignable],
             Ints = [.. Ints],
@@ -112,6 +119,7 @@ public sealed class ProgramGenerator
         }
 
         bool returnsDouble = order == 2 || _r.NextDouble() < 0.7 || !ps.Any(q => q.Kind is PKind.Ref or PKind.Out or PKind.Span or PKind.Array);
+        _valueCallees = callees.Where(c => c.ReturnsDouble && c.Params.All(q => q.Kind is PKind.Value or PKind.Hyper or PKind.NoDiff or PKind.Int or PKind.In or PKind.ReadOnlySpan)).ToList();
         var ctx = new Ctx
         {
             Loops = true,
@@ -139,11 +147,16 @@ public sealed class ProgramGenerator
         return new Method(name, ps.ToImmutableArray(), returnsDouble, order, Elementwise: false, OptimizerStep: false, body.ToImmutableArray());
     }
 
-    private Method Callee(string name)
+    /// <summary>A callee; of Order = 2 (callable from an Order = 2 method): scalar-valued, with value, [NoDiff], [Hyper],
+    /// int and read-only span parameters.</summary>
+    private Method Callee(string name, int order)
     {
+        _valueCallees = [];
         var ps = new List<Param>();
         int count = 1 + _r.Next(3);
-        PKind[] kinds = [PKind.Value, PKind.Value, PKind.Ref, PKind.Out, PKind.In, PKind.NoDiff, PKind.Int, PKind.ReadOnlySpan, PKind.Span, PKind.Array];
+        PKind[] kinds = order == 2
+            ? [PKind.Value, PKind.Value, PKind.NoDiff, PKind.Hyper, PKind.Int, PKind.ReadOnlySpan]
+            : [PKind.Value, PKind.Value, PKind.Ref, PKind.Ref, PKind.Out, PKind.Out, PKind.In, PKind.In, PKind.NoDiff, PKind.Int, PKind.ReadOnlySpan, PKind.Span, PKind.Array];
         for (int i = 0; i < count; i++)
         {
             ps.Add(new Param("c" + i, kinds[_r.Next(kinds.Length)]));
@@ -155,7 +168,7 @@ public sealed class ProgramGenerator
             ps.Insert(0, new Param("x", PKind.Value));
         }
 
-        bool returnsDouble = _r.NextDouble() < 0.7 || !ps.Any(q => q.Kind is PKind.Ref or PKind.Out or PKind.Span or PKind.Array);
+        bool returnsDouble = order == 2 || _r.NextDouble() < 0.7 || !ps.Any(q => q.Kind is PKind.Ref or PKind.Out or PKind.Span or PKind.Array);
         var ctx = new Ctx
         {
             Loops = true,
@@ -180,12 +193,13 @@ public sealed class ProgramGenerator
             body.Add(new Return(Expr(scope, 2)));
         }
 
-        return new Method(name, ps.ToImmutableArray(), returnsDouble, 1, false, false, body.ToImmutableArray());
+        return new Method(name, ps.ToImmutableArray(), returnsDouble, order, false, false, body.ToImmutableArray());
     }
 
     /// <summary>Void, scalar parameters in step order (ref state, inputs, [Hyper], [NoDiff], int), straight-line code.</summary>
     private Method ElementwiseMethod()
     {
+        _valueCallees = [];
         var ps = new List<Param>();
         int refs = 1 + _r.Next(2), values = _r.Next(3), hypers = _r.Next(3), nodiffs = _r.Next(2), ints = _r.Next(4) == 0 ? 1 : 0;
         for (int i = 0; i < refs; i++)
@@ -289,7 +303,24 @@ public sealed class ProgramGenerator
     {
         while (true)
         {
-            int pick = _r.Next(100);
+            int pick = _r.Next(110);
+            if (pick >= 100)
+            {
+                if (pick < 106)
+                {
+                    if (scope.Ints.Count == 0)
+                    {
+                        continue;
+                    }
+
+                    return SwitchStatement(ctx, scope);
+                }
+
+                string constant = "K" + _fresh++;
+                scope.Consts.Add(constant);
+                return new ConstDecl(constant, Pick(Constants));
+            }
+
             if (pick < 20)
             {
                 string name = "t" + _fresh++;
@@ -385,6 +416,31 @@ public sealed class ProgramGenerator
                 return new If(Condition(scope, 1), [_r.Next(2) == 0 ? new Break() : new Continue()], null);
             }
         }
+    }
+
+    /// <summary>A switch on an int (a counter or an int parameter, modulo the case count) with 1–3 cases and a default.</summary>
+    private Stmt SwitchStatement(Ctx ctx, Scope scope)
+    {
+        int cases = 1 + _r.Next(3);
+        string i = Pick(scope.Ints);
+        string selector = _r.Next(2) == 0 ? i : $"{i} % {cases + 1}";
+        ImmutableArray<Stmt> Section()
+        {
+            var body = Statements(ctx, scope.Clone(), top: false);
+            if (ctx.Returns && _r.Next(6) == 0)
+            {
+                body.Add(new Return(ctx.ReturnsDouble ? Expr(scope, 2) : null));
+            }
+            else if (ctx.LoopDepth > 0 && _r.Next(6) == 0)
+            {
+                body.Add(new Continue());
+            }
+
+            return body.ToImmutableArray();
+        }
+
+        var sections = Enumerable.Range(0, cases).Select(_ => Section()).ToImmutableArray();
+        return new Switch(selector, sections, Section());
     }
 
     private Stmt? Assignment(Scope scope)
@@ -651,7 +707,64 @@ public sealed class ProgramGenerator
             return new Ternary(Condition(scope, 1), Expr(scope, depth - 1), Expr(scope, depth - 1));
         }
 
+        if (pick < 95 && scope.Seqs.Count > 0)
+        {
+            string f = Pick(["Dot", "Sum", "SumOfSquares", "Max"]);
+            var first = Pick(scope.Seqs).Name;
+            return new Reduce(f, f == "Dot" ? [first, Pick(scope.Seqs).Name] : [first]);
+        }
+
+        if (pick >= 95 && ValueCall(scope, depth - 1) is { } call2)
+        {
+            return call2;
+        }
+
         return Leaf(scope);
+    }
+
+    /// <summary>A call inside an expression, to a callee that writes nothing.</summary>
+    private Expr? ValueCall(Scope scope, int depth)
+    {
+        if (_valueCallees.Count == 0)
+        {
+            return null;
+        }
+
+        var callee = Pick(_valueCallees);
+        var args = new List<Arg>();
+        foreach (var q in callee.Params)
+        {
+            switch (q.Kind)
+            {
+                case PKind.Value or PKind.Hyper:
+                    args.Add(new Arg(ArgMode.Value, Expr(scope, depth), null));
+                    break;
+                case PKind.NoDiff:
+                    args.Add(new Arg(ArgMode.Value, new Num(Pick(Constants)), null));
+                    break;
+                case PKind.Int:
+                    args.Add(new Arg(ArgMode.Value, new Var(scope.Ints.Count > 0 && _r.Next(2) == 0 ? Pick(scope.Ints) : _r.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture)), null));
+                    break;
+                case PKind.In:
+                    if (scope.Reals.Count == 0)
+                    {
+                        return null;
+                    }
+
+                    args.Add(new Arg(ArgMode.In, null, Pick(scope.Reals)));
+                    break;
+                default:
+                    if (scope.Seqs.Count == 0)
+                    {
+                        return null;
+                    }
+
+                    args.Add(new Arg(ArgMode.Sequence, null, Pick(scope.Seqs).Name));
+                    break;
+            }
+        }
+
+        return new CallExpr(callee.Name, args.ToImmutableArray());
     }
 
     private Expr Leaf(Scope scope)
@@ -659,7 +772,8 @@ public sealed class ProgramGenerator
         int pick = _r.Next(100);
         if (pick < 15 || (scope.Reals.Count == 0 && scope.Seqs.Count == 0))
         {
-            return new Num(Pick(Constants));
+            return pick % 4 != 0 ? new Num(Pick(Constants))
+                : new Const(scope.Consts.Count > 0 && _r.Next(2) == 0 ? Pick(scope.Consts) : Pick(["Math.PI", "Half"]));
         }
 
         if (pick < 25 && scope.Seqs.Count > 0)

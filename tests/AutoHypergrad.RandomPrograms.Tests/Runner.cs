@@ -42,6 +42,26 @@ public sealed class RunReport
 
     public Dictionary<string, int> Shapes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Programs per construct of <see cref="Constructs"/> (a program counts once per construct it holds).</summary>
+    public Dictionary<string, int> ConstructCounts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The constructs counted in the programs' source, to show what a run covered.</summary>
+    public static readonly (string Name, System.Text.RegularExpressions.Regex Pattern)[] Constructs =
+    [
+        .. new (string, string)[]
+        {
+            ("if/else", @"\belse\b"), ("?:", @" \? "), ("switch", @"\bswitch \("), ("for", @"\bfor \("), ("while", @"\bwhile \("),
+            ("do-while", @"\bdo\n"), ("foreach", @"\bforeach \("), ("break", @"\bbreak;"), ("continue", @"\bcontinue;"),
+            ("return inside a branch or loop", @"\n {12,}return\b"), ("compound assignment", @" [-+*/]= "), ("++/--", @"(\+\+|--);"),
+            ("Math function", @"\bMath\.(?!PI)"), ("const", @"\bconst double\b|\bHalf\b|Math\.PI"),
+            ("TensorPrimitives", @"\bTensorPrimitives\."), ("span or array parameter", @"(Span<double>|double\[\]) \w+[,)]"),
+            ("stackalloc / new local", @"stackalloc|new double\["), ("ref argument", @"(?<!(?:double|void) )\bG\d\([^;]*?\bref \w"),
+            ("out argument", @"(?<!(?:double|void) )\bG\d\([^;]*?\bout \w"), ("in argument", @"(?<!(?:double|void) )\bG\d\([^;]*?\bin \w"), ("[NoDiff]", @"\[NoDiff\]"), ("[Hyper]", @"\[Hyper\]"), ("int parameter", @"\bint n\d"),
+            ("call", @"(?<!(?:double|void) )\bG\d\("), ("Order = 2", @"Order = 2"), ("Order = 2 calling Order = 2", @"(?s)Order = 2\)\]\s+public static double F\(.*\bG\d\("),
+            ("[OptimizerStep]", @"OptimizerStep"),
+        }.Select(c => (c.Item1, new System.Text.RegularExpressions.Regex(c.Item2, System.Text.RegularExpressions.RegexOptions.Compiled))),
+    ];
+
     /// <summary>Programs per class (a program counts once per class it fails in).</summary>
     public Dictionary<string, int> ByClass { get; } = new(StringComparer.Ordinal);
 
@@ -61,6 +81,7 @@ public sealed class RunReport
     {
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"programs generated: {Programs} ({string.Join(", ", Shapes.OrderBy(s => s.Key).Select(s => $"{s.Value} {s.Key}"))}; {Methods} [Differentiable] methods), {Elapsed.TotalSeconds:F0} s\n");
+        sb.Append("constructs (programs holding each): ").Append(string.Join(", ", Constructs.Select(c => $"{c.Name} {ConstructCounts.GetValueOrDefault(c.Name)}"))).Append('\n');
         sb.Append(CultureInfo.InvariantCulture, $"span drivers: {Checks.AcceleratedWidths}\n");
         if (CudaNote.Length > 0)
         {
@@ -132,6 +153,12 @@ public static class Runner
                 report.Methods += 1 + p.Callees.Length;
                 string shape = p.Main.Elementwise ? "elementwise" : p.Main.Order == 2 ? "Order = 2" : p.Callees.Length > 0 ? "with callees" : "general";
                 report.Shapes[shape] = report.Shapes.GetValueOrDefault(shape) + 1;
+                string text = Printer.Display(p);
+                foreach (var (name, pattern) in RunReport.Constructs.Where(c => c.Pattern.IsMatch(text)))
+                {
+                    report.ConstructCounts[name] = report.ConstructCounts.GetValueOrDefault(name) + 1;
+                }
+
                 if (findings.All(f => f.Class == Classes.Info))
                 {
                     report.ByClass[Classes.Clean] = report.ByClass.GetValueOrDefault(Classes.Clean) + 1;
@@ -208,33 +235,27 @@ public static class Runner
     {
         var batch = compiled ?? CompileTimed(progs);
         var checkWatch = Stopwatch.StartNew();
-        var results = new Dictionary<Prog, (List<Finding>, string?)>();
-        var elementwise = new List<(Prog, Type)>();
-        foreach (var p in progs)
+        var checkable = progs.Where(p => batch.Types.ContainsKey(p)).ToList();
+        var elementwise = checkable.Where(p => p.Main.Elementwise && (which is null || which == Classes.CudaMismatch)).Select(p => (p, batch.Types[p])).ToList();
+
+        // The CUDA checks (NVRTC in this process, g++ in another) run beside the numeric checks, which share the cores
+        // program by program (the generated methods are static and each program's own; Kink's state is per thread).
+        var cudaFindings = cuda is not null && elementwise.Count > 0 ? Task.Run(() => cuda.Check(elementwise).ToList()) : null;
+        var numeric = new List<Finding>[checkable.Count];
+        if (which is null || which != Classes.CudaMismatch)
         {
-            var findings = batch.Findings[p];
-            if (batch.Types.TryGetValue(p, out var type))
-            {
-                if (which is null || which != Classes.CudaMismatch)
-                {
-                    findings.AddRange(Checks.Run(p, type, which));
-                }
-
-                if (p.Main.Elementwise && (which is null || which == Classes.CudaMismatch))
-                {
-                    elementwise.Add((p, type));
-                }
-            }
-
-            results[p] = (findings, batch.GeneratedSources.GetValueOrDefault(p));
+            Parallel.For(0, checkable.Count, j => numeric[j] = Checks.Run(checkable[j], batch.Types[checkable[j]], which));
         }
 
-        if (cuda is not null && elementwise.Count > 0)
+        var results = progs.ToDictionary(p => p, p => (batch.Findings[p], batch.GeneratedSources.GetValueOrDefault(p)));
+        for (int j = 0; j < checkable.Count; j++)
         {
-            foreach (var (p, f) in cuda.Check(elementwise))
-            {
-                results[p].Item1.Add(f);
-            }
+            results[checkable[j]].Item1.AddRange(numeric[j] ?? []);
+        }
+
+        foreach (var (p, f) in cudaFindings?.GetAwaiter().GetResult() ?? [])
+        {
+            results[p].Item1.Add(f);
         }
 
         batch.Context?.Unload();

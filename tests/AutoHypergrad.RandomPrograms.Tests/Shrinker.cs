@@ -128,6 +128,14 @@ public static class Shrinker
             case Foreach fe:
                 yield return fe.Body;
                 break;
+            case Switch sw:
+                foreach (var section in sw.Cases)
+                {
+                    yield return section;
+                }
+
+                yield return sw.Default;
+                break;
         }
     }
 
@@ -227,6 +235,26 @@ public static class Shrinker
                 foreach (var b in BlockVariants(fe.Body))
                 {
                     yield return fe with { Body = b };
+                }
+
+                break;
+            case Switch sw:
+                for (int k = 0; k < sw.Cases.Length; k++)
+                {
+                    yield return sw with { Cases = sw.Cases.RemoveAt(k) };
+                }
+
+                for (int k = 0; k < sw.Cases.Length; k++)
+                {
+                    foreach (var b in BlockVariants(sw.Cases[k]))
+                    {
+                        yield return sw with { Cases = sw.Cases.SetItem(k, b) };
+                    }
+                }
+
+                foreach (var b in BlockVariants(sw.Default))
+                {
+                    yield return sw with { Default = b };
                 }
 
                 break;

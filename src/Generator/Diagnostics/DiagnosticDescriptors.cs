@@ -79,6 +79,11 @@ internal static class DiagnosticDescriptors
         "Call from an Order = 2 method to a method without second-order derivatives",
         "'{0}' is called from [Differentiable(Order = 2)] method '{1}' but has no second-order derivative: {2}");
 
+    public static readonly DiagnosticDescriptor CalleeWithoutDerivatives = Create(
+        "AHG0015",
+        "Call to a [Differentiable] method that has errors",
+        "[Differentiable] method '{0}' calls '{1}', whose derivatives are not generated because of its own errors: '{0}' gets none either until they are fixed");
+
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error) => new(
         id,
         title,

@@ -64,21 +64,21 @@ internal static class CSharpSyntax
             // tangent's Tangent, its adjoint the TangentAdjoint.
             var tangentAdjoint = call.Variant == CallVariant.Adjoint;
             return callee.Kind == CalleeKind.Custom
-                ? callee.DerivativeType + "." + (tangentAdjoint ? callee.TangentAdjointName : callee.TangentName)
-                : callee.TypeName + "." + callee.Name + (tangentAdjoint ? "TangentAdjoint" : "Tangent");
+                ? callee.DerivativeType + "." + (tangentAdjoint ? callee.TangentAdjointName : callee.TangentName) + callee.DerivativeTypeArguments
+                : callee.TypeName + "." + callee.Name + (tangentAdjoint ? "TangentAdjoint" : "Tangent") + callee.TypeArguments;
         }
 
         if (call.Variant == CallVariant.Primal)
         {
-            return callee.TypeName + "." + callee.Name;
+            return callee.TypeName + "." + callee.Name + callee.TypeArguments;
         }
 
         if (callee.Kind == CalleeKind.Custom)
         {
-            return callee.DerivativeType + "." + (call.Variant == CallVariant.Tangent ? callee.TangentName : callee.AdjointName);
+            return callee.DerivativeType + "." + (call.Variant == CallVariant.Tangent ? callee.TangentName : callee.AdjointName) + callee.DerivativeTypeArguments;
         }
 
-        return callee.TypeName + "." + callee.Name + (call.Variant == CallVariant.Tangent ? "Tangent" : "Adjoint");
+        return callee.TypeName + "." + callee.Name + (call.Variant == CallVariant.Tangent ? "Tangent" : "Adjoint") + callee.TypeArguments;
     }
 
     /// <summary>float functions from MathF (Clamp lives only on Math), the rest from Math.</summary>

@@ -140,7 +140,10 @@ internal enum CalleeKind
 /// <c>Directional</c>: the callee is the tangent part of the method, a function of its inputs and their tangents
 /// (<c>Parameters</c> lists each active one followed by its tangent), as second order differentiates it: its primal
 /// is <c>{Name}Tangent(…).Tangent</c> and its adjoint <c>{Name}TangentAdjoint</c> (<c>TangentAdjointName</c> for
-/// hand-written derivatives).
+/// hand-written derivatives). <c>TypeArguments</c>: a generic method's, as written in the call
+/// (<c>&lt;double&gt;</c>), so that no call in generated code depends on type inference (C# 13 infers no T from
+/// a <c>double[]</c> for a <c>ReadOnlySpan&lt;T&gt;</c>); <c>DerivativeTypeArguments</c>: the same for hand-written
+/// derivatives that are generic in the same way.
 /// </summary>
 internal sealed record Callee(
     string TypeName,
@@ -154,7 +157,9 @@ internal sealed record Callee(
     string? AdjointName = null,
     Helpers.LocationInfo? Location = null,
     bool Directional = false,
-    string? TangentAdjointName = null);
+    string? TangentAdjointName = null,
+    string TypeArguments = "",
+    string DerivativeTypeArguments = "");
 
 internal enum CallVariant
 {

@@ -31,8 +31,9 @@ internal sealed record MethodModel(
     int Order = 1,
     StepKernelModel? StepKernel = null);
 
-/// <summary>The output of parsing one method: the model, or why there is none.</summary>
-internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>The output of parsing one method: the model, or why there is none. <c>Key</c> ("Namespace.Type.Method", as
+/// a caller's <see cref="Callee.Key"/> names it) and <c>Location</c> identify the method even without a model.</summary>
+internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, string Key = "");
 
 /// <summary>A method that the generator writes.</summary>
 internal sealed record GeneratedMethod(
@@ -99,8 +100,12 @@ internal sealed record SpanDriver(GeneratedMethod Kernel, EquatableArray<DriverP
 /// </summary>
 internal sealed record DirectionKernel(GeneratedMethod Tangent, EquatableArray<string> TangentNames);
 
-/// <summary>The output of differentiating one method, with every diagnostic of parsing and differentiation.</summary>
-internal sealed record DifferentiationResult(DerivativeModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+/// <summary>
+/// The output of differentiating one method, with every diagnostic of parsing and differentiation. <c>Key</c>: the
+/// method's (<see cref="ParseResult"/>); <c>Callees</c>: the keys of the [Differentiable] methods it calls, whose
+/// generated derivatives its own call (<see cref="Passes.CalleeFailures"/>).
+/// </summary>
+internal sealed record DifferentiationResult(DerivativeModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, string Key = "", EquatableArray<string> Callees = default);
 
 /// <summary>One generated source file.</summary>
 internal sealed record GeneratedSource(string HintName, string Text);

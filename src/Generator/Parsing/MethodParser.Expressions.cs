@@ -337,7 +337,10 @@ internal sealed partial class MethodParser
             TypeMapper.Map(callee.ReturnType),
             differentiable ? CalleeKind.Differentiable : CalleeKind.Unresolved,
             callee.ContainingType!.OriginalDefinition.ToDisplayString() + "." + callee.Name,
-            Location: differentiable ? null : LocationInfo.From(invocation));
+            Location: differentiable ? null : LocationInfo.From(invocation),
+            TypeArguments: callee.IsGenericMethod
+                ? "<" + string.Join(", ", callee.TypeArguments.Select(t => t.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))) + ">"
+                : "");
         return new Call(calleeInfo, CallVariant.Primal, arguments.ToEquatableArray(), type);
     }
 

@@ -184,13 +184,16 @@ internal sealed partial class MethodParser
 
     /// <summary>
     /// A switch on constants becomes an if/else chain on a local holding the value; each section must end in
-    /// break, return or continue (C# allows no fall-through), and its closing break is dropped.
+    /// break, return or continue (C# allows no fall-through), and its closing break is dropped. A break before the
+    /// end of a section (<c>if (c) break;</c>) sets a flag that guards the rest of the section
+    /// (<see cref="GuardBreaks"/>).
     /// </summary>
     private void ReadSwitch(SwitchStatementSyntax switchStatement, List<Stmt> output)
     {
         var value = ReadValue(switchStatement.Expression);
         var selector = FreshLocal("switchValue");
         output.Add(new Declare(selector, value.Type, value, $"switch ({switchStatement.Expression})"));
+        string? breakFlag = null;
 
         Block? defaultBlock = null;
         var cases = new List<(Expr Condition, Block Body)>();
@@ -202,16 +205,12 @@ internal sealed partial class MethodParser
                 statements.RemoveAt(statements.Count - 1);
             }
 
-            foreach (var inner in statements.SelectMany(s => s.DescendantNodesAndSelf()).OfType<BreakStatementSyntax>())
-            {
-                // A break inside a loop or a switch nested in the section leaves that one (a nested switch checks its own).
-                if (!inner.Ancestors().TakeWhile(a => a != section).Any(a => a is ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or ForEachStatementSyntax or SwitchStatementSyntax))
-                {
-                    Unsupported(inner, "a break before the end of a switch section");
-                }
-            }
-
             var body = ReadBlock(statements);
+            if (body.Statements.Any(BreaksSwitch))
+            {
+                breakFlag ??= FreshLocal("switchBroken");
+                body = new Block(GuardBreaks(body.Statements, breakFlag).ToEquatableArray());
+            }
             Expr? condition = null;
             foreach (var label in section.Labels)
             {
@@ -242,7 +241,59 @@ internal sealed partial class MethodParser
             chain = new Block(EquatableArray.Of<Stmt>(new If(cases[k].Condition, cases[k].Body, chain, $"case {CSharpText(cases[k].Condition)}")));
         }
 
+        if (breakFlag is not null)
+        {
+            output.Add(new Declare(breakFlag, IrType.Int, new Literal(0, IrType.Int)));
+        }
+
         output.AddRange(chain.Statements);
+    }
+
+    /// <summary>Whether <paramref name="statement"/> holds a break that leaves the switch section it stands in (not
+    /// one inside a loop; a nested switch has already replaced its own).</summary>
+    private static bool BreaksSwitch(Stmt statement) => statement switch
+    {
+        Break => true,
+        If branch => branch.Then.Statements.Any(BreaksSwitch) || branch.Else.Statements.Any(BreaksSwitch),
+        _ => false,
+    };
+
+    /// <summary>
+    /// A section's statements with each break that leaves it replaced by <c>flag = 1</c>, and the statements after a
+    /// branch that may break guarded by <c>if (flag == 0)</c>: <c>a; if (c) { b; break; } d;</c> becomes
+    /// <c>a; if (c) { b; flag = 1; } if (flag == 0) { d; }</c>.
+    /// </summary>
+    private static List<Stmt> GuardBreaks(IReadOnlyList<Stmt> statements, string flag)
+    {
+        var output = new List<Stmt>();
+        for (var i = 0; i < statements.Count; i++)
+        {
+            switch (statements[i])
+            {
+                case Break:
+                    output.Add(new Assign(flag, new Literal(1, IrType.Int)));
+                    return output; // what follows a break is unreachable
+                case If branch when BreaksSwitch(branch):
+                    output.Add(branch with
+                    {
+                        Then = new Block(GuardBreaks(branch.Then.Statements, flag).ToEquatableArray()),
+                        Else = new Block(GuardBreaks(branch.Else.Statements, flag).ToEquatableArray()),
+                    });
+                    var rest = statements.Skip(i + 1).ToList();
+                    if (rest.Count > 0)
+                    {
+                        var notBroken = new Binary(BinaryOp.Equal, new VarRef(flag, IrType.Int), new Literal(0, IrType.Int), IrType.Bool);
+                        output.Add(new If(notBroken, new Block(GuardBreaks(rest, flag).ToEquatableArray()), Block.Empty));
+                    }
+
+                    return output;
+                default:
+                    output.Add(statements[i]);
+                    break;
+            }
+        }
+
+        return output;
     }
 
     private static string CSharpText(Expr condition) => Emit.CSharpSyntax.Print(condition);

@@ -49,6 +49,7 @@ internal sealed partial class MethodParser
             return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
         }
 
+        var key = method.ContainingType.OriginalDefinition.ToDisplayString() + "." + method.Name;
         try
         {
             var order = 1;
@@ -60,7 +61,7 @@ internal sealed partial class MethodParser
                 }
             }
 
-            return new MethodParser(context.SemanticModel, method, syntax, order, cancellationToken).Run();
+            return new MethodParser(context.SemanticModel, method, syntax, order, cancellationToken).Run() with { Key = key };
         }
         catch (OperationCanceledException)
         {
@@ -69,7 +70,7 @@ internal sealed partial class MethodParser
         catch (Exception exception)
         {
             return new ParseResult(null, EquatableArray.Of(DiagnosticInfo.Create(
-                DiagnosticDescriptors.InternalError, LocationInfo.From(syntax.Identifier), method.Name, exception.Message)));
+                DiagnosticDescriptors.InternalError, LocationInfo.From(syntax.Identifier), method.Name, exception.Message)), key);
         }
     }
 

@@ -15,6 +15,13 @@ namespace AutoHypergrad.Generator.Passes;
 internal static class Differentiator
 {
     public static DifferentiationResult Run(ParseResult parsed, DerivativeRegistry registry)
+        => Differentiate(parsed, registry) with
+        {
+            Key = parsed.Key,
+            Callees = parsed.Model is { } method ? CalleeFailures.DifferentiableCallees(method.Body) : EquatableArray<string>.Empty,
+        };
+
+    private static DifferentiationResult Differentiate(ParseResult parsed, DerivativeRegistry registry)
     {
         if (parsed.Model is not { } parsedMethod)
         {

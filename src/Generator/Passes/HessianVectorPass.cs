@@ -92,11 +92,23 @@ internal static class HessianVectorPass
             .ToList();
 
         // The zero tangents the tangent pass gives inactive spans passed to a callee (new T[x.Length]) move to the
-        // top, where the adjoint pass expects span locals, when their lengths are the parameters'.
-        var parameterNames = new HashSet<string>(method.Parameters.Select(p => p.Name));
-        var hoisted = new List<Stmt>();
-        var body = hoisted.Concat(statements.Select(s => Hoist(s, hoisted, parameterNames)).ToList()).ToEquatableArray();
-        var directional = method with { Name = method.Name + "Tangent", Parameters = parameters.ToEquatableArray(), Body = new Block(body) };
+        // top level, where the adjoint pass expects span locals: just before the top-level statement that holds them,
+        // when their lengths are those of parameters or of span locals declared before it (top level too).
+        var available = new HashSet<string>(method.Parameters.Select(p => p.Name));
+        var body = new List<Stmt>();
+        foreach (var statement in statements)
+        {
+            var hoisted = new List<Stmt>();
+            var kept = Hoist(statement, hoisted, available);
+            body.AddRange(hoisted);
+            body.Add(kept);
+            if (statement is Declare { Type.IsCollection: true } collection)
+            {
+                available.Add(collection.Name);
+            }
+        }
+
+        var directional = method with { Name = method.Name + "Tangent", Parameters = parameters.ToEquatableArray(), Body = new Block(body.ToEquatableArray()) };
 
         var directionalScope = new NameScope(parameters.Select(p => p.Name).Concat(IrWalker.DeclaredNames(directional.Body)));
         var (normalized, result) = ExitNormalizer.Normalize(directional, directionalScope);
@@ -132,20 +144,20 @@ internal static class HessianVectorPass
         }
     }
 
-    private static Stmt Hoist(Stmt statement, List<Stmt> hoisted, HashSet<string> parameters)
+    private static Stmt Hoist(Stmt statement, List<Stmt> hoisted, HashSet<string> available)
     {
         Block Nested(Block block)
         {
             var kept = new List<Stmt>();
             foreach (var inner in block.Statements)
             {
-                if (inner is Declare { Init: NewCollection created } d && IrWalker.FreeVariables(created).All(parameters.Contains))
+                if (inner is Declare { Init: NewCollection created } d && IrWalker.FreeVariables(created).All(available.Contains))
                 {
                     hoisted.Add(d);
                 }
                 else
                 {
-                    kept.Add(Hoist(inner, hoisted, parameters));
+                    kept.Add(Hoist(inner, hoisted, available));
                 }
             }
 

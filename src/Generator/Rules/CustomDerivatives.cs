@@ -15,7 +15,8 @@ namespace AutoHypergrad.Generator.Rules;
 /// One hand-written derivative method: a tangent, an adjoint, or (for second order) a tangent's adjoint of
 /// <c>TargetKey</c> ("Namespace.Type.Method").
 /// </summary>
-internal sealed record DerivativeMethod(string TargetKey, string ImplementationType, string Name, bool IsTangent, bool IsTangentAdjoint = false);
+/// <c>Arity</c>: its number of type parameters (the runtime's TensorPrimitives derivatives are generic in T, as their targets are).
+internal sealed record DerivativeMethod(string TargetKey, string ImplementationType, string Name, bool IsTangent, bool IsTangentAdjoint = false, int Arity = 0);
 
 /// <summary>Every hand-written derivative in reach: this compilation's [DerivativeOf] methods and referenced assemblies'.</summary>
 internal sealed record DerivativeRegistry(EquatableArray<DerivativeMethod> Methods)
@@ -79,7 +80,7 @@ internal static class CustomDerivatives
             }
 
             var isTangentAdjoint = method.Name.EndsWith("TangentAdjoint", System.StringComparison.Ordinal);
-            return new DerivativeMethod(target.OriginalDefinition.ToDisplayString() + "." + name, SymbolNames.FullyQualified(method.ContainingType), method.Name, isTangent, isTangentAdjoint);
+            return new DerivativeMethod(target.OriginalDefinition.ToDisplayString() + "." + name, SymbolNames.FullyQualified(method.ContainingType), method.Name, isTangent, isTangentAdjoint, method.Arity);
         }
 
         return null;
@@ -123,6 +124,7 @@ internal static class CustomDerivatives
                 AdjointName = adjoint.Name,
                 TangentAdjointName = tangentAdjoint?.Name,
                 Location = null,
+                DerivativeTypeArguments = tangent.Arity > 0 ? call.Callee.TypeArguments : "",
             };
             return call with { Callee = callee, Arguments = arguments };
         });

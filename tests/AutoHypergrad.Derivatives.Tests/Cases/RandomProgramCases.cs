@@ -1,4 +1,5 @@
 using System;
+using System.Numerics.Tensors;
 
 namespace AutoHypergrad.Derivatives.Tests;
 
@@ -101,4 +102,109 @@ public static partial class RandomProgramCases
         a0[0] /= (q1 * q1) + 1.0;
         return q1;
     }
+
+    /// <summary>
+    /// A switch section left early: <c>if (…) break;</c> inside a section, and a section that breaks in both branches
+    /// of an if (was a false AHG0003 "a break before the end of a switch section"; the parser now guards the rest of
+    /// the section with a flag).
+    /// </summary>
+    [Differentiable]
+    [Domain(-2, 2)]
+    [SmoothWhere(nameof(AwayFromHalf))]
+    public static double SwitchSectionLeftEarly(double x, ref double r)
+    {
+        double s = 0.0;
+        for (int i = 0; i < 4; i++)
+        {
+            switch (i % 3)
+            {
+                case 0:
+                    s += x * r;
+                    if (x > 0.5)
+                    {
+                        break;
+                    }
+
+                    s *= x;
+                    break;
+                case 1:
+                    if (r < 0.5)
+                    {
+                        s += Math.Sin(x);
+                        break;
+                    }
+                    else
+                    {
+                        s -= r * r;
+                        break;
+                    }
+
+                default:
+                    r = r * 0.5 + s * 0.1;
+                    break;
+            }
+        }
+
+        return s * x;
+    }
+
+    /// <summary>The branches of <see cref="SwitchSectionLeftEarly"/> switch at x = 0.5 and r = 0.5 (r changes in the loop).</summary>
+    public static bool AwayFromHalf(double x, double r) => Math.Abs(x - 0.5) > 0.05 && Math.Abs(r - 0.5) > 0.3;
+
+    /// <summary>
+    /// TensorPrimitives reductions on an array parameter that the method writes and on a stackalloc span, with the
+    /// type argument written out (generated calls to the generic reductions and their generic derivatives did not name
+    /// T, which C# 13 cannot infer from a double[] or a Span&lt;double&gt;: CS0411, CS1503).
+    /// </summary>
+    [Differentiable(Order = 2)]
+    [Domain(-2, 2)]
+    [Lengths(3)]
+    public static double ReductionsOfArraysAndSpans(double[] a, ReadOnlySpan<double> b, double x)
+    {
+        Span<double> t = stackalloc double[3];
+        for (int i = 0; i < t.Length; i++)
+        {
+            t[i] = a[i] * x + b[i];
+        }
+
+        return TensorPrimitives.Dot<double>(a, t) + TensorPrimitives.SumOfSquares<double>(t) * TensorPrimitives.Sum<double>(a)
+            + TensorPrimitives.Dot(b, b) * x;
+    }
+
+    /// <summary>The same reductions in a method that writes the array (Order = 1: the second order takes no written spans).</summary>
+    [Differentiable]
+    [Domain(-2, 2)]
+    [Lengths(3)]
+    public static void ReductionsOfAWrittenArray(double[] a, double x)
+    {
+        double d = TensorPrimitives.Dot<double>(a, a);
+        a[0] = d * x;
+        a[1] += TensorPrimitives.Sum<double>(a) * 0.5;
+    }
+
+    /// <summary>
+    /// A stackalloc local that stays passive (zeros), passed inside a loop to an Order = 2 callee's active span
+    /// parameter: the Hessian-vector product's zero tangent for it, <c>new double[b.Length]</c>, was moved above b's
+    /// declaration (CS0841 in generated code); it now goes just before the loop.
+    /// </summary>
+    [Differentiable(Order = 2)]
+    [Domain(-2, 2)]
+    [Lengths(4)]
+    public static double PassiveStackallocPassedInALoop(double x, ReadOnlySpan<double> a)
+    {
+        Span<double> b = stackalloc double[4];
+        double s = 0.0;
+        foreach (double e in a)
+        {
+            s += WeightedSquare(b, a, x * e);
+        }
+
+        return s;
+    }
+
+    [Differentiable(Order = 2)]
+    [Domain(-2, 2)]
+    [Lengths(4)]
+    public static double WeightedSquare(ReadOnlySpan<double> p, ReadOnlySpan<double> q, double x)
+        => (TensorPrimitives.Dot(p, q) + x) * x * q[0];
 }

@@ -67,6 +67,11 @@ public static class Checks
                 Check(Classes.SpanDriverMismatch, () => SpanDrivers(m, type));
                 Check(Classes.VectorModeMismatch, () => VectorMode(m, type));
             }
+
+            if (m.OptimizerStep)
+            {
+                Check(Classes.StepKernelMismatch, () => StepKernel(m, type));
+            }
         }
 
         // A class checked by several checks is reported once per program (the first).
@@ -328,6 +333,125 @@ public static class Checks
         if (errors.Count > 0)
         {
             throw new Xunit.Sdk.XunitException($"span drivers differ from the scalar kernel ({AcceleratedWidths}):\n" + string.Join("\n", errors.Take(12)));
+        }
+    }
+
+    /// <summary>
+    /// The [OptimizerStep] method's step kernel (<c>{Name}KernelDouble</c>, an <see cref="AutoHypergrad.Engines.IStepKernel{T}"/>)
+    /// against the span drivers it packs, on the layouts IStepKernel documents: Step, Tangents (k = 2 directions,
+    /// against the single-direction tangent driver once per direction) and Adjoint, bit for bit, options read from
+    /// <see cref="AutoHypergrad.Engines.StepOptions"/>. A uniform hyperparameter's adjoint, a sum over the elements
+    /// added to the one given, is compared within two ulps of the larger of the two (the kernel may add its sum to the
+    /// given value where the driver adds element by element).
+    /// </summary>
+    public static void StepKernel(Method m, Type type)
+    {
+        var kernelType = type.GetNestedType(m.Name + "KernelDouble")
+            ?? throw new Xunit.Sdk.XunitException($"the [OptimizerStep] method has no generated {m.Name}KernelDouble");
+        var kernel = (AutoHypergrad.Engines.IStepKernel<double>)Activator.CreateInstance(kernelType)!;
+        var driver = Find(type, m.Name, true);
+        var tangentDriver = Find(type, m.Name + "Tangent", true);
+        var adjointDriver = Find(type, m.Name + "Adjoint", true);
+        var ps = m.Params;
+        var state = ps.Where(q => q.Kind == PKind.Ref).ToList();
+        var hypers = ps.Where(q => q.Kind == PKind.Hyper).ToList();
+        int slots = state.Count, uniforms = hypers.Count;
+        const int k = 2;
+        var errors = new List<string>();
+        var random = new Random(777);
+        void Equal(string what, ReadOnlySpan<double> expected, ReadOnlySpan<double> actual)
+        {
+            for (int i = 0; i < expected.Length; i++)
+            {
+                if (!Same(expected[i], actual[i]))
+                {
+                    errors.Add($"{what}[{i}] is {actual[i]:R} from {m.Name}KernelDouble but {expected[i]:R} from the span drivers");
+                    return;
+                }
+            }
+        }
+
+        foreach (int n in new[] { 1, 7, 17 })
+        {
+            var options = ps.Where(q => q.Kind == PKind.NoDiff).ToDictionary(q => q.Name, _ => 2 * random.NextDouble() - 1);
+            var stepOptions = new AutoHypergrad.Engines.StepOptions(3, options);
+            double[] w = Draw(random, slots * n), g = Draw(random, n), h = Draw(random, uniforms);
+            double[] wDot = Draw(random, slots * k * n), gDot = Draw(random, k * n), hDot = Draw(random, uniforms * k);
+            double[] wBar = Draw(random, slots * n), gBar = Draw(random, n), hBar = Draw(random, uniforms);
+
+            // Arguments of a span driver: a state slot and a hyperparameter by their index, the rest by kind.
+            object?[] Arguments(Func<int, Param, IEnumerable<object?>> stateSlot, Func<int, IEnumerable<object?>> gradient, Func<int, IEnumerable<object?>> hyper)
+            {
+                var args = new List<object?>();
+                foreach (var q in ps)
+                {
+                    args.AddRange(q.Kind switch
+                    {
+                        PKind.Ref => stateSlot(state.IndexOf(q), q),
+                        PKind.Value => gradient(0),
+                        PKind.Hyper => hyper(hypers.IndexOf(q)),
+                        _ => [options[q.Name]],
+                    });
+                }
+
+                return args.ToArray();
+            }
+
+            double[] Slice(double[] a, int start, int length) => a.AsSpan(start, length).ToArray();
+
+            // Step.
+            var stepped = (double[])w.Clone();
+            kernel.Step(stepped, g, h, stepOptions);
+            var expected = Enumerable.Range(0, slots).Select(s => Slice(w, s * n, n)).ToArray();
+            Invoker.Invoke(driver, Arguments((s, _) => [expected[s]], _ => [g], j => [h[j]]));
+            Equal($"n = {n}, Step: state", expected.SelectMany(x => x).ToArray(), stepped);
+
+            // Tangents: direction d against the single-direction tangent driver.
+            var tw = (double[])w.Clone();
+            var twDot = (double[])wDot.Clone();
+            kernel.Tangents(tw, twDot, g, gDot, h, hDot, stepOptions);
+            for (int d = 0; d < k; d++)
+            {
+                var values = Enumerable.Range(0, slots).Select(s => Slice(w, s * n, n)).ToArray();
+                var dots = Enumerable.Range(0, slots).Select(s => Slice(wDot, ((s * k) + d) * n, n)).ToArray();
+                Invoker.Invoke(tangentDriver, Arguments((s, _) => [values[s], dots[s]], _ => [g, Slice(gDot, d * n, n)], j => [h[j], hDot[(j * k) + d]]));
+                Equal($"n = {n}, Tangents: state", values.SelectMany(x => x).ToArray(), tw);
+                for (int s = 0; s < slots; s++)
+                {
+                    Equal($"n = {n}, Tangents: direction {d} of slot {s}", dots[s], twDot.AsSpan(((s * k) + d) * n, n));
+                }
+            }
+
+            // Adjoint.
+            var aw = (double[])wBar.Clone();
+            var ag = (double[])gBar.Clone();
+            var ah = (double[])hBar.Clone();
+            kernel.Adjoint(w, aw, g, ag, h, ah, stepOptions);
+            var bars = Enumerable.Range(0, slots).Select(s => Slice(wBar, s * n, n)).ToArray();
+            var gradientBar = (double[])gBar.Clone();
+            var args = Arguments((s, _) => [Slice(w, s * n, n), bars[s]], _ => [g, gradientBar], j => [h[j], hBar[j]]);
+            Invoker.Invoke(adjointDriver, args);
+            Equal($"n = {n}, Adjoint: state adjoint", bars.SelectMany(x => x).ToArray(), aw);
+            Equal($"n = {n}, Adjoint: gradient adjoint", gradientBar, ag);
+            int at = 0;
+            foreach (var q in ps)
+            {
+                at += q.Kind switch { PKind.Ref or PKind.Value or PKind.Hyper => 2, _ => 1 };
+                if (q.Kind == PKind.Hyper)
+                {
+                    double fromDriver = (double)args[at - 1]!, fromKernel = ah[hypers.IndexOf(q)];
+                    double larger = Math.Max(Math.Abs(fromDriver), Math.Abs(fromKernel));
+                    if (!(Math.Abs(fromDriver - fromKernel) <= 2 * (Math.BitIncrement(larger) - larger)))
+                    {
+                        errors.Add($"n = {n}, Adjoint: {q.Name}Bar is {fromKernel:R} from {m.Name}KernelDouble but {fromDriver:R} from the span driver");
+                    }
+                }
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new Xunit.Sdk.XunitException("the step kernel differs from the span drivers:\n" + string.Join("\n", errors.Take(12)));
         }
     }
 

@@ -34,14 +34,16 @@ internal static class EngineProblems
         int steps = 12,
         int batchSize = 8,
         LossHyperparameters loss = LossHyperparameters.None,
-        Action<double[]>? adjustLoss = null)
+        Action<double[]>? adjustLoss = null,
+        IReadOnlyDictionary<string, double>? optimizerValues = null)
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         var descriptor = Optimizers.Optimizers.Find(optimizer);
         var values = descriptor.Defaults();
         for (int h = 0; h < values.Length; h++)
         {
-            values[h] = descriptor.Hyperparameters[h].Name switch
+            string name = descriptor.Hyperparameters[h].Name;
+            values[h] = optimizerValues is not null && optimizerValues.TryGetValue(name, out double given) ? given : name switch
             {
                 "lr" => LearningRates[descriptor.Name],
                 "wd" => 0.01,

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Xunit;
 
 namespace AutoHypergrad.Engines.Tests;
@@ -28,6 +29,17 @@ public sealed class GuardTests
         Assert.Contains("of 200", error.Message);
         Assert.Contains("w[", error.Message);
         Assert.Contains("lr=1E+150", error.Message);
+    }
+
+    [Fact]
+    public void A_run_that_diverges_because_of_a_fixed_hyperparameter_names_it_with_the_tuned_ones()
+    {
+        // Momentum with μ = 50, fixed: the velocity grows about 50-fold a step and overflows within 200; lr alone is tuned.
+        var (dynamics, response, lambda) = EngineProblems.Create<double>("Momentum", ["lr"], steps: 200, optimizerValues: new Dictionary<string, double> { ["mu"] = 50 });
+
+        var error = Assert.Throws<NonFiniteValueException>(() => new ReverseHypergradient<double>(dynamics, response).Compute(lambda));
+
+        Assert.Contains("(hyperparameters: tuned lr=0.3; fixed mu=50, wd=0.01)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Data;
 
@@ -87,7 +89,14 @@ public sealed class DifferentiableObjective<T> : IObjective<T>
     {
         Check(w, lambda);
         int rows = Gather(batch, out var features, out var targets);
-        return _loss(w, lambda, features, targets, rows, _data.FeatureCount);
+        try
+        {
+            return _loss(w, lambda, features, targets, rows, _data.FeatureCount);
+        }
+        catch (IndexOutOfRangeException error) when (ReadsPast(w, lambda, features, targets, rows, error) is { } readsPast)
+        {
+            throw readsPast;
+        }
     }
 
     public T Gradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> gradient)
@@ -97,8 +106,15 @@ public sealed class DifferentiableObjective<T> : IObjective<T>
         int rows = Gather(batch, out var features, out var targets);
         gradient.Clear();
         _lambdaScratch.AsSpan().Clear();
-        _adjoint(w, gradient, lambda, _lambdaScratch, features, targets, rows, _data.FeatureCount, T.One);
-        return _loss(w, lambda, features, targets, rows, _data.FeatureCount);
+        try
+        {
+            _adjoint(w, gradient, lambda, _lambdaScratch, features, targets, rows, _data.FeatureCount, T.One);
+            return _loss(w, lambda, features, targets, rows, _data.FeatureCount);
+        }
+        catch (IndexOutOfRangeException error) when (ReadsPast(w, lambda, features, targets, rows, error) is { } readsPast)
+        {
+            throw readsPast;
+        }
     }
 
     public void HessianVector(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result)
@@ -134,7 +150,14 @@ public sealed class DifferentiableObjective<T> : IObjective<T>
         CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar));
         int rows = Gather(batch, out var features, out var targets);
         _wScratch.AsSpan().Clear();
-        _adjoint(w, _wScratch, lambda, lambdaBar, features, targets, rows, _data.FeatureCount, T.One);
+        try
+        {
+            _adjoint(w, _wScratch, lambda, lambdaBar, features, targets, rows, _data.FeatureCount, T.One);
+        }
+        catch (IndexOutOfRangeException error) when (ReadsPast(w, lambda, features, targets, rows, error) is { } readsPast)
+        {
+            throw readsPast;
+        }
     }
 
     /// <summary>Writes the w part of H·(wV, λV) into <paramref name="wResult"/>, and its λ part into the cleared <paramref name="lambdaResult"/>.</summary>
@@ -145,7 +168,96 @@ public sealed class DifferentiableObjective<T> : IObjective<T>
         int rows = Gather(batch, out var features, out var targets);
         wResult.Clear();
         lambdaResult.Clear();
-        _hessianVector(w, wV, wResult, lambda, lambdaV, lambdaResult, features, targets, rows, _data.FeatureCount);
+        try
+        {
+            _hessianVector(w, wV, wResult, lambda, lambdaV, lambdaResult, features, targets, rows, _data.FeatureCount);
+        }
+        catch (IndexOutOfRangeException error) when (ReadsPast(w, lambda, features, targets, rows, error) is { } readsPast)
+        {
+            throw readsPast;
+        }
+    }
+
+    /// <summary>
+    /// The error for a loss that indexes past w or λ: it reads more parameters than <see cref="ParameterCount"/>, or
+    /// more loss hyperparameters than the layout has. The loss is run again with w and λ padded with zeros, to find
+    /// the shortest lengths it runs with, which name the highest index it reads of each. Null where padding does not
+    /// cure it (the loss reads past its features or targets): that IndexOutOfRangeException goes on as it was.
+    /// </summary>
+    private InvalidOperationException? ReadsPast(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, ReadOnlySpan<T> features, ReadOnlySpan<T> targets, int rows, IndexOutOfRangeException error)
+    {
+        int d = _data.FeatureCount;
+        T[] wArray = w.ToArray(), lambdaArray = lambda.ToArray(), featureArray = features.ToArray(), targetArray = targets.ToArray();
+        bool Runs(int wLength, int lambdaLength)
+        {
+            var paddedW = new T[wLength];
+            var paddedLambda = new T[lambdaLength];
+            wArray.CopyTo(paddedW, 0);
+            lambdaArray.CopyTo(paddedLambda, 0);
+            try
+            {
+                _loss(paddedW, paddedLambda, featureArray, targetArray, rows, d);
+                return true;
+            }
+            catch (IndexOutOfRangeException)
+            {
+                return false;
+            }
+        }
+
+        // Lengths it runs with (both doubled until it does), then the shortest of each, one at a time.
+        int p = ParameterCount, h = Hyperparameters.Count, longW = p, longLambda = h;
+        do
+        {
+            longW = (2 * longW) + 16;
+            longLambda = (2 * longLambda) + 16;
+            if (longW > 1 << 22)
+            {
+                return null;
+            }
+        }
+        while (!Runs(longW, longLambda));
+
+        int neededW = Shortest(p, longW, length => Runs(length, longLambda));
+        int neededLambda = Shortest(h, longLambda, length => Runs(neededW, length));
+        var problems = new List<string>();
+        if (neededW > p)
+        {
+            problems.Add($"w[{neededW - 1}], but the objective was created with parameterCount {p} (w[0] … w[{p - 1}]): create it with parameterCount {neededW}");
+        }
+
+        if (neededLambda > h)
+        {
+            var blocks = string.Join(", ", Hyperparameters.Blocks.Select(b => b.Length == 1 ? b.Name : $"{b.Name}[{b.Length}]"));
+            problems.Add($"lambda[{neededLambda - 1}], but its hyperparameter layout has {h} value(s) ({(h == 0 ? "none" : blocks)}): declare the missing ones in the HyperparameterLayout");
+        }
+
+        return problems.Count == 0 ? null : new InvalidOperationException($"The loss reads {string.Join("; it also reads ", problems)}; or fix the loss's indexing.", error);
+    }
+
+    /// <summary>The shortest length in [<paramref name="given"/>, <paramref name="runs"/>] for which <paramref name="succeeds"/> holds, by bisection (it holds at <paramref name="runs"/>).</summary>
+    private static int Shortest(int given, int runs, Func<int, bool> succeeds)
+    {
+        if (succeeds(given))
+        {
+            return given;
+        }
+
+        int fails = given;
+        while (runs - fails > 1)
+        {
+            int middle = fails + ((runs - fails) / 2);
+            if (succeeds(middle))
+            {
+                runs = middle;
+            }
+            else
+            {
+                fails = middle;
+            }
+        }
+
+        return runs;
     }
 
     /// <summary>The batch's rows and targets (class indices as numbers for a classification set).</summary>

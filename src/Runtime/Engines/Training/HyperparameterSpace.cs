@@ -223,20 +223,44 @@ public sealed class HyperparameterSpace
             : string.Create(CultureInfo.InvariantCulture, $"{block.Name}[{index - block.Offset + (block.PerStep ? 1 : 0)}]");
     }
 
-    /// <summary>The tuned values of λ, for messages: <c>lr=0.5, mu=0.9, weights=[5000 values, min 0, max 1]</c>.</summary>
+    /// <summary>
+    /// Every hyperparameter's value, for messages: the tuned ones from λ, then the fixed ones (the optimizer's and
+    /// the loss's that are not tuned), so that a run that diverges because of a fixed value names it too:
+    /// <c>tuned lr=0.5, weights=[5000 values, min 0, max 1]; fixed beta1=0.9, beta2=1.5, eps=1E-08, l2=0.001</c>.
+    /// </summary>
     public string Describe(ReadOnlySpan<double> lambda)
     {
-        var parts = new List<string>();
+        var tuned = new List<string>();
         foreach (var block in Tuned)
         {
-            var values = lambda.Slice(block.Offset, block.Length);
-            parts.Add(block.Length == 1
-                ? string.Create(CultureInfo.InvariantCulture, $"{block.Name}={values[0]:G6}")
-                : string.Create(CultureInfo.InvariantCulture, $"{block.Name}=[{block.Length} values, min {TensorPrimitives.Min(values):G6}, max {TensorPrimitives.Max(values):G6}]"));
+            tuned.Add(Value(block.Name, lambda.Slice(block.Offset, block.Length)));
         }
 
-        return string.Join(", ", parts);
+        var fixedValues = new List<string>();
+        for (int i = 0; i < OptimizerNames.Count; i++)
+        {
+            if (!IsTuned(OptimizerNames[i]))
+            {
+                fixedValues.Add(Value(OptimizerNames[i], [OptimizerValues[i]]));
+            }
+        }
+
+        var lossValues = LossValues.ToArray();
+        foreach (var block in LossLayout.Blocks.Where(b => !IsTuned(b.Name)))
+        {
+            fixedValues.Add(Value(block.Name, lossValues.AsSpan(block.Offset, block.Length)));
+        }
+
+        return (tuned.Count > 0 ? "tuned " + string.Join(", ", tuned) : "none tuned")
+            + (fixedValues.Count > 0 ? "; fixed " + string.Join(", ", fixedValues) : string.Empty);
     }
+
+    private bool IsTuned(string name) => Tuned.Any(b => b.Name == name);
+
+    private static string Value(string name, ReadOnlySpan<double> values) => values.Length == 0 ? name + "=[]"
+        : values.Length == 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{name}={values[0]:G6}")
+        : string.Create(CultureInfo.InvariantCulture, $"{name}=[{values.Length} values, min {TensorPrimitives.Min(values):G6}, max {TensorPrimitives.Max(values):G6}]");
 
     private static int IndexOf(IReadOnlyList<string> names, string name)
     {

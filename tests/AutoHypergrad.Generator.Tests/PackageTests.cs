@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
+using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using Xunit;
@@ -10,93 +11,170 @@ using Xunit.Abstractions;
 namespace AutoHypergrad.Generator.Tests;
 
 /// <summary>
-/// One package reference brings both the runtime and the generator: pack AutoHypergrad.Runtime from a copy of the
-/// sources, then build and run a new project that references only that package and uses [Differentiable].
+/// The three packages, packed once for the tests of <see cref="PackageTests"/> from a copy of the sources (so that
+/// packing does not touch the build outputs the test run is using), into a feed of their own, with version
+/// 0.0.0-test (restored into a private package folder: a stale copy in the user's cache never stands in for this build).
 /// </summary>
-public sealed class PackageTests
+public sealed class PackedFeed : IDisposable
 {
-    private readonly ITestOutputHelper _output;
+    public const string Version = "0.0.0-test";
 
-    public PackageTests(ITestOutputHelper output) => _output = output;
+    private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("autohypergrad-package-");
 
-    [Fact]
-    public void The_runtime_package_carries_the_generator_and_a_consumer_gets_derivatives()
+    public PackedFeed()
     {
-        var repository = RepositoryRoot();
-        var work = Directory.CreateTempSubdirectory("autohypergrad-package-");
-        try
+        Repository = PackageTests.RepositoryRoot();
+        var sources = Path.Combine(_work.FullName, "src");
+        foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" })
         {
-            // A copy, so that packing does not touch the build outputs this test run is using.
-            var sources = Path.Combine(work.FullName, "src");
-            foreach (var file in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "global.json" })
-            {
-                File.Copy(Path.Combine(repository, file), Path.Combine(sources, file).EnsureDirectory());
-            }
-
-            CopyProject(Path.Combine(repository, "src", "Generator"), Path.Combine(sources, "src", "Generator"));
-            CopyProject(Path.Combine(repository, "src", "Runtime"), Path.Combine(sources, "src", "Runtime"));
-
-            var feed = Path.Combine(work.FullName, "feed");
-            Run("dotnet", $"pack src/Runtime -c Release -o \"{feed}\" -p:PackageVersion=0.0.0-test", sources);
-
-            var package = Directory.GetFiles(feed, "AutoHypergrad.Runtime.*.nupkg").Single();
-            using (var archive = ZipFile.OpenRead(package))
-            {
-                var entries = archive.Entries.Select(e => e.FullName).ToList();
-                Assert.Contains("analyzers/dotnet/cs/AutoHypergrad.Generator.dll", entries);
-                Assert.Contains("lib/net10.0/AutoHypergrad.Runtime.dll", entries);
-            }
-
-            var consumer = Path.Combine(work.FullName, "consumer");
-            Directory.CreateDirectory(consumer);
-            File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), """
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <Nullable>enable</Nullable>
-                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="AutoHypergrad.Runtime" Version="0.0.0-test" />
-                  </ItemGroup>
-                </Project>
-                """);
-            File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
-                using System;
-                using System.Globalization;
-                using AutoHypergrad;
-
-                var (value, tangent) = Steps.SquareTangent(3.0, 1.0);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value} {tangent}"));
-
-                static partial class Steps
-                {
-                    [Differentiable]
-                    public static double Square(double x) => x * x;
-                }
-                """);
-            File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration>
-                  <packageSources>
-                    <add key="autohypergrad-test-feed" value="{feed}" />
-                  </packageSources>
-                </configuration>
-                """);
-
-            // A private package folder: a stale 0.0.0-test in the user's cache must never stand in for this build.
-            var packages = Path.Combine(work.FullName, "packages");
-            var printed = Run("dotnet", $"run -c Release --property:RestorePackagesPath=\"{packages}\"", consumer);
-            Assert.Equal("9 6", printed.Trim().Split('\n').Last().Trim());
+            File.Copy(Path.Combine(Repository, file), Path.Combine(sources, file).EnsureDirectory());
         }
-        finally
+
+        foreach (var project in new[] { "Generator", "Runtime", "Optimizers", "Cuda" })
         {
-            work.Delete(recursive: true);
+            PackageTests.CopyProject(Path.Combine(Repository, "src", project), Path.Combine(sources, "src", project));
+        }
+
+        Feed = Path.Combine(_work.FullName, "feed");
+        foreach (var project in new[] { "Runtime", "Optimizers", "Cuda" })
+        {
+            Log += PackageTests.Run("dotnet", $"pack src/{project} -c Release -o \"{Feed}\" -p:PackageVersion={Version}", sources).Output;
         }
     }
 
-    private string Run(string command, string arguments, string directory)
+    public string Repository { get; }
+
+    public string Feed { get; }
+
+    public string Log { get; } = string.Empty;
+
+    /// <summary>A new folder for a consumer project, with a nuget.config that adds the feed.</summary>
+    public string Consumer(string name)
+    {
+        var consumer = Path.Combine(_work.FullName, name);
+        Directory.CreateDirectory(consumer);
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <add key="autohypergrad-test-feed" value="{Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        return consumer;
+    }
+
+    /// <summary>Builds and runs the consumer against the feed, with a private package folder; its standard output.</summary>
+    public string BuildAndRun(string consumer, ITestOutputHelper output)
+    {
+        var (printed, log) = PackageTests.Run("dotnet", $"run -c Release --property:RestorePackagesPath=\"{Path.Combine(_work.FullName, "packages")}\"", consumer);
+        output.WriteLine(log);
+        return printed;
+    }
+
+    public void Dispose() => _work.Delete(recursive: true);
+}
+
+/// <summary>
+/// The packages as a user gets them: one package reference brings both the runtime and the generator; the
+/// optimizers and CUDA packages hold what the README says and bring the runtime with its generator; and
+/// samples/OwnOptimizerAndLoss, built from the README's project file against the feed, gets hypergradients that
+/// agree with central differences of a training loop written here, apart from the library.
+/// </summary>
+public sealed class PackageTests(PackedFeed packed, ITestOutputHelper output) : IClassFixture<PackedFeed>
+{
+    [Fact]
+    public void The_packages_hold_the_generator_the_runtime_the_optimizers_and_the_cuda_backend()
+    {
+        string Package(string id) => Directory.GetFiles(packed.Feed, $"{id}.{PackedFeed.Version}.nupkg").Single();
+        List<string> Entries(string id)
+        {
+            using var archive = ZipFile.OpenRead(Package(id));
+            return archive.Entries.Select(e => e.FullName).ToList();
+        }
+
+        string Nuspec(string id)
+        {
+            using var archive = ZipFile.OpenRead(Package(id));
+            using var reader = new StreamReader(archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+            return reader.ReadToEnd();
+        }
+
+        Assert.Contains("analyzers/dotnet/cs/AutoHypergrad.Generator.dll", Entries("AutoHypergrad.Runtime"));
+        Assert.Contains("lib/net10.0/AutoHypergrad.Runtime.dll", Entries("AutoHypergrad.Runtime"));
+        Assert.Contains("lib/net10.0/AutoHypergrad.Optimizers.dll", Entries("AutoHypergrad.Optimizers"));
+        Assert.Contains("lib/net10.0/AutoHypergrad.Cuda.dll", Entries("AutoHypergrad.Cuda"));
+
+        // The runtime comes with the optimizers with all its assets, the generator included (not "exclude=Analyzers").
+        Assert.Contains($"<dependency id=\"AutoHypergrad.Runtime\" version=\"{PackedFeed.Version}\" include=\"All\" />", Nuspec("AutoHypergrad.Optimizers"), StringComparison.Ordinal);
+        Assert.DoesNotContain("AutoHypergrad.Generator", Nuspec("AutoHypergrad.Optimizers"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_consumer_of_the_runtime_package_gets_derivatives()
+    {
+        var consumer = packed.Consumer("square");
+        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), ReadmeProjectFile(packed.Repository));
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+            using System;
+            using System.Globalization;
+            using AutoHypergrad;
+
+            var (value, tangent) = Steps.SquareTangent(3.0, 1.0);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{value} {tangent}"));
+
+            static partial class Steps
+            {
+                [Differentiable]
+                public static double Square(double x) => x * x;
+            }
+            """);
+
+        Assert.Equal("9 6", packed.BuildAndRun(consumer, output).Trim().Split('\n').Last().Trim());
+    }
+
+    [Fact]
+    public void The_own_optimizer_and_loss_sample_built_from_the_packages_agrees_with_an_unrolled_central_difference()
+    {
+        var consumer = packed.Consumer("own-optimizer-and-loss");
+        File.WriteAllText(Path.Combine(consumer, "OwnOptimizerAndLoss.csproj"), ReadmeProjectFile(packed.Repository));
+        foreach (var file in Directory.GetFiles(Path.Combine(packed.Repository, "samples", "OwnOptimizerAndLoss"), "*.cs"))
+        {
+            File.Copy(file, Path.Combine(consumer, Path.GetFileName(file)));
+        }
+
+        var json = packed.BuildAndRun(consumer, output).Trim().Split('\n').Last();
+        using var result = System.Text.Json.JsonDocument.Parse(json);
+        double[] Read(string name) => result.RootElement.GetProperty(name).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(["lr", "l2"], result.RootElement.GetProperty("Names").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal(UnrolledAmsGradHuberRidge.ValidationError(UnrolledAmsGradHuberRidge.Lr, UnrolledAmsGradHuberRidge.L2), result.RootElement.GetProperty("Value").GetDouble(), 1e-12);
+
+        var expected = UnrolledAmsGradHuberRidge.CentralDifferences();
+        foreach (var engine in new[] { "Reverse", "Checkpointed", "Forward" })
+        {
+            var gradient = Read(engine);
+            for (int k = 0; k < expected.Length; k++)
+            {
+                double relative = Math.Abs(gradient[k] - expected[k]) / Math.Abs(expected[k]);
+                output.WriteLine($"{engine} ∂/∂{(k == 0 ? "lr" : "l2")}: {gradient[k]:R}, central difference {expected[k]:R}, relative {relative:E2}");
+                Assert.True(relative <= 1e-6, $"{engine}: component {k} is {gradient[k]:R}, the central difference {expected[k]:R} (relative {relative:E2})");
+            }
+        }
+    }
+
+    /// <summary>The README's consumer project file (its Install section), with the test feed's version.</summary>
+    private static string ReadmeProjectFile(string repository)
+    {
+        var readme = File.ReadAllText(Path.Combine(repository, "README.md"));
+        var block = System.Text.RegularExpressions.Regex.Matches(readme, "```xml\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value)
+            .Single(b => b.Contains("<PackageReference Include=\"AutoHypergrad.Runtime\"", StringComparison.Ordinal));
+        var withVersion = System.Text.RegularExpressions.Regex.Replace(block, "Include=\"AutoHypergrad.Runtime\" Version=\"[^\"]+\"", $"Include=\"AutoHypergrad.Runtime\" Version=\"{PackedFeed.Version}\"");
+        Assert.NotEqual(block, withVersion);
+        return withVersion;
+    }
+
+    internal static (string Output, string Log) Run(string command, string arguments, string directory)
     {
         var start = new ProcessStartInfo(command, arguments)
         {
@@ -110,12 +188,11 @@ public sealed class PackageTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
-        _output.WriteLine($"$ {command} {arguments}\n{stdout.Result}{stderr.Result}");
         Assert.True(process.ExitCode == 0, $"'{command} {arguments}' in {directory} exited with {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
-        return stdout.Result;
+        return (stdout.Result, $"$ {command} {arguments}\n{stdout.Result}{stderr.Result}");
     }
 
-    private static void CopyProject(string from, string to)
+    internal static void CopyProject(string from, string to)
     {
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
@@ -130,7 +207,7 @@ public sealed class PackageTests
         }
     }
 
-    private static string RepositoryRoot([CallerFilePath] string thisFile = "")
+    internal static string RepositoryRoot([CallerFilePath] string thisFile = "")
     {
         var directory = new FileInfo(thisFile).Directory;
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AutoHypergrad.sln")))

@@ -70,6 +70,13 @@ public static class Kink
         return x;
     }
 
+    /// <summary>Math.Sign, which throws on NaN: a NaN argument makes the point unusable (the probe returns 0 and goes on).</summary>
+    public static int Sign(double x)
+    {
+        Note(Math.Abs(x));
+        return double.IsNaN(x) ? 0 : Math.Sign(x);
+    }
+
     public static double Max(double a, double b)
     {
         Note(Math.Abs(a - b));

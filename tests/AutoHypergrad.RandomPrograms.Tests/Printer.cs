@@ -344,7 +344,7 @@ public static class Printer
                 "Pow" => $"Math.Pow({a} * {a} + 1.0, {E(f.Args[1])})",
                 "Tanh" or "Sin" or "Cos" => $"Math.{f.Name}({a})",
                 "Abs" => probe ? $"Math.Abs(Kink.At({a}))" : $"Math.Abs({a})",
-                "Sign" => probe ? $"Math.Sign(Kink.At({a}))" : $"Math.Sign({a})",
+                "Sign" => probe ? $"Kink.Sign({a})" : $"Math.Sign({a})",
                 "Max" or "Min" => probe ? $"Kink.{f.Name}({a}, {E(f.Args[1])})" : $"Math.{f.Name}({a}, {E(f.Args[1])})",
                 "Clamp" => probe ? $"Kink.Clamp({a}, -1.0, 1.0)" : $"Math.Clamp({a}, -1.0, 1.0)",
                 "FusedMultiplyAdd" => $"Math.FusedMultiplyAdd({a}, {E(f.Args[1])}, {E(f.Args[2])})",

@@ -9,7 +9,8 @@ namespace AutoHypergrad.RandomPrograms.Tests;
 /// The entry point. With <c>--long</c>: the long mode, e.g.
 /// <c>dotnet run --project tests/AutoHypergrad.RandomPrograms.Tests -c Release -- --long --count 20000 --seed 42</c>
 /// (options: <c>--count N</c>, <c>--seed S</c>, <c>--batch B</c>, <c>--examples E</c> failures shrunk per distinct failure,
-/// <c>--shrink-seconds T</c> per failure, <c>--no-cuda</c>), which prints the totals table and the shrunk source of the
+/// <c>--shrink-seconds T</c> per failure, <c>--no-cuda</c>, <c>--replay S1,S2,…</c> to rerun the programs of those seeds,
+/// as a report prints them), which prints the totals table and the shrunk source of the
 /// first failures of each kind and exits 1 if any failure was found. Otherwise the xunit.v3 console runner.
 /// </summary>
 public static class Program
@@ -36,6 +37,7 @@ public static class Program
             ShrinkBudget = TimeSpan.FromSeconds(double.Parse(Value("--shrink-seconds") ?? "60", CultureInfo.InvariantCulture)),
             TotalShrinkBudget = TimeSpan.FromHours(1),
             Cuda = !args.Contains("--no-cuda"),
+            Replay = Value("--replay")?.Split(',').Select(s => ulong.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
             Log = Console.Error.WriteLine,
         };
         var report = Runner.Run(options);

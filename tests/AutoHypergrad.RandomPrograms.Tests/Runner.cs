@@ -17,6 +17,9 @@ public sealed class RunOptions
 
     public int BatchSize { get; init; } = 100;
 
+    /// <summary>Programs' own seeds (a report's "seed …"), to rerun just those; null: <see cref="Count"/> programs from <see cref="Seed"/>.</summary>
+    public IReadOnlyList<ulong>? Replay { get; init; }
+
     /// <summary>How many failures of each distinct failure (class and key) are shrunk and shown.</summary>
     public int ExamplesPerFailure { get; init; } = 1;
 
@@ -130,8 +133,9 @@ public static class Runner
         var firsts = new Dictionary<string, List<(Prog Prog, Finding Finding, string? Source)>>(StringComparer.Ordinal);
         var cuda = options.Cuda ? new CudaChecks() : null;
         report.CudaNote = cuda?.Note ?? "CUDA: not checked (disabled)";
-        List<Prog> Batch(int start) => Enumerable.Range(start, Math.Min(options.BatchSize, options.Count - start))
-            .Select(i => ProgramGenerator.Generate(SeedOf(options.Seed, i), "P" + i.ToString(CultureInfo.InvariantCulture))).ToList();
+        int count = options.Replay?.Count ?? options.Count;
+        List<Prog> Batch(int start) => Enumerable.Range(start, Math.Min(options.BatchSize, count - start))
+            .Select(i => ProgramGenerator.Generate(options.Replay?[i] ?? SeedOf(options.Seed, i), "P" + i.ToString(CultureInfo.InvariantCulture))).ToList();
         Task<(List<Prog>, LoadedBatch)> Compiling(int start)
         {
             var progs = Batch(start);
@@ -140,12 +144,12 @@ public static class Runner
 
         // Pipelined on the two cores: the next batch compiles (generator and Roslyn) while this one is checked (and
         // its CUDA C is compiled by g++, another process).
-        var compiling = options.Count > 0 ? Compiling(0) : null;
-        for (int start = 0; start < options.Count; start += options.BatchSize)
+        var compiling = count > 0 ? Compiling(0) : null;
+        for (int start = 0; start < count; start += options.BatchSize)
         {
-            int size = Math.Min(options.BatchSize, options.Count - start);
+            int size = Math.Min(options.BatchSize, count - start);
             var (progs, compiled) = compiling!.GetAwaiter().GetResult();
-            compiling = start + size < options.Count ? Compiling(start + size) : null;
+            compiling = start + size < count ? Compiling(start + size) : null;
             var results = Evaluate(progs, null, cuda, compiled);
             foreach (var (p, (findings, source)) in results)
             {

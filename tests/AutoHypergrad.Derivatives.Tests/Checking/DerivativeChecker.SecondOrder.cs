@@ -57,7 +57,8 @@ internal static partial class DerivativeChecker
     /// <param name="doubleRoundoffTolerance">
     /// Null: <see cref="DoubleSymmetryTolerance"/> for the symmetry and <see cref="DoubleAccumulationTolerance"/> for the
     /// accumulation. The random-program tester passes <see cref="FiniteDifferenceTolerance"/> for both, to tell roundoff
-    /// that cancellation amplified from a wrong Hessian-vector product.
+    /// that cancellation amplified from a wrong Hessian-vector product; the symmetry's scale is then also at least what
+    /// the finite-difference check vouches for, max(1, ‖g‖∞, ‖H·v‖∞, ‖H·w‖∞)·(‖w‖₁ + ‖v‖₁).
     /// </param>
     public static void CheckHessianVector(CaseMethod method, double? doubleRoundoffTolerance = null)
     {
@@ -111,6 +112,15 @@ internal static partial class DerivativeChecker
                 wHv += w[j] * hv[j];
                 vHw += v[j] * hw[j];
                 magnitude += Math.Abs(w[j] * hv[j]) + Math.Abs(v[j] * hw[j]);
+            }
+
+            if (doubleRoundoffTolerance is not null && !method.IsFloat)
+            {
+                // At the tester's finite-difference-level arbitration: the difference check vouches for each (H·v)ⱼ to
+                // within tolerance·max(1, ‖g‖∞, ‖H·v‖∞), so for wᵀHv to within that times ‖w‖₁; two values closer than
+                // that cannot be told apart (a Hessian of 1e-53 computed from terms of size 1 is roundoff either way).
+                double vouched = Math.Max(1.0, Math.Max(MaxAbs(method.Gradient(point.Values)), Math.Max(MaxAbs(hv), MaxAbs(hw))));
+                magnitude = Math.Max(magnitude, vouched * (w.Sum(Math.Abs) + v.Sum(Math.Abs)));
             }
 
             if (!(Math.Abs(wHv - vHw) <= symmetryTolerance * magnitude))

@@ -22,13 +22,22 @@ public static class Kink
     [ThreadStatic]
     private static bool s_bad;
 
+    [ThreadStatic]
+    private static ulong s_path;
+
     public static void Begin()
     {
         s_min = double.PositiveInfinity;
         s_bad = false;
+        s_path = 14695981039346656037;
     }
 
     public static bool End() => !s_bad && s_min >= Margin;
+
+    /// <summary>The path taken since <see cref="Begin"/>: every branch decision and side of a kink, hashed (FNV-1a).</summary>
+    public static long Path => unchecked((long)s_path);
+
+    private static void Took(int side) => s_path = unchecked((s_path ^ (ulong)side) * 1099511628211);
 
     private static void Note(double distance)
     {
@@ -54,7 +63,7 @@ public static class Kink
     public static bool Compare(double a, string op, double b)
     {
         Note(Math.Abs(a - b));
-        return op switch
+        bool taken = op switch
         {
             "<" => a < b,
             "<=" => a <= b,
@@ -62,11 +71,14 @@ public static class Kink
             ">=" => a >= b,
             _ => throw new ArgumentOutOfRangeException(nameof(op)),
         };
+        Took(taken ? 1 : 0);
+        return taken;
     }
 
     public static double At(double x)
     {
         Note(Math.Abs(x));
+        Took(Math.Sign(double.IsNaN(x) ? 0 : x) + 2);
         return x;
     }
 
@@ -74,18 +86,22 @@ public static class Kink
     public static int Sign(double x)
     {
         Note(Math.Abs(x));
-        return double.IsNaN(x) ? 0 : Math.Sign(x);
+        int sign = double.IsNaN(x) ? 0 : Math.Sign(x);
+        Took(sign + 2);
+        return sign;
     }
 
     public static double Max(double a, double b)
     {
         Note(Math.Abs(a - b));
+        Took(a >= b ? 1 : 0);
         return Math.Max(a, b);
     }
 
     public static double Min(double a, double b)
     {
         Note(Math.Abs(a - b));
+        Took(a <= b ? 1 : 0);
         return Math.Min(a, b);
     }
 
@@ -102,12 +118,14 @@ public static class Kink
             }
         }
 
+        Took(at);
         return max;
     }
 
     public static double Clamp(double x, double lo, double hi)
     {
         Note(Math.Min(Math.Abs(x - lo), Math.Abs(x - hi)));
+        Took(x < lo ? 0 : x > hi ? 2 : 1);
         return Math.Clamp(x, lo, hi);
     }
 }

@@ -70,7 +70,9 @@ public static class Printer
             sb.Append('\n');
             PrintMethod(sb, p, m, probe: true, checkerAttributes: false);
             sb.Append('\n');
-            PrintPredicate(sb, m);
+            PrintPredicate(sb, m, path: false);
+            sb.Append('\n');
+            PrintPredicate(sb, m, path: true);
             sb.Append('\n');
         }
 
@@ -92,10 +94,11 @@ public static class Printer
         return System.Text.RegularExpressions.Regex.IsMatch(sb.ToString(), @"\bHalf\b");
     }
 
-    private static void PrintPredicate(StringBuilder sb, Method m)
+    /// <summary>The [SmoothWhere] predicate (<c>__Smooth</c>: <c>Kink.End()</c>) or the [PathWhere] function (<c>__Path</c>: <c>Kink.Path</c>) of a method: its probe copy run on copies of the arguments.</summary>
+    private static void PrintPredicate(StringBuilder sb, Method m, bool path)
     {
         var taken = m.Params.Where(q => q.Kind != PKind.Out).ToList();
-        sb.Append("    public static bool ").Append(m.Name).Append("__Smooth(")
+        sb.Append(path ? "    public static long " : "    public static bool ").Append(m.Name).Append(path ? "__Path(" : "__Smooth(")
           .Append(string.Join(", ", taken.Select(q => (q.IsSequence ? "double[] " : q.Kind == PKind.Int ? "int " : "double ") + q.Name)))
           .Append(")\n    {\n        Kink.Begin();\n");
         foreach (var q in m.Params)
@@ -143,7 +146,7 @@ public static class Printer
             }
         }
 
-        sb.Append("        return Kink.End();\n    }\n");
+        sb.Append(path ? "        return Kink.Path;\n    }\n" : "        return Kink.End();\n    }\n");
     }
 
     public static void PrintMethod(StringBuilder sb, Prog p, Method m, bool probe, bool checkerAttributes)
@@ -167,6 +170,7 @@ public static class Printer
             }
 
             sb.Append($"    [SmoothWhere(\"{m.Name}__Smooth\")]\n");
+            sb.Append($"    [PathWhere(\"{m.Name}__Path\")]\n");
         }
 
         sb.Append("    public static ").Append(m.ReturnsDouble ? "double " : "void ").Append(m.Name).Append(probe ? "__Probe(" : "(")

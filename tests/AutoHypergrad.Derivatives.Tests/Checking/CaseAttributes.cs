@@ -64,6 +64,24 @@ public sealed class SmoothWhereAttribute : Attribute
 }
 
 /// <summary>
+/// Names a static function in the same type, with the parameters of the <see cref="SmoothWhereAttribute"/> predicate,
+/// that returns a signature of the path the case takes at a point (its branch decisions, hashed). Where a derivative
+/// disagrees with finite differences, the checker compares the path at the difference points with the path at the
+/// point: if one differs, the differences straddle a kink (a compared value can move by far more than the kink margin
+/// over the step when its derivative is large) and the point is reported as a bad test point, not a wrong derivative.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class PathWhereAttribute : Attribute
+{
+    public PathWhereAttribute(string function)
+    {
+        Function = function;
+    }
+
+    public string Function { get; }
+}
+
+/// <summary>
 /// On a float case: the double method with the same parameters (same names, same order, same roles) and the same
 /// mathematics. The float case's value, tangent and adjoint are compared with the twin's, which is itself checked
 /// against finite differences in double (see <see cref="DerivativeChecker"/> for why float is not checked by finite

@@ -41,6 +41,7 @@ internal sealed class PointSampler
     private readonly CaseMethod method;
     private readonly (double Min, double Max)[] boxes;
     private readonly MethodInfo? predicate;
+    private readonly MethodInfo? path;
 
     public PointSampler(CaseMethod method)
     {
@@ -85,6 +86,13 @@ internal sealed class PointSampler
             {
                 throw new InvalidOperationException(
                     $"{method.Id}: [SmoothWhere] needs 'static bool {predicateName}({string.Join(", ", taken.Select(p => CaseMethod.Describe(p.Type)))})' in {primal.DeclaringType!.Name}.");
+            }
+
+            if (primal.GetCustomAttribute<PathWhereAttribute>()?.Function is { } pathName)
+            {
+                path = primal.DeclaringType!.GetMethods(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic)
+                    .FirstOrDefault(m => m.Name == pathName && m.ReturnType == typeof(long) && Fits(m.GetParameters(), taken))
+                    ?? throw new InvalidOperationException($"{method.Id}: [PathWhere] needs 'static long {pathName}(…)' with the parameters of {predicateName}.");
             }
         }
     }
@@ -154,6 +162,18 @@ internal sealed class PointSampler
 
     public bool IsSmooth(double[] values) =>
         predicate is null || (bool)Invoker.Invoke(predicate, method.PredicateArguments(values))!;
+
+    /// <summary>Whether any of <paramref name="others"/> takes another path than <paramref name="values"/> ([PathWhere]; false without one).</summary>
+    public bool LeavesPath(double[] values, IEnumerable<double[]> others)
+    {
+        if (path is null)
+        {
+            return false;
+        }
+
+        long here = (long)Invoker.Invoke(path, method.PredicateArguments(values))!;
+        return others.Any(o => (long)Invoker.Invoke(path, method.PredicateArguments(o))! != here);
+    }
 
     /// <summary>A stable seed for a case (string.GetHashCode is randomized per process).</summary>
     public static int SeedFor(string id, string purpose)

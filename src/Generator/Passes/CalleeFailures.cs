@@ -18,53 +18,17 @@ internal static class CalleeFailures
     public static EquatableArray<string> DifferentiableCallees(Block body)
     {
         var keys = new SortedSet<string>(System.StringComparer.Ordinal);
-        void Visit(Expr? expression) => IrWalker.Visit(expression, e =>
+        foreach (var statement in body.Statements)
         {
-            if (e is Call { Callee.Kind: CalleeKind.Differentiable } call)
+            IrWalker.VisitExpressions(statement, expression => IrWalker.Visit(expression, e =>
             {
-                keys.Add(call.Callee.Key);
-            }
-        });
-        void Walk(Block block)
-        {
-            foreach (var statement in block.Statements)
-            {
-                switch (statement)
+                if (e is Call { Callee.Kind: CalleeKind.Differentiable } call)
                 {
-                    case Declare d:
-                        Visit(d.Init);
-                        break;
-                    case Assign a:
-                        Visit(a.Value);
-                        break;
-                    case Store s:
-                        Visit(s.Index);
-                        Visit(s.Value);
-                        break;
-                    case If i:
-                        Visit(i.Condition);
-                        Walk(i.Then);
-                        Walk(i.Else);
-                        break;
-                    case Loop l:
-                        Visit(l.Condition);
-                        Walk(l.Body);
-                        Walk(l.Step);
-                        break;
-                    case Return r:
-                        Visit(r.Value);
-                        break;
-                    case CallStatement c:
-                        Visit(c.Call);
-                        break;
-                    case TupleAssign t:
-                        Visit(t.Value);
-                        break;
+                    keys.Add(call.Callee.Key);
                 }
-            }
+            }));
         }
 
-        Walk(body);
         return keys.ToEquatableArray();
     }
 

@@ -159,7 +159,7 @@ internal static class ElementReuse
     private static int CountReads(Stmt statement, ElementAccess element)
     {
         var reads = 0;
-        Visit(statement, e => IrWalker.Visit(e, x => reads += x == element ? 1 : 0));
+        IrWalker.VisitExpressions(statement, e => IrWalker.Visit(e, x => reads += x == element ? 1 : 0));
         return reads;
     }
 
@@ -181,52 +181,6 @@ internal static class ElementReuse
             Return r => r with { Value = N(r.Value) },
             _ => statement,
         };
-    }
-
-    /// <summary>Every expression of a statement, nested statements included.</summary>
-    private static void Visit(Stmt statement, System.Action<Expr> visit)
-    {
-        switch (statement)
-        {
-            case Declare d when d.Init is not null:
-                visit(d.Init);
-                break;
-            case Assign a:
-                visit(a.Value);
-                break;
-            case Store st:
-                visit(st.Index);
-                visit(st.Value);
-                break;
-            case If i:
-                visit(i.Condition);
-                foreach (var s in i.Then.Statements.Concat(i.Else.Statements))
-                {
-                    Visit(s, visit);
-                }
-
-                break;
-            case Loop l:
-                visit(l.Condition);
-                foreach (var s in l.Body.Statements.Concat(l.Step.Statements))
-                {
-                    Visit(s, visit);
-                }
-
-                break;
-            case CallStatement c:
-                visit(c.Call);
-                break;
-            case TupleAssign t:
-                visit(t.Value);
-                break;
-            case TapePush p:
-                visit(p.Value);
-                break;
-            case Return { Value: { } value }:
-                visit(value);
-                break;
-        }
     }
 
     /// <summary>The variables and collections a statement may write, nested statements and calls' arguments included.</summary>
@@ -269,7 +223,7 @@ internal static class ElementReuse
         }
 
         // A call may write what it is passed by reference, and the elements of a span or array it is passed.
-        Visit(statement, e => IrWalker.Visit(e, x =>
+        IrWalker.VisitExpressions(statement, e => IrWalker.Visit(e, x =>
         {
             if (x is Call call)
             {

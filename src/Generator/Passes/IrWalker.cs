@@ -130,6 +130,52 @@ internal static class IrWalker
         }).ToList();
     }
 
+    /// <summary>Every expression of a statement (each once, as a whole), nested statements included.</summary>
+    public static void VisitExpressions(Stmt statement, System.Action<Expr> visit)
+    {
+        switch (statement)
+        {
+            case Declare d when d.Init is not null:
+                visit(d.Init);
+                break;
+            case Assign a:
+                visit(a.Value);
+                break;
+            case Store st:
+                visit(st.Index);
+                visit(st.Value);
+                break;
+            case If i:
+                visit(i.Condition);
+                foreach (var s in i.Then.Statements.Concat(i.Else.Statements))
+                {
+                    VisitExpressions(s, visit);
+                }
+
+                break;
+            case Loop l:
+                visit(l.Condition);
+                foreach (var s in l.Body.Statements.Concat(l.Step.Statements))
+                {
+                    VisitExpressions(s, visit);
+                }
+
+                break;
+            case CallStatement c:
+                visit(c.Call);
+                break;
+            case TupleAssign t:
+                visit(t.Value);
+                break;
+            case TapePush p:
+                visit(p.Value);
+                break;
+            case Return { Value: { } value }:
+                visit(value);
+                break;
+        }
+    }
+
     /// <summary>Every name a method body declares.</summary>
     public static IEnumerable<string> DeclaredNames(Block block)
     {

@@ -107,31 +107,33 @@ internal static partial class Losses
     internal static double Ridge(
         ReadOnlySpan<double> w, ReadOnlySpan<double> lambda, [NoDiff] ReadOnlySpan<double> features, [NoDiff] ReadOnlySpan<double> targets, int rows, int columns)
     {
-        double sum = 0;
-        for (int i = 0; i < rows; i++)
-        {
-            double r = w[columns] - targets[i];
-            for (int j = 0; j < columns; j++)
-            {
-                r += features[(i * columns) + j] * w[j];
-            }
-
-            sum += r * r;
-        }
-
         double penalty = 0;
         for (int j = 0; j < columns; j++)
         {
             penalty += w[j] * w[j];
         }
 
-        return (sum / rows) + (lambda[0] * penalty);
+        return (SquaredResiduals(w, features, targets, rows, columns) / rows) + (lambda[0] * penalty);
     }
 
-    /// <summary>The same loss with a per-feature strength lambda[j] (d hyperparameters).</summary>
+    /// <summary>The same residuals with a per-feature strength lambda[j] (d hyperparameters).</summary>
     [Differentiable(Order = 2)]
     internal static double FeatureRidge(
         ReadOnlySpan<double> w, ReadOnlySpan<double> lambda, [NoDiff] ReadOnlySpan<double> features, [NoDiff] ReadOnlySpan<double> targets, int rows, int columns)
+    {
+        double sum = SquaredResiduals(w, features, targets, rows, columns);
+        for (int j = 0; j < columns; j++)
+        {
+            sum += lambda[j] * w[j] * w[j];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Σᵢ (xᵢ·w + b − yᵢ)², the bias b = w[columns].</summary>
+    [Differentiable(Order = 2)]
+    private static double SquaredResiduals(
+        ReadOnlySpan<double> w, [NoDiff] ReadOnlySpan<double> features, [NoDiff] ReadOnlySpan<double> targets, int rows, int columns)
     {
         double sum = 0;
         for (int i = 0; i < rows; i++)
@@ -143,11 +145,6 @@ internal static partial class Losses
             }
 
             sum += r * r;
-        }
-
-        for (int j = 0; j < columns; j++)
-        {
-            sum += lambda[j] * w[j] * w[j];
         }
 
         return sum;

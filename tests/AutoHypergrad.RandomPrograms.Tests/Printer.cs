@@ -20,26 +20,27 @@ public static class Printer
     public static string Display(Prog p)
     {
         CurrentLength = p.Length;
+        var methods = new StringBuilder();
+        foreach (var m in p.Methods)
+        {
+            if (methods.Length > 0)
+            {
+                methods.Append('\n');
+            }
+
+            PrintMethod(methods, p, m, probe: false, checkerAttributes: false);
+        }
+
+        // The class's constant field, where a method names it.
+        string text = methods.ToString();
         var sb = new StringBuilder();
         sb.Append("public static partial class ").Append(p.ClassName).Append('\n').Append("{\n");
-        if (UsesHalf(p))
+        if (System.Text.RegularExpressions.Regex.IsMatch(text, @"\bHalf\b"))
         {
             sb.Append(HalfField).Append('\n');
         }
 
-        bool first = true;
-        foreach (var m in p.Methods)
-        {
-            if (!first)
-            {
-                sb.Append('\n');
-            }
-
-            first = false;
-            PrintMethod(sb, p, m, probe: false, checkerAttributes: false);
-        }
-
-        sb.Append("}\n");
+        sb.Append(text).Append("}\n");
         if (p.Main.Params.Any(q => q.IsSequence) || p.Callees.Any(c => c.Params.Any(q => q.IsSequence)))
         {
             sb.Append($"// spans and arrays of length {p.Length}");
@@ -82,17 +83,6 @@ public static class Printer
 
     /// <summary>The class's constant field, a <see cref="Const"/> named Half.</summary>
     public const string HalfField = "    public const double Half = 0.5;";
-
-    private static bool UsesHalf(Prog p)
-    {
-        var sb = new StringBuilder();
-        foreach (var m in p.Methods)
-        {
-            PrintMethod(sb, p, m, probe: false, checkerAttributes: false);
-        }
-
-        return System.Text.RegularExpressions.Regex.IsMatch(sb.ToString(), @"\bHalf\b");
-    }
 
     /// <summary>The [SmoothWhere] predicate (<c>__Smooth</c>: <c>Kink.End()</c>) or the [PathWhere] function (<c>__Path</c>: <c>Kink.Path</c>) of a method: its probe copy run on copies of the arguments.</summary>
     private static void PrintPredicate(StringBuilder sb, Method m, bool path)

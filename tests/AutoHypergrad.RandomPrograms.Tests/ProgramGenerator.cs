@@ -557,7 +557,7 @@ public sealed class ProgramGenerator
                     args.Add(new Arg(ArgMode.Value, scope.Ints.Count > 0 && _r.Next(2) == 0 ? new Var(Pick(scope.Ints)) : new Num(Pick(Constants)), null));
                     break;
                 case PKind.Int:
-                    args.Add(new Arg(ArgMode.Value, new Var(scope.Ints.Count > 0 && _r.Next(2) == 0 ? Pick(scope.Ints) : _r.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture)), null));
+                    args.Add(IntArgument(scope));
                     break;
                 case PKind.In:
                 {
@@ -722,6 +722,10 @@ public sealed class ProgramGenerator
         return Leaf(scope);
     }
 
+    /// <summary>An int argument: an int variable in scope or a small constant.</summary>
+    private Arg IntArgument(Scope scope)
+        => new(ArgMode.Value, new Var(scope.Ints.Count > 0 && _r.Next(2) == 0 ? Pick(scope.Ints) : _r.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture)), null);
+
     /// <summary>A call inside an expression, to a callee that writes nothing.</summary>
     private Expr? ValueCall(Scope scope, int depth)
     {
@@ -743,7 +747,7 @@ public sealed class ProgramGenerator
                     args.Add(new Arg(ArgMode.Value, new Num(Pick(Constants)), null));
                     break;
                 case PKind.Int:
-                    args.Add(new Arg(ArgMode.Value, new Var(scope.Ints.Count > 0 && _r.Next(2) == 0 ? Pick(scope.Ints) : _r.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture)), null));
+                    args.Add(IntArgument(scope));
                     break;
                 case PKind.In:
                     if (scope.Reals.Count == 0)

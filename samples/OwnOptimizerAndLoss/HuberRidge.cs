@@ -6,9 +6,12 @@ namespace OwnOptimizerAndLoss;
 /// <summary>Linear regression with a bias: w = (w₀ … w_{d−1}, b), prediction xᵢ·w + b.</summary>
 public static partial class HuberRidge
 {
-    /// <summary>The training loss: the mean Huber loss (δ = 1) of the residuals, plus l2·Σⱼ wⱼ² (not the bias).</summary>
-    [Differentiable(Order = 2)]
-    public static double Loss(ReadOnlySpan<double> w, ReadOnlySpan<double> lambda,
+    /// <summary>
+    /// The training loss: the mean Huber loss (δ = 1) of the residuals, plus l2·Σⱼ wⱼ² (not the bias). The generator
+    /// adds <c>LossObjective</c>, whose constructor takes the data and <c>l2</c>.
+    /// </summary>
+    [Differentiable(Order = 2), Objective]
+    public static double Loss(ReadOnlySpan<double> w, [Hyper(Default = 1e-3, Domain = HyperparameterDomain.NonNegative)] double l2,
         [NoDiff] ReadOnlySpan<double> features, [NoDiff] ReadOnlySpan<double> targets, int rows, int columns)
     {
         double sum = 0;
@@ -24,12 +27,12 @@ public static partial class HuberRidge
             penalty += w[j] * w[j];
         }
 
-        return (sum / rows) + (lambda[0] * penalty);
+        return (sum / rows) + (l2 * penalty);
     }
 
     /// <summary>The validation response: the mean squared error, no regularization.</summary>
-    [Differentiable(Order = 2)]
-    public static double SquaredError(ReadOnlySpan<double> w, ReadOnlySpan<double> lambda,
+    [Differentiable(Order = 2), Objective]
+    public static double SquaredError(ReadOnlySpan<double> w,
         [NoDiff] ReadOnlySpan<double> features, [NoDiff] ReadOnlySpan<double> targets, int rows, int columns)
     {
         double sum = 0;

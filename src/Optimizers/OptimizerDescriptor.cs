@@ -5,46 +5,6 @@ using AutoHypergrad.Engines;
 
 namespace AutoHypergrad.Optimizers;
 
-/// <summary>Where a hyperparameter may lie; the engines project onto it (or reparameterize) after a hyperstep.</summary>
-public enum HyperparameterDomain
-{
-    /// <summary>Any real number.</summary>
-    Unconstrained,
-
-    /// <summary>x &gt; 0 (learning rates, ε).</summary>
-    Positive,
-
-    /// <summary>x ≥ 0 (weight decay).</summary>
-    NonNegative,
-
-    /// <summary>0 ≤ x &lt; 1 (momentum coefficients and decay rates).</summary>
-    UnitInterval,
-}
-
-/// <summary>Membership tests for <see cref="HyperparameterDomain"/>.</summary>
-public static class HyperparameterDomainExtensions
-{
-    /// <summary>Whether <paramref name="value"/> lies in <paramref name="domain"/> (NaN never does).</summary>
-    public static bool Contains(this HyperparameterDomain domain, double value) => domain switch
-    {
-        HyperparameterDomain.Unconstrained => !double.IsNaN(value),
-        HyperparameterDomain.Positive => value > 0,
-        HyperparameterDomain.NonNegative => value >= 0,
-        HyperparameterDomain.UnitInterval => value >= 0 && value < 1,
-        _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, null),
-    };
-}
-
-/// <summary>One <c>[Hyper]</c> parameter of an optimizer's <c>Step</c>.</summary>
-/// <param name="Name">The parameter's name in <c>Step</c> (lr, mu, beta1, beta2, eps, rho, alpha, wd).</param>
-/// <param name="Default">The usual default (PyTorch's where it has one); a per-element one starts at it in every element.</param>
-/// <param name="Domain">Where the value (each element's, for a per-element one) may lie.</param>
-/// <param name="PerElement">
-/// Whether it is <c>[PerElement]</c>: one value per parameter (a per-parameter learning rate), n values in the
-/// step kernel's packed hyperparameters, as <see cref="IStepKernel{T}.PerElement"/> says; otherwise one value for all.
-/// </param>
-public sealed record HyperparameterDescriptor(string Name, double Default, HyperparameterDomain Domain, bool PerElement = false);
-
 /// <summary>
 /// The layout of an optimizer's <c>Step</c>, for the engines: every optimizer in this library has the double and
 /// float overloads

@@ -160,6 +160,31 @@ public sealed class PackageTests(PackedFeed packed, ITestOutputHelper output) : 
                 Assert.True(relative <= 1e-6, $"{engine}: component {k} is {gradient[k]:R}, the central difference {expected[k]:R} (relative {relative:E2})");
             }
         }
+
+        // The outer loop starts from the same f and lowers it, keeping lr > 0 and l2 ≥ 0.
+        var tuned = result.RootElement.GetProperty("Tuned");
+        double start = tuned.GetProperty("Start").GetDouble(), best = tuned.GetProperty("BestValue").GetDouble();
+        var bestLambda = tuned.GetProperty("BestLambda").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        output.WriteLine($"tuned: {start:R} → {best:R} at lr = {bestLambda[0]:R}, l2 = {bestLambda[1]:R}");
+        Assert.Equal(result.RootElement.GetProperty("Value").GetDouble(), start);
+        Assert.True(best < 0.5 * start, $"20 hypersteps took the validation MSE from {start:R} to {best:R} only");
+        Assert.True(bestLambda[0] > 0 && bestLambda[1] >= 0, $"λ left its domains: lr = {bestLambda[0]:R}, l2 = {bestLambda[1]:R}");
+    }
+
+    [Fact]
+    public void The_readme_wiring_is_at_most_ten_lines_and_is_the_samples_code()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var section = readme[readme.IndexOf("## From your optimizer and loss to a tuned hyperparameter", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", StringComparison.Ordinal)];
+        var blocks = System.Text.RegularExpressions.Regex.Matches(section, "```csharp\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline)
+            .Select(m => m.Groups[1].Value).ToList();
+        var wiring = blocks.Single(b => b.Contains("new BilevelProblem<double>(", StringComparison.Ordinal));
+        var program = File.ReadAllText(Path.Combine(RepositoryRoot(), "samples", "OwnOptimizerAndLoss", "Program.cs"));
+
+        var code = wiring.Split('\n').Where(line => line.Trim().Length > 0 && !line.TrimStart().StartsWith("//", StringComparison.Ordinal)).ToList();
+        Assert.True(code.Count <= 10, $"The README's wiring has {code.Count} lines of code:\n{string.Join("\n", code)}");
+        Assert.Contains(wiring, program, StringComparison.Ordinal);
     }
 
     /// <summary>The README's consumer project file (its Install section), with the test feed's version.</summary>

@@ -40,7 +40,7 @@ internal sealed class HypergradRun<T>
 
         Domains = new DomainMap(
             Space.Count,
-            Space.Tuned.Select(b => new DomainBlock(b.Name, b.Offset, b.Length, settings.DomainOf(b, options.Optimizer))).ToArray());
+            Space.Tuned.Select(b => new DomainBlock(b.Name, b.Offset, b.Length, settings.DomainOf(b, options.Optimizer, Space.LossLayout))).ToArray());
         _engine = Engine(options);
     }
 

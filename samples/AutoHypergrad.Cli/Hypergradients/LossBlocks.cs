@@ -1,10 +1,9 @@
 using System.Collections.Generic;
-using AutoHypergrad.Domains;
 using AutoHypergrad.Objectives.Models;
 
 namespace AutoHypergrad.Cli.Hypergradients;
 
-/// <summary>The loss hyperparameter blocks a run can set or tune, the flag that adds each to the objective, and their domains.</summary>
+/// <summary>The loss hyperparameter blocks a run can set or tune, and the flag that adds each to the objective (their domains are the blocks').</summary>
 internal static class LossBlocks
 {
     /// <summary>Each block's name and the <see cref="LossHyperparameters"/> flag that gives the objective that block.</summary>
@@ -17,8 +16,4 @@ internal static class LossBlocks
         ["taskMatrix"] = LossHyperparameters.MultiTask,
         ["rho"] = LossHyperparameters.MultiTask,
     };
-
-    /// <summary>Strengths and weights are nonnegative; a log-strength and the task matrix are free.</summary>
-    public static Domain DefaultDomain(string name)
-        => name is "logFeatureL2" or "taskMatrix" ? Domain.Unconstrained : Domain.NonNegative;
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using AutoHypergrad.Domains;
 using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Models;
 using AutoHypergrad.Optimizers;
 
@@ -120,7 +121,7 @@ internal sealed record RunSettings(
     }
 
     /// <summary>The domain of the tuned block <paramref name="block"/>: the one given, else its default.</summary>
-    public Domain DomainOf(TunedHyperparameter block, OptimizerDescriptor? optimizer)
+    public Domain DomainOf(TunedHyperparameter block, OptimizerDescriptor? optimizer, HyperparameterLayout loss)
     {
         if (Domains.TryGetValue(block.Name, out var domain))
         {
@@ -136,7 +137,7 @@ internal sealed record RunSettings(
                 HyperparameterDomain.UnitInterval => Domain.Box(0, 0.999999),
                 _ => Domain.Unconstrained,
             },
-            HyperparameterKind.Loss => LossBlocks.DefaultDomain(block.Name),
+            HyperparameterKind.Loss => loss[block.Name].Domain.ToDomain(),
             _ => Domain.Unconstrained,
         };
     }

@@ -84,6 +84,11 @@ internal static class DiagnosticDescriptors
         "Call to a [Differentiable] method that has errors",
         "[Differentiable] method '{0}' calls '{1}', whose derivatives are not generated because of its own errors: '{0}' gets none either until they are fixed");
 
+    public static readonly DiagnosticDescriptor ObjectiveShape = Create(
+        "AHG0016",
+        "[Objective] method does not have the shape of a loss",
+        "[Objective] method '{0}' {1}: a loss is [Differentiable(Order = 2)] static T Name(ReadOnlySpan<T> w, T or ReadOnlySpan<T> hyperparameters…, [NoDiff] data…) with T float or double, every parameter by value");
+
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error) => new(
         id,
         title,

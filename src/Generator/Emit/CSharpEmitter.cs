@@ -50,6 +50,12 @@ internal static class CSharpEmitter
             StepKernelEmitter.Write(writer, model.Location, kernel);
         }
 
+        if (model.Objective is { } objective)
+        {
+            writer.WriteLine();
+            ObjectiveEmitter.Write(writer, model.Location, objective);
+        }
+
         CloseTypes(writer, model.Location);
         return new GeneratedSource(model.HintName, writer.ToString());
     }

@@ -41,7 +41,80 @@ internal sealed class StepKernelEmitter
     private int PerElementCount => _kernel.Hyperparameters.Count(h => h.PerElement);
 
     public static void Write(IndentedWriter writer, TypeLocation location, StepKernelModel kernel)
-        => new StepKernelEmitter(location, kernel).Write(writer);
+    {
+        var emitter = new StepKernelEmitter(location, kernel);
+        emitter.Write(writer);
+        if (kernel.Factory)
+        {
+            writer.WriteLine();
+            emitter.WriteFactory(writer);
+        }
+    }
+
+    /// <summary>
+    /// The <c>{Method}Optimizer</c> factory: the runtime's Optimizer over this step's kernels, its hyperparameters and
+    /// options as parameters with the names of the step's, so that a misspelled name does not compile. A hyperparameter
+    /// whose [Hyper] declares a default is optional, one without is required; each option is optional (false, 0).
+    /// </summary>
+    private void WriteFactory(IndentedWriter writer)
+    {
+        const string Value = "global::AutoHypergrad.HyperparameterValue";
+        var hypers = _kernel.Hyperparameters;
+        var required = hypers.Where(h => h.Default == "double.NaN").ToList();
+        var parameters = required.Select(h => $"{Value} {h.Name}")
+            .Concat(hypers.Where(h => h.Default != "double.NaN").Select(h => $"{Value}? {h.Name} = null"))
+            .Concat(_kernel.Options.Where(o => o.Source != StepOptionSource.StepNumber)
+                .Select(o => o.Source == StepOptionSource.Flag ? $"bool {o.Name} = false" : $"double {o.Name} = 0"))
+            .ToList();
+
+        writer.WriteLine("/// <summary>");
+        writer.WriteLine($"/// <c>{_kernel.MethodName}</c> as an optimizer for the hypergradient engines, with the value of each hyperparameter");
+        writer.WriteLine($"/// ({string.Join(", ", hypers.Select(h => h.Default == "double.NaN" ? h.Name : $"{h.Name} = {h.Default}"))}): a number is fixed,");
+        writer.WriteLine("/// <c>HyperparameterValue.Tune(start)</c> is tuned. Hyperparameters with a [Hyper] default may be left out.");
+        writer.WriteLine("/// </summary>");
+        writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A value is not finite or lies outside its declared domain.</exception>");
+        writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"AutoHypergrad\", \"1.0\")]");
+        writer.WriteLine($"public static {Engines}.Optimizer {_kernel.FactoryName}({string.Join(", ", parameters)})");
+        writer.OpenBrace();
+        writer.WriteLine($"return new {Engines}.Optimizer(");
+        writer.WriteLine($"    \"{_optimizer}\",");
+        writer.WriteLine(_kernel.HasDouble ? $"    new {_kernel.StructNameOf(ScalarKind.Double)}()," : "    null,");
+        writer.WriteLine(_kernel.HasSingle ? $"    new {_kernel.StructNameOf(ScalarKind.Float)}()," : "    null,");
+        writer.WriteLine($"    new {Engines}.HyperparameterDescriptor[]");
+        writer.WriteLine("    {");
+        foreach (var h in hypers)
+        {
+            writer.WriteLine($"        new {Engines}.HyperparameterDescriptor(\"{h.Name}\", {h.Default}, global::AutoHypergrad.HyperparameterDomain.{h.Domain}, {(h.PerElement ? "true" : "false")}),");
+        }
+
+        writer.WriteLine("    },");
+        writer.WriteLine($"    new {Value}[]");
+        writer.WriteLine("    {");
+        foreach (var h in hypers)
+        {
+            writer.WriteLine($"        {Value}.Resolve({h.Name}, {h.Default}, \"{_optimizer}.{_kernel.MethodName}\", \"{h.Name}\"),");
+        }
+
+        writer.WriteLine("    },");
+        var options = _kernel.Options.Where(o => o.Source != StepOptionSource.StepNumber).ToList();
+        if (options.Count == 0)
+        {
+            writer.WriteLine("    new global::System.Collections.Generic.Dictionary<string, double>());");
+        }
+        else
+        {
+            writer.WriteLine("    new global::System.Collections.Generic.Dictionary<string, double>");
+            writer.WriteLine("    {");
+            foreach (var o in options)
+            {
+                writer.WriteLine($"        [\"{o.Name}\"] = {(o.Source == StepOptionSource.Flag ? o.Name + " ? 1.0 : 0.0" : o.Name)},");
+            }
+
+            writer.WriteLine("    });");
+        }
+
+        writer.CloseBrace();
+    }
 
     private void Write(IndentedWriter writer)
     {

@@ -18,7 +18,7 @@ internal sealed record TypeLocation(string? Namespace, EquatableArray<Containing
     public string DisplayName => string.Join(".", System.Linq.Enumerable.Select(Types, t => t.Name));
 }
 
-/// <summary>A [Differentiable] method, parsed into the IR; <c>StepKernel</c> where it is a well-shaped [OptimizerStep].</summary>
+/// <summary>A [Differentiable] method, parsed into the IR; <c>StepKernel</c> where it is a well-shaped [OptimizerStep], <c>Objective</c> where a well-shaped [Objective].</summary>
 internal sealed record MethodModel(
     TypeLocation Location,
     string Name,
@@ -29,7 +29,8 @@ internal sealed record MethodModel(
     string HintName,
     LocationInfo? SourceLocation,
     int Order = 1,
-    StepKernelModel? StepKernel = null);
+    StepKernelModel? StepKernel = null,
+    ObjectiveModel? Objective = null);
 
 /// <summary>The output of parsing one method: the model, or why there is none. <c>Key</c> ("Namespace.Type.Method", as
 /// a caller's <see cref="Callee.Key"/> names it) and <c>Location</c> identify the method even without a model.</summary>
@@ -57,7 +58,8 @@ internal sealed record DerivativeModel(
     string MethodName,
     LocationInfo? SourceLocation,
     EquatableArray<SpanDriver> Drivers = default,
-    StepKernelModel? StepKernel = null);
+    StepKernelModel? StepKernel = null,
+    ObjectiveModel? Objective = null);
 
 /// <summary>How a span driver passes one of its kernel's parameters.</summary>
 internal enum DriverRole

@@ -18,8 +18,12 @@ internal enum StepOptionSource
 /// <summary>One <c>[NoDiff]</c> option of an optimizer step: its name, its C# type and where its value comes from.</summary>
 internal sealed record StepOption(string Name, string TypeName, StepOptionSource Source);
 
-/// <summary>One <c>[Hyper]</c> parameter of an optimizer step: its name, and whether it is <c>[PerElement]</c> (n values, not one).</summary>
-internal sealed record StepHyperparameter(string Name, bool PerElement);
+/// <summary>
+/// One <c>[Hyper]</c> parameter of an optimizer step or an objective: its name, whether it is <c>[PerElement]</c> (n
+/// values, not one), and what its attribute declares: its default as a C# literal (<c>double.NaN</c> for none) and
+/// its domain (a member of <c>AutoHypergrad.HyperparameterDomain</c>).
+/// </summary>
+internal sealed record StepHyperparameter(string Name, bool PerElement, string Default = "double.NaN", string Domain = "Unconstrained");
 
 /// <summary>
 /// An <c>[OptimizerStep]</c> method of the shape <c>(ref T w, ref T state…, T g, [Hyper] ([PerElement]) T hyper…, [NoDiff] options…)</c>,
@@ -31,14 +35,29 @@ internal sealed record StepHyperparameter(string Name, bool PerElement);
 /// <param name="Gradient">The gradient parameter.</param>
 /// <param name="Hyperparameters">The <c>[Hyper]</c> parameters, in order, uniform or <c>[PerElement]</c>.</param>
 /// <param name="Options">The <c>[NoDiff]</c> parameters, in order.</param>
+/// <param name="Factory">
+/// Whether this method's file also holds the <c>{Method}Optimizer</c> factory: the double step does, and a float
+/// one where the type has no double step of that name.
+/// </param>
+/// <param name="HasDouble">Whether the type has a double [OptimizerStep] of this name (this one or another).</param>
+/// <param name="HasSingle">Whether it has a float one.</param>
 internal sealed record StepKernelModel(
     string MethodName,
     IrType Element,
     EquatableArray<string> States,
     string Gradient,
     EquatableArray<StepHyperparameter> Hyperparameters,
-    EquatableArray<StepOption> Options)
+    EquatableArray<StepOption> Options,
+    bool Factory = false,
+    bool HasDouble = false,
+    bool HasSingle = false)
 {
+    /// <summary><c>{Method}Optimizer</c>, the factory of the runtime's Optimizer with the step's hyperparameters as named arguments.</summary>
+    public string FactoryName => MethodName + "Optimizer";
+
+    /// <summary>The kernel struct of <paramref name="kind"/> (float or double) for this step's name.</summary>
+    public string StructNameOf(ScalarKind kind) => MethodName + "Kernel" + (kind == ScalarKind.Float ? "Single" : "Double");
+
     /// <summary><c>{Method}Kernel{Double|Single}</c>, the .NET name of the element type as in <c>BitConverter</c>.</summary>
-    public string StructName => MethodName + "Kernel" + (Element.Kind == ScalarKind.Float ? "Single" : "Double");
+    public string StructName => StructNameOf(Element.Kind);
 }

@@ -76,7 +76,7 @@ internal sealed partial class MethodParser
                     : gradient is null ? $"has hyperparameter '{parameter.Name}' before the gradient"
                     : parameter.RefKind != RefKind.None ? $"passes hyperparameter '{parameter.Name}' by {RefText(parameter.RefKind)}"
                     : null;
-                hyperparameters.Add(new StepHyperparameter(parameter.Name, perElement));
+                hyperparameters.Add(ReadHyperparameter(parameter, perElement));
             }
             else if (parameter.RefKind == RefKind.Ref)
             {
@@ -105,10 +105,63 @@ internal sealed partial class MethodParser
             return null;
         }
 
-        return diagnostics.Count > reported
-            ? null
-            : new StepKernelModel(_method.Name, element, states.ToEquatableArray(), gradient, hyperparameters.ToEquatableArray(), options.ToEquatableArray());
+        if (diagnostics.Count > reported)
+        {
+            return null;
+        }
+
+        // The float and double steps of one name share one factory, written with the double step's file.
+        var siblings = _method.ContainingType.GetMembers(_method.Name).OfType<IMethodSymbol>()
+            .Where(m => SymbolNames.HasAttribute(m, SymbolNames.OptimizerStepAttribute) && m.Parameters.Length > 0 && m.Parameters[0].RefKind == RefKind.Ref)
+            .Select(m => TypeMapper.Map(m.Parameters[0].Type).Kind)
+            .ToList();
+        var hasDouble = siblings.Contains(ScalarKind.Double);
+        var factory = element.Kind == ScalarKind.Double || !hasDouble;
+        return new StepKernelModel(
+            _method.Name, element, states.ToEquatableArray(), gradient, hyperparameters.ToEquatableArray(), options.ToEquatableArray(),
+            factory, hasDouble, siblings.Contains(ScalarKind.Float));
     }
+
+    /// <summary>A [Hyper] parameter with the default and domain its attribute declares.</summary>
+    private static StepHyperparameter ReadHyperparameter(IParameterSymbol parameter, bool perElement)
+    {
+        var text = "double.NaN";
+        var domain = "Unconstrained";
+        foreach (var attribute in parameter.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() != SymbolNames.HyperAttribute)
+            {
+                continue;
+            }
+
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Key == "Default" && argument.Value.Value is double value)
+                {
+                    text = DoubleLiteral(value);
+                }
+                else if (argument.Key == "Domain" && argument.Value.Value is int index)
+                {
+                    domain = index switch
+                    {
+                        1 => "Positive",
+                        2 => "NonNegative",
+                        3 => "UnitInterval",
+                        _ => "Unconstrained",
+                    };
+                }
+            }
+        }
+
+        return new StepHyperparameter(parameter.Name, perElement, text, domain);
+    }
+
+    /// <summary>A double as a C# literal that reads back to the same value.</summary>
+    private static string DoubleLiteral(double value)
+        => double.IsNaN(value) ? "double.NaN"
+         : double.IsPositiveInfinity(value) ? "double.PositiveInfinity"
+         : double.IsNegativeInfinity(value) ? "double.NegativeInfinity"
+         : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) is var r && (r.Contains(".") || r.Contains("E")) ? r : r + ".0";
 
     private static DiagnosticInfo StepDiagnostic(DiagnosticDescriptor descriptor, Location? location, params string[] args)
         => DiagnosticInfo.Create(descriptor, LocationInfo.From(location), args);

@@ -95,6 +95,7 @@ internal sealed partial class MethodParser
         // An [OptimizerStep] of the wrong shape still gets its derivatives; only the step kernel is left out.
         var stepDiagnostics = new List<DiagnosticInfo>();
         var stepKernel = SymbolNames.HasAttribute(_method, SymbolNames.OptimizerStepAttribute) ? ReadStepKernel(stepDiagnostics) : null;
+        var objective = SymbolNames.HasAttribute(_method, SymbolNames.ObjectiveAttribute) ? ReadObjective(stepDiagnostics) : null;
 
         Block? body = null;
         if (_diagnostics.Count == 0)
@@ -124,7 +125,8 @@ internal sealed partial class MethodParser
             HintName(typeLocation),
             LocationInfo.From(_syntax.Identifier),
             _order,
-            stepKernel);
+            stepKernel,
+            objective);
         return new ParseResult(model, stepDiagnostics.ToEquatableArray());
     }
 

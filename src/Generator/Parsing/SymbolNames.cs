@@ -10,6 +10,7 @@ internal static class SymbolNames
     public const string HyperAttribute = "AutoHypergrad.HyperAttribute";
     public const string PerElementAttribute = "AutoHypergrad.PerElementAttribute";
     public const string OptimizerStepAttribute = "AutoHypergrad.OptimizerStepAttribute";
+    public const string ObjectiveAttribute = "AutoHypergrad.ObjectiveAttribute";
 
     public static bool HasAttribute(ISymbol symbol, string metadataName)
     {

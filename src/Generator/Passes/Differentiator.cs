@@ -68,7 +68,7 @@ internal static class Differentiator
                 stepKernel = null;
             }
 
-            var model = new DerivativeModel(method.Location, method.HintName, methods.ToEquatableArray(), method.Name, method.SourceLocation, drivers, stepKernel);
+            var model = new DerivativeModel(method.Location, method.HintName, methods.ToEquatableArray(), method.Name, method.SourceLocation, drivers, stepKernel, method.Objective);
             return new DifferentiationResult(model, diagnostics);
         }
         catch (Exception exception)

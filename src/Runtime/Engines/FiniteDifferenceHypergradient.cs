@@ -14,7 +14,7 @@ namespace AutoHypergrad.Engines;
 /// Four full training runs per hyperparameter: slow.
 /// </summary>
 /// <typeparam name="T">float or double (double for checks: in float the rounding error swamps the difference).</typeparam>
-public sealed class FiniteDifferenceHypergradient<T>
+public sealed class FiniteDifferenceHypergradient<T> : IHypergradientEngine
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly IDynamics<T> _dynamics;

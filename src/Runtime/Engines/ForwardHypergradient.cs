@@ -17,7 +17,7 @@ namespace AutoHypergrad.Engines;
 /// and its tangents live in the dynamics' <see cref="IDynamics{T}.Memory"/>.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed class ForwardHypergradient<T>
+public sealed class ForwardHypergradient<T> : IHypergradientEngine
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly IDynamics<T> _dynamics;

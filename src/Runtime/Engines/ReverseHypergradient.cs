@@ -50,7 +50,7 @@ public sealed record ReverseOptions(ReverseMode Mode = ReverseMode.Full, int Tru
 /// trajectory stays on the device.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed class ReverseHypergradient<T>
+public sealed class ReverseHypergradient<T> : IHypergradientEngine
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly IDynamics<T> _dynamics;

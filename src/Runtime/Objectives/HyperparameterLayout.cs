@@ -11,7 +11,8 @@ namespace AutoHypergrad.Objectives;
 /// <param name="Length">How many values it has (1 for a scalar).</param>
 /// <param name="DefaultValue">The value every entry starts at unless the user sets it.</param>
 /// <param name="Description">What it is, for help and reports.</param>
-public sealed record HyperparameterBlock(string Name, int Offset, int Length, double DefaultValue, string Description);
+/// <param name="Domain">Where its values may lie; the outer loop keeps a tuned block there.</param>
+public sealed record HyperparameterBlock(string Name, int Offset, int Length, double DefaultValue, string Description, HyperparameterDomain Domain = HyperparameterDomain.Unconstrained);
 
 /// <summary>The loss hyperparameters λ of an objective: consecutive named blocks.</summary>
 public sealed class HyperparameterLayout
@@ -61,14 +62,14 @@ public sealed class HyperparameterLayout
         private int _count;
 
         /// <summary>Appends a block and returns its offset.</summary>
-        public int Add(string name, int length, double defaultValue, string description)
+        public int Add(string name, int length, double defaultValue, string description, HyperparameterDomain domain = HyperparameterDomain.Unconstrained)
         {
             if (_blocks.Any(b => b.Name == name))
             {
                 throw new ArgumentException($"A loss hyperparameter named '{name}' is already in the layout.", nameof(name));
             }
 
-            _blocks.Add(new HyperparameterBlock(name, _count, length, defaultValue, description));
+            _blocks.Add(new HyperparameterBlock(name, _count, length, defaultValue, description, domain));
             _count += length;
             return _count - length;
         }

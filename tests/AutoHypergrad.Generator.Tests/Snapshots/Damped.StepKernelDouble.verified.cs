@@ -134,5 +134,35 @@
                 hyperparameterAdjoints[1] = muBar;
             }
         }
+
+        /// <summary>
+        /// <c>Step</c> as an optimizer for the hypergradient engines, with the value of each hyperparameter
+        /// (lr, mu): a number is fixed,
+        /// <c>HyperparameterValue.Tune(start)</c> is tuned. Hyperparameters with a [Hyper] default may be left out.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A value is not finite or lies outside its declared domain.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static global::AutoHypergrad.Engines.Optimizer StepOptimizer(global::AutoHypergrad.HyperparameterValue lr, global::AutoHypergrad.HyperparameterValue mu, bool nesterov = false, double damping = 0)
+        {
+            return new global::AutoHypergrad.Engines.Optimizer(
+                "Damped",
+                new StepKernelDouble(),
+                new StepKernelSingle(),
+                new global::AutoHypergrad.Engines.HyperparameterDescriptor[]
+                {
+                    new global::AutoHypergrad.Engines.HyperparameterDescriptor("lr", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, false),
+                    new global::AutoHypergrad.Engines.HyperparameterDescriptor("mu", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, false),
+                },
+                new global::AutoHypergrad.HyperparameterValue[]
+                {
+                    global::AutoHypergrad.HyperparameterValue.Resolve(lr, double.NaN, "Damped.Step", "lr"),
+                    global::AutoHypergrad.HyperparameterValue.Resolve(mu, double.NaN, "Damped.Step", "mu"),
+                },
+                new global::System.Collections.Generic.Dictionary<string, double>
+                {
+                    ["nesterov"] = nesterov ? 1.0 : 0.0,
+                    ["damping"] = damping,
+                });
+        }
     }
 }

@@ -131,5 +131,33 @@
                 hyperparameterAdjoints[n] = muBar;
             }
         }
+
+        /// <summary>
+        /// <c>Step</c> as an optimizer for the hypergradient engines, with the value of each hyperparameter
+        /// (lr, mu, wd): a number is fixed,
+        /// <c>HyperparameterValue.Tune(start)</c> is tuned. Hyperparameters with a [Hyper] default may be left out.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">A value is not finite or lies outside its declared domain.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
+        public static global::AutoHypergrad.Engines.Optimizer StepOptimizer(global::AutoHypergrad.HyperparameterValue lr, global::AutoHypergrad.HyperparameterValue mu, global::AutoHypergrad.HyperparameterValue wd)
+        {
+            return new global::AutoHypergrad.Engines.Optimizer(
+                "PerWeight",
+                new StepKernelDouble(),
+                null,
+                new global::AutoHypergrad.Engines.HyperparameterDescriptor[]
+                {
+                    new global::AutoHypergrad.Engines.HyperparameterDescriptor("lr", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, true),
+                    new global::AutoHypergrad.Engines.HyperparameterDescriptor("mu", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, false),
+                    new global::AutoHypergrad.Engines.HyperparameterDescriptor("wd", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, true),
+                },
+                new global::AutoHypergrad.HyperparameterValue[]
+                {
+                    global::AutoHypergrad.HyperparameterValue.Resolve(lr, double.NaN, "PerWeight.Step", "lr"),
+                    global::AutoHypergrad.HyperparameterValue.Resolve(mu, double.NaN, "PerWeight.Step", "mu"),
+                    global::AutoHypergrad.HyperparameterValue.Resolve(wd, double.NaN, "PerWeight.Step", "wd"),
+                },
+                new global::System.Collections.Generic.Dictionary<string, double>());
+        }
     }
 }

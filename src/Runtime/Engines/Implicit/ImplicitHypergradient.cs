@@ -59,7 +59,7 @@ public sealed record ImplicitResult(HypergradientResult Hypergradient, InnerSolv
 /// returned wrong by an unknown amount.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed class ImplicitHypergradient<T>
+public sealed class ImplicitHypergradient<T> : IHypergradientEngine
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly ObjectiveInDouble<T> _training;
@@ -119,6 +119,9 @@ public sealed class ImplicitHypergradient<T>
 
     /// <summary>w*, as the last solve left it (the next solve's warm start).</summary>
     public ReadOnlySpan<double> Weights => _w;
+
+    /// <summary>The hypergradient at the optimum, to the options' tolerance (<see cref="Compute(ReadOnlySpan{double}, double?)"/> gives the solves' diagnostics too).</summary>
+    HypergradientResult IHypergradientEngine.Compute(ReadOnlySpan<double> lambda, IProgress<EngineProgress>? progress) => Compute(lambda).Hypergradient;
 
     /// <summary>Forgets the warm starts: the next solve starts from w_0 and q = 0.</summary>
     public void ResetWarmStarts()

@@ -57,17 +57,17 @@ public sealed class ModelObjective<T> : IObjective<T>
         var chosen = options.Hyperparameters;
         if (chosen.HasFlag(LossHyperparameters.ExampleWeights))
         {
-            _exampleWeights = layout.Add("weights", data.Count, 1.0, "the weight of each training example in the loss");
+            _exampleWeights = layout.Add("weights", data.Count, 1.0, "the weight of each training example in the loss", HyperparameterDomain.NonNegative);
         }
 
         if (chosen.HasFlag(LossHyperparameters.L2))
         {
-            regularizers.Add(new L2Regularizer<T>(layout.Add("l2", 1, 0.0, "(l2/2)·‖W‖² on the weights, not the biases"), weights));
+            regularizers.Add(new L2Regularizer<T>(layout.Add("l2", 1, 0.0, "(l2/2)·‖W‖² on the weights, not the biases", HyperparameterDomain.NonNegative), weights));
         }
 
         if (chosen.HasFlag(LossHyperparameters.FeatureL2))
         {
-            int offset = layout.Add("featureL2", data.FeatureCount, 0.0, "½·λ_j·‖W₀[j, :]‖² for each input feature j");
+            int offset = layout.Add("featureL2", data.FeatureCount, 0.0, "½·λ_j·‖W₀[j, :]‖² for each input feature j", HyperparameterDomain.NonNegative);
             regularizers.Add(new FeatureL2Regularizer<T>(offset, weights[0], logarithmic: false));
         }
 
@@ -81,7 +81,7 @@ public sealed class ModelObjective<T> : IObjective<T>
         {
             int k = network.Outputs;
             int matrix = layout.Add("taskMatrix", k * k, 0.0, "A_jk of Σ A_jk·‖w_j − w_k‖² over the output weights");
-            int rho = layout.Add("rho", 1, 0.0, "ρ of ρ·Σ‖w_k‖² over the output weights");
+            int rho = layout.Add("rho", 1, 0.0, "ρ of ρ·Σ‖w_k‖² over the output weights", HyperparameterDomain.NonNegative);
             regularizers.Add(new MultiTaskRegularizer<T>(matrix, rho, weights[^1]));
         }
 

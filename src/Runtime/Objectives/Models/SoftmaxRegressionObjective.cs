@@ -52,7 +52,7 @@ public abstract class SoftmaxRegressionObjective<T> : IObjective<T>
         var layout = new HyperparameterLayout.Builder();
         if (exampleWeights)
         {
-            _exampleWeights = layout.Add("weights", data.Count, 1.0, "the weight of each training example in the loss");
+            _exampleWeights = layout.Add("weights", data.Count, 1.0, "the weight of each training example in the loss", HyperparameterDomain.NonNegative);
         }
 
         Hyperparameters = layout.Build();

@@ -10,7 +10,7 @@ namespace AutoHypergrad.Engines.Tests;
 /// that names the count it was given and the index it reads, from every entry point, not an
 /// IndexOutOfRangeException inside a generated file.
 /// </summary>
-public sealed class DifferentiableObjectiveErrorTests
+public sealed class GeneratedObjectiveErrorTests
 {
     private static Dataset<double> Data()
     {
@@ -29,13 +29,6 @@ public sealed class DifferentiableObjectiveErrorTests
         }
 
         return new Dataset<double>(x, Rows, Columns, null, y, 0, "six rows");
-    }
-
-    private static HyperparameterLayout Layout(int count)
-    {
-        var layout = new HyperparameterLayout.Builder();
-        layout.Add("l2", count, 0.1, "L2 strength");
-        return layout.Build();
     }
 
     public static TheoryData<string> EntryPoints => ["Value", "Gradient", "HessianVector", "CrossTangent", "CrossAdjoint", "HyperGradient"];
@@ -63,11 +56,11 @@ public sealed class DifferentiableObjectiveErrorTests
     public void A_loss_that_reads_more_parameters_than_declared_names_both_counts(string entry)
     {
         // The loss reads w[4] (the bias after 4 weights); the objective was told 4 parameters.
-        var objective = new DifferentiableObjective<double>(Data(), 4, Layout(1), Losses.Ridge, Losses.RidgeAdjoint, Losses.RidgeHessianVector);
+        var objective = new Losses.RidgeObjective(Data(), parameterCount: 4, lambdaLength: 1, lambda: 0.1);
 
         var error = Assert.Throws<InvalidOperationException>(() => Call(objective, entry));
 
-        Assert.Equal("The loss reads w[4], but the objective was created with parameterCount 4 (w[0] … w[3]): create it with parameterCount 5; or fix the loss's indexing.", error.Message);
+        Assert.Equal("Losses.Ridge reads w[4], but the objective was created with parameterCount 4 (w[0] … w[3]): create it with parameterCount 5; or fix the loss's indexing.", error.Message);
         Assert.IsType<IndexOutOfRangeException>(error.InnerException);
     }
 
@@ -75,35 +68,35 @@ public sealed class DifferentiableObjectiveErrorTests
     [MemberData(nameof(EntryPoints))]
     public void A_loss_that_reads_more_hyperparameters_than_its_layout_names_the_layout(string entry)
     {
-        var objective = new DifferentiableObjective<double>(Data(), 5, Layout(1), Losses.FeatureRidge, Losses.FeatureRidgeAdjoint, Losses.FeatureRidgeHessianVector);
+        var objective = new Losses.FeatureRidgeObjective(Data(), parameterCount: 5, lambdaLength: 1, lambda: 0.1);
 
         var error = Assert.Throws<InvalidOperationException>(() => Call(objective, entry));
 
-        Assert.Equal("The loss reads lambda[3], but its hyperparameter layout has 1 value(s) (l2): declare the missing ones in the HyperparameterLayout; or fix the loss's indexing.", error.Message);
+        Assert.Equal("Losses.FeatureRidge reads lambda[3], but it has 1 value(s): create it with lambdaLength 4; or fix the loss's indexing.", error.Message);
     }
 
     [Fact]
     public void Both_at_once_are_both_named()
     {
-        var objective = new DifferentiableObjective<double>(Data(), 3, Layout(2), Losses.FeatureRidge, Losses.FeatureRidgeAdjoint, Losses.FeatureRidgeHessianVector);
+        var objective = new Losses.FeatureRidgeObjective(Data(), parameterCount: 3, lambdaLength: 2, lambda: 0.1);
 
         var error = Assert.Throws<InvalidOperationException>(() => Call(objective, "Gradient"));
 
-        Assert.Equal("The loss reads w[4], but the objective was created with parameterCount 3 (w[0] … w[2]): create it with parameterCount 5; " +
-                     "it also reads lambda[3], but its hyperparameter layout has 2 value(s) (l2[2]): declare the missing ones in the HyperparameterLayout; or fix the loss's indexing.", error.Message);
+        Assert.Equal("Losses.FeatureRidge reads w[4], but the objective was created with parameterCount 3 (w[0] … w[2]): create it with parameterCount 5; " +
+                     "it also reads lambda[3], but it has 2 value(s): create it with lambdaLength 4; or fix the loss's indexing.", error.Message);
     }
 
     [Theory]
     [MemberData(nameof(EntryPoints))]
     public void A_loss_within_its_counts_runs(string entry)
-        => Call(new DifferentiableObjective<double>(Data(), 5, Layout(4), Losses.FeatureRidge, Losses.FeatureRidgeAdjoint, Losses.FeatureRidgeHessianVector), entry);
+        => Call(new Losses.FeatureRidgeObjective(Data(), parameterCount: 5, lambdaLength: 4, lambda: 0.1), entry);
 }
 
-/// <summary>The losses of <see cref="DifferentiableObjectiveErrorTests"/>.</summary>
+/// <summary>The losses of <see cref="GeneratedObjectiveErrorTests"/>.</summary>
 internal static partial class Losses
 {
     /// <summary>Linear regression with a bias, w = (w₀ … w_{d−1}, b), and one L2 strength: d + 1 parameters, 1 hyperparameter.</summary>
-    [Differentiable(Order = 2)]
+    [Differentiable(Order = 2), Objective]
     internal static double Ridge(
         ReadOnlySpan<double> w, ReadOnlySpan<double> lambda, [NoDiff] ReadOnlySpan<double> features, [NoDiff] ReadOnlySpan<double> targets, int rows, int columns)
     {
@@ -117,7 +110,7 @@ internal static partial class Losses
     }
 
     /// <summary>The same residuals with a per-feature strength lambda[j] (d hyperparameters).</summary>
-    [Differentiable(Order = 2)]
+    [Differentiable(Order = 2), Objective]
     internal static double FeatureRidge(
         ReadOnlySpan<double> w, ReadOnlySpan<double> lambda, [NoDiff] ReadOnlySpan<double> features, [NoDiff] ReadOnlySpan<double> targets, int rows, int columns)
     {

@@ -130,13 +130,7 @@ internal sealed record RunSettings(
 
         return block.Kind switch
         {
-            HyperparameterKind.Optimizer => optimizer!.Hyperparameters[block.Source].Domain switch
-            {
-                HyperparameterDomain.Positive => Domain.Positive(),
-                HyperparameterDomain.NonNegative => Domain.NonNegative,
-                HyperparameterDomain.UnitInterval => Domain.Box(0, 0.999999),
-                _ => Domain.Unconstrained,
-            },
+            HyperparameterKind.Optimizer => optimizer!.Hyperparameters[block.Source].Domain.ToDomain(),
             HyperparameterKind.Loss => loss[block.Name].Domain.ToDomain(),
             _ => Domain.Unconstrained,
         };

@@ -28,7 +28,7 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
     private readonly SpanStaging<T> _staging;
 
     /// <summary>The step kernel of <paramref name="optimizer"/> in <typeparamref name="T"/> on <paramref name="device"/>.</summary>
-    public CudaStepKernel(IKernelDevice device, OptimizerDescriptor optimizer)
+    public CudaStepKernel(IKernelDevice device, Optimizer optimizer)
         : this(device, Layout(optimizer), CudaModuleSource.Find<T>(optimizer.Type, "Step")
             ?? throw new ArgumentException($"{optimizer.Name}.Step has no generated CUDA module in {typeof(T).Name}.", nameof(optimizer)))
     {
@@ -250,7 +250,7 @@ public sealed unsafe class CudaStepKernel<T> : IStepKernel<T>, IDisposable
         }
     }
 
-    private static IStepKernel<T> Layout(OptimizerDescriptor optimizer)
+    private static IStepKernel<T> Layout(Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         return optimizer.Kernel<T>();

@@ -27,7 +27,11 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
                 SymbolNames.DifferentiableAttribute,
                 static (node, _) => node is MethodDeclarationSyntax,
                 MethodParser.Parse)
-            .WithTrackingName(TrackingNames.Parse);
+            .WithTrackingName(TrackingNames.Parse)
+            // A double [OptimizerStep] without a float overload has a float twin, differentiated as a method of its own.
+            .SelectMany(static (result, _) => result.FloatTwin is { } twin
+                ? EquatableArray.Of(result with { FloatTwin = null }, new ParseResult(twin, EquatableArray<Diagnostics.DiagnosticInfo>.Empty, result.Key + "(float twin)"))
+                : EquatableArray.Of(result));
 
         // Hand-written derivatives: [DerivativeOf] methods in this compilation and in referenced assemblies.
         var sourceDerivatives = context.SyntaxProvider

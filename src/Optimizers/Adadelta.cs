@@ -5,22 +5,6 @@ namespace AutoHypergrad.Optimizers;
 /// <summary>Adadelta, with coupled (L2) weight decay.</summary>
 public static partial class Adadelta
 {
-    /// <summary>lr 1 (positive), rho 0.9 (unit interval), eps 1e-6 (positive), wd 0 (non-negative).</summary>
-    public static OptimizerDescriptor Descriptor { get; } = new(
-        nameof(Adadelta),
-        typeof(Adadelta),
-        State: ["s", "u"],
-        Hyperparameters:
-        [
-            new("lr", 1.0, HyperparameterDomain.Positive),
-            new("rho", 0.9, HyperparameterDomain.UnitInterval),
-            new("eps", 1e-6, HyperparameterDomain.Positive),
-            new("wd", 0.0, HyperparameterDomain.NonNegative),
-        ],
-        Options: [],
-        DoubleKernel: new StepKernelDouble(),
-        SingleKernel: new StepKernelSingle());
-
     /// <summary>
     /// One step of Adadelta (Zeiler, "ADADELTA: An Adaptive Learning Rate Method", arXiv:1212.5701, 2012,
     /// Algorithm 1), as PyTorch's <c>Adadelta</c>, with a learning rate scaling the update (the paper's is 1) and
@@ -48,34 +32,15 @@ public static partial class Adadelta
         ref double s,
         ref double u,
         double g,
-        [Hyper] double lr,
-        [Hyper] double rho,
-        [Hyper] double eps,
-        [Hyper] double wd)
+        [Hyper(Default = 1.0, Domain = HyperparameterDomain.Positive)] double lr,
+        [Hyper(Default = 0.9, Domain = HyperparameterDomain.UnitInterval)] double rho,
+        [Hyper(Default = 1e-6, Domain = HyperparameterDomain.Positive)] double eps,
+        [Hyper(Default = 0.0, Domain = HyperparameterDomain.NonNegative)] double wd)
     {
         double d = g + wd * w;
         s = rho * s + (1.0 - rho) * d * d;
         double delta = Math.Sqrt((u + eps) / (s + eps)) * d;
         u = rho * u + (1.0 - rho) * delta * delta;
-        w = w - lr * delta;
-    }
-
-    /// <inheritdoc cref="Step(ref double, ref double, ref double, double, double, double, double, double)"/>
-    [Differentiable, OptimizerStep]
-    public static void Step(
-        ref float w,
-        ref float s,
-        ref float u,
-        float g,
-        [Hyper] float lr,
-        [Hyper] float rho,
-        [Hyper] float eps,
-        [Hyper] float wd)
-    {
-        float d = g + wd * w;
-        s = rho * s + (1.0f - rho) * d * d;
-        float delta = MathF.Sqrt((u + eps) / (s + eps)) * d;
-        u = rho * u + (1.0f - rho) * delta * delta;
         w = w - lr * delta;
     }
 }

@@ -5,21 +5,6 @@ namespace AutoHypergrad.Optimizers;
 /// <summary>Adagrad, with coupled (L2) weight decay.</summary>
 public static partial class Adagrad
 {
-    /// <summary>lr 0.01 (positive), eps 1e-10 (positive), wd 0 (non-negative).</summary>
-    public static OptimizerDescriptor Descriptor { get; } = new(
-        nameof(Adagrad),
-        typeof(Adagrad),
-        State: ["s"],
-        Hyperparameters:
-        [
-            new("lr", 0.01, HyperparameterDomain.Positive),
-            new("eps", 1e-10, HyperparameterDomain.Positive),
-            new("wd", 0.0, HyperparameterDomain.NonNegative),
-        ],
-        Options: [],
-        DoubleKernel: new StepKernelDouble(),
-        SingleKernel: new StepKernelSingle());
-
     /// <summary>
     /// One step of Adagrad (Duchi, Hazan &amp; Singer, "Adaptive Subgradient Methods for Online Learning and
     /// Stochastic Optimization", JMLR 2011), diagonal form, as PyTorch's <c>Adagrad</c> with lr_decay = 0 and
@@ -39,19 +24,10 @@ public static partial class Adagrad
     /// <param name="eps">The constant added to the denominator for numerical stability, &gt; 0.</param>
     /// <param name="wd">The weight decay (L2 coefficient), ≥ 0.</param>
     [Differentiable, OptimizerStep]
-    public static void Step(ref double w, ref double s, double g, [Hyper] double lr, [Hyper] double eps, [Hyper] double wd)
+    public static void Step(ref double w, ref double s, double g, [Hyper(Default = 0.01, Domain = HyperparameterDomain.Positive)] double lr, [Hyper(Default = 1e-10, Domain = HyperparameterDomain.Positive)] double eps, [Hyper(Default = 0.0, Domain = HyperparameterDomain.NonNegative)] double wd)
     {
         double d = g + wd * w;
         s = s + d * d;
         w = w - lr * d / (Math.Sqrt(s) + eps);
-    }
-
-    /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double)"/>
-    [Differentiable, OptimizerStep]
-    public static void Step(ref float w, ref float s, float g, [Hyper] float lr, [Hyper] float eps, [Hyper] float wd)
-    {
-        float d = g + wd * w;
-        s = s + d * d;
-        w = w - lr * d / (MathF.Sqrt(s) + eps);
     }
 }

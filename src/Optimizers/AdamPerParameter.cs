@@ -9,26 +9,6 @@ namespace AutoHypergrad.Optimizers;
 public static partial class AdamPerParameter
 {
     /// <summary>
-    /// lr 1e-3 in every element (positive, per-element), beta1 0.9 and beta2 0.999 (unit interval), eps 1e-8
-    /// (positive), wd 0 (non-negative); options t and epsInsideSqrt.
-    /// </summary>
-    public static OptimizerDescriptor Descriptor { get; } = new(
-        nameof(AdamPerParameter),
-        typeof(AdamPerParameter),
-        State: ["m", "v"],
-        Hyperparameters:
-        [
-            new("lr", 1e-3, HyperparameterDomain.Positive, PerElement: true),
-            new("beta1", 0.9, HyperparameterDomain.UnitInterval),
-            new("beta2", 0.999, HyperparameterDomain.UnitInterval),
-            new("eps", 1e-8, HyperparameterDomain.Positive),
-            new("wd", 0.0, HyperparameterDomain.NonNegative),
-        ],
-        Options: ["t", "epsInsideSqrt"],
-        DoubleKernel: new StepKernelDouble(),
-        SingleKernel: new StepKernelSingle());
-
-    /// <summary>
     /// One step of Adam with its own learning rate lrᵢ (the paper's α) for each parameter, the same maths as
     /// <see cref="Adam.Step(ref double, ref double, ref double, double, double, double, double, double, double, double, bool)"/>
     /// elementwise (see there for the bias corrections, the reciprocals and where eps goes):
@@ -63,11 +43,11 @@ public static partial class AdamPerParameter
         ref double m,
         ref double v,
         double g,
-        [PerElement, Hyper] double lr,
-        [Hyper] double beta1,
-        [Hyper] double beta2,
-        [Hyper] double eps,
-        [Hyper] double wd,
+        [PerElement, Hyper(Default = 1e-3, Domain = HyperparameterDomain.Positive)] double lr,
+        [Hyper(Default = 0.9, Domain = HyperparameterDomain.UnitInterval)] double beta1,
+        [Hyper(Default = 0.999, Domain = HyperparameterDomain.UnitInterval)] double beta2,
+        [Hyper(Default = 1e-8, Domain = HyperparameterDomain.Positive)] double eps,
+        [Hyper(Default = 0.0, Domain = HyperparameterDomain.NonNegative)] double wd,
         [NoDiff] double t,
         [NoDiff] bool epsInsideSqrt)
     {
@@ -78,29 +58,5 @@ public static partial class AdamPerParameter
         double vHat = v * (1.0 / (1.0 - Math.Pow(beta2, t)));
         double denominator = epsInsideSqrt ? Math.Sqrt(vHat + eps) : Math.Sqrt(vHat) + eps;
         w = w - lr * mHat * (1.0 / denominator);
-    }
-
-    /// <inheritdoc cref="Step(ref double, ref double, ref double, double, double, double, double, double, double, double, bool)"/>
-    [Differentiable, OptimizerStep]
-    public static void Step(
-        ref float w,
-        ref float m,
-        ref float v,
-        float g,
-        [PerElement, Hyper] float lr,
-        [Hyper] float beta1,
-        [Hyper] float beta2,
-        [Hyper] float eps,
-        [Hyper] float wd,
-        [NoDiff] float t,
-        [NoDiff] bool epsInsideSqrt)
-    {
-        float d = g + wd * w;
-        m = beta1 * m + (1.0f - beta1) * d;
-        v = beta2 * v + (1.0f - beta2) * d * d;
-        float mHat = m * (1.0f / (1.0f - MathF.Pow(beta1, t)));
-        float vHat = v * (1.0f / (1.0f - MathF.Pow(beta2, t)));
-        float denominator = epsInsideSqrt ? MathF.Sqrt(vHat + eps) : MathF.Sqrt(vHat) + eps;
-        w = w - lr * mHat * (1.0f / denominator);
     }
 }

@@ -6,26 +6,6 @@ namespace AutoHypergrad.Optimizers;
 public static partial class AdamW
 {
     /// <summary>
-    /// lr 1e-3 (positive), beta1 0.9 and beta2 0.999 (unit interval), eps 1e-8 (positive), wd 0.01 (non-negative);
-    /// options t and epsInsideSqrt.
-    /// </summary>
-    public static OptimizerDescriptor Descriptor { get; } = new(
-        nameof(AdamW),
-        typeof(AdamW),
-        State: ["m", "v"],
-        Hyperparameters:
-        [
-            new("lr", 1e-3, HyperparameterDomain.Positive),
-            new("beta1", 0.9, HyperparameterDomain.UnitInterval),
-            new("beta2", 0.999, HyperparameterDomain.UnitInterval),
-            new("eps", 1e-8, HyperparameterDomain.Positive),
-            new("wd", 0.01, HyperparameterDomain.NonNegative),
-        ],
-        Options: ["t", "epsInsideSqrt"],
-        DoubleKernel: new StepKernelDouble(),
-        SingleKernel: new StepKernelSingle());
-
-    /// <summary>
     /// One step of AdamW (Loshchilov &amp; Hutter, "Decoupled Weight Decay Regularization", ICLR 2019,
     /// Algorithm 2), in PyTorch's <c>AdamW</c> form where the decay is scaled by the learning rate (the paper's
     /// schedule multiplier ηₜ is folded into lr): the decay shrinks the weight and does not enter the moments.
@@ -62,11 +42,11 @@ public static partial class AdamW
         ref double m,
         ref double v,
         double g,
-        [Hyper] double lr,
-        [Hyper] double beta1,
-        [Hyper] double beta2,
-        [Hyper] double eps,
-        [Hyper] double wd,
+        [Hyper(Default = 1e-3, Domain = HyperparameterDomain.Positive)] double lr,
+        [Hyper(Default = 0.9, Domain = HyperparameterDomain.UnitInterval)] double beta1,
+        [Hyper(Default = 0.999, Domain = HyperparameterDomain.UnitInterval)] double beta2,
+        [Hyper(Default = 1e-8, Domain = HyperparameterDomain.Positive)] double eps,
+        [Hyper(Default = 0.01, Domain = HyperparameterDomain.NonNegative)] double wd,
         [NoDiff] double t,
         [NoDiff] bool epsInsideSqrt)
     {
@@ -76,28 +56,5 @@ public static partial class AdamW
         double vHat = v * (1.0 / (1.0 - Math.Pow(beta2, t)));
         double denominator = epsInsideSqrt ? Math.Sqrt(vHat + eps) : Math.Sqrt(vHat) + eps;
         w = w - lr * (mHat * (1.0 / denominator) + wd * w);
-    }
-
-    /// <inheritdoc cref="Step(ref double, ref double, ref double, double, double, double, double, double, double, double, bool)"/>
-    [Differentiable, OptimizerStep]
-    public static void Step(
-        ref float w,
-        ref float m,
-        ref float v,
-        float g,
-        [Hyper] float lr,
-        [Hyper] float beta1,
-        [Hyper] float beta2,
-        [Hyper] float eps,
-        [Hyper] float wd,
-        [NoDiff] float t,
-        [NoDiff] bool epsInsideSqrt)
-    {
-        m = beta1 * m + (1.0f - beta1) * g;
-        v = beta2 * v + (1.0f - beta2) * g * g;
-        float mHat = m * (1.0f / (1.0f - MathF.Pow(beta1, t)));
-        float vHat = v * (1.0f / (1.0f - MathF.Pow(beta2, t)));
-        float denominator = epsInsideSqrt ? MathF.Sqrt(vHat + eps) : MathF.Sqrt(vHat) + eps;
-        w = w - lr * (mHat * (1.0f / denominator) + wd * w);
     }
 }

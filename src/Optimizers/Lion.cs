@@ -5,22 +5,6 @@ namespace AutoHypergrad.Optimizers;
 /// <summary>Lion (EvoLved Sign Momentum), with decoupled weight decay.</summary>
 public static partial class Lion
 {
-    /// <summary>lr 1e-4 (positive), beta1 0.9 and beta2 0.99 (unit interval), wd 0 (non-negative).</summary>
-    public static OptimizerDescriptor Descriptor { get; } = new(
-        nameof(Lion),
-        typeof(Lion),
-        State: ["m"],
-        Hyperparameters:
-        [
-            new("lr", 1e-4, HyperparameterDomain.Positive),
-            new("beta1", 0.9, HyperparameterDomain.UnitInterval),
-            new("beta2", 0.99, HyperparameterDomain.UnitInterval),
-            new("wd", 0.0, HyperparameterDomain.NonNegative),
-        ],
-        Options: [],
-        DoubleKernel: new StepKernelDouble(),
-        SingleKernel: new StepKernelSingle());
-
     /// <summary>
     /// One step of Lion (Chen et al., "Symbolic Discovery of Optimization Algorithms", NeurIPS 2023,
     /// Algorithm 2), with decoupled weight decay:
@@ -47,29 +31,13 @@ public static partial class Lion
         ref double w,
         ref double m,
         double g,
-        [Hyper] double lr,
-        [Hyper] double beta1,
-        [Hyper] double beta2,
-        [Hyper] double wd)
+        [Hyper(Default = 1e-4, Domain = HyperparameterDomain.Positive)] double lr,
+        [Hyper(Default = 0.9, Domain = HyperparameterDomain.UnitInterval)] double beta1,
+        [Hyper(Default = 0.99, Domain = HyperparameterDomain.UnitInterval)] double beta2,
+        [Hyper(Default = 0.0, Domain = HyperparameterDomain.NonNegative)] double wd)
     {
         double c = beta1 * m + (1.0 - beta1) * g;
         w = w - lr * (Math.Sign(c) + wd * w);
         m = beta2 * m + (1.0 - beta2) * g;
-    }
-
-    /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double, double)"/>
-    [Differentiable, OptimizerStep]
-    public static void Step(
-        ref float w,
-        ref float m,
-        float g,
-        [Hyper] float lr,
-        [Hyper] float beta1,
-        [Hyper] float beta2,
-        [Hyper] float wd)
-    {
-        float c = beta1 * m + (1.0f - beta1) * g;
-        w = w - lr * (MathF.Sign(c) + wd * w);
-        m = beta2 * m + (1.0f - beta2) * g;
     }
 }

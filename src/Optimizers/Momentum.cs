@@ -3,21 +3,6 @@ namespace AutoHypergrad.Optimizers;
 /// <summary>Gradient descent with heavy-ball momentum, with coupled (L2) weight decay.</summary>
 public static partial class Momentum
 {
-    /// <summary>lr 0.01 (positive), mu 0.9 (unit interval), wd 0 (non-negative).</summary>
-    public static OptimizerDescriptor Descriptor { get; } = new(
-        nameof(Momentum),
-        typeof(Momentum),
-        State: ["v"],
-        Hyperparameters:
-        [
-            new("lr", 0.01, HyperparameterDomain.Positive),
-            new("mu", 0.9, HyperparameterDomain.UnitInterval),
-            new("wd", 0.0, HyperparameterDomain.NonNegative),
-        ],
-        Options: [],
-        DoubleKernel: new StepKernelDouble(),
-        SingleKernel: new StepKernelSingle());
-
     /// <summary>
     /// One step of heavy-ball momentum (Polyak, "Some methods of speeding up the convergence of iteration
     /// methods", 1964), in the form without dampening used by Maclaurin, Duvenaud &amp; Adams,
@@ -36,18 +21,9 @@ public static partial class Momentum
     /// <param name="mu">The momentum coefficient, in [0, 1).</param>
     /// <param name="wd">The weight decay (L2 coefficient), ≥ 0.</param>
     [Differentiable, OptimizerStep]
-    public static void Step(ref double w, ref double v, double g, [Hyper] double lr, [Hyper] double mu, [Hyper] double wd)
+    public static void Step(ref double w, ref double v, double g, [Hyper(Default = 0.01, Domain = HyperparameterDomain.Positive)] double lr, [Hyper(Default = 0.9, Domain = HyperparameterDomain.UnitInterval)] double mu, [Hyper(Default = 0.0, Domain = HyperparameterDomain.NonNegative)] double wd)
     {
         double d = g + wd * w;
-        v = mu * v + d;
-        w = w - lr * v;
-    }
-
-    /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double)"/>
-    [Differentiable, OptimizerStep]
-    public static void Step(ref float w, ref float v, float g, [Hyper] float lr, [Hyper] float mu, [Hyper] float wd)
-    {
-        float d = g + wd * w;
         v = mu * v + d;
         w = w - lr * v;
     }

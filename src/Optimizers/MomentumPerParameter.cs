@@ -6,21 +6,6 @@ namespace AutoHypergrad.Optimizers;
 /// </summary>
 public static partial class MomentumPerParameter
 {
-    /// <summary>lr 0.01 in every element (positive, per-element), mu 0.9 (unit interval), wd 0 (non-negative).</summary>
-    public static OptimizerDescriptor Descriptor { get; } = new(
-        nameof(MomentumPerParameter),
-        typeof(MomentumPerParameter),
-        State: ["v"],
-        Hyperparameters:
-        [
-            new("lr", 0.01, HyperparameterDomain.Positive, PerElement: true),
-            new("mu", 0.9, HyperparameterDomain.UnitInterval),
-            new("wd", 0.0, HyperparameterDomain.NonNegative),
-        ],
-        Options: [],
-        DoubleKernel: new StepKernelDouble(),
-        SingleKernel: new StepKernelSingle());
-
     /// <summary>
     /// One step of heavy-ball momentum with its own learning rate lrᵢ for each parameter, the same maths as
     /// <see cref="Momentum.Step(ref double, ref double, double, double, double, double)"/> elementwise:
@@ -41,18 +26,9 @@ public static partial class MomentumPerParameter
     /// <param name="mu">The momentum coefficient, in [0, 1), shared by all weights.</param>
     /// <param name="wd">The weight decay (L2 coefficient), ≥ 0, shared by all weights.</param>
     [Differentiable, OptimizerStep]
-    public static void Step(ref double w, ref double v, double g, [PerElement, Hyper] double lr, [Hyper] double mu, [Hyper] double wd)
+    public static void Step(ref double w, ref double v, double g, [PerElement, Hyper(Default = 0.01, Domain = HyperparameterDomain.Positive)] double lr, [Hyper(Default = 0.9, Domain = HyperparameterDomain.UnitInterval)] double mu, [Hyper(Default = 0.0, Domain = HyperparameterDomain.NonNegative)] double wd)
     {
         double d = g + wd * w;
-        v = mu * v + d;
-        w = w - lr * v;
-    }
-
-    /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double)"/>
-    [Differentiable, OptimizerStep]
-    public static void Step(ref float w, ref float v, float g, [PerElement, Hyper] float lr, [Hyper] float mu, [Hyper] float wd)
-    {
-        float d = g + wd * w;
         v = mu * v + d;
         w = w - lr * v;
     }

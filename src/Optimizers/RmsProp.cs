@@ -5,22 +5,6 @@ namespace AutoHypergrad.Optimizers;
 /// <summary>RMSProp, with coupled (L2) weight decay.</summary>
 public static partial class RmsProp
 {
-    /// <summary>lr 0.01 (positive), alpha 0.99 (unit interval), eps 1e-8 (positive), wd 0 (non-negative).</summary>
-    public static OptimizerDescriptor Descriptor { get; } = new(
-        nameof(RmsProp),
-        typeof(RmsProp),
-        State: ["s"],
-        Hyperparameters:
-        [
-            new("lr", 0.01, HyperparameterDomain.Positive),
-            new("alpha", 0.99, HyperparameterDomain.UnitInterval),
-            new("eps", 1e-8, HyperparameterDomain.Positive),
-            new("wd", 0.0, HyperparameterDomain.NonNegative),
-        ],
-        Options: [],
-        DoubleKernel: new StepKernelDouble(),
-        SingleKernel: new StepKernelSingle());
-
     /// <summary>
     /// One step of RMSProp (Tieleman &amp; Hinton, "Lecture 6.5 — RMSProp: Divide the gradient by a running average
     /// of its recent magnitude", COURSERA: Neural Networks for Machine Learning, 2012), in the plain form of
@@ -45,29 +29,13 @@ public static partial class RmsProp
         ref double w,
         ref double s,
         double g,
-        [Hyper] double lr,
-        [Hyper] double alpha,
-        [Hyper] double eps,
-        [Hyper] double wd)
+        [Hyper(Default = 0.01, Domain = HyperparameterDomain.Positive)] double lr,
+        [Hyper(Default = 0.99, Domain = HyperparameterDomain.UnitInterval)] double alpha,
+        [Hyper(Default = 1e-8, Domain = HyperparameterDomain.Positive)] double eps,
+        [Hyper(Default = 0.0, Domain = HyperparameterDomain.NonNegative)] double wd)
     {
         double d = g + wd * w;
         s = alpha * s + (1.0 - alpha) * d * d;
         w = w - lr * d / (Math.Sqrt(s) + eps);
-    }
-
-    /// <inheritdoc cref="Step(ref double, ref double, double, double, double, double, double)"/>
-    [Differentiable, OptimizerStep]
-    public static void Step(
-        ref float w,
-        ref float s,
-        float g,
-        [Hyper] float lr,
-        [Hyper] float alpha,
-        [Hyper] float eps,
-        [Hyper] float wd)
-    {
-        float d = g + wd * w;
-        s = alpha * s + (1.0f - alpha) * d * d;
-        w = w - lr * d / (MathF.Sqrt(s) + eps);
     }
 }

@@ -6,20 +6,6 @@ namespace AutoHypergrad.Optimizers;
 /// </summary>
 public static partial class SgdPerParameter
 {
-    /// <summary>lr 0.01 in every element (positive, per-element), wd 0 (non-negative).</summary>
-    public static OptimizerDescriptor Descriptor { get; } = new(
-        nameof(SgdPerParameter),
-        typeof(SgdPerParameter),
-        State: [],
-        Hyperparameters:
-        [
-            new("lr", 0.01, HyperparameterDomain.Positive, PerElement: true),
-            new("wd", 0.0, HyperparameterDomain.NonNegative),
-        ],
-        Options: [],
-        DoubleKernel: new StepKernelDouble(),
-        SingleKernel: new StepKernelSingle());
-
     /// <summary>
     /// One step of stochastic gradient descent with its own learning rate lrᵢ for each parameter, the same maths as
     /// <see cref="Sgd.Step(ref double, double, double, double)"/> elementwise:
@@ -38,17 +24,9 @@ public static partial class SgdPerParameter
     /// <param name="lr">This weight's learning rate (a span of one per weight in the span drivers).</param>
     /// <param name="wd">The weight decay (L2 coefficient), ≥ 0, shared by all weights.</param>
     [Differentiable, OptimizerStep]
-    public static void Step(ref double w, double g, [PerElement, Hyper] double lr, [Hyper] double wd)
+    public static void Step(ref double w, double g, [PerElement, Hyper(Default = 0.01, Domain = HyperparameterDomain.Positive)] double lr, [Hyper(Default = 0.0, Domain = HyperparameterDomain.NonNegative)] double wd)
     {
         double d = g + wd * w;
-        w = w - lr * d;
-    }
-
-    /// <inheritdoc cref="Step(ref double, double, double, double)"/>
-    [Differentiable, OptimizerStep]
-    public static void Step(ref float w, float g, [PerElement, Hyper] float lr, [Hyper] float wd)
-    {
-        float d = g + wd * w;
         w = w - lr * d;
     }
 }

@@ -111,7 +111,7 @@ public sealed class DeviceHypergradientTests(ITestOutputHelper output)
             var sgd = AutoHypergrad.Optimizers.Optimizers.Find("Sgd");
             var cpuTraining = WeightedSoftmaxRegression<double>.Create(training, exampleWeights: true);
             var names = sgd.Hyperparameters.Select(h => h.Name).ToArray();
-            var values = sgd.Defaults();
+            var values = sgd.ValuesArray();
             values[Array.IndexOf(names, "lr")] = 0.5;
             var space = HyperparameterSpace.Create(
                 names, values, cpuTraining.Hyperparameters, cpuTraining.Hyperparameters.Defaults<double>(), new double[cpuTraining.ParameterCount], Steps, ["weights"]);

@@ -28,7 +28,7 @@ public static class EngineRuns
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var descriptor = AutoHypergrad.Optimizers.Optimizers.Find(kernel.Name);
-        var values = descriptor.Defaults();
+        var values = descriptor.ValuesArray();
         values[descriptor.Hyperparameters.ToList().FindIndex(h => h.Name == "lr")] = 0.05;
         var training = ModelObjective<T>.Create(BuiltInObjectiveChecks.SyntheticData(3, 11).Convert<T>(), new ModelOptions(ModelKind.Softmax));
         var validation = ModelObjective<T>.Create(BuiltInObjectiveChecks.SyntheticData(3, 12).Convert<T>(), new ModelOptions(ModelKind.Softmax));

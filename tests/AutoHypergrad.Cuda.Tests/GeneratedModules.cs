@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using AutoHypergrad.Engines;
 using AutoHypergrad.Optimizers;
 using Xunit;
 
@@ -8,7 +9,7 @@ namespace AutoHypergrad.Cuda.Tests;
 /// <summary>The generated CUDA module of every optimizer in src/Optimizers, in float and double.</summary>
 public static class GeneratedModules
 {
-    public static CudaModuleSource Of(OptimizerDescriptor optimizer, bool single)
+    public static CudaModuleSource Of(Optimizer optimizer, bool single)
         => (single ? CudaModuleSource.Find<float>(optimizer.Type, "Step") : CudaModuleSource.Find<double>(optimizer.Type, "Step"))
            ?? throw new Xunit.Sdk.XunitException($"{optimizer.Name}.Step has no generated CUDA module in {(single ? "float" : "double")}.");
 

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using AutoHypergrad.Engines;
 using AutoHypergrad.Optimizers;
 using Xunit;
 
@@ -42,7 +43,7 @@ public sealed class GpuTests
         var random = new Random(3);
         var state = Enumerable.Range(0, 3 * n).Select(i => i < n ? random.NextDouble() - 0.5 : random.NextDouble()).ToArray();
         var gradient = Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5).ToArray();
-        var hyper = adam.Defaults();
+        var hyper = adam.ValuesArray();
         var options = new Engines.StepOptions(5);
         using var deviceState = new DeviceBuffer<double>(device, state);
         using var deviceGradient = new DeviceBuffer<double>(device, gradient);
@@ -82,7 +83,7 @@ public sealed class GpuTests
     public void State_memory_operations_on_the_GPU_give_the_host_bits()
         => StateMemoryTests.Operations<double>(Gpu.Device);
 
-    private static void Check<T>(OptimizerDescriptor descriptor, double relative)
+    private static void Check<T>(Optimizer descriptor, double relative)
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         // 4099 elements: 17 blocks of 256, the last one partly filled.

@@ -1,3 +1,4 @@
+using AutoHypergrad.Engines;
 using AutoHypergrad.Optimizers;
 using Xunit;
 
@@ -32,7 +33,7 @@ public sealed class HostArithmeticTests
         }
     }
 
-    private static void Check<T>(OptimizerDescriptor descriptor)
+    private static void Check<T>(Optimizer descriptor)
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         // 37 elements: odd, and past any vector width, so that the C# drivers would take their vector loops at full length.

@@ -19,7 +19,7 @@ public sealed class StepAgreement<T>
 {
     public const int Directions = 3;
 
-    private readonly OptimizerDescriptor _optimizer;
+    private readonly Optimizer _optimizer;
     private readonly IStepKernel<T> _cpu;
     private readonly int _n;
     private readonly T[] _state;
@@ -31,7 +31,7 @@ public sealed class StepAgreement<T>
     private readonly T[] _stateAdjoint;
     private readonly T[] _gradientAdjoint;
 
-    public StepAgreement(OptimizerDescriptor optimizer, int n, int seed)
+    public StepAgreement(Optimizer optimizer, int n, int seed)
     {
         _optimizer = optimizer;
         _cpu = optimizer.Kernel<T>();

@@ -39,7 +39,7 @@ public sealed class ElementwiseDriverTests
     {
         var ids = CaseCatalog.Methods.Where(m => SpanDriver(m, m.Primal.Name) is not null).Select(m => m.Id).ToHashSet();
         foreach (MethodInfo method in typeof(ElementwiseRegressionCases).GetMethods(BindingFlags.Public | BindingFlags.Static)
-                     .Where(m => m.GetCustomAttribute<DifferentiableAttribute>() is not null))
+                     .Where(m => m.GetCustomAttribute<DifferentiableAttribute>() is not null && m.GetCustomAttribute<System.CodeDom.Compiler.GeneratedCodeAttribute>() is null))
         {
             Assert.Contains($"{nameof(ElementwiseRegressionCases)}.{method.Name}", ids);
             Assert.NotNull(SpanDriver(CaseCatalog.Get($"{nameof(ElementwiseRegressionCases)}.{method.Name}"), method.Name + "Tangents"));
@@ -99,7 +99,8 @@ public sealed class ElementwiseDriverTests
     {
         CaseMethod method = CaseCatalog.Get(id);
         var sampler = new PointSampler(method);
-        MethodInfo kernel = method.MethodsNamed(method.Primal.Name + "Tangents").Single(m => !ElementwiseDriverChecks.IsSpan(m.GetParameters()[0].ParameterType));
+        MethodInfo kernel = method.MethodsNamed(method.Primal.Name + "Tangents")
+            .Single(m => !ElementwiseDriverChecks.IsSpan(m.GetParameters()[0].ParameterType) && Scalar(m.GetParameters()[0].ParameterType) == Element(method));
         var random = new Random(PointSampler.SeedFor(id, "Tangents"));
         for (int trial = 0; trial < 20; trial++)
         {
@@ -122,11 +123,22 @@ public sealed class ElementwiseDriverTests
         }
     }
 
-    /// <summary>The overload of <paramref name="name"/> that takes spans: the span driver.</summary>
+    /// <summary>The overload of <paramref name="name"/> that takes spans of the method's own element type: the span driver (not its float twin's).</summary>
     private static MethodInfo? SpanDriver(CaseMethod method, string name)
-        => method.Parameters.Any(p => p.IsSequence)
-            ? null
-            : method.MethodsNamed(name).SingleOrDefault(m => ElementwiseDriverChecks.IsSpan(m.GetParameters()[0].ParameterType));
+    {
+        if (method.Parameters.Any(p => p.IsSequence))
+        {
+            return null;
+        }
+
+        return method.MethodsNamed(name).SingleOrDefault(m =>
+            m.GetParameters()[0].ParameterType is var span && ElementwiseDriverChecks.IsSpan(span) && span.GetGenericArguments()[0] == Element(method));
+    }
+
+    /// <summary>The method's element type: its first parameter's, by value or by reference.</summary>
+    private static Type Element(CaseMethod method) => Scalar(method.Primal.GetParameters()[0].ParameterType);
+
+    private static Type Scalar(Type parameter) => parameter.IsByRef ? parameter.GetElementType()! : parameter;
 
     /// <summary>A per-element value: in the parameter's box, a tangent or adjoint in [−1, 1].</summary>
     private static double Value(CaseMethod method, PointSampler sampler, string name, Random random)

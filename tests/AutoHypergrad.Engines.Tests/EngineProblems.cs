@@ -39,7 +39,7 @@ internal static class EngineProblems
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
         var descriptor = Optimizers.Optimizers.Find(optimizer);
-        var values = descriptor.Defaults();
+        var values = descriptor.ValuesArray();
         for (int h = 0; h < values.Length; h++)
         {
             string name = descriptor.Hyperparameters[h].Name;

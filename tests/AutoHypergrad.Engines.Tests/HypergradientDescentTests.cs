@@ -80,7 +80,7 @@ public sealed class HypergradientDescentTests
         {
             double loss = problem.Objective.Gradient(state.AsSpan(0, problem.ParameterCount), [], problem.BatchAt(t), gradient);
             Assert.Equal(BitConverter.DoubleToInt64Bits(loss), BitConverter.DoubleToInt64Bits(result.Losses[t - 1]));
-            problem.Descriptor.DoubleKernel.Step(state, gradient, hyper, new StepOptions(t));
+            problem.Descriptor.Kernel<double>().Step(state, gradient, hyper, new StepOptions(t));
         }
 
         Assert.Null(result.Hypergradients);
@@ -203,7 +203,7 @@ public sealed class HypergradientDescentTests
             _validation = new ValidationError<double>(ModelObjective<double>.Create(BuiltInObjectiveChecks.SyntheticData(3, 12), new ModelOptions(ModelKind.Softmax)));
             var random = new Random(5);
             W0 = Enumerable.Range(0, Objective.ParameterCount).Select(_ => random.NextDouble() - 0.5).ToArray();
-            var values = Descriptor.Defaults();
+            var values = Descriptor.ValuesArray();
             values[0] = rate ?? InitialRates[Descriptor.Name];
             Space = HyperparameterSpace.Create(
                 Descriptor.Hyperparameters.Select(h => h.Name).ToArray(), values, Objective.Hyperparameters, [], W0, Steps, [],
@@ -211,7 +211,7 @@ public sealed class HypergradientDescentTests
             _batches = new BatchSchedule(Objective.ExampleCount, 8, seed: 3);
         }
 
-        public Optimizers.OptimizerDescriptor Descriptor { get; }
+        public Engines.Optimizer Descriptor { get; }
 
         public ModelObjective<double> Objective { get; }
 
@@ -224,7 +224,7 @@ public sealed class HypergradientDescentTests
         public Batch BatchAt(int t) => _batches.At(t - 1);
 
         public HypergradientDescent<double> Engine(ILearningRateOptimizer rule, HypergradientDescentOptions? options = null)
-            => new(Objective, Descriptor.DoubleKernel, Space, _batches, rule, _validation, options);
+            => new(Objective, Descriptor.Kernel<double>(), Space, _batches, rule, _validation, options);
 
         /// <summary>
         /// The seed's algorithm, by hand: g_t, h_t = g_t·∇_α u_{t−1}, α_t by the learning-rate rule, then the step u_t

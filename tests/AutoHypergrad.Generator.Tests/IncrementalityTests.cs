@@ -80,8 +80,9 @@ public sealed class IncrementalityTests
         var first = driver.GetRunResult().Results.Single();
         Assert.Null(first.Exception);
         Assert.Empty(first.Diagnostics);
-        // Each method's C#, and Adam's CUDA C (the elementwise one).
-        Assert.Equal(3, first.GeneratedSources.Length);
+        // Each method's C#, Adam's CUDA C (the elementwise one), and the same two for Adam's float twin.
+        Assert.Equal(5, first.GeneratedSources.Length);
+        Assert.Contains("AdamKernelSingle", first.GeneratedSources.Single(s => s.HintName == "Optimizers.Adam_Single.g.cs").SourceText.ToString(), StringComparison.Ordinal);
         Assert.Contains("AdamKernelDouble", first.GeneratedSources.Single(s => s.HintName == "Optimizers.Adam.g.cs").SourceText.ToString(), StringComparison.Ordinal);
         return (driver, compilation, differentiable, other);
     }

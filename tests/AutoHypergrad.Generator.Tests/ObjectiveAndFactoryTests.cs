@@ -108,6 +108,32 @@ public sealed class ObjectiveAndFactoryTests
         Assert.True(errors.Count == 1 && errors[0].Id == error, GeneratorRun.Describe(errors));
     }
 
+    private const string Twin = "in float: the generated twin of the double method";
+
+    [Fact]
+    public void A_double_step_without_a_float_overload_gets_a_float_twin_with_its_kernel()
+    {
+        var run = GeneratorHarness.RunValid(Source);
+
+        var twin = run.Source("Heavy.Step_Single.g.cs");
+        Assert.Contains("[global::AutoHypergrad.Differentiable, global::AutoHypergrad.OptimizerStep]", twin, StringComparison.Ordinal);
+        Assert.Contains(
+            "public static void Step(ref float w, ref float v, float g, [global::AutoHypergrad.Hyper(Default = 0.01, Domain = global::AutoHypergrad.HyperparameterDomain.Positive)] float lr, " +
+            "[global::AutoHypergrad.Hyper(Default = double.NaN, Domain = global::AutoHypergrad.HyperparameterDomain.UnitInterval)] float mu, [global::AutoHypergrad.NoDiff] bool nesterov)",
+            twin,
+            StringComparison.Ordinal);
+        Assert.Contains("public readonly struct StepKernelSingle : global::AutoHypergrad.Engines.IStepKernel<float>", twin, StringComparison.Ordinal);
+        Assert.Contains("new StepKernelSingle(),", run.Source("Heavy.Step.g.cs"), StringComparison.Ordinal);
+        Assert.Single(run.GeneratedSources, s => s.SourceText.ToString().Contains(Twin, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_step_with_a_float_overload_gets_no_twin()
+    {
+        var withOverload = GeneratorHarness.RunValid(StepKernelTests.DampedSource);
+        Assert.DoesNotContain(withOverload.GeneratedSources, s => s.SourceText.ToString().Contains(Twin, StringComparison.Ordinal));
+    }
+
     [Fact]
     public void An_objective_class_binds_the_data_and_unpacks_lambda_into_the_hyperparameters()
     {

@@ -7,7 +7,7 @@ using Xunit;
 
 namespace AutoHypergrad.Optimizers.Tests;
 
-/// <summary>Each descriptor lists exactly its Step's parameters, read back by reflection from both overloads.</summary>
+/// <summary>Each optimizer's generated factory describes exactly its Step's parameters, read back by reflection from the written step and its float twin.</summary>
 public sealed class DescriptorTests
 {
     public static TheoryData<string> Names()
@@ -24,54 +24,59 @@ public sealed class DescriptorTests
     [Fact]
     public void All_lists_every_optimizer_class_once()
     {
-        Type[] withDescriptor = typeof(OptimizerDescriptor).Assembly.GetTypes()
-            .Where(t => t.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)?.PropertyType == typeof(OptimizerDescriptor))
+        Type[] withFactory = typeof(Optimizers).Assembly.GetTypes()
+            .Where(t => t.GetMethod("StepOptimizer", BindingFlags.Public | BindingFlags.Static)?.ReturnType == typeof(Optimizer))
             .OrderBy(t => t.Name)
             .ToArray();
-        Assert.Equal(withDescriptor, Optimizers.All.Select(d => d.Type).OrderBy(t => t.Name));
-        Assert.Equal(OptimizerCases.Types.OrderBy(t => t.Name), withDescriptor);
+        Assert.Equal(withFactory, Optimizers.All.Select(d => d.Type).OrderBy(t => t.Name));
+        Assert.Equal(OptimizerCases.Types.OrderBy(t => t.Name), withFactory);
         Assert.Equal(Optimizers.All.Count, Optimizers.All.Select(d => d.Name).Distinct().Count());
         Assert.All(Optimizers.All, d => Assert.Same(Optimizers.Find(d.Name.ToUpperInvariant()), d));
     }
 
+    /// <summary>
+    /// The generated factory, called with no arguments, describes the one hand-written Step (double) as its attributes
+    /// declare it, and the float twin the generator writes has the same parameters in float.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Names))]
-    public void Descriptor_lists_the_Step_parameters_in_order(string name)
+    public void The_factory_describes_the_Step_parameters_in_order(string name)
     {
         Type type = OptimizerCases.Get(name);
-        var descriptor = (OptimizerDescriptor)type.GetProperty("Descriptor", BindingFlags.Public | BindingFlags.Static)!.GetValue(null)!;
+        MethodInfo factory = type.GetMethod("StepOptimizer", BindingFlags.Public | BindingFlags.Static)!;
+        var descriptor = (Optimizer)factory.Invoke(null, factory.GetParameters().Select(_ => Type.Missing).ToArray())!;
         Assert.Equal(name, descriptor.Name);
         Assert.Same(type, descriptor.Type);
 
         MethodInfo[] steps = type.GetMethods(BindingFlags.Public | BindingFlags.Static)
-            .Where(m => m.Name == "Step" && m.GetCustomAttribute<DifferentiableAttribute>() is not null)
+            .Where(m => m.Name == "Step" && m.GetParameters()[0].ParameterType.IsByRef)
             .ToArray();
         Assert.Equal(
             new[] { typeof(double), typeof(float) }.OrderBy(t => t.Name),
             steps.Select(m => m.GetParameters()[0].ParameterType.GetElementType()!).OrderBy(t => t.Name));
+        MethodInfo written = Assert.Single(steps, m => m.GetCustomAttribute<System.CodeDom.Compiler.GeneratedCodeAttribute>() is null);
+        Assert.Equal(typeof(double), written.GetParameters()[0].ParameterType.GetElementType());
+        Assert.All(steps, m => Assert.NotNull(m.GetCustomAttribute<DifferentiableAttribute>()));
+
+        ParameterInfo[] hyperParameters = written.GetParameters().Where(p => p.GetCustomAttribute<HyperAttribute>() is not null).ToArray();
+        string[] hyper = hyperParameters.Select(p => p.Name!).ToArray();
+        Assert.Equal(hyper, descriptor.Hyperparameters.Select(h => h.Name));
+        Assert.Equal(hyperParameters.Select(p => p.GetCustomAttribute<PerElementAttribute>() is not null), descriptor.Hyperparameters.Select(h => h.PerElement));
+        Assert.Equal(hyperParameters.Select(p => p.GetCustomAttribute<HyperAttribute>()!.Default), descriptor.Hyperparameters.Select(h => h.Default));
+        Assert.Equal(hyperParameters.Select(p => p.GetCustomAttribute<HyperAttribute>()!.Domain), descriptor.Hyperparameters.Select(h => h.Domain));
 
         foreach (MethodInfo step in steps)
         {
             ParameterInfo[] parameters = step.GetParameters();
             Type scalar = parameters[0].ParameterType.GetElementType()!;
 
-            string[] hyper = parameters.Where(p => p.GetCustomAttribute<HyperAttribute>() is not null).Select(p => p.Name!).ToArray();
-            Assert.Equal(hyper, descriptor.Hyperparameters.Select(h => h.Name));
-            Assert.Equal(
-                parameters.Where(p => p.GetCustomAttribute<HyperAttribute>() is not null).Select(p => p.GetCustomAttribute<PerElementAttribute>() is not null),
-                descriptor.Hyperparameters.Select(h => h.PerElement));
-
-            // The layout the descriptor promises: w, the state, g, the hyperparameters, the options.
+            // The layout the factory promises: w, the state, g, the hyperparameters, the options.
             string[] expected = ["w", .. descriptor.State, "g", .. hyper, .. descriptor.Options];
             Assert.Equal(expected, parameters.Select(p => p.Name!));
             Assert.All(parameters.Take(1 + descriptor.State.Count), p => Assert.Equal(scalar.MakeByRefType(), p.ParameterType));
             Assert.Equal(scalar, parameters[1 + descriptor.State.Count].ParameterType);
             Assert.All(parameters.Where(p => hyper.Contains(p.Name)), p => Assert.Equal(scalar, p.ParameterType));
-            Assert.All(parameters.Skip(expected.Length - descriptor.Options.Count), p =>
-            {
-                Assert.True(p.GetCustomAttribute<NoDiffAttribute>() is not null, $"{p.Name} is an option: [NoDiff]");
-                Assert.Equal(p.Name == "t" ? scalar : typeof(bool), p.ParameterType);
-            });
+            Assert.All(parameters.Skip(expected.Length - descriptor.Options.Count), p => Assert.Equal(p.Name == "t" ? scalar : typeof(bool), p.ParameterType));
         }
 
         Assert.Equal(descriptor.Options.Contains("t"), descriptor.UsesStepCount);
@@ -81,16 +86,16 @@ public sealed class DescriptorTests
     [MemberData(nameof(Names))]
     public void Kernels_have_the_descriptor_names(string name)
     {
-        OptimizerDescriptor descriptor = Optimizers.Find(name);
+        Optimizer descriptor = Optimizers.Find(name);
 
-        HasTheDescriptorNames(descriptor, descriptor.DoubleKernel);
-        HasTheDescriptorNames(descriptor, descriptor.SingleKernel);
-        Assert.Same(descriptor.DoubleKernel, descriptor.Kernel<double>());
-        Assert.Same(descriptor.SingleKernel, descriptor.Kernel<float>());
+        HasTheDescriptorNames(descriptor, descriptor.Kernel<double>());
+        HasTheDescriptorNames(descriptor, descriptor.Kernel<float>());
+        Assert.Same(descriptor.Kernel<double>(), descriptor.Kernel<double>());
+        Assert.Same(descriptor.Kernel<float>(), descriptor.Kernel<float>());
         Assert.Throws<NotSupportedException>(() => descriptor.Kernel<Half>());
     }
 
-    private static void HasTheDescriptorNames<T>(OptimizerDescriptor descriptor, IStepKernel<T> kernel)
+    private static void HasTheDescriptorNames<T>(Optimizer descriptor, IStepKernel<T> kernel)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Assert.Equal(descriptor.Name, kernel.Name);
@@ -104,21 +109,21 @@ public sealed class DescriptorTests
     [MemberData(nameof(Names))]
     public void Defaults_lie_in_their_domains(string name)
     {
-        OptimizerDescriptor descriptor = Optimizers.Find(name);
+        Optimizer descriptor = Optimizers.Find(name);
         Assert.All(descriptor.Hyperparameters, h => Assert.True(h.Domain.Contains(h.Default), $"{h.Name} = {h.Default} ∉ {h.Domain}"));
-        Assert.Equal(descriptor.Hyperparameters.Select(h => h.Default), descriptor.Defaults());
+        Assert.Equal(descriptor.Hyperparameters.Select(h => h.Default), descriptor.ValuesArray());
 
         // Packed for n = 3 parameters: a per-element one's default in every element.
-        double[] packed = descriptor.Defaults(3);
-        Assert.Equal(StepKernelLayout.HyperparameterLength(descriptor.DoubleKernel, 3), packed.Length);
+        double[] packed = descriptor.Packed(3);
+        Assert.Equal(StepKernelLayout.HyperparameterLength(descriptor.Kernel<double>(), 3), packed.Length);
         for (int h = 0; h < descriptor.Hyperparameters.Count; h++)
         {
-            int offset = StepKernelLayout.HyperparameterOffset(descriptor.DoubleKernel, h, 3);
-            int size = StepKernelLayout.HyperparameterSize(descriptor.DoubleKernel, h, 3);
+            int offset = StepKernelLayout.HyperparameterOffset(descriptor.Kernel<double>(), h, 3);
+            int size = StepKernelLayout.HyperparameterSize(descriptor.Kernel<double>(), h, 3);
             Assert.All(packed.AsSpan(offset, size).ToArray(), value => Assert.Equal(descriptor.Hyperparameters[h].Default, value));
         }
 
-        Assert.Equal(descriptor.Defaults(), descriptor.Defaults(1));
+        Assert.Equal(descriptor.ValuesArray(), descriptor.Packed(1));
         Assert.Equal(HyperparameterDomain.Positive, descriptor.Hyperparameter("lr").Domain);
         Assert.Equal(HyperparameterDomain.NonNegative, descriptor.Hyperparameter("wd").Domain);
         Assert.Throws<ArgumentException>(() => descriptor.Hyperparameter("nonexistent"));
@@ -127,24 +132,24 @@ public sealed class DescriptorTests
     [Fact]
     public void Usual_defaults()
     {
-        OptimizerDescriptor adam = Adam.Descriptor;
-        Assert.Equal([1e-3, 0.9, 0.999, 1e-8, 0.0], adam.Defaults());
+        Optimizer adam = Adam.StepOptimizer();
+        Assert.Equal([1e-3, 0.9, 0.999, 1e-8, 0.0], adam.ValuesArray());
         Assert.Equal(["m", "v"], adam.State);
         Assert.True(adam.UsesStepCount);
-        Assert.Equal([1e-3, 0.9, 0.999, 1e-8, 0.01], AdamW.Descriptor.Defaults());
-        Assert.Equal([0.01, 0.99, 1e-8, 0.0], RmsProp.Descriptor.Defaults());
-        Assert.Equal([0.01, 1e-10, 0.0], Adagrad.Descriptor.Defaults());
-        Assert.Equal([1.0, 0.9, 1e-6, 0.0], Adadelta.Descriptor.Defaults());
-        Assert.Equal([1e-4, 0.9, 0.99, 0.0], Lion.Descriptor.Defaults());
-        Assert.Equal(0.9, Momentum.Descriptor.Hyperparameter("mu").Default);
-        Assert.False(Momentum.Descriptor.UsesStepCount);
+        Assert.Equal([1e-3, 0.9, 0.999, 1e-8, 0.01], AdamW.StepOptimizer().ValuesArray());
+        Assert.Equal([0.01, 0.99, 1e-8, 0.0], RmsProp.StepOptimizer().ValuesArray());
+        Assert.Equal([0.01, 1e-10, 0.0], Adagrad.StepOptimizer().ValuesArray());
+        Assert.Equal([1.0, 0.9, 1e-6, 0.0], Adadelta.StepOptimizer().ValuesArray());
+        Assert.Equal([1e-4, 0.9, 0.99, 0.0], Lion.StepOptimizer().ValuesArray());
+        Assert.Equal(0.9, Momentum.StepOptimizer().Hyperparameter("mu").Default);
+        Assert.False(Momentum.StepOptimizer().UsesStepCount);
 
         // The per-parameter optimizers: the uniform ones' defaults, lr per-element and nothing else.
-        foreach ((OptimizerDescriptor perParameter, OptimizerDescriptor uniform) in new[]
+        foreach ((Optimizer perParameter, Optimizer uniform) in new[]
         {
-            (SgdPerParameter.Descriptor, Sgd.Descriptor),
-            (MomentumPerParameter.Descriptor, Momentum.Descriptor),
-            (AdamPerParameter.Descriptor, Adam.Descriptor),
+            (SgdPerParameter.StepOptimizer(), Sgd.StepOptimizer()),
+            (MomentumPerParameter.StepOptimizer(), Momentum.StepOptimizer()),
+            (AdamPerParameter.StepOptimizer(), Adam.StepOptimizer()),
         })
         {
             Assert.Equal(uniform.Hyperparameters.Select(h => h with { PerElement = h.Name == "lr" }), perParameter.Hyperparameters);
@@ -154,8 +159,8 @@ public sealed class DescriptorTests
             Assert.False(uniform.HasPerElementHyperparameters);
         }
 
-        Assert.Equal([0.01, 0.01, 0.01, 0.0], SgdPerParameter.Descriptor.Defaults(3));
-        Assert.Equal([0.0], SgdPerParameter.Descriptor.Defaults(0));
+        Assert.Equal([0.01, 0.01, 0.01, 0.0], SgdPerParameter.StepOptimizer().Packed(3));
+        Assert.Equal([0.0], SgdPerParameter.StepOptimizer().Packed(0));
     }
 
     [Fact]

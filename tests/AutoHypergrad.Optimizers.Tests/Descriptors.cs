@@ -1,9 +1,10 @@
 using System;
 using System.Linq;
+using AutoHypergrad.Engines;
 
 namespace AutoHypergrad.Optimizers.Tests;
 
 internal static class Descriptors
 {
-    public static OptimizerDescriptor Of(Type optimizer) => Optimizers.All.Single(d => d.Type == optimizer);
+    public static Optimizer Of(Type optimizer) => Optimizers.All.Single(d => d.Name == optimizer.Name);
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using AutoHypergrad.Engines;
 using Xunit;
 
 namespace AutoHypergrad.Optimizers.Tests;
@@ -32,7 +33,7 @@ public sealed class GeneratedDerivativeTests
     public void TangentMatchesCentralFiniteDifferencesForEveryInput(string optimizer, bool epsInsideSqrt)
     {
         var step = new StepMethod(OptimizerCases.Get(optimizer), typeof(double));
-        OptimizerDescriptor descriptor = Descriptors.Of(step.Optimizer);
+        Optimizer descriptor = Descriptors.Of(step.Optimizer);
         var failures = new List<string>();
         foreach (StepPoint point in OptimizerCases.Points(step, epsInsideSqrt, seed: 1))
         {
@@ -191,7 +192,7 @@ public sealed class GeneratedDerivativeTests
         }
     }
 
-    private static double FiniteDifferenceStep(OptimizerDescriptor descriptor, string name, double x)
+    private static double FiniteDifferenceStep(Optimizer descriptor, string name, double x)
     {
         bool isUnitInterval = descriptor.Hyperparameters.Any(h => h.Name == name && h.Domain == HyperparameterDomain.UnitInterval);
         return isUnitInterval ? Math.Min(1e-5, 1e-3 * (1 - x)) : 1e-5 * Math.Max(1, Math.Abs(x));

@@ -48,12 +48,12 @@ public sealed class PerParameterOptimizerTests
     public void Each_weight_takes_its_own_learning_rate()
     {
         double[] w = [1, 2, 3], g = [0.5, -0.5, 1];
-        SgdPerParameter.Descriptor.DoubleKernel.Step(w, g, [0.1, 0.2, 0.3, 0.0], new StepOptions(1));
+        SgdPerParameter.StepOptimizer().Kernel<double>().Step(w, g, [0.1, 0.2, 0.3, 0.0], new StepOptions(1));
         Assert.Equal([1 - 0.05, 2 + 0.1, 3 - 0.3], w);
 
         // ∂w′ᵢ/∂lrᵢ = −(gᵢ + wd·wᵢ), and nothing from the other elements' rates.
         double[] wBar = [1, 1, 1], gBar = new double[3], hyperparameterAdjoints = new double[4];
-        SgdPerParameter.Descriptor.DoubleKernel.Adjoint([1, 2, 3], wBar, g, gBar, [0.1, 0.2, 0.3, 0.0], hyperparameterAdjoints, new StepOptions(1));
+        SgdPerParameter.StepOptimizer().Kernel<double>().Adjoint([1, 2, 3], wBar, g, gBar, [0.1, 0.2, 0.3, 0.0], hyperparameterAdjoints, new StepOptions(1));
         Assert.Equal([-0.5, 0.5, -1], hyperparameterAdjoints[..3]);
 
         // ∂w′ᵢ/∂wd = −lrᵢ·wᵢ, summed: wd is shared.
@@ -63,7 +63,7 @@ public sealed class PerParameterOptimizerTests
     [Fact]
     public void The_layout_helper_counts_uniform_values_once_and_per_element_ones_n_times()
     {
-        IStepKernel<double> adam = AdamPerParameter.Descriptor.DoubleKernel;
+        IStepKernel<double> adam = AdamPerParameter.StepOptimizer().Kernel<double>();
         const int n = 10, k = 4;
         Assert.Equal([true, false, false, false, false], adam.PerElement);
         Assert.Equal(4 + n, StepKernelLayout.HyperparameterLength(adam, n));
@@ -74,7 +74,7 @@ public sealed class PerParameterOptimizerTests
         Assert.Equal([k * n, k, k, k, k], Enumerable.Range(0, 5).Select(h => StepKernelLayout.HyperparameterTangentSize(adam, h, n, k)));
 
         // Without per-element hyperparameters: m values, hyperparameter h at h, its directions at h·k.
-        IStepKernel<float> momentum = Momentum.Descriptor.SingleKernel;
+        IStepKernel<float> momentum = Momentum.StepOptimizer().Kernel<float>();
         Assert.Equal(3, StepKernelLayout.HyperparameterLength(momentum, n));
         Assert.Equal(2, StepKernelLayout.HyperparameterOffset(momentum, 2, n));
         Assert.Equal(3 * k, StepKernelLayout.HyperparameterTangentLength(momentum, n, k));
@@ -90,7 +90,7 @@ public sealed class PerParameterOptimizerTests
     private static void EqualRatesAreUniform<T>(string perParameterName, string uniformName, bool epsInsideSqrt, int n)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        OptimizerDescriptor descriptor = Optimizers.Find(perParameterName);
+        Optimizer descriptor = Optimizers.Find(perParameterName);
         IStepKernel<T> perParameter = descriptor.Kernel<T>();
         IStepKernel<T> uniform = Optimizers.Find(uniformName).Kernel<T>();
         var random = new Random(HashCode.Combine(perParameterName, typeof(T).Name, n));

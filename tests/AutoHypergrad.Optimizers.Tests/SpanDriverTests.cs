@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
+using AutoHypergrad.Engines;
 using AutoHypergrad.Testing;
 using Xunit;
 
@@ -82,7 +83,7 @@ public sealed class SpanDriverTests
             ? 0.05 + random.NextDouble()
             : (random.NextDouble() * 2) - 1;
 
-    private static object Uniform(string name, Type type, OptimizerDescriptor descriptor, Random random)
+    private static object Uniform(string name, Type type, Optimizer descriptor, Random random)
     {
         if (type == typeof(bool))
         {

@@ -154,9 +154,9 @@ public sealed class StepKernelTests
     [Fact]
     public void Lengths_are_checked_once_naming_the_argument()
     {
-        IStepKernel<double> kernel = Adam.Descriptor.Kernel<double>();
+        IStepKernel<double> kernel = Adam.StepOptimizer().Kernel<double>();
         var options = new StepOptions(1);
-        double[] hyperparameters = Adam.Descriptor.Defaults();
+        double[] hyperparameters = Adam.StepOptimizer().ValuesArray();
 
         var state = Assert.Throws<ArgumentException>(() => kernel.Step(new double[3 * N - 1], new double[N], hyperparameters, options));
         Assert.Equal("state", state.ParamName);
@@ -173,9 +173,9 @@ public sealed class StepKernelTests
     [Fact]
     public void Per_element_lengths_are_checked_against_the_packed_layout()
     {
-        IStepKernel<double> kernel = SgdPerParameter.Descriptor.Kernel<double>();
+        IStepKernel<double> kernel = SgdPerParameter.StepOptimizer().Kernel<double>();
         var options = new StepOptions(1);
-        double[] hyperparameters = SgdPerParameter.Descriptor.Defaults(N);
+        double[] hyperparameters = SgdPerParameter.StepOptimizer().Packed(N);
         Assert.Equal(1 + N, hyperparameters.Length);
 
         // One value per hyperparameter, the uniform layout, is not enough for a per-element learning rate.
@@ -411,7 +411,7 @@ public sealed class StepKernelTests
     {
         if (name != nameof(InterleavedStep))
         {
-            OptimizerDescriptor descriptor = Optimizers.Find(name);
+            Optimizer descriptor = Optimizers.Find(name);
             return (descriptor.Type, descriptor.Kernel<T>());
         }
 

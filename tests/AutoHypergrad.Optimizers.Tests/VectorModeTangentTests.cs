@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Reflection;
+using AutoHypergrad.Engines;
 using AutoHypergrad.Testing;
 using Xunit;
 
@@ -188,7 +189,7 @@ public sealed class VectorModeTangentTests
     private static double ElementValue(string name, Random random)
         => name is "m" or "v" or "s" or "u" ? 0.05 + random.NextDouble() : Signed(random);
 
-    private static double PrimalValue(string name, Random random, OptimizerDescriptor descriptor)
+    private static double PrimalValue(string name, Random random, Optimizer descriptor)
         => name switch
         {
             "t" => 3,

@@ -281,7 +281,7 @@ public sealed class CudaChecks
 
     private static MethodInfo Scalar(Type type, string name) =>
         type.GetMethods(BindingFlags.Public | BindingFlags.Static | BindingFlags.DeclaredOnly)
-            .SingleOrDefault(mi => mi.Name == name && mi.GetParameters().All(p => !p.ParameterType.IsGenericType && !p.ParameterType.IsArray)
+            .SingleOrDefault(mi => mi.Name == name && !Checks.IsFloatTwin(mi) && mi.GetParameters().All(p => !p.ParameterType.IsGenericType && !p.ParameterType.IsArray)
                 && !mi.GetParameters().Any(p => p.ParameterType.IsByRef && p.ParameterType.GetElementType()!.IsArray))
         ?? throw new InvalidOperationException($"no generated scalar {name}");
 

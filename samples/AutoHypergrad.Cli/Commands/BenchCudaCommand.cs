@@ -125,7 +125,7 @@ internal static class BenchCudaCommand
         int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         const int k = 1;
         int hyperCount = adam.Hyperparameters.Count;
-        var hyper = adam.Defaults().Select(T.CreateChecked).ToArray();
+        var hyper = adam.ValuesArray().Select(T.CreateChecked).ToArray();
         var options = new StepOptions(10);
 
         // Every buffer holds values in [0.01, 1): a valid Adam state (v ≥ 0) and gradient.

@@ -109,7 +109,7 @@ internal sealed class EngineObjectives<T>(EngineProblem problem, ModelObjective<
     public (TrainingDynamics<T> Dynamics, double[] Lambda) Run(int steps, IEnumerable<string> tuned)
     {
         var descriptor = Optimizers.Optimizers.Find(EngineProblem.Optimizer);
-        var values = descriptor.Defaults();
+        var values = descriptor.ValuesArray();
         var names = descriptor.Hyperparameters.Select(h => h.Name).ToArray();
         values[Array.IndexOf(names, "lr")] = problem.LearningRate;
         values[Array.IndexOf(names, "mu")] = problem.Momentum;

@@ -319,7 +319,7 @@ internal sealed class HyperCleaning<T>
     {
         var sgd = Optimizers.Optimizers.Find("sgd");
         var names = sgd.Hyperparameters.Select(h => h.Name).ToArray();
-        var values = sgd.Defaults();
+        var values = sgd.ValuesArray();
         values[Array.IndexOf(names, "lr")] = learningRate;
         var space = HyperparameterSpace.Create(
             names, values, training.Hyperparameters, training.Hyperparameters.Defaults<double>(), new double[training.ParameterCount], steps, tuned);

@@ -224,7 +224,7 @@ internal sealed class HypergradientDescentBench<T>
         var clock = Stopwatch.StartNew();
         var optimizer = Optimizers.Optimizers.Find(optimizerName);
         var names = optimizer.Hyperparameters.Select(h => h.Name).ToArray();
-        var values = optimizer.Defaults();
+        var values = optimizer.ValuesArray();
         values[Array.IndexOf(names, HypergradientDescent<T>.LearningRateName)] = initialLearningRate ?? _settings.InitialLearningRate;
         values[Array.IndexOf(names, "wd")] = _settings.WeightDecay;
 

@@ -235,7 +235,7 @@ internal sealed class MultiTaskLearning<T>
     {
         var momentum = Optimizers.Optimizers.Find("momentum");
         var names = momentum.Hyperparameters.Select(h => h.Name).ToArray();
-        var values = momentum.Defaults();
+        var values = momentum.ValuesArray();
         values[Array.IndexOf(names, "lr")] = _settings.LearningRate;
         values[Array.IndexOf(names, "mu")] = _settings.Momentum;
         var space = HyperparameterSpace.Create(names, values, objective.Hyperparameters, lossValues, new double[objective.ParameterCount], _settings.Steps, tuned);

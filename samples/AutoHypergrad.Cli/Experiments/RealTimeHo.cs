@@ -138,7 +138,7 @@ internal sealed class RealTimeHo<T>
         _validation = ModelObjective<T>.Create(_validationData, model);
         _response = new ValidationError<T>(_validation);
 
-        var momentum = Optimizers.Momentum.Descriptor;
+        var momentum = Optimizers.Momentum.StepOptimizer();
         var w0 = new T[_training.ParameterCount];
         _training.InitialParameters(w0, settings.Seed);
         var space = HyperparameterSpace.Create(

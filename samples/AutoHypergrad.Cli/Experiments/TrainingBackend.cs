@@ -89,7 +89,7 @@ internal sealed class TrainingBackend<T> : IDisposable
     }
 
     /// <summary>The step of <paramref name="optimizer"/>, made once.</summary>
-    public IStepKernel<T> Step(OptimizerDescriptor optimizer)
+    public IStepKernel<T> Step(Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         if (!_steps.TryGetValue(optimizer.Name, out var step))

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using AutoHypergrad.Engines;
 using AutoHypergrad.Objectives.Models;
 using AutoHypergrad.Optimizers;
 
@@ -18,7 +19,7 @@ internal record RunOptions
     public Activation Activation { get; init; } = Activation.Tanh;
 
     /// <summary>The training optimizer; null only for a run without one (<c>hypergrad --mode implicit</c>).</summary>
-    public required OptimizerDescriptor? Optimizer { get; init; }
+    public required Optimizer? Optimizer { get; init; }
 
     /// <summary>The hyperparameter values, the loss blocks and the step options, from <c>--set</c>.</summary>
     public required RunSettings Settings { get; init; }

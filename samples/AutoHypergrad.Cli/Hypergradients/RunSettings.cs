@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using AutoHypergrad.Engines;
 using AutoHypergrad.Domains;
 using AutoHypergrad.Engines.Training;
 using AutoHypergrad.Objectives;
@@ -33,11 +34,11 @@ internal sealed record RunSettings(
     /// Reads the three options for a run of <paramref name="optimizer"/> (null: an implicit run, loss blocks only);
     /// every mistake is a <see cref="UsageException"/> naming the text and the valid names.
     /// </summary>
-    public static RunSettings Parse(OptimizerDescriptor? optimizer, IEnumerable<string> set, IEnumerable<string> hyper, IEnumerable<string> domains)
+    public static RunSettings Parse(Optimizer? optimizer, IEnumerable<string> set, IEnumerable<string> hyper, IEnumerable<string> domains)
     {
         var optimizerNames = optimizer?.Hyperparameters.Select(h => h.Name).ToArray() ?? [];
         var stepOptionNames = optimizer?.Options.Where(o => o != "t").ToArray() ?? [];
-        var values = optimizer?.Defaults() ?? [];
+        var values = optimizer?.ValuesArray() ?? [];
         string runs = optimizer is null ? "implicit" : optimizer.Name;
         var loss = new Dictionary<string, double>();
         var stepOptions = new Dictionary<string, double>();
@@ -121,7 +122,7 @@ internal sealed record RunSettings(
     }
 
     /// <summary>The domain of the tuned block <paramref name="block"/>: the one given, else its default.</summary>
-    public Domain DomainOf(TunedHyperparameter block, OptimizerDescriptor? optimizer, HyperparameterLayout loss)
+    public Domain DomainOf(TunedHyperparameter block, Optimizer? optimizer, HyperparameterLayout loss)
     {
         if (Domains.TryGetValue(block.Name, out var domain))
         {

@@ -102,8 +102,13 @@ internal static class CSharpEmitter
 
     private static void WriteMethod(IndentedWriter writer, GeneratedMethod method)
     {
-        var parameters = string.Join(", ", method.Parameters.Select(p => CSharpSyntax.ParameterModifier(p.Mode) + p.Type.Name + " " + p.Name));
+        var parameters = string.Join(", ", method.Parameters.Select(p => p.Attributes + CSharpSyntax.ParameterModifier(p.Mode) + p.Type.Name + " " + p.Name));
         writer.WriteLine($"/// <summary>{method.Summary}</summary>");
+        if (method.Attributes.Length > 0)
+        {
+            writer.WriteLine(method.Attributes);
+        }
+
         writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"AutoHypergrad\", \"1.0\")]");
         writer.WriteLine($"{method.Accessibility} static {method.ReturnType} {method.Name}({parameters})");
         WriteBlock(writer, method.Body);

@@ -78,6 +78,7 @@ internal sealed class StepKernelEmitter
         writer.OpenBrace();
         writer.WriteLine($"return new {Engines}.Optimizer(");
         writer.WriteLine($"    \"{_optimizer}\",");
+        writer.WriteLine($"    typeof({_declaringType}),");
         writer.WriteLine(_kernel.HasDouble ? $"    new {_kernel.StructNameOf(ScalarKind.Double)}()," : "    null,");
         writer.WriteLine(_kernel.HasSingle ? $"    new {_kernel.StructNameOf(ScalarKind.Float)}()," : "    null,");
         writer.WriteLine($"    new {Engines}.HyperparameterDescriptor[]");

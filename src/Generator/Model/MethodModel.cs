@@ -30,22 +30,26 @@ internal sealed record MethodModel(
     LocationInfo? SourceLocation,
     int Order = 1,
     StepKernelModel? StepKernel = null,
-    ObjectiveModel? Objective = null);
+    ObjectiveModel? Objective = null,
+    bool IsFloatTwin = false);
 
 /// <summary>The output of parsing one method: the model, or why there is none. <c>Key</c> ("Namespace.Type.Method", as
-/// a caller's <see cref="Callee.Key"/> names it) and <c>Location</c> identify the method even without a model.</summary>
-internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, string Key = "");
+/// a caller's <see cref="Callee.Key"/> names it) and <c>Location</c> identify the method even without a model.
+/// <c>FloatTwin</c>: the float twin of a double [OptimizerStep] (<see cref="Passes.FloatTwin"/>), differentiated as a method of its own.</summary>
+internal sealed record ParseResult(MethodModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, string Key = "", MethodModel? FloatTwin = null);
 
-/// <summary>A method that the generator writes.</summary>
+/// <summary>A method that the generator writes; <c>Attributes</c>: C# attributes before it, as written (a float twin's).</summary>
 internal sealed record GeneratedMethod(
     string Name,
     string Summary,
     string Accessibility,
     string ReturnType,
     EquatableArray<GeneratedParameter> Parameters,
-    Block Body);
+    Block Body,
+    string Attributes = "");
 
-internal sealed record GeneratedParameter(string Name, IrType Type, PassingMode Mode);
+/// <summary>A parameter of a generated method; <c>Attributes</c>: C# attributes before it, as written.</summary>
+internal sealed record GeneratedParameter(string Name, IrType Type, PassingMode Mode, string Attributes = "");
 
 /// <summary>
 /// The derivatives of one [Differentiable] method, ready to emit, with its span drivers if it is elementwise and the

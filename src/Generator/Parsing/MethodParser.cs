@@ -127,7 +127,13 @@ internal sealed partial class MethodParser
             _order,
             stepKernel,
             objective);
-        return new ParseResult(model, stepDiagnostics.ToEquatableArray());
+        var twin = Passes.FloatTwin.Of(model);
+        if (twin is not null)
+        {
+            model = model with { StepKernel = model.StepKernel! with { HasSingle = true } };
+        }
+
+        return new ParseResult(model, stepDiagnostics.ToEquatableArray(), FloatTwin: twin);
     }
 
     // ---- Signature ----

@@ -45,6 +45,12 @@ internal static class Differentiator
             var reversed = program with { Statements = Linearizer.ReuseValuesAcrossStatements(program.Statements) };
             var adjoint = DeadStoreElimination.Run(AdjointPass.Run(method, reversed, scope.Clone()));
             var methods = new List<GeneratedMethod> { tangent, adjoint };
+            if (method.IsFloatTwin)
+            {
+                // The twin's primal exists nowhere else: it is written here, before its derivatives.
+                methods.Insert(0, FloatTwin.Primal(method));
+            }
+
             if (method.Order == 2)
             {
                 methods.Add(DeadStoreElimination.Run(HessianVectorPass.Run(method, program, scope)));

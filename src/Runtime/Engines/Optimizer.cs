@@ -28,6 +28,7 @@ public sealed class Optimizer
     private readonly IStepKernel<float>? _single;
 
     /// <param name="name">The optimizer's name: the class that declares the step.</param>
+    /// <param name="type">That class, which holds the step's generated code (its CUDA modules, say).</param>
     /// <param name="doubleKernel">The step over double vectors; null where the step has no double form.</param>
     /// <param name="singleKernel">The step over float vectors; null where it has no float form.</param>
     /// <param name="hyperparameters">The <c>[Hyper]</c> parameters, in the step's order.</param>
@@ -36,6 +37,7 @@ public sealed class Optimizer
     /// <exception cref="ArgumentException">No kernel, or the lists do not match the kernels' hyperparameters and options.</exception>
     public Optimizer(
         string name,
+        Type type,
         IStepKernel<double>? doubleKernel,
         IStepKernel<float>? singleKernel,
         IReadOnlyList<HyperparameterDescriptor> hyperparameters,
@@ -56,7 +58,8 @@ public sealed class Optimizer
         }
 
         Name = name;
-        State = doubleKernel?.StateNames ?? singleKernel!.StateNames;
+        Type = type ?? throw new ArgumentNullException(nameof(type));
+        State = (doubleKernel?.StateNames ?? singleKernel!.StateNames).Skip(1).ToArray();
         Options = doubleKernel?.OptionNames ?? singleKernel!.OptionNames;
         Hyperparameters = hyperparameters;
         Values = values;
@@ -80,7 +83,10 @@ public sealed class Optimizer
     /// <summary>The optimizer's name: the class that declares the step (Adam, Momentum, …).</summary>
     public string Name { get; }
 
-    /// <summary>The names of the state slots, in order; the first is the weight w.</summary>
+    /// <summary>The class that declares the step and holds its generated code.</summary>
+    public Type Type { get; }
+
+    /// <summary>The names of the optimizer's state slots after the weight w, in order (m, v; none for SGD).</summary>
     public IReadOnlyList<string> State { get; }
 
     /// <summary>The <c>[Hyper]</c> parameters, in order.</summary>
@@ -150,7 +156,7 @@ public sealed class Optimizer
         int index = Hyperparameters.ToList().IndexOf(Hyperparameter(name));
         var values = Values.ToArray();
         values[index] = value;
-        return new Optimizer(Name, _double, _single, Hyperparameters, values, OptionValues);
+        return new Optimizer(Name, Type, _double, _single, Hyperparameters, values, OptionValues);
     }
 
     /// <summary>The same optimizer with the option <paramref name="name"/> set to <paramref name="value"/> (a bool as 0 or 1).</summary>
@@ -163,7 +169,7 @@ public sealed class Optimizer
         }
 
         var options = new Dictionary<string, double>(OptionValues) { [name] = value };
-        return new Optimizer(Name, _double, _single, Hyperparameters, Values, options);
+        return new Optimizer(Name, Type, _double, _single, Hyperparameters, Values, options);
     }
 
     /// <summary>"Adam(lr=0.001, beta1=0.9 (tuned), …)".</summary>

@@ -37,11 +37,11 @@ public static class CaseCatalog
             ? method
             : throw new ArgumentException($"No [Differentiable] method '{id}' in the test assembly.", nameof(id));
 
-    /// <summary>The [Differentiable] methods declared in the test assembly, including ones that share a name.</summary>
+    /// <summary>The [Differentiable] methods written in the test assembly (not the float twins the generator writes), including ones that share a name.</summary>
     internal static IEnumerable<MethodInfo> DeclaredMethods() =>
         typeof(CaseCatalog).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
-            .Where(m => m.GetCustomAttribute<DifferentiableAttribute>() is not null)
+            .Where(m => m.GetCustomAttribute<DifferentiableAttribute>() is not null && m.GetCustomAttribute<System.CodeDom.Compiler.GeneratedCodeAttribute>() is null)
             .OrderBy(m => m.DeclaringType!.Name, StringComparer.Ordinal)
             .ThenBy(m => m.Name, StringComparer.Ordinal);
 

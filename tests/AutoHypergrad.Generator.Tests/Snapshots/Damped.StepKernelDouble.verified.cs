@@ -146,6 +146,7 @@
         {
             return new global::AutoHypergrad.Engines.Optimizer(
                 "Damped",
+                typeof(global::Samples.Damped),
                 new StepKernelDouble(),
                 new StepKernelSingle(),
                 new global::AutoHypergrad.Engines.HyperparameterDescriptor[]

@@ -143,8 +143,9 @@
         {
             return new global::AutoHypergrad.Engines.Optimizer(
                 "PerWeight",
+                typeof(global::Samples.PerWeight),
                 new StepKernelDouble(),
-                null,
+                new StepKernelSingle(),
                 new global::AutoHypergrad.Engines.HyperparameterDescriptor[]
                 {
                     new global::AutoHypergrad.Engines.HyperparameterDescriptor("lr", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, true),

@@ -143,7 +143,7 @@ public sealed class CudaSoftmaxRegressionTests(ITestOutputHelper output)
                 cuda.HessianVector(w, lambda, batch, v, hv);
                 cuda.CrossTangent(w, lambda, batch, lambdaDot, tangent);
                 cuda.CrossAdjoint(w, lambda, batch, v, adjoint);
-                cuda.HyperGradient(w, lambda, batch, hyper);
+                cuda.LambdaGradient(w, lambda, batch, hyper);
                 cuda.HessianVectorAndCrossAdjoint(w, lambda, batch, v, sharedHv, sharedAdjoint);
                 double[] actual = [value, gradientValue, .. gradient, .. hv, .. tangent, .. adjoint, .. hyper, .. sharedHv, .. sharedAdjoint];
                 Assert.Equal(expected, actual);
@@ -182,7 +182,7 @@ public sealed class CudaSoftmaxRegressionTests(ITestOutputHelper output)
         Throws("result", n - 1, n, () => cuda.CrossTangent(w, lambda, Batch.Full, lambda, new double[n - 1]));
         Throws("v", n - 1, n, () => cuda.CrossAdjoint(w, lambda, Batch.Full, shortW, new double[m]));
         Throws("lambdaBar", m + 1, m, () => cuda.CrossAdjoint(w, lambda, Batch.Full, w, shortLambda));
-        Throws("lambdaBar", m + 1, m, () => cuda.HyperGradient(w, lambda, Batch.Full, shortLambda));
+        Throws("lambdaBar", m + 1, m, () => cuda.LambdaGradient(w, lambda, Batch.Full, shortLambda));
         Throws("lambdaBar", m + 1, m, () => cuda.HessianVectorAndCrossAdjoint(w, lambda, Batch.Full, w, new double[n], shortLambda));
 
         var empty = Assert.Throws<ArgumentException>(() => cuda.Value(w, lambda, Batch.Of([])));

@@ -56,7 +56,7 @@ public static class SoftmaxAgreement
         var adjoint = Enumerable.Repeat(start, m).ToArray();
         objective.CrossAdjoint(a.W, a.Lambda, batch, a.V, adjoint);
         var hyper = Enumerable.Repeat(start, m).ToArray();
-        objective.HyperGradient(a.W, a.Lambda, batch, hyper);
+        objective.LambdaGradient(a.W, a.Lambda, batch, hyper);
         var sharedHv = new T[n];
         var sharedAdjoint = Enumerable.Repeat(start, m).ToArray();
         objective.HessianVectorAndCrossAdjoint(a.W, a.Lambda, batch, a.V, sharedHv, sharedAdjoint);

@@ -9,7 +9,7 @@ namespace AutoHypergrad.Derivatives.Tests;
 
 /// <summary>
 /// Every elementwise case (those of <see cref="ElementwiseRegressionCases"/> and every other with span drivers): its span drivers (primal, tangent, adjoint) equal the scalar
-/// methods element by element, its vector-mode span driver <c>{Name}Tangents</c> equals the single-direction span
+/// methods element by element, its vector-mode span driver <c>{Name}VectorModeTangent</c> equals the single-direction span
 /// driver once per direction, and its scalar vector-mode kernel the scalar tangent once per direction, to the bit
 /// (<see cref="ElementwiseDriverChecks"/>, shared with the optimizer tests), at every length around the vector widths;
 /// an [OptimizerStep] case has its step kernels. Values are drawn from the case's [Domain] boxes, integers from its
@@ -42,7 +42,7 @@ public sealed class ElementwiseDriverTests
                      .Where(m => m.GetCustomAttribute<DifferentiableAttribute>() is not null && m.GetCustomAttribute<System.CodeDom.Compiler.GeneratedCodeAttribute>() is null))
         {
             Assert.Contains($"{nameof(ElementwiseRegressionCases)}.{method.Name}", ids);
-            Assert.NotNull(SpanDriver(CaseCatalog.Get($"{nameof(ElementwiseRegressionCases)}.{method.Name}"), method.Name + "Tangents"));
+            Assert.NotNull(SpanDriver(CaseCatalog.Get($"{nameof(ElementwiseRegressionCases)}.{method.Name}"), method.Name + "VectorModeTangent"));
         }
     }
 
@@ -74,7 +74,7 @@ public sealed class ElementwiseDriverTests
         CaseMethod method = CaseCatalog.Get(id);
         var sampler = new PointSampler(method);
         string name = method.Primal.Name;
-        MethodInfo vectorMode = SpanDriver(method, name + "Tangents") ?? throw new InvalidOperationException($"{id}: no span driver {name}Tangents.");
+        MethodInfo vectorMode = SpanDriver(method, name + "VectorModeTangent") ?? throw new InvalidOperationException($"{id}: no span driver {name}VectorModeTangent.");
         MethodInfo single = SpanDriver(method, name + "Tangent")!;
         foreach (bool option in method.Parameters.Any(p => p.Type == typeof(bool)) ? new[] { false, true } : [false])
         {
@@ -84,7 +84,7 @@ public sealed class ElementwiseDriverTests
                 {
                     var random = new Random(PointSampler.SeedFor(id, $"{length} {k} {option}"));
                     ElementwiseDriverChecks.CheckVectorModeDriver(
-                        $"{id}Tangents(n = {length}, k = {k})", vectorMode, single, method.RealType, length, k, random,
+                        $"{id}VectorModeTangent(n = {length}, k = {k})", vectorMode, single, method.RealType, length, k, random,
                         parameter => Value(method, sampler, parameter, random),
                         parameter => Convert.ToDouble(Uniform(method, sampler, parameter, method.Parameters.FirstOrDefault(p => p.Name == parameter)?.Type == typeof(int) ? typeof(int) : typeof(double), random), System.Globalization.CultureInfo.InvariantCulture),
                         option);
@@ -99,7 +99,7 @@ public sealed class ElementwiseDriverTests
     {
         CaseMethod method = CaseCatalog.Get(id);
         var sampler = new PointSampler(method);
-        MethodInfo kernel = method.MethodsNamed(method.Primal.Name + "Tangents")
+        MethodInfo kernel = method.MethodsNamed(method.Primal.Name + "VectorModeTangent")
             .Single(m => !ElementwiseDriverChecks.IsSpan(m.GetParameters()[0].ParameterType) && Scalar(m.GetParameters()[0].ParameterType) == Element(method));
         var random = new Random(PointSampler.SeedFor(id, "Tangents"));
         for (int trial = 0; trial < 20; trial++)

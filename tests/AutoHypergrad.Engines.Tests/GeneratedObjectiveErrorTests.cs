@@ -31,7 +31,7 @@ public sealed class GeneratedObjectiveErrorTests
         return new Dataset<double>(x, Rows, Columns, null, y, 0, "six rows");
     }
 
-    public static TheoryData<string> EntryPoints => ["Value", "Gradient", "HessianVector", "CrossTangent", "CrossAdjoint", "HyperGradient"];
+    public static TheoryData<string> EntryPoints => ["Value", "Gradient", "HessianVector", "CrossTangent", "CrossAdjoint", "LambdaGradient"];
 
     private static void Call(IObjective<double> objective, string entry)
     {
@@ -47,7 +47,7 @@ public sealed class GeneratedObjectiveErrorTests
             case "HessianVector": objective.HessianVector(w, lambda, Batch.Full, v, result); break;
             case "CrossTangent": objective.CrossTangent(w, lambda, Batch.Full, lambdaBar, result); break;
             case "CrossAdjoint": objective.CrossAdjoint(w, lambda, Batch.Full, v, lambdaBar); break;
-            default: objective.HyperGradient(w, lambda, Batch.Full, lambdaBar); break;
+            default: objective.LambdaGradient(w, lambda, Batch.Full, lambdaBar); break;
         }
     }
 

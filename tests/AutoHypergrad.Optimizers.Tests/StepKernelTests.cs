@@ -237,7 +237,7 @@ public sealed class StepKernelTests
     }
 
     /// <summary>
-    /// The span drivers <c>Step</c>, <c>StepTangents</c> and <c>StepAdjoint</c> of one optimizer, called through
+    /// The span drivers <c>Step</c>, <c>StepVectorModeTangent</c> and <c>StepAdjoint</c> of one optimizer, called through
     /// reflection with one array or value per parameter, found by the parameter's name (x, xDot, xBar).
     /// </summary>
     private sealed class Drivers<T>(Type optimizer, IStepKernel<T> kernel, Inputs inputs)
@@ -267,7 +267,7 @@ public sealed class StepKernelTests
                 values[p.Name + "Dot"] = As<T>(inputs.HyperparameterTangents.AsSpan(p.TangentOffset, K * p.Size).ToArray());
             }
 
-            Call(Driver("StepTangents", typeof(Span<T>)), values);
+            Call(Driver("StepVectorModeTangent", typeof(Span<T>)), values);
             return (Pack(kernel.StateNames.Select(n => (T[])values[n])), Pack(kernel.StateNames.Select(n => (T[])values[n + "Dot"])));
         }
 

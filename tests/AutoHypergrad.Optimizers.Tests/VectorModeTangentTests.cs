@@ -8,7 +8,7 @@ using Xunit;
 namespace AutoHypergrad.Optimizers.Tests;
 
 /// <summary>
-/// Vector-mode tangents (<c>StepTangents</c>: one primal pass carrying k directions) equal k separate tangents, to
+/// Vector-mode tangents (<c>StepVectorModeTangent</c>: one primal pass carrying k directions) equal k separate tangents, to
 /// the bit, for every optimizer in double and float: the span driver (per-element tangents direction-major, direction
 /// j of element i at j·n + i) against the single-direction span driver <c>StepTangent</c> run once per direction on
 /// the same inputs, primal outputs included, at lengths around every vector width (every tail) and k = 1, 2, 3, 5;
@@ -85,7 +85,7 @@ public sealed class VectorModeTangentTests
         var step = new StepMethod(type, typeof(double));
         var single = step.Tangent;
         var kernel = type.GetMethods(BindingFlags.Public | BindingFlags.Static)
-            .Single(m => m.Name == "StepTangents" && m.GetParameters()[0].ParameterType == typeof(double).MakeByRefType());
+            .Single(m => m.Name == "StepVectorModeTangent" && m.GetParameters()[0].ParameterType == typeof(double).MakeByRefType());
         var random = new Random(optimizer.GetHashCode(StringComparison.Ordinal) & 0xffff);
         var descriptor = Descriptors.Of(type);
         for (var trial = 0; trial < 20; trial++)
@@ -100,7 +100,7 @@ public sealed class VectorModeTangentTests
         double[] w = new double[5], v = new double[5], g = new double[5];
         double[] wDot = new double[10], vDot = new double[11], gDot = new double[10];
         double[] lrDot = [1, 0], muDot = [0, 1], wdDot = [0, 0];
-        var error = Assert.Throws<ArgumentException>(() => Momentum.StepTangents(w, wDot, v, vDot, g, gDot, 0.1, lrDot, 0.9, muDot, 0.0, wdDot));
+        var error = Assert.Throws<ArgumentException>(() => Momentum.StepVectorModeTangent(w, wDot, v, vDot, g, gDot, 0.1, lrDot, 0.9, muDot, 0.0, wdDot));
         Assert.Equal("vDot", error.ParamName);
         Assert.StartsWith("vDot has length 11; it must hold 2 directions of 5 elements one after the other (direction j of element i at j * 5 + i), 10 values.", error.Message, StringComparison.Ordinal);
     }
@@ -111,7 +111,7 @@ public sealed class VectorModeTangentTests
         double[] w = new double[5], v = new double[5], g = new double[5];
         double[] wDot = new double[10], vDot = new double[10], gDot = new double[10];
         double[] lrDot = [1, 0], muDot = [0, 1, 0], wdDot = [0, 0];
-        var error = Assert.Throws<ArgumentException>(() => Momentum.StepTangents(w, wDot, v, vDot, g, gDot, 0.1, lrDot, 0.9, muDot, 0.0, wdDot));
+        var error = Assert.Throws<ArgumentException>(() => Momentum.StepVectorModeTangent(w, wDot, v, vDot, g, gDot, 0.1, lrDot, 0.9, muDot, 0.0, wdDot));
         Assert.Equal("muDot", error.ParamName);
         Assert.StartsWith("muDot has length 3; lrDot has length 2: they must be equal.", error.Message, StringComparison.Ordinal);
     }
@@ -122,7 +122,7 @@ public sealed class VectorModeTangentTests
         double[] w = new double[5], v = new double[5], g = new double[4];
         double[] wDot = new double[10], vDot = new double[10], gDot = new double[10];
         double[] lrDot = [1, 0], muDot = [0, 1], wdDot = [0, 0];
-        var error = Assert.Throws<ArgumentException>(() => Momentum.StepTangents(w, wDot, v, vDot, g, gDot, 0.1, lrDot, 0.9, muDot, 0.0, wdDot));
+        var error = Assert.Throws<ArgumentException>(() => Momentum.StepVectorModeTangent(w, wDot, v, vDot, g, gDot, 0.1, lrDot, 0.9, muDot, 0.0, wdDot));
         Assert.Equal("g", error.ParamName);
     }
 
@@ -130,15 +130,15 @@ public sealed class VectorModeTangentTests
     public void Without_uniform_tangents_k_comes_from_the_per_element_ones()
     {
         double[] w = new double[4], m = new double[4], g = new double[4];
-        var error = Assert.Throws<ArgumentException>(() => ClippedStep.StepTangents(w, new double[9], m, new double[9], g, new double[9], 0.25));
+        var error = Assert.Throws<ArgumentException>(() => ClippedStep.StepVectorModeTangent(w, new double[9], m, new double[9], g, new double[9], 0.25));
         Assert.Equal("wDot", error.ParamName);
         Assert.StartsWith("wDot has length 9; it must hold 2 directions of 4 elements", error.Message, StringComparison.Ordinal);
 
-        error = Assert.Throws<ArgumentException>(() => ClippedStep.StepTangents(w, new double[8], m, new double[8], g, new double[12], 0.25));
+        error = Assert.Throws<ArgumentException>(() => ClippedStep.StepVectorModeTangent(w, new double[8], m, new double[8], g, new double[12], 0.25));
         Assert.Equal("gDot", error.ParamName);
 
         // No elements: no directions, and nothing to check.
-        ClippedStep.StepTangents([], [], [], [], [], [], 0.25);
+        ClippedStep.StepVectorModeTangent([], [], [], [], [], [], 0.25);
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class VectorModeTangentTests
     {
         double[] w = [0.5, -0.25, 1, 2, 3, 4, 5, 6, 7, 8, 9], v = new double[11], g = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
         double[] w2 = w.ToArray(), v2 = v.ToArray();
-        Momentum.StepTangents(w, [], v, [], g, [], 0.1, [], 0.9, [], 0.01, []);
+        Momentum.StepVectorModeTangent(w, [], v, [], g, [], 0.1, [], 0.9, [], 0.01, []);
         Momentum.Step(w2, v2, g, 0.1, 0.9, 0.01);
         Assert.Equal(w2, w);
         Assert.Equal(v2, v);
@@ -156,7 +156,7 @@ public sealed class VectorModeTangentTests
     private static void CheckEveryShape(Type type, string scalarName, Func<string, double> uniform)
     {
         var scalar = scalarName == "double" ? typeof(double) : typeof(float);
-        var vectorMode = SpanDriver(type, "StepTangents", scalar);
+        var vectorMode = SpanDriver(type, "StepVectorModeTangent", scalar);
         var single = SpanDriver(type, "StepTangent", scalar);
         Assert.Equal(
             single.GetParameters().Select(p => p.Name),
@@ -177,7 +177,7 @@ public sealed class VectorModeTangentTests
     private static void Check(Type type, MethodInfo vectorMode, MethodInfo single, Type scalar, int length, int k, Func<string, double> uniform, bool option)
     {
         var random = new Random(HashCode.Combine(type.Name, scalar.Name, length, k, option));
-        var what = $"{type.Name}.StepTangents({scalar.Name}, n = {length}, k = {k}{(option ? ", option" : string.Empty)})";
+        var what = $"{type.Name}.StepVectorModeTangent({scalar.Name}, n = {length}, k = {k}{(option ? ", option" : string.Empty)})";
         ElementwiseDriverChecks.CheckVectorModeDriver(what, vectorMode, single, scalar, length, k, random, name => ElementValue(name, random), uniform, option);
     }
 

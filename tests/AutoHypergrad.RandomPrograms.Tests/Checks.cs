@@ -469,9 +469,9 @@ public static class Checks
     public static void VectorMode(Method m, Type type)
     {
         var single = Find(type, m.Name + "Tangent", false);
-        var multi = Find(type, m.Name + "Tangents", false);
+        var multi = Find(type, m.Name + "VectorModeTangent", false);
         var singleDriver = Find(type, m.Name + "Tangent", true);
-        var multiDriver = Find(type, m.Name + "Tangents", true);
+        var multiDriver = Find(type, m.Name + "VectorModeTangent", true);
         var ps = m.Params;
         var errors = new List<string>();
         var random = new Random(54321);
@@ -534,14 +534,14 @@ public static class Checks
 
                 if (!Same((double)array[slots[j]]!, expectedValues[j]))
                 {
-                    errors.Add($"scalar {m.Name}Tangents: {ps[j].Name} is {(double)array[slots[j]]!:R}, {m.Name}Tangent gives {expectedValues[j]:R}");
+                    errors.Add($"scalar {m.Name}VectorModeTangent: {ps[j].Name} is {(double)array[slots[j]]!:R}, {m.Name}Tangent gives {expectedValues[j]:R}");
                 }
 
                 for (int d = 0; d < k; d++)
                 {
                     if (!Same(multiDots[j][d], expectedDots[j][d]))
                     {
-                        errors.Add($"scalar {m.Name}Tangents: {ps[j].Name}Dot[{d}] is {multiDots[j][d]:R}, {m.Name}Tangent in direction {d} gives {expectedDots[j][d]:R}");
+                        errors.Add($"scalar {m.Name}VectorModeTangent: {ps[j].Name}Dot[{d}] is {multiDots[j][d]:R}, {m.Name}Tangent in direction {d} gives {expectedDots[j][d]:R}");
                     }
                 }
             }
@@ -606,7 +606,7 @@ public static class Checks
                 {
                     if (!Same(mv[j][i], expected[j][i]))
                     {
-                        errors.Add($"n = {n}, driver {m.Name}Tangents: {ps[j].Name}[{i}] is {mv[j][i]:R}, {m.Name}Tangent gives {expected[j][i]:R}");
+                        errors.Add($"n = {n}, driver {m.Name}VectorModeTangent: {ps[j].Name}[{i}] is {mv[j][i]:R}, {m.Name}Tangent gives {expected[j][i]:R}");
                     }
                 }
 
@@ -614,7 +614,7 @@ public static class Checks
                 {
                     if (!Same(md[j][i], expectedDirs[j][i]))
                     {
-                        errors.Add($"n = {n}, driver {m.Name}Tangents: {ps[j].Name}Dot[{i}] (direction {i / n}, element {i % n}) is {md[j][i]:R}, {m.Name}Tangent gives {expectedDirs[j][i]:R}");
+                        errors.Add($"n = {n}, driver {m.Name}VectorModeTangent: {ps[j].Name}Dot[{i}] (direction {i / n}, element {i % n}) is {md[j][i]:R}, {m.Name}Tangent gives {expectedDirs[j][i]:R}");
                     }
                 }
             }

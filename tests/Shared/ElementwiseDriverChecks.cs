@@ -100,7 +100,7 @@ internal static class ElementwiseDriverChecks
     }
 
     /// <summary>
-    /// The vector-mode span driver <paramref name="vectorMode"/> (<c>StepTangents</c>, per-element tangents
+    /// The vector-mode span driver <paramref name="vectorMode"/> (<c>StepVectorModeTangent</c>, per-element tangents
     /// direction-major) against the single-direction span driver <paramref name="single"/> (<c>StepTangent</c>) run
     /// once per direction on the same inputs, primal outputs included, at one length and number of directions k.
     /// <paramref name="uniform"/> gives a uniform value by parameter name (<paramref name="option"/> is every bool's).

@@ -24,7 +24,7 @@ internal enum KernelKind
 /// <param name="StateCount">The number of per-element state slots besides w.</param>
 /// <param name="Primal">The generated span driver <c>Step</c>.</param>
 /// <param name="Tangent">The generated span driver <c>StepTangent</c>.</param>
-/// <param name="Tangents">The generated span driver <c>StepTangents</c> on <see cref="KernelBuffers.Directions"/>.</param>
+/// <param name="Tangents">The generated span driver <c>StepVectorModeTangent</c> on <see cref="KernelBuffers.Directions"/>.</param>
 /// <param name="TangentIn">The generated span driver <c>StepTangent</c> in one of those directions.</param>
 /// <param name="Adjoint">The generated span driver <c>StepAdjoint</c>.</param>
 /// <param name="HandPrimal">The primal step written by hand (Kernels/HandWritten*.cs).</param>
@@ -116,7 +116,7 @@ internal sealed record OptimizerKernels(
         new("Sgd", 0,
             b => Sgd.Step(b.W, b.G, H.Lr, H.Wd),
             b => Sgd.StepTangent(b.W, b.WD, b.G, b.GD, H.Lr, H.LrDot, H.Wd, H.WdDot),
-            b => Sgd.StepTangents(b.W, b.Directions.WD, b.G, b.Directions.GD, H.Lr, H.LrDots, H.Wd, H.WdDots),
+            b => Sgd.StepVectorModeTangent(b.W, b.Directions.WD, b.G, b.Directions.GD, H.Lr, H.LrDots, H.Wd, H.WdDots),
             (b, j) => Sgd.StepTangent(
                 b.W, b.Directions.WDIn(j), b.G, b.Directions.GDIn(j), H.Lr, H.LrDots[j], H.Wd, H.WdDots[j]),
             b => Sgd.StepAdjoint(b.W, b.WD, b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Wd, ref b.HyperBar[1]),
@@ -126,7 +126,7 @@ internal sealed record OptimizerKernels(
             b => Momentum.Step(b.W, b.State[0], b.G, H.Lr, H.Mu, H.Wd),
             b => Momentum.StepTangent(
                 b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, H.LrDot, H.Mu, H.MuDot, H.Wd, H.WdDot),
-            b => Momentum.StepTangents(
+            b => Momentum.StepVectorModeTangent(
                 b.W, b.Directions.WD, b.State[0], b.Directions.StateD[0], b.G, b.Directions.GD, H.Lr, H.LrDots, H.Mu,
                 H.MuDots, H.Wd, H.WdDots),
             (b, j) => Momentum.StepTangent(
@@ -140,7 +140,7 @@ internal sealed record OptimizerKernels(
             b => Nesterov.Step(b.W, b.State[0], b.G, H.Lr, H.Mu, H.Wd),
             b => Nesterov.StepTangent(
                 b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, H.LrDot, H.Mu, H.MuDot, H.Wd, H.WdDot),
-            b => Nesterov.StepTangents(
+            b => Nesterov.StepVectorModeTangent(
                 b.W, b.Directions.WD, b.State[0], b.Directions.StateD[0], b.G, b.Directions.GD, H.Lr, H.LrDots, H.Mu,
                 H.MuDots, H.Wd, H.WdDots),
             (b, j) => Nesterov.StepTangent(
@@ -155,7 +155,7 @@ internal sealed record OptimizerKernels(
             b => Adam.StepTangent(
                 b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, H.LrDot, H.Beta1, H.Beta1Dot,
                 H.Beta2, H.Beta2Dot, H.Eps, H.EpsDot, H.Wd, H.WdDot, H.T, H.EpsInsideSqrt),
-            b => Adam.StepTangents(
+            b => Adam.StepVectorModeTangent(
                 b.W, b.Directions.WD, b.State[0], b.Directions.StateD[0], b.State[1], b.Directions.StateD[1], b.G,
                 b.Directions.GD, H.Lr, H.LrDots, H.Beta1, H.Beta1Dots, H.Beta2, H.Beta2Dots, H.Eps, H.EpsDots, H.Wd,
                 H.WdDots, H.T, H.EpsInsideSqrt),
@@ -179,7 +179,7 @@ internal sealed record OptimizerKernels(
             b => AdamW.StepTangent(
                 b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, H.LrDot, H.Beta1, H.Beta1Dot,
                 H.Beta2, H.Beta2Dot, H.Eps, H.EpsDot, H.Wd, H.WdDot, H.T, H.EpsInsideSqrt),
-            b => AdamW.StepTangents(
+            b => AdamW.StepVectorModeTangent(
                 b.W, b.Directions.WD, b.State[0], b.Directions.StateD[0], b.State[1], b.Directions.StateD[1], b.G,
                 b.Directions.GD, H.Lr, H.LrDots, H.Beta1, H.Beta1Dots, H.Beta2, H.Beta2Dots, H.Eps, H.EpsDots, H.Wd,
                 H.WdDots, H.T, H.EpsInsideSqrt),
@@ -196,7 +196,7 @@ internal sealed record OptimizerKernels(
             b => RmsProp.Step(b.W, b.State[0], b.G, H.Lr, H.Alpha, H.Eps, H.Wd),
             b => RmsProp.StepTangent(
                 b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, H.LrDot, H.Alpha, H.AlphaDot, H.Eps, H.EpsDot, H.Wd, H.WdDot),
-            b => RmsProp.StepTangents(
+            b => RmsProp.StepVectorModeTangent(
                 b.W, b.Directions.WD, b.State[0], b.Directions.StateD[0], b.G, b.Directions.GD, H.Lr, H.LrDots, H.Alpha,
                 H.AlphaDots, H.Eps, H.EpsDots, H.Wd, H.WdDots),
             (b, j) => RmsProp.StepTangent(
@@ -211,7 +211,7 @@ internal sealed record OptimizerKernels(
             b => Adagrad.Step(b.W, b.State[0], b.G, H.Lr, H.Eps, H.Wd),
             b => Adagrad.StepTangent(
                 b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, H.LrDot, H.Eps, H.EpsDot, H.Wd, H.WdDot),
-            b => Adagrad.StepTangents(
+            b => Adagrad.StepVectorModeTangent(
                 b.W, b.Directions.WD, b.State[0], b.Directions.StateD[0], b.G, b.Directions.GD, H.Lr, H.LrDots, H.Eps,
                 H.EpsDots, H.Wd, H.WdDots),
             (b, j) => Adagrad.StepTangent(
@@ -226,7 +226,7 @@ internal sealed record OptimizerKernels(
             b => Adadelta.StepTangent(
                 b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, H.LrDot, H.Rho, H.RhoDot,
                 H.Eps, H.EpsDot, H.Wd, H.WdDot),
-            b => Adadelta.StepTangents(
+            b => Adadelta.StepVectorModeTangent(
                 b.W, b.Directions.WD, b.State[0], b.Directions.StateD[0], b.State[1], b.Directions.StateD[1], b.G,
                 b.Directions.GD, H.Lr, H.LrDots, H.Rho, H.RhoDots, H.Eps, H.EpsDots, H.Wd, H.WdDots),
             (b, j) => Adadelta.StepTangent(
@@ -242,7 +242,7 @@ internal sealed record OptimizerKernels(
             b => Lion.Step(b.W, b.State[0], b.G, H.Lr, H.Beta1, H.LionBeta2, H.Wd),
             b => Lion.StepTangent(
                 b.W, b.WD, b.State[0], b.StateD[0], b.G, b.GD, H.Lr, H.LrDot, H.Beta1, H.Beta1Dot, H.LionBeta2, H.Beta2Dot, H.Wd, H.WdDot),
-            b => Lion.StepTangents(
+            b => Lion.StepVectorModeTangent(
                 b.W, b.Directions.WD, b.State[0], b.Directions.StateD[0], b.G, b.Directions.GD, H.Lr, H.LrDots, H.Beta1,
                 H.Beta1Dots, H.LionBeta2, H.Beta2Dots, H.Wd, H.WdDots),
             (b, j) => Lion.StepTangent(

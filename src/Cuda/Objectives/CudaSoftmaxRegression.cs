@@ -118,7 +118,7 @@ public sealed unsafe class CudaSoftmaxRegression<T> : SoftmaxRegressionObjective
 
         bool value = (outputs & SoftmaxPassOutputs.Value) != 0;
         bool backward = (outputs & (SoftmaxPassOutputs.Gradient | SoftmaxPassOutputs.HessianVector)) != 0;
-        bool adjoints = (outputs & (SoftmaxPassOutputs.CrossAdjoint | SoftmaxPassOutputs.HyperGradient)) != 0;
+        bool adjoints = (outputs & (SoftmaxPassOutputs.CrossAdjoint | SoftmaxPassOutputs.LambdaGradient)) != 0;
         IntPtr loss = value ? Workspace("loss", rows) : IntPtr.Zero;
         IntPtr delta = backward ? Workspace("delta", (long)rows * k) : IntPtr.Zero;
         IntPtr rowAdjoint = adjoints ? Workspace("rowAdjoint", rows) : IntPtr.Zero;

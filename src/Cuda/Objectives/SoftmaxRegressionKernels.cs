@@ -95,7 +95,7 @@ public sealed class SoftmaxRegressionKernels
         #define AHG_GRADIENT {{(int)SoftmaxPassOutputs.Gradient}}
         #define AHG_HESSIAN_VECTOR {{(int)SoftmaxPassOutputs.HessianVector}}
         #define AHG_CROSS_ADJOINT {{(int)SoftmaxPassOutputs.CrossAdjoint}}
-        #define AHG_HYPER_GRADIENT {{(int)SoftmaxPassOutputs.HyperGradient}}
+        #define AHG_HYPER_GRADIENT {{(int)SoftmaxPassOutputs.LambdaGradient}}
 
         static __device__ __forceinline__ {{real}} ahg_exp({{real}} x) { return {{(real == "float" ? "expf" : "exp")}}(x); }
         static __device__ __forceinline__ {{real}} ahg_log({{real}} x) { return {{(real == "float" ? "logf" : "log")}}(x); }

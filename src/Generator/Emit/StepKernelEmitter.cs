@@ -219,7 +219,7 @@ internal sealed class StepKernelEmitter
         }
 
         arguments.AddRange(OptionArguments());
-        WriteCall(writer, _kernel.MethodName + "Tangents", arguments);
+        WriteCall(writer, _kernel.MethodName + "VectorModeTangent", arguments);
         writer.CloseBrace();
     }
 

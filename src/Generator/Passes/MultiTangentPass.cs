@@ -8,7 +8,7 @@ namespace AutoHypergrad.Generator.Passes;
 /// <summary>
 /// Vector-mode tangents: the tangent of an elementwise method carrying k directions at once, for forward-mode
 /// hypergradients with several hyperparameters. The primal runs once; each tangent variable becomes a span of k
-/// values and each tangent statement a loop over the directions. <c>{Name}Tangents(ref w, Span wDots, …, lr,
+/// values and each tangent statement a loop over the directions. <c>{Name}VectorModeTangent(ref w, Span wDots, …, lr,
 /// ReadOnlySpan lrDots, …)</c>: every tangent is a span of length k (the number of directions).
 /// </summary>
 internal static class MultiTangentPass
@@ -52,7 +52,7 @@ internal static class MultiTangentPass
         body.AddRange(Statements(statements, tangents, directions, direction));
 
         return new GeneratedMethod(
-            tangent.Name + "s",
+            tangent.Name.Substring(0, tangent.Name.Length - "Tangent".Length) + "VectorModeTangent",
             $"Vector-mode tangent of <c>{tangent.Name.Substring(0, tangent.Name.Length - "Tangent".Length)}</c>: the primal once, and every tangent as a span of k directions (all of equal length k).",
             tangent.Accessibility,
             "void",

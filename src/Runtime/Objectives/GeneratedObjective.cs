@@ -181,7 +181,7 @@ public abstract class GeneratedObjective<T> : IObjective<T>
         }
     }
 
-    public void HyperGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar)
+    public void LambdaGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar)
     {
         Check(w, lambda);
         CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar));

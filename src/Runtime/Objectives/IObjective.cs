@@ -11,7 +11,7 @@ namespace AutoHypergrad.Objectives;
 /// <item><see cref="HessianVector"/>: H·v with H = ∇²_w J (the Hessian part of the step's Jacobian A_t).</item>
 /// <item><see cref="CrossTangent"/>: (∂∇_w J/∂λ)·λ̇, forward mode (part of B_t in Z_t = A_t Z_{t−1} + B_t).</item>
 /// <item><see cref="CrossAdjoint"/>: (∂∇_w J/∂λ)ᵀ·v, reverse mode (λ̄ += … in α_t B_t).</item>
-/// <item><see cref="HyperGradient"/>: ∂J/∂λ, the direct dependence of the value on λ.</item>
+/// <item><see cref="LambdaGradient"/>: ∂J/∂λ, the direct dependence of the value on λ.</item>
 /// </list>
 /// Results that are vectors over w are written (overwritten); results over λ are accumulated (added), as adjoints
 /// are. An objective keeps workspaces between calls: one instance is not for concurrent use. Every result is a
@@ -47,7 +47,7 @@ public interface IObjective<T>
     void CrossAdjoint(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> lambdaBar);
 
     /// <summary>Adds ∂J/∂λ to <paramref name="lambdaBar"/>.</summary>
-    void HyperGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar);
+    void LambdaGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar);
 
     /// <summary>
     /// <see cref="HessianVector"/> and <see cref="CrossAdjoint"/> with the same v, as one reverse step of a

@@ -74,7 +74,7 @@
                 {
                     throw new global::System.ArgumentException($"hyperparameterTangents has length {hyperparameterTangents.Length}; Damped.Step needs 2 * k = {2L * k}: 2 hyperparameters of k = {k} directions.", nameof(hyperparameterTangents));
                 }
-                global::Samples.Damped.StepTangents(
+                global::Samples.Damped.StepVectorModeTangent(
                     state.Slice(0, n),
                     stateTangents.Slice(0, k * n),
                     state.Slice(n, n),

@@ -42,7 +42,7 @@ namespace Samples
 
         /// <summary>Vector-mode tangent of <c>Step</c>: the primal once, and every tangent as a span of k directions (all of equal length k).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
-        public static void StepTangents(ref double w, global::System.Span<double> wDot, ref double v, global::System.Span<double> vDot, double g, global::System.ReadOnlySpan<double> gDot, double lr, global::System.ReadOnlySpan<double> lrDot, double mu, global::System.ReadOnlySpan<double> muDot)
+        public static void StepVectorModeTangent(ref double w, global::System.Span<double> wDot, ref double v, global::System.Span<double> vDot, double g, global::System.ReadOnlySpan<double> gDot, double lr, global::System.ReadOnlySpan<double> lrDot, double mu, global::System.ReadOnlySpan<double> muDot)
         {
             int directions = wDot.Length;
             if (vDot.Length != wDot.Length)
@@ -247,9 +247,9 @@ namespace Samples
             }
         }
 
-        /// <summary>Span driver: <c>StepTangents</c> on every element (spans of equal length n; uniform values for all elements; a per-element tangent holds k directions of n values one after the other, direction j of element i at j·n + i; a uniform tangent, k values).</summary>
+        /// <summary>Span driver: <c>StepVectorModeTangent</c> on every element (spans of equal length n; uniform values for all elements; a per-element tangent holds k directions of n values one after the other, direction j of element i at j·n + i; a uniform tangent, k values).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
-        public static void StepTangents(global::System.Span<double> w, global::System.Span<double> wDot, global::System.Span<double> v, global::System.Span<double> vDot, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> gDot, double lr, global::System.ReadOnlySpan<double> lrDot, double mu, global::System.ReadOnlySpan<double> muDot)
+        public static void StepVectorModeTangent(global::System.Span<double> w, global::System.Span<double> wDot, global::System.Span<double> v, global::System.Span<double> vDot, global::System.ReadOnlySpan<double> g, global::System.ReadOnlySpan<double> gDot, double lr, global::System.ReadOnlySpan<double> lrDot, double mu, global::System.ReadOnlySpan<double> muDot)
         {
             int length = w.Length;
             if (v.Length != length)
@@ -368,7 +368,7 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(v), (nuint)i);
                 }
             }
-            // One element at a time: its directions, gathered into contiguous spans, through StepTangents.
+            // One element at a time: its directions, gathered into contiguous spans, through StepVectorModeTangent.
             global::System.Span<double> wDotAt = stackalloc double[directions];
             global::System.Span<double> vDotAt = stackalloc double[directions];
             global::System.Span<double> gDotAt = stackalloc double[directions];
@@ -380,7 +380,7 @@ namespace Samples
                     vDotAt[j] = vDot[j * length + i];
                     gDotAt[j] = gDot[j * length + i];
                 }
-                StepTangents(ref w[i], wDotAt, ref v[i], vDotAt, g[i], gDotAt, lr, lrDot, mu, muDot);
+                StepVectorModeTangent(ref w[i], wDotAt, ref v[i], vDotAt, g[i], gDotAt, lr, lrDot, mu, muDot);
                 for (int j = 0; j < directions; j++)
                 {
                     wDot[j * length + i] = wDotAt[j];

@@ -36,7 +36,7 @@ namespace Samples
 
         /// <summary>Vector-mode tangent of <c>Decay</c>: the primal once, and every tangent as a span of k directions (all of equal length k).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
-        public static void DecayTangents(ref double w, global::System.Span<double> wDot, double lambda, global::System.ReadOnlySpan<double> lambdaDot)
+        public static void DecayVectorModeTangent(ref double w, global::System.Span<double> wDot, double lambda, global::System.ReadOnlySpan<double> lambdaDot)
         {
             int directions = wDot.Length;
             if (lambdaDot.Length != wDot.Length)
@@ -153,9 +153,9 @@ namespace Samples
             }
         }
 
-        /// <summary>Span driver: <c>DecayTangents</c> on every element (spans of equal length n; uniform values for all elements; a per-element tangent holds k directions of n values one after the other, direction j of element i at j·n + i; a uniform tangent, k values).</summary>
+        /// <summary>Span driver: <c>DecayVectorModeTangent</c> on every element (spans of equal length n; uniform values for all elements; a per-element tangent holds k directions of n values one after the other, direction j of element i at j·n + i; a uniform tangent, k values).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
-        public static void DecayTangents(global::System.Span<double> w, global::System.Span<double> wDot, double lambda, global::System.ReadOnlySpan<double> lambdaDot)
+        public static void DecayVectorModeTangent(global::System.Span<double> w, global::System.Span<double> wDot, double lambda, global::System.ReadOnlySpan<double> lambdaDot)
         {
             int length = w.Length;
             int directions = lambdaDot.Length;
@@ -224,7 +224,7 @@ namespace Samples
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(w), (nuint)i);
                 }
             }
-            // One element at a time: its directions, gathered into contiguous spans, through DecayTangents.
+            // One element at a time: its directions, gathered into contiguous spans, through DecayVectorModeTangent.
             global::System.Span<double> wDotAt = stackalloc double[directions];
             for (; i < length; i++)
             {
@@ -232,7 +232,7 @@ namespace Samples
                 {
                     wDotAt[j] = wDot[j * length + i];
                 }
-                DecayTangents(ref w[i], wDotAt, lambda, lambdaDot);
+                DecayVectorModeTangent(ref w[i], wDotAt, lambda, lambdaDot);
                 for (int j = 0; j < directions; j++)
                 {
                     wDot[j * length + i] = wDotAt[j];

@@ -73,7 +73,7 @@
                 {
                     throw new global::System.ArgumentException($"hyperparameterTangents has length {hyperparameterTangents.Length}; PerWeight.Step needs 1 * k + 2 * k * n = {1L * k + 2L * k * n}: k = {k} directions of each uniform hyperparameter and k * n of each per-element one (lr[n], mu, wd[n]).", nameof(hyperparameterTangents));
                 }
-                global::Samples.PerWeight.StepTangents(
+                global::Samples.PerWeight.StepVectorModeTangent(
                     state.Slice(0, n),
                     stateTangents.Slice(0, k * n),
                     state.Slice(n, n),

@@ -68,9 +68,9 @@ public sealed class ObjectiveCheckerTests
             Skew("cross adjoint (∂∇J/∂λ)ᵀ·v", lambdaBar);
         }
 
-        public void HyperGradient(ReadOnlySpan<double> w, ReadOnlySpan<double> lambda, Batch batch, Span<double> lambdaBar)
+        public void LambdaGradient(ReadOnlySpan<double> w, ReadOnlySpan<double> lambda, Batch batch, Span<double> lambdaBar)
         {
-            inner.HyperGradient(w, lambda, batch, lambdaBar);
+            inner.LambdaGradient(w, lambda, batch, lambdaBar);
             Skew("∂J/∂λ", lambdaBar);
         }
 

@@ -53,7 +53,7 @@ public sealed class WeightedSoftmaxRegressionTests
             Close(Product(reference.HessianVector, w, lambda, batch, v), Product(fused.HessianVector, w, lambda, batch, v), $"{what}: H·v");
             Close(Product(reference.CrossTangent, w, lambda, batch, lambdaDot), Product(fused.CrossTangent, w, lambda, batch, lambdaDot), $"{what}: cross tangent");
             Close(Adjoint(reference.CrossAdjoint, w, lambda, batch, v), Adjoint(fused.CrossAdjoint, w, lambda, batch, v), $"{what}: cross adjoint");
-            Close(HyperGradient(reference, w, lambda, batch), HyperGradient(fused, w, lambda, batch), $"{what}: ∂J/∂λ");
+            Close(LambdaGradient(reference, w, lambda, batch), LambdaGradient(fused, w, lambda, batch), $"{what}: ∂J/∂λ");
 
             var (hv, bar) = Fused(fused, w, lambda, batch, v);
             Close(Product(reference.HessianVector, w, lambda, batch, v), hv, $"{what}: H·v of the fused call");
@@ -208,10 +208,10 @@ public sealed class WeightedSoftmaxRegressionTests
         return result;
     }
 
-    private static double[] HyperGradient(IObjective<double> objective, double[] w, double[] lambda, Batch batch)
+    private static double[] LambdaGradient(IObjective<double> objective, double[] w, double[] lambda, Batch batch)
     {
         var result = Enumerable.Repeat(0.25, lambda.Length).ToArray();
-        objective.HyperGradient(w, lambda, batch, result);
+        objective.LambdaGradient(w, lambda, batch, result);
         return result;
     }
 

@@ -109,7 +109,7 @@ public static class ObjectiveChecker
 
         // ∂J/∂λ·λ̇ against the derivative of J along λ̇.
         var direct = new double[m];
-        objective.HyperGradient(w, lambda, batch, direct);
+        objective.LambdaGradient(w, lambda, batch, direct);
         double directExpected = (objective.Value(w, Moved(lambda, lambdaDot, hl), batch) - objective.Value(w, Moved(lambda, lambdaDot, -hl), batch)) / (2 * hl);
         Add("∂J/∂λ", Relative(TensorPrimitives.Dot(direct, lambdaDot), directExpected), FiniteDifferenceTolerance);
         return results;

@@ -315,7 +315,7 @@ public sealed class ModelObjective<T> : IObjective<T>
         }
     }
 
-    public void HyperGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar)
+    public void LambdaGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar)
     {
         Check(w, lambda);
         CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar), "hyperparameters");
@@ -335,7 +335,7 @@ public sealed class ModelObjective<T> : IObjective<T>
 
         foreach (var regularizer in _regularizers)
         {
-            regularizer.AddHyperGradient(w, lambda, lambdaBar);
+            regularizer.AddLambdaGradient(w, lambda, lambdaBar);
         }
     }
 

@@ -23,7 +23,7 @@ public enum SoftmaxPassOutputs
     CrossAdjoint = 8,
 
     /// <summary>λ̄ᵢ += (1/B)·ℓᵢ.</summary>
-    HyperGradient = 16,
+    LambdaGradient = 16,
 }
 
 /// <summary>
@@ -124,13 +124,13 @@ public abstract class SoftmaxRegressionObjective<T> : IObjective<T>
         }
     }
 
-    public void HyperGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar)
+    public void LambdaGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar)
     {
         Check(w, lambda);
         CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar), "hyperparameters");
         if (_exampleWeights >= 0)
         {
-            Pass(w, ExampleWeightsOf(lambda), ReadOnlySpan<T>.Empty, batch, SoftmaxPassOutputs.HyperGradient, Span<T>.Empty, lambdaBar.Slice(_exampleWeights, ExampleCount));
+            Pass(w, ExampleWeightsOf(lambda), ReadOnlySpan<T>.Empty, batch, SoftmaxPassOutputs.LambdaGradient, Span<T>.Empty, lambdaBar.Slice(_exampleWeights, ExampleCount));
         }
     }
 

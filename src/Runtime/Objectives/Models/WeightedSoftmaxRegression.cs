@@ -360,7 +360,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
             }
 
             var outputs = p.What;
-            bool needsLoss = (outputs & (SoftmaxPassOutputs.Value | SoftmaxPassOutputs.HyperGradient)) != 0;
+            bool needsLoss = (outputs & (SoftmaxPassOutputs.Value | SoftmaxPassOutputs.LambdaGradient)) != 0;
             if (needsLoss)
             {
                 TensorPrimitives.Log(new ReadOnlySpan<T>(p.Sum, count), new Span<T>(p.LogSum, count));
@@ -383,7 +383,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
                         value += c * loss;
                     }
 
-                    if ((outputs & SoftmaxPassOutputs.HyperGradient) != 0)
+                    if ((outputs & SoftmaxPassOutputs.LambdaGradient) != 0)
                     {
                         p.ExampleAdjoints[index] += p.Scale * loss;
                     }

@@ -49,7 +49,7 @@ internal sealed class FeatureL2Regularizer<T> : IRegularizer<T>
         }
     }
 
-    public void AddHyperGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Span<T> lambdaBar)
+    public void AddLambdaGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Span<T> lambdaBar)
     {
         for (int j = 0; j < _first.Rows; j++)
         {

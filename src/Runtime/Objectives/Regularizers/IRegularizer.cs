@@ -20,7 +20,7 @@ internal interface IRegularizer<T>
 
     void AddCrossAdjoint(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, ReadOnlySpan<T> v, Span<T> lambdaBar);
 
-    void AddHyperGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Span<T> lambdaBar);
+    void AddLambdaGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Span<T> lambdaBar);
 }
 
 /// <summary>A weight matrix inside w: rows × columns, row-major, from <paramref name="Offset"/>.</summary>

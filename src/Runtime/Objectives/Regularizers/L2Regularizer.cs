@@ -37,7 +37,7 @@ internal sealed class L2Regularizer<T> : IRegularizer<T>
         lambdaBar[_offset] += dot;
     }
 
-    public void AddHyperGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Span<T> lambdaBar) => lambdaBar[_offset] += Half * SquaredNorm(w);
+    public void AddLambdaGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Span<T> lambdaBar) => lambdaBar[_offset] += Half * SquaredNorm(w);
 
     private T SquaredNorm(ReadOnlySpan<T> w)
     {

@@ -65,7 +65,7 @@ internal sealed class MultiTaskRegularizer<T> : IRegularizer<T>
         }
     }
 
-    public void AddHyperGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Span<T> lambdaBar)
+    public void AddLambdaGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Span<T> lambdaBar)
     {
         for (int j = 0; j < K; j++)
         {

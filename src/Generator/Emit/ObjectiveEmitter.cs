@@ -173,57 +173,24 @@ internal sealed class ObjectiveEmitter
     {
         writer.WriteLine("/// <inheritdoc/>");
         writer.WriteLine($"protected override void Adjoint(global::System.ReadOnlySpan<{_t}> w_, global::System.Span<{_t}> wBar_, global::System.ReadOnlySpan<{_t}> lambda_, global::System.Span<{_t}> lambdaBar_, {Rows})");
-        writer.OpenBrace();
-        var arguments = new List<string>();
-        var scalars = new List<(string Local, int Index, ObjectiveParameter Parameter)>();
-        var h = 0;
-        foreach (var p in _objective.Parameters)
-        {
-            switch (p.Role)
-            {
-                case ObjectiveRole.Weights:
-                    arguments.Add("w_");
-                    arguments.Add("wBar_");
-                    break;
-                case ObjectiveRole.Hyperparameter:
-                    arguments.Add(Block("lambda_", p, h));
-                    if (p.IsSpan)
-                    {
-                        arguments.Add(Block("lambdaBar_", p, h));
-                    }
-                    else
-                    {
-                        scalars.Add((p.Name + "Bar_", h, p));
-                        arguments.Add("ref " + p.Name + "Bar_");
-                    }
-
-                    h++;
-                    break;
-                default:
-                    arguments.Add(DataArgument(p));
-                    break;
-            }
-        }
-
-        arguments.Add($"({_t})1");
-        foreach (var (local, _, _) in scalars)
-        {
-            writer.WriteLine($"{_t} {local} = 0;");
-        }
-
-        writer.WriteLine($"{_declaringType}.{_objective.MethodName}Adjoint({string.Join(", ", arguments)});");
-        foreach (var (local, index, parameter) in scalars)
-        {
-            writer.WriteLine($"{Block("lambdaBar_", parameter, index)} += {local};");
-        }
-
-        writer.CloseBrace();
+        WriteDerivativeCall(writer, "Adjoint", ["w_", "wBar_"], ["lambdaBar_"], "Bar_", $"({_t})1");
     }
 
     private void WriteHessianVector(IndentedWriter writer)
     {
         writer.WriteLine("/// <inheritdoc/>");
         writer.WriteLine($"protected override void HessianVector(global::System.ReadOnlySpan<{_t}> w_, global::System.ReadOnlySpan<{_t}> wV_, global::System.Span<{_t}> wHv_, global::System.ReadOnlySpan<{_t}> lambda_, global::System.ReadOnlySpan<{_t}> lambdaV_, global::System.Span<{_t}> lambdaHv_, {Rows})");
+        WriteDerivativeCall(writer, "HessianVector", ["w_", "wV_", "wHv_"], ["lambdaV_", "lambdaHv_"], "Hv_", null);
+    }
+
+    /// <summary>
+    /// The body of an override that calls the loss's generated <c>{Method}{suffix}</c>: the weights as
+    /// <paramref name="weights"/>, each hyperparameter as its value in λ followed by its block of each of
+    /// <paramref name="packed"/> (the last is the output: a scalar's goes through a local named with
+    /// <paramref name="localSuffix"/>, then is added to its place), the data, and <paramref name="trailing"/> if any.
+    /// </summary>
+    private void WriteDerivativeCall(IndentedWriter writer, string suffix, string[] weights, string[] packed, string localSuffix, string? trailing)
+    {
         writer.OpenBrace();
         var arguments = new List<string>();
         var scalars = new List<(string Local, int Index, ObjectiveParameter Parameter)>();
@@ -233,19 +200,19 @@ internal sealed class ObjectiveEmitter
             switch (p.Role)
             {
                 case ObjectiveRole.Weights:
-                    arguments.AddRange(new[] { "w_", "wV_", "wHv_" });
+                    arguments.AddRange(weights);
                     break;
                 case ObjectiveRole.Hyperparameter:
                     arguments.Add(Block("lambda_", p, h));
-                    arguments.Add(Block("lambdaV_", p, h));
+                    arguments.AddRange(packed.Take(packed.Length - 1).Select(derivative => Block(derivative, p, h)));
                     if (p.IsSpan)
                     {
-                        arguments.Add(Block("lambdaHv_", p, h));
+                        arguments.Add(Block(packed[packed.Length - 1], p, h));
                     }
                     else
                     {
-                        scalars.Add((p.Name + "Hv_", h, p));
-                        arguments.Add("ref " + p.Name + "Hv_");
+                        scalars.Add((p.Name + localSuffix, h, p));
+                        arguments.Add("ref " + p.Name + localSuffix);
                     }
 
                     h++;
@@ -256,15 +223,20 @@ internal sealed class ObjectiveEmitter
             }
         }
 
+        if (trailing is not null)
+        {
+            arguments.Add(trailing);
+        }
+
         foreach (var (local, _, _) in scalars)
         {
             writer.WriteLine($"{_t} {local} = 0;");
         }
 
-        writer.WriteLine($"{_declaringType}.{_objective.MethodName}HessianVector({string.Join(", ", arguments)});");
+        writer.WriteLine($"{_declaringType}.{_objective.MethodName}{suffix}({string.Join(", ", arguments)});");
         foreach (var (local, index, parameter) in scalars)
         {
-            writer.WriteLine($"{Block("lambdaHv_", parameter, index)} += {local};");
+            writer.WriteLine($"{Block(packed[packed.Length - 1], parameter, index)} += {local};");
         }
 
         writer.CloseBrace();

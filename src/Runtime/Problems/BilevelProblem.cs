@@ -110,9 +110,9 @@ public sealed class BilevelProblem<T>
         _batches = Options.BatchSize is { } size ? new BatchSchedule(training.ExampleCount, size, Options.Seed) : null;
         Dynamics = new TrainingDynamics<T>(training, optimizer.Kernel<T>(), Space, _batches, optimizer.StepOptions);
         Domains = new DomainMap(Space.Count, Space.Tuned.Select(b => new DomainBlock(b.Name, b.Offset, b.Length, DomainOf(b))).ToArray());
-        foreach (var name in Options.Domains.Keys.Where(n => !Space.Tuned.Any(b => b.Name == n)))
+        if (Options.Domains.Keys.FirstOrDefault(n => !Space.Tuned.Any(b => b.Name == n)) is { } stray)
         {
-            throw new ArgumentException($"Domains names '{name}', which is not tuned; the tuned hyperparameters are {string.Join(", ", Space.Tuned.Select(b => b.Name))}.", nameof(options));
+            throw new ArgumentException($"Domains names '{stray}', which is not tuned; the tuned hyperparameters are {string.Join(", ", Space.Tuned.Select(b => b.Name))}.", nameof(options));
         }
 
         Domains.CheckContains(Space.InitialValues());

@@ -209,6 +209,13 @@ public sealed class PackageTests(PackedFeed packed, ITestOutputHelper output) : 
         };
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
+
+        // No build server outlives the command: a reused MSBuild node, the MSBuild server or the compiler server
+        // started here would inherit the redirected output and keep it open, so the read below would wait for the
+        // server's idle timeout (minutes) on a machine where none was running before.
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+        start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
+        start.Environment["UseSharedCompilation"] = "false";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -45,6 +45,30 @@ public sealed class BilevelProblemTests
     }
 
     [Fact]
+    public void A_built_in_model_and_a_library_optimizer_tune_their_loss_blocks_by_name_in_their_declared_domains()
+    {
+        var training = Objectives.Models.ModelObjective<double>.Create(
+            BuiltInObjectiveChecks.SyntheticData(3, 11),
+            new Objectives.Models.ModelOptions(Objectives.Models.ModelKind.Softmax) { Hyperparameters = Objectives.Models.LossHyperparameters.ExampleWeights | Objectives.Models.LossHyperparameters.L2 });
+        var validation = Objectives.Models.ModelObjective<double>.Create(BuiltInObjectiveChecks.SyntheticData(3, 12), new Objectives.Models.ModelOptions(Objectives.Models.ModelKind.Softmax));
+        var random = new Random(5);
+        var problem = new BilevelProblem<double>(
+            training,
+            Optimizers.Momentum.StepOptimizer(lr: Tune(0.3)),
+            validation,
+            Steps,
+            new BilevelOptions { TuneLoss = ["weights", "l2"], BatchSize = 8, InitialWeights = Enumerable.Range(0, training.ParameterCount).Select(_ => random.NextDouble() - 0.5).ToArray() });
+        var reverse = problem.Hypergradient(Engine.Reverse);
+
+        Assert.Equal(["lr", "weights", "l2"], problem.Space.Tuned.Select(b => b.Name));
+        Assert.Equal(["positive", "nonnegative", "nonnegative"], problem.Domains.Blocks.Select(b => b.Domain.ToString()));
+        Agreement.Close(reverse, problem.Hypergradient(Engine.Forward), 1e-11, "forward vs reverse");
+        Agreement.Close(problem.Hypergradient(Engine.FiniteDifferences), reverse, 1e-6, "reverse vs finite differences");
+        var unknown = Assert.Throws<ArgumentException>(() => new BilevelProblem<double>(training, Optimizers.Momentum.StepOptimizer(), validation, Steps, new BilevelOptions { TuneLoss = ["l3"] }));
+        Assert.StartsWith("Unknown hyperparameter 'l3'; this run has lr, mu, wd, weights, l2, w0.", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Fixed_values_are_fixed_and_the_defaults_of_Hyper_fill_what_is_left_out()
     {
         var optimizer = UserSteps.HeavyBallOptimizer(lr: Tune(0.3));

@@ -16,7 +16,6 @@ namespace AutoHypergrad.Generator.Emit;
 internal sealed class ObjectiveEmitter
 {
     private const string Objectives = "global::AutoHypergrad.Objectives";
-    private const string Value = "global::AutoHypergrad.HyperparameterValue";
 
     private readonly ObjectiveModel _objective;
     private readonly string _declaringType;
@@ -66,23 +65,20 @@ internal sealed class ObjectiveEmitter
         writer.CloseBrace();
     }
 
-    /// <summary>The constructor's parameters after the data: each span hyperparameter's length, the required hyperparameters, then the optional ones.</summary>
+    /// <summary>The constructor's parameters after the data: each span hyperparameter's length, then the hyperparameters.</summary>
     private List<string> HyperparameterParameters()
-    {
-        var hypers = Hyperparameters.ToList();
-        return hypers.Where(h => h.IsSpan).Select(h => $"int {h.Name}Length")
-            .Concat(hypers.Where(h => !HasDefault(h)).Select(h => $"{Value} {h.Name}"))
-            .Concat(hypers.Where(HasDefault).Select(h => $"{Value}? {h.Name} = null"))
+        => Hyperparameters.Where(h => h.IsSpan).Select(h => $"int {h.Name}Length")
+            .Concat(InParameterOrder.Select(h => HyperparameterSyntax.Parameter(h.Hyperparameter!)))
             .ToList();
-    }
 
-    private static bool HasDefault(ObjectiveParameter h) => h.Hyperparameter!.Default != "double.NaN";
+    /// <summary>The hyperparameters in the order of the constructor's parameters.</summary>
+    private IEnumerable<ObjectiveParameter> InParameterOrder => HyperparameterSyntax.InParameterOrder(Hyperparameters, h => h.Hyperparameter!);
 
     /// <summary>The base constructor's hyperparameter list, each value resolved against its declared default.</summary>
     private string Declarations()
     {
         var items = Hyperparameters.Select(h =>
-            $"new {Objectives}.ObjectiveHyperparameter(\"{h.Name}\", {(h.IsSpan ? h.Name + "Length" : "1")}, {Value}.Resolve({h.Name}, {h.Hyperparameter!.Default}, \"{_displayName}\", \"{h.Name}\"), global::AutoHypergrad.HyperparameterDomain.{h.Hyperparameter.Domain}, {(h.IsSpan ? "true" : "false")})");
+            $"new {Objectives}.ObjectiveHyperparameter(\"{h.Name}\", {(h.IsSpan ? h.Name + "Length" : "1")}, {HyperparameterSyntax.Resolve(h.Hyperparameter!, _displayName)}, {HyperparameterSyntax.Domain(h.Hyperparameter!)}, {(h.IsSpan ? "true" : "false")})");
         var list = items.ToList();
         return list.Count == 0
             ? $"global::System.Array.Empty<{Objectives}.ObjectiveHyperparameter>()"
@@ -113,7 +109,7 @@ internal sealed class ObjectiveEmitter
     private void WriteDatasetConstructors(IndentedWriter writer)
     {
         var hyperparameterParameters = HyperparameterParameters();
-        var forwarded = string.Join("", Hyperparameters.Where(h => h.IsSpan).Select(h => $", {h.Name}Length").Concat(Hyperparameters.Where(h => !HasDefault(h)).Concat(Hyperparameters.Where(HasDefault)).Select(h => ", " + h.Name)));
+        var forwarded = string.Join("", Hyperparameters.Where(h => h.IsSpan).Select(h => $", {h.Name}Length").Concat(InParameterOrder.Select(h => ", " + h.Name)));
         var dataset = $"global::AutoHypergrad.Data.Dataset<{_t}>";
         writer.WriteLine("/// <summary>The objective over <paramref name=\"data\"/> (its features, targets, count and feature count are the loss's data), for any batch of it, with w of <paramref name=\"parameterCount\"/> values.</summary>");
         writer.WriteLine($"public {_objective.ClassName}({string.Join(", ", new[] { $"{dataset} data", "int parameterCount" }.Concat(hyperparameterParameters))})");

@@ -58,18 +58,16 @@ internal sealed class StepKernelEmitter
     /// </summary>
     private void WriteFactory(IndentedWriter writer)
     {
-        const string Value = "global::AutoHypergrad.HyperparameterValue";
+        const string Value = HyperparameterSyntax.Value;
         var hypers = _kernel.Hyperparameters;
-        var required = hypers.Where(h => h.Default == "double.NaN").ToList();
-        var parameters = required.Select(h => $"{Value} {h.Name}")
-            .Concat(hypers.Where(h => h.Default != "double.NaN").Select(h => $"{Value}? {h.Name} = null"))
+        var parameters = HyperparameterSyntax.InParameterOrder(hypers, h => h).Select(HyperparameterSyntax.Parameter)
             .Concat(_kernel.Options.Where(o => o.Source != StepOptionSource.StepNumber)
                 .Select(o => o.Source == StepOptionSource.Flag ? $"bool {o.Name} = false" : $"double {o.Name} = 0"))
             .ToList();
 
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// <c>{_kernel.MethodName}</c> as an optimizer for the hypergradient engines, with the value of each hyperparameter");
-        writer.WriteLine($"/// ({string.Join(", ", hypers.Select(h => h.Default == "double.NaN" ? h.Name : $"{h.Name} = {h.Default}"))}): a number is fixed,");
+        writer.WriteLine($"/// ({string.Join(", ", hypers.Select(h => h.HasDefault ? $"{h.Name} = {HyperparameterSyntax.Default(h)}" : h.Name))}): a number is fixed,");
         writer.WriteLine("/// <c>HyperparameterValue.Tune(start)</c> is tuned. Hyperparameters with a [Hyper] default may be left out.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A value is not finite or lies outside its declared domain.</exception>");
@@ -85,7 +83,7 @@ internal sealed class StepKernelEmitter
         writer.WriteLine("    {");
         foreach (var h in hypers)
         {
-            writer.WriteLine($"        new {Engines}.HyperparameterDescriptor(\"{h.Name}\", {h.Default}, global::AutoHypergrad.HyperparameterDomain.{h.Domain}, {(h.PerElement ? "true" : "false")}),");
+            writer.WriteLine($"        new {Engines}.HyperparameterDescriptor(\"{h.Name}\", {HyperparameterSyntax.Default(h)}, {HyperparameterSyntax.Domain(h)}, {(h.PerElement ? "true" : "false")}),");
         }
 
         writer.WriteLine("    },");
@@ -93,7 +91,7 @@ internal sealed class StepKernelEmitter
         writer.WriteLine("    {");
         foreach (var h in hypers)
         {
-            writer.WriteLine($"        {Value}.Resolve({h.Name}, {h.Default}, \"{_optimizer}.{_kernel.MethodName}\", \"{h.Name}\"),");
+            writer.WriteLine($"        {HyperparameterSyntax.Resolve(h, _optimizer + "." + _kernel.MethodName)},");
         }
 
         writer.WriteLine("    },");

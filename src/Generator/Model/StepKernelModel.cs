@@ -20,10 +20,14 @@ internal sealed record StepOption(string Name, string TypeName, StepOptionSource
 
 /// <summary>
 /// One <c>[Hyper]</c> parameter of an optimizer step or an objective: its name, whether it is <c>[PerElement]</c> (n
-/// values, not one), and what its attribute declares: its default as a C# literal (<c>double.NaN</c> for none) and
+/// values, not one), and what its attribute declares: its default (NaN for none) and
 /// its domain (a member of <c>AutoHypergrad.HyperparameterDomain</c>).
 /// </summary>
-internal sealed record StepHyperparameter(string Name, bool PerElement, string Default = "double.NaN", string Domain = "Unconstrained");
+internal sealed record StepHyperparameter(string Name, bool PerElement, double Default = double.NaN, string Domain = "Unconstrained")
+{
+    /// <summary>Whether [Hyper] declares a default, so that the value may be left out.</summary>
+    public bool HasDefault => !double.IsNaN(Default);
+}
 
 /// <summary>
 /// An <c>[OptimizerStep]</c> method of the shape <c>(ref T w, ref T state…, T g, [Hyper] ([PerElement]) T hyper…, [NoDiff] options…)</c>,

@@ -14,14 +14,19 @@ namespace AutoHypergrad.Generator.Parsing;
 /// </summary>
 internal sealed partial class MethodParser
 {
-    /// <summary>The objective's model, or null (with the reason in <paramref name="diagnostics"/>) where the shape is wrong.</summary>
-    private ObjectiveModel? ReadObjective(List<DiagnosticInfo> diagnostics)
+    /// <summary>
+    /// The objective's model, or null (with the reason in <paramref name="diagnostics"/>) where the shape is wrong.
+    /// <paramref name="parsed"/> are the method's parameters as <see cref="ReadParameters"/> read them (their types and
+    /// whether they are active); one missing from it has an error of its own already, and the method no objective.
+    /// </summary>
+    private ObjectiveModel? ReadObjective(List<Parameter> parsed, List<DiagnosticInfo> diagnostics)
     {
         var element = TypeMapper.Map(_method.ReturnType);
         string? problem = _order != 2 ? "is not [Differentiable(Order = 2)]: its objective needs the Hessian-vector product"
             : !element.IsReal ? $"returns '{_method.ReturnType.ToDisplayString()}', not float or double"
             : null;
         var parameters = new List<ObjectiveParameter>();
+        var dataTypes = new List<IrType>();
         Location? location = _syntax.Identifier.GetLocation();
         foreach (var parameter in _method.Parameters)
         {
@@ -30,21 +35,24 @@ internal sealed partial class MethodParser
                 break;
             }
 
+            if (parsed.FirstOrDefault(p => p.Name == parameter.Name) is not { } read)
+            {
+                return null;
+            }
+
             location = parameter.Locations.FirstOrDefault() ?? location;
-            var type = TypeMapper.Map(parameter.Type);
-            var active = IsActive(parameter, type);
-            var isWeights = parameters.Count == 0;
-            if (parameter.RefKind != RefKind.None)
+            var type = read.Type;
+            if (read.Mode != PassingMode.Value)
             {
                 problem = $"passes '{parameter.Name}' by {RefText(parameter.RefKind)}";
             }
-            else if (isWeights)
+            else if (parameters.Count == 0)
             {
-                problem = active && type.Shape == TypeShape.ReadOnlySpan && type.Element == element ? null
+                problem = read.IsActive && type.Shape == TypeShape.ReadOnlySpan && type.Element == element ? null
                     : $"starts with '{parameter.Name}' of type '{parameter.Type.ToDisplayString()}', not the weights, an active ReadOnlySpan<{element.Name}>";
                 parameters.Add(new ObjectiveParameter(parameter.Name, ObjectiveRole.Weights, IsSpan: true));
             }
-            else if (active)
+            else if (read.IsActive)
             {
                 var span = type.Shape == TypeShape.ReadOnlySpan;
                 problem = (span ? type.Element : type) == element && (span || type.Shape == TypeShape.Scalar) ? null
@@ -58,6 +66,7 @@ internal sealed partial class MethodParser
                     ? $"global::System.{(named.Name == "Span" ? "Memory" : "ReadOnlyMemory")}<{SymbolNames.FullyQualified(named.TypeArguments[0])}>"
                     : null;
                 parameters.Add(new ObjectiveParameter(parameter.Name, ObjectiveRole.Data, stored is not null, stored ?? SymbolNames.FullyQualified(parameter.Type)));
+                dataTypes.Add(type);
             }
         }
 
@@ -67,14 +76,9 @@ internal sealed partial class MethodParser
             return null;
         }
 
-        var data = _method.Parameters.Where((p, i) => parameters[i].Role == ObjectiveRole.Data).Select(p => TypeMapper.Map(p.Type)).ToList();
-        var overDataset = data.Count == 4
-            && data.Take(2).All(t => t.Shape == TypeShape.ReadOnlySpan && t.Element == element)
-            && data.Skip(2).All(t => t == IrType.Int);
+        var overDataset = dataTypes.Count == 4
+            && dataTypes.Take(2).All(t => t.Shape == TypeShape.ReadOnlySpan && t.Element == element)
+            && dataTypes.Skip(2).All(t => t == IrType.Int);
         return new ObjectiveModel(_method.Name, element, parameters.ToEquatableArray(), overDataset);
     }
-
-    /// <summary>Whether a parameter carries a derivative: a float or double, or a span or array of them, not [NoDiff].</summary>
-    private static bool IsActive(IParameterSymbol parameter, IrType type)
-        => type.CarriesDerivative && !SymbolNames.HasAttribute(parameter, SymbolNames.NoDiffAttribute);
 }

@@ -125,7 +125,7 @@ internal sealed partial class MethodParser
     /// <summary>A [Hyper] parameter with the default and domain its attribute declares.</summary>
     private static StepHyperparameter ReadHyperparameter(IParameterSymbol parameter, bool perElement)
     {
-        var text = "double.NaN";
+        var declaredDefault = double.NaN;
         var domain = "Unconstrained";
         foreach (var attribute in parameter.GetAttributes())
         {
@@ -138,7 +138,7 @@ internal sealed partial class MethodParser
             {
                 if (argument.Key == "Default" && argument.Value.Value is double value)
                 {
-                    text = DoubleLiteral(value);
+                    declaredDefault = value;
                 }
                 else if (argument.Key == "Domain" && argument.Value.Value is int index)
                 {
@@ -153,15 +153,8 @@ internal sealed partial class MethodParser
             }
         }
 
-        return new StepHyperparameter(parameter.Name, perElement, text, domain);
+        return new StepHyperparameter(parameter.Name, perElement, declaredDefault, domain);
     }
-
-    /// <summary>A double as a C# literal that reads back to the same value.</summary>
-    private static string DoubleLiteral(double value)
-        => double.IsNaN(value) ? "double.NaN"
-         : double.IsPositiveInfinity(value) ? "double.PositiveInfinity"
-         : double.IsNegativeInfinity(value) ? "double.NegativeInfinity"
-         : value.ToString("R", System.Globalization.CultureInfo.InvariantCulture) is var r && (r.Contains(".") || r.Contains("E")) ? r : r + ".0";
 
     private static DiagnosticInfo StepDiagnostic(DiagnosticDescriptor descriptor, Location? location, params string[] args)
         => DiagnosticInfo.Create(descriptor, LocationInfo.From(location), args);

@@ -95,7 +95,7 @@ internal sealed partial class MethodParser
         // An [OptimizerStep] of the wrong shape still gets its derivatives; only the step kernel is left out.
         var stepDiagnostics = new List<DiagnosticInfo>();
         var stepKernel = SymbolNames.HasAttribute(_method, SymbolNames.OptimizerStepAttribute) ? ReadStepKernel(stepDiagnostics) : null;
-        var objective = SymbolNames.HasAttribute(_method, SymbolNames.ObjectiveAttribute) ? ReadObjective(stepDiagnostics) : null;
+        var objective = SymbolNames.HasAttribute(_method, SymbolNames.ObjectiveAttribute) ? ReadObjective(parameters, stepDiagnostics) : null;
 
         Block? body = null;
         if (_diagnostics.Count == 0)

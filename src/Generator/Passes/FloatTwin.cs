@@ -53,7 +53,7 @@ internal static class FloatTwin
         {
             var hyper = kernel.Hyperparameters.FirstOrDefault(h => h.Name == p.Name);
             var attributes = hyper is not null
-                ? $"[{(hyper.PerElement ? Attributes + "PerElement, " : "")}{Attributes}Hyper(Default = {hyper.Default}, Domain = {Attributes}HyperparameterDomain.{hyper.Domain})] "
+                ? $"[{(hyper.PerElement ? Attributes + "PerElement, " : "")}{Attributes}Hyper(Default = {Emit.HyperparameterSyntax.Default(hyper)}, Domain = {Emit.HyperparameterSyntax.Domain(hyper)})] "
                 : kernel.Options.Any(o => o.Name == p.Name) ? $"[{Attributes}NoDiff] " : "";
             return new GeneratedParameter(p.Name, p.Type, p.Mode, attributes);
         });

@@ -38,10 +38,8 @@ internal sealed class HypergradRun<T>
             Implicit = new ImplicitHypergradient<T>(problem.Training, Space, Response, new ImplicitOptions(options.Tolerance, options.LinearSolver));
         }
 
-        Domains = new DomainMap(
-            Space.Count,
-            Space.Tuned.Select(b => new DomainBlock(b.Name, b.Offset, b.Length, settings.DomainOf(b, options.Optimizer, Space.LossLayout))).ToArray());
-        _engine = Engine(options);
+        Domains = DomainMap.Declared(Space, options.Optimizer, settings.Domains);
+        _engine = ChooseEngine(options);
     }
 
     public HyperparameterSpace Space { get; }
@@ -101,31 +99,28 @@ internal sealed class HypergradRun<T>
         return hoag.Run(lambda, progress);
     }
 
-    private Func<double[], IProgress<EngineProgress>?, HypergradientResult> Engine(HypergradOptions options)
+    private Func<double[], IProgress<EngineProgress>?, HypergradientResult> ChooseEngine(HypergradOptions options)
     {
-        var dynamics = Dynamics!;
-        switch (options.Mode)
+        Engine? engine = options.Mode switch
         {
-            case HypergradMode.Implicit:
-                return (lambda, _) => (LastImplicit = Implicit!.Compute(lambda)).Hypergradient;
-            case HypergradMode.Reverse or HypergradMode.Truncated or HypergradMode.Checkpointed:
-                var reverse = new ReverseHypergradient<T>(dynamics, Response, options.Mode switch
-                {
-                    HypergradMode.Truncated => ReverseOptions.Truncated(options.TruncationSteps),
-                    HypergradMode.Checkpointed => ReverseOptions.Checkpointed(options.Slots),
-                    _ => ReverseOptions.Full,
-                });
-                return (lambda, progress) => reverse.Compute(lambda, progress);
-            case HypergradMode.Forward:
-                var forward = new ForwardHypergradient<T>(dynamics, Response, options.Directions);
-                return (lambda, progress) => forward.Compute(lambda, progress);
-            case HypergradMode.FiniteDifferences:
-                var differences = new FiniteDifferenceHypergradient<T>(dynamics, Response);
-                return (lambda, progress) => differences.Compute(lambda, progress);
-            default:
-                // Real-time HO has no hypergradient of the whole run; it runs through RealTime.
-                return (_, _) => throw new InvalidOperationException("Real-time HO computes no hypergradient of the whole run.");
+            HypergradMode.Reverse => AutoHypergrad.Engine.Reverse,
+            HypergradMode.Truncated => new Engine(EngineKind.Truncated, TruncationSteps: options.TruncationSteps),
+            HypergradMode.Checkpointed => new Engine(EngineKind.Checkpointed, Slots: options.Slots),
+            HypergradMode.Forward => new Engine(EngineKind.Forward, MaxDirections: options.Directions),
+            HypergradMode.FiniteDifferences => AutoHypergrad.Engine.FiniteDifferences,
+            _ => null,
+        };
+        if (engine is not null)
+        {
+            var hypergradient = engine.Over(Dynamics!, Response);
+            return (lambda, progress) => hypergradient.Compute(lambda, progress);
         }
+
+        // Real-time HO has no hypergradient of the whole run; it runs through RealTime. The implicit engine's result
+        // keeps its solves' diagnostics for the report.
+        return options.Mode == HypergradMode.Implicit
+            ? (lambda, _) => (LastImplicit = Implicit!.Compute(lambda)).Hypergradient
+            : (_, _) => throw new InvalidOperationException("Real-time HO computes no hypergradient of the whole run.");
     }
 
     /// <summary>λ by name.</summary>

@@ -5,7 +5,6 @@ using System.Linq;
 using AutoHypergrad.Engines;
 using AutoHypergrad.Domains;
 using AutoHypergrad.Engines.Training;
-using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Models;
 using AutoHypergrad.Optimizers;
 
@@ -119,22 +118,6 @@ internal sealed record RunSettings(
         }
 
         return new RunSettings(values, loss, stepOptions, tuned, flags, chosen);
-    }
-
-    /// <summary>The domain of the tuned block <paramref name="block"/>: the one given, else its default.</summary>
-    public Domain DomainOf(TunedHyperparameter block, Optimizer? optimizer, HyperparameterLayout loss)
-    {
-        if (Domains.TryGetValue(block.Name, out var domain))
-        {
-            return domain;
-        }
-
-        return block.Kind switch
-        {
-            HyperparameterKind.Optimizer => optimizer!.Hyperparameters[block.Source].Domain.ToDomain(),
-            HyperparameterKind.Loss => loss[block.Name].Domain.ToDomain(),
-            _ => Domain.Unconstrained,
-        };
     }
 
     /// <summary>Comma-separated items of every occurrence of an option.</summary>

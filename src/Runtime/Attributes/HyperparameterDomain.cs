@@ -34,6 +34,17 @@ public static class HyperparameterDomainExtensions
         _ => throw new ArgumentOutOfRangeException(nameof(domain), domain, null),
     };
 
+    /// <summary>The error for a hyperparameter's value outside its declared domain, naming the owner (an optimizer, a loss) and the value.</summary>
+    /// <exception cref="ArgumentException"><paramref name="value"/> does not lie in <paramref name="domain"/>.</exception>
+    public static void CheckContains(this HyperparameterDomain domain, double value, string owner, string name)
+    {
+        if (!domain.Contains(value))
+        {
+            throw new ArgumentException(
+                $"{owner}: {name} = {value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} is outside its domain ({domain}).", name);
+        }
+    }
+
     /// <summary>
     /// The domain the outer loop keeps a hyperparameter in: a projection onto x ≥ <see cref="Domains.Domain.DefaultFloor"/> for a positive one, onto
     /// [0, ∞) for a non-negative one and onto [0, 0.999999] for one in the unit interval.

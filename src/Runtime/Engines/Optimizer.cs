@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Numerics;
 
@@ -72,11 +71,7 @@ public sealed class Optimizer
                 throw new ArgumentException($"{name}: '{descriptor.Name}' has one value per weight already; it cannot also have one per step.", descriptor.Name);
             }
 
-            if (!descriptor.Domain.Contains(value.Value))
-            {
-                throw new ArgumentException(
-                    $"{name}: {descriptor.Name} = {value.Value.ToString("G6", CultureInfo.InvariantCulture)} is outside its domain ({descriptor.Domain}).", descriptor.Name);
-            }
+            descriptor.Domain.CheckContains(value.Value, name, descriptor.Name);
         }
     }
 
@@ -147,29 +142,6 @@ public sealed class Optimizer
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         return Hyperparameters.SelectMany((h, i) => Enumerable.Repeat(Values[i].Value, h.PerElement ? n : 1)).ToArray();
-    }
-
-    /// <summary>The same optimizer with <paramref name="name"/> (a hyperparameter) set to <paramref name="value"/>.</summary>
-    /// <exception cref="ArgumentException">No hyperparameter has that name, or the value is outside its domain.</exception>
-    public Optimizer With(string name, HyperparameterValue value)
-    {
-        int index = Hyperparameters.ToList().IndexOf(Hyperparameter(name));
-        var values = Values.ToArray();
-        values[index] = value;
-        return new Optimizer(Name, Type, _double, _single, Hyperparameters, values, OptionValues);
-    }
-
-    /// <summary>The same optimizer with the option <paramref name="name"/> set to <paramref name="value"/> (a bool as 0 or 1).</summary>
-    /// <exception cref="ArgumentException">The step has no such option (or it is the step number <c>t</c>).</exception>
-    public Optimizer WithOption(string name, double value)
-    {
-        if (name == "t" || !Options.Contains(name))
-        {
-            throw new ArgumentException($"{Name} has no option '{name}'; its options are {string.Join(", ", Options.Where(o => o != "t").DefaultIfEmpty("none"))}.", nameof(name));
-        }
-
-        var options = new Dictionary<string, double>(OptionValues) { [name] = value };
-        return new Optimizer(Name, Type, _double, _single, Hyperparameters, Values, options);
     }
 
     /// <summary>"Adam(lr=0.001, beta1=0.9 (tuned), …)".</summary>

@@ -90,11 +90,7 @@ public abstract class GeneratedObjective<T> : IObjective<T>
                 throw new ArgumentException($"{name}: '{h.Name}' is a loss hyperparameter; only an optimizer's can be tuned per step.", h.Name);
             }
 
-            if (!h.Domain.Contains(h.Value.Value))
-            {
-                throw new ArgumentException($"{name}: {h.Name} = {h.Value.Value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} is outside its domain ({h.Domain}).", h.Name);
-            }
-
+            h.Domain.CheckContains(h.Value.Value, name, h.Name);
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(h.Length, h.Name + "Length");
             layout.Add(h.Name, h.Length, h.Value.Value, $"{h.Name} of {name}", h.Domain);
         }

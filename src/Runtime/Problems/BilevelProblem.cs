@@ -109,7 +109,7 @@ public sealed class BilevelProblem<T>
             optimizer.Hyperparameters.Select(h => h.PerElement).ToArray());
         _batches = Options.BatchSize is { } size ? new BatchSchedule(training.ExampleCount, size, Options.Seed) : null;
         Dynamics = new TrainingDynamics<T>(training, optimizer.Kernel<T>(), Space, _batches, optimizer.StepOptions);
-        Domains = new DomainMap(Space.Count, Space.Tuned.Select(b => new DomainBlock(b.Name, b.Offset, b.Length, DomainOf(b))).ToArray());
+        Domains = DomainMap.Declared(Space, optimizer, Options.Domains);
         if (Options.Domains.Keys.FirstOrDefault(n => !Space.Tuned.Any(b => b.Name == n)) is { } stray)
         {
             throw new ArgumentException($"Domains names '{stray}', which is not tuned; the tuned hyperparameters are {string.Join(", ", Space.Tuned.Select(b => b.Name))}.", nameof(options));
@@ -146,16 +146,9 @@ public sealed class BilevelProblem<T>
     public IHypergradientEngine Engine(Engine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        return engine.Kind switch
-        {
-            EngineKind.Reverse => new ReverseHypergradient<T>(Dynamics, Response),
-            EngineKind.Truncated => new ReverseHypergradient<T>(Dynamics, Response, ReverseOptions.Truncated(engine.TruncationSteps)),
-            EngineKind.Checkpointed => new ReverseHypergradient<T>(Dynamics, Response, ReverseOptions.Checkpointed(engine.Slots)),
-            EngineKind.Forward => new ForwardHypergradient<T>(Dynamics, Response, engine.MaxDirections),
-            EngineKind.FiniteDifferences => new FiniteDifferenceHypergradient<T>(Dynamics, Response, engine.RelativeStep),
-            EngineKind.Implicit => new ImplicitHypergradient<T>(Training, Space, Response, engine.ImplicitOptions),
-            _ => throw new ArgumentOutOfRangeException(nameof(engine), engine.Kind, null),
-        };
+        return engine.Kind == EngineKind.Implicit
+            ? new ImplicitHypergradient<T>(Training, Space, Response, engine.ImplicitOptions)
+            : engine.Over(Dynamics, Response);
     }
 
     /// <summary>f and ∇f at the starting λ with <paramref name="engine"/>.</summary>
@@ -185,14 +178,4 @@ public sealed class BilevelProblem<T>
     public HypergradientDescentResult<T> HypergradientDescent(ILearningRateOptimizer learningRateOptimizer, HypergradientDescentOptions? options = null, IProgress<EngineProgress>? progress = null)
         => new HypergradientDescent<T>(Training, Optimizer.Kernel<T>(), Space, _batches, learningRateOptimizer, Response, (options ?? new HypergradientDescentOptions()) with { StepOptions = Optimizer.StepOptions })
             .Run(progress);
-
-    /// <summary>The declared domain of a tuned block, unless <see cref="BilevelOptions.Domains"/> names another.</summary>
-    private Domain DomainOf(TunedHyperparameter block)
-        => Options.Domains.TryGetValue(block.Name, out var domain) ? domain
-         : block.Kind switch
-         {
-             HyperparameterKind.Optimizer => Optimizer.Hyperparameters[block.Source].Domain.ToDomain(),
-             HyperparameterKind.Loss => Training.Hyperparameters[block.Name].Domain.ToDomain(),
-             _ => Domain.Unconstrained,
-         };
 }

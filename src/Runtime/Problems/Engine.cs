@@ -66,6 +66,22 @@ public sealed record Engine(
     /// <summary>Implicit differentiation at the training optimum, which the engine solves for.</summary>
     public static Engine ImplicitAtOptimum(ImplicitOptions? options = null) => new(EngineKind.Implicit, ImplicitOptions: options);
 
+    /// <summary>
+    /// This engine over a training run: <paramref name="dynamics"/> differentiated for <paramref name="response"/>. The
+    /// implicit engine needs no run but the training objective itself; <see cref="BilevelProblem{T}.Engine"/> builds it.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This is the implicit engine.</exception>
+    public IHypergradientEngine Over<T>(IDynamics<T> dynamics, IResponseObjective<T> response)
+        where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T> => Kind switch
+    {
+        EngineKind.Reverse => new ReverseHypergradient<T>(dynamics, response),
+        EngineKind.Truncated => new ReverseHypergradient<T>(dynamics, response, ReverseOptions.Truncated(TruncationSteps)),
+        EngineKind.Checkpointed => new ReverseHypergradient<T>(dynamics, response, ReverseOptions.Checkpointed(Slots)),
+        EngineKind.Forward => new ForwardHypergradient<T>(dynamics, response, MaxDirections),
+        EngineKind.FiniteDifferences => new FiniteDifferenceHypergradient<T>(dynamics, response, RelativeStep),
+        _ => throw new InvalidOperationException("The implicit engine differentiates the training optimum, not a run: build it from the training objective (BilevelProblem<T>.Engine)."),
+    };
+
     private static int Positive(int value, string name)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(value, 1, name);

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics.Tensors;
+using System.Linq;
 using AutoHypergrad.Domains;
+using AutoHypergrad.Engines.Training;
 
 namespace AutoHypergrad.Engines.Outer;
 
@@ -49,6 +51,28 @@ public sealed class DomainMap
 
         Count = count;
         Blocks = blocks;
+    }
+
+    /// <summary>
+    /// The domains of the tuned blocks of <paramref name="space"/>: the one <paramref name="chosen"/> names, else the
+    /// declared one (an optimizer hyperparameter's <c>[Hyper(Domain = …)]</c>, a loss block's
+    /// <see cref="Objectives.HyperparameterBlock.Domain"/>; w_0 is unconstrained).
+    /// </summary>
+    /// <param name="space">What λ is.</param>
+    /// <param name="optimizer">The run's optimizer; null for a run without one (only loss blocks and w_0 are tuned).</param>
+    /// <param name="chosen">Domains other than the declared ones, by block name.</param>
+    public static DomainMap Declared(HyperparameterSpace space, Optimizer? optimizer, IReadOnlyDictionary<string, Domain> chosen)
+    {
+        Domain DomainOf(TunedHyperparameter block)
+            => chosen.TryGetValue(block.Name, out var domain) ? domain
+             : block.Kind switch
+             {
+                 HyperparameterKind.Optimizer => optimizer!.Hyperparameters[block.Source].Domain.ToDomain(),
+                 HyperparameterKind.Loss => space.LossLayout[block.Name].Domain.ToDomain(),
+                 _ => Domain.Unconstrained,
+             };
+
+        return new DomainMap(space.Count, space.Tuned.Select(b => new DomainBlock(b.Name, b.Offset, b.Length, DomainOf(b))).ToArray());
     }
 
     /// <summary>The length of λ.</summary>

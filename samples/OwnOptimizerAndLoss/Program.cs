@@ -1,7 +1,7 @@
 using System;
 using System.Text.Json;
 using AutoHypergrad;
-using AutoHypergrad.Engines.Outer;
+using AutoHypergrad.Outer;
 using OwnOptimizerAndLoss;
 using static AutoHypergrad.HyperparameterValue;
 

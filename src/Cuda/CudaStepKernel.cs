@@ -2,15 +2,14 @@ using System;
 using System.Collections.Generic;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using AutoHypergrad.Engines;
-using AutoHypergrad.Optimizers;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Cuda;
 
 /// <summary>
 /// An optimizer's step, tangent and adjoint on a device: the generated CUDA kernels behind the same
 /// <see cref="IStepKernel{T}"/> as the generated C# step kernel, with its names and packed layouts (IStepKernel.cs),
-/// so that every engine over <see cref="AutoHypergrad.Engines.Training.TrainingDynamics{T}"/> runs with the optimizer on the GPU unchanged.
+/// so that every engine over <see cref="AutoHypergrad.Dynamics.TrainingDynamics{T}"/> runs with the optimizer on the GPU unchanged.
 /// <para>
 /// Where the operands live (<see cref="SpanStaging{T}"/>): spans over managed memory, where
 /// <see cref="CudaStateMemory{T}"/> keeps the engines' state, workspaces and stored trajectory, go to the kernels as

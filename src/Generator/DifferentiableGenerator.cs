@@ -1,4 +1,3 @@
-using AutoHypergrad.Generator.Diagnostics;
 using AutoHypergrad.Generator.Emit;
 using AutoHypergrad.Generator.Helpers;
 using AutoHypergrad.Generator.Model;

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using AutoHypergrad.Engines;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Optimizers;
 

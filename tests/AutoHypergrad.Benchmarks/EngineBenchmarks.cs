@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using AutoHypergrad.Data;
 using AutoHypergrad.Engines;
-using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives.Models;
 using BenchmarkDotNet.Attributes;
 

@@ -3,7 +3,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using System.Xml.Linq;
-using AutoHypergrad.Cli.Experiments;
+using AutoHypergrad.Experiments;
 using Xunit;
 
 namespace AutoHypergrad.Cli.Tests;

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Runtime.InteropServices;
 using AutoHypergrad.Data;
 using AutoHypergrad.Objectives;

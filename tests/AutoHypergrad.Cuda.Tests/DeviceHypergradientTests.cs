@@ -1,10 +1,9 @@
 using System;
 using System.Linq;
-using AutoHypergrad.Data;
 using AutoHypergrad.Engines;
-using AutoHypergrad.Engines.Training;
-using AutoHypergrad.Objectives;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives.Models;
+using AutoHypergrad.Steps;
 using Xunit;
 
 namespace AutoHypergrad.Cuda.Tests;

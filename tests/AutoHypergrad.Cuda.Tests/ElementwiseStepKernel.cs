@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
-using AutoHypergrad.Engines;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Cuda.Tests;
 

@@ -2,11 +2,11 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Engines;
-using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Checking;
 using AutoHypergrad.Objectives.Models;
-using AutoHypergrad.Optimizers;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Cuda.Tests;
 

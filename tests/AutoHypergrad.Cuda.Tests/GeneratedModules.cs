@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
-using AutoHypergrad.Engines;
-using AutoHypergrad.Optimizers;
+using AutoHypergrad.Steps;
 using Xunit;
 
 namespace AutoHypergrad.Cuda.Tests;

@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
-using AutoHypergrad.Engines;
-using AutoHypergrad.Optimizers;
+using AutoHypergrad.Steps;
 using Xunit;
 
 namespace AutoHypergrad.Cuda.Tests;
@@ -44,7 +43,7 @@ public sealed class GpuTests
         var state = Enumerable.Range(0, 3 * n).Select(i => i < n ? random.NextDouble() - 0.5 : random.NextDouble()).ToArray();
         var gradient = Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5).ToArray();
         var hyper = adam.ValuesArray();
-        var options = new Engines.StepOptions(5);
+        var options = new Steps.StepOptions(5);
         using var deviceState = new DeviceBuffer<double>(device, state);
         using var deviceGradient = new DeviceBuffer<double>(device, gradient);
         kernel.Step(deviceState.Pointer, deviceGradient.Pointer, hyper, options, n);

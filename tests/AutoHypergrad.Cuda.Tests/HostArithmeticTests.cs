@@ -1,5 +1,4 @@
-using AutoHypergrad.Engines;
-using AutoHypergrad.Optimizers;
+using AutoHypergrad.Steps;
 using Xunit;
 
 namespace AutoHypergrad.Cuda.Tests;

@@ -1,5 +1,3 @@
-using System.Linq;
-using AutoHypergrad.Optimizers;
 using Xunit;
 
 namespace AutoHypergrad.Cuda.Tests;

@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using AutoHypergrad;
 using AutoHypergrad.Testing;
 using Xunit;
 

@@ -1,7 +1,9 @@
 using System;
 using System.Linq;
 using System.Numerics;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Engines;
+using AutoHypergrad.Steps;
 using Xunit;
 
 namespace AutoHypergrad.Cuda.Tests;

@@ -3,8 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using AutoHypergrad.Engines;
-using AutoHypergrad.Optimizers;
+using AutoHypergrad.Steps;
 using Xunit;
 
 namespace AutoHypergrad.Cuda.Tests;

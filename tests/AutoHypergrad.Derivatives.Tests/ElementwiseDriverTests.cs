@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
 using AutoHypergrad.Testing;
@@ -119,7 +118,7 @@ public sealed class ElementwiseDriverTests
             Type? kernel = typeof(ElementwiseRegressionCases).GetNestedType(kernelName, BindingFlags.Public | BindingFlags.NonPublic)
                 ?? typeof(ElementwiseRegressionCases).Assembly.GetTypes().FirstOrDefault(t => t.Name == kernelName);
             Assert.True(kernel is not null, $"{method.Name}: no {kernelName}.");
-            Assert.Contains(kernel!.GetInterfaces(), i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(AutoHypergrad.Engines.IStepKernel<>));
+            Assert.Contains(kernel!.GetInterfaces(), i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(AutoHypergrad.Steps.IStepKernel<>));
         }
     }
 

@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using AutoHypergrad.Engines.Outer;
+using AutoHypergrad.Outer;
 using AutoHypergrad.Objectives.Checking;
 using Xunit;
 using static AutoHypergrad.HyperparameterValue;
@@ -57,16 +57,69 @@ public sealed class BilevelProblemTests
             Optimizers.Momentum.StepOptimizer(lr: Tune(0.3)),
             validation,
             Steps,
-            new BilevelOptions { TuneLoss = ["weights", "l2"], BatchSize = 8, InitialWeights = Enumerable.Range(0, training.ParameterCount).Select(_ => random.NextDouble() - 0.5).ToArray() });
+            new BilevelOptions { Tune = ["weights", "l2"], BatchSize = 8, InitialWeights = Enumerable.Range(0, training.ParameterCount).Select(_ => random.NextDouble() - 0.5).ToArray() });
         var reverse = problem.Hypergradient(Engine.Reverse);
 
         Assert.Equal(["lr", "weights", "l2"], problem.Space.Tuned.Select(b => b.Name));
         Assert.Equal(["positive", "nonnegative", "nonnegative"], problem.Domains.Blocks.Select(b => b.Domain.ToString()));
         Agreement.Close(reverse, problem.Hypergradient(Engine.Forward), 1e-11, "forward vs reverse");
         Agreement.Close(problem.Hypergradient(Engine.FiniteDifferences), reverse, 1e-6, "reverse vs finite differences");
-        var unknown = Assert.Throws<ArgumentException>(() => new BilevelProblem<double>(training, Optimizers.Momentum.StepOptimizer(), validation, Steps, new BilevelOptions { TuneLoss = ["l3"] }));
+        var unknown = Assert.Throws<ArgumentException>(() => new BilevelProblem<double>(training, Optimizers.Momentum.StepOptimizer(), validation, Steps, new BilevelOptions { Tune = ["l3"] }));
         Assert.StartsWith("Unknown hyperparameter 'l3'; this run has lr, mu, wd, weights, l2, w0.", unknown.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Names_read_at_run_time_set_values_and_tune_in_their_order()
+    {
+        var training = SoftmaxModel(Objectives.Models.LossHyperparameters.ExampleWeights | Objectives.Models.LossHyperparameters.L2, seed: 11);
+        var validation = SoftmaxModel(Objectives.Models.LossHyperparameters.None, seed: 12);
+        var optimizer = Optimizers.Momentum.StepOptimizer().With(new System.Collections.Generic.Dictionary<string, double> { ["lr"] = 0.2, ["mu"] = 0.5 });
+        var problem = new BilevelProblem<double>(
+            training, optimizer, validation, Steps, new BilevelOptions { Tune = ["l2", "lr:per-step"], LossValues = new System.Collections.Generic.Dictionary<string, double> { ["l2"] = 0.03 } });
+
+        Assert.Equal(["l2", "lr"], problem.Space.Tuned.Select(b => b.Name));
+        Assert.Equal(1 + Steps, problem.Space.Count);
+        Assert.Equal([0.03, .. Enumerable.Repeat(0.2, Steps)], problem.InitialHyperparameters);
+        Assert.Equal(0.5, problem.Space.OptimizerValues[1]);
+        Agreement.Close(problem.Hypergradient(Engine.FiniteDifferences), problem.Hypergradient(Engine.Reverse), 1e-6, "reverse vs finite differences");
+
+        var misspelled = Assert.Throws<ArgumentException>(() => optimizer.With(new System.Collections.Generic.Dictionary<string, double> { ["momentum"] = 0.9 }));
+        Assert.StartsWith("Momentum has no hyperparameter or option 'momentum'; it has lr, mu, wd", misspelled.Message, StringComparison.Ordinal);
+        var block = Assert.Throws<ArgumentException>(() => new BilevelProblem<double>(
+            training, optimizer, validation, Steps, new BilevelOptions { Tune = ["l2"], LossValues = new System.Collections.Generic.Dictionary<string, double> { ["l1"] = 1 } }));
+        Assert.StartsWith("LossValues names 'l1', which is not a loss hyperparameter of the training objective; it has weights, l2.", block.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_problem_at_the_training_optimum_has_the_implicit_engine_and_HOAG_and_no_run()
+    {
+        var training = SoftmaxModel(Objectives.Models.LossHyperparameters.L2, seed: 11);
+        var validation = SoftmaxModel(Objectives.Models.LossHyperparameters.None, seed: 12);
+        var options = new BilevelOptions { Tune = ["l2"], LossValues = new System.Collections.Generic.Dictionary<string, double> { ["l2"] = 0.1 } };
+        var problem = BilevelProblem<double>.AtOptimum(training, validation, options);
+        var implicitOptions = new Implicit.ImplicitOptions(Tolerance: 1e-10);
+
+        var byHand = new Implicit.ImplicitHypergradient<double>(training, problem.Space, new Dynamics.ValidationError<double>(validation), implicitOptions).Compute(problem.InitialHyperparameters);
+        var implicitResult = problem.Hypergradient(Engine.ImplicitAtOptimum(implicitOptions));
+        var hoag = problem.Hoag(new Implicit.HoagOptions(Iterations: 8), implicitOptions);
+
+        Assert.Null(problem.Optimizer);
+        Assert.Null(problem.Dynamics);
+        Assert.Equal(byHand.Hypergradient.Value, implicitResult.Value);
+        Assert.Equal(byHand.Hypergradient.Gradient, implicitResult.Gradient);
+        Assert.Equal(8, hoag.History.Count);
+        Assert.True(hoag.BestValue < hoag.History[0].Value, $"HOAG: f from {hoag.History[0].Value} to {hoag.BestValue}");
+        Assert.True(hoag.Lambda[0] >= 0, $"l2 = {hoag.Lambda[0]}");
+        var reverse = Assert.Throws<InvalidOperationException>(() => problem.Hypergradient(Engine.Reverse));
+        Assert.StartsWith("Engine.Reverse differentiates a training run, and this problem is at the training optimum (no optimizer)", reverse.Message, StringComparison.Ordinal);
+        var w0 = Assert.Throws<ArgumentException>(() => BilevelProblem<double>.AtOptimum(training, validation, options with { TuneInitialWeights = true }));
+        Assert.StartsWith("A problem at the training optimum has no run", w0.Message, StringComparison.Ordinal);
+    }
+
+    private static Objectives.Models.ModelObjective<double> SoftmaxModel(Objectives.Models.LossHyperparameters hyperparameters, int seed)
+        => Objectives.Models.ModelObjective<double>.Create(
+            BuiltInObjectiveChecks.SyntheticData(3, seed),
+            new Objectives.Models.ModelOptions(Objectives.Models.ModelKind.Softmax) { Hyperparameters = hyperparameters });
 
     [Fact]
     public void Fixed_values_are_fixed_and_the_defaults_of_Hyper_fill_what_is_left_out()
@@ -83,10 +136,13 @@ public sealed class BilevelProblemTests
     }
 
     [Fact]
-    public void Nothing_tuned_is_one_clear_error()
+    public void Nothing_tuned_is_a_training_run_and_one_clear_error_when_differentiated()
     {
-        var error = Assert.Throws<ArgumentException>(() => Problem(0.3, 0.9, 0.01));
+        var problem = Problem(0.3, 0.9, 0.01);
+        var error = Assert.Throws<InvalidOperationException>(() => problem.Hypergradient(Engine.Reverse));
 
+        Assert.Equal(6, problem.Train([]).Length);
+        Assert.Throws<InvalidOperationException>(() => problem.Optimize(Engine.Forward, new HyperAdam(0.1), new OuterOptions(Iterations: 1)));
         Assert.StartsWith("Nothing is tuned: give a hyperparameter of UserSteps or of the training objective as HyperparameterValue.Tune(start)", error.Message, StringComparison.Ordinal);
     }
 

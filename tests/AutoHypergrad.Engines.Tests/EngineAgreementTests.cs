@@ -1,4 +1,4 @@
-using System.Linq;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives.Models;
 using Xunit;
 

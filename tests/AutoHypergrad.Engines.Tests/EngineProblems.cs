@@ -1,12 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using AutoHypergrad.Engines;
-using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Checking;
 using AutoHypergrad.Objectives.Models;
-using AutoHypergrad.Optimizers;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Engines.Tests;
 

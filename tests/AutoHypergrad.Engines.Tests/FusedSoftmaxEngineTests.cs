@@ -1,5 +1,5 @@
 using System.Linq;
-using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Checking;
 using AutoHypergrad.Objectives.Models;

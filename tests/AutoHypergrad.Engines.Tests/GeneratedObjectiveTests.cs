@@ -1,6 +1,5 @@
 using System;
 using System.Linq;
-using AutoHypergrad.Data;
 using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Checking;
 using Xunit;

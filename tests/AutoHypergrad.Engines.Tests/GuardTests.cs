@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using AutoHypergrad.Dynamics;
 using Xunit;
 
 namespace AutoHypergrad.Engines.Tests;

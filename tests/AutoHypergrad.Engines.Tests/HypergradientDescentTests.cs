@@ -2,10 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AutoHypergrad.Engines.Online;
-using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Checking;
 using AutoHypergrad.Objectives.Models;
+using AutoHypergrad.Steps;
 using Xunit;
 
 namespace AutoHypergrad.Engines.Tests;
@@ -211,7 +212,7 @@ public sealed class HypergradientDescentTests
             _batches = new BatchSchedule(Objective.ExampleCount, 8, seed: 3);
         }
 
-        public Engines.Optimizer Descriptor { get; }
+        public Steps.Optimizer Descriptor { get; }
 
         public ModelObjective<double> Objective { get; }
 

@@ -1,7 +1,7 @@
 using System;
 using System.IO;
 using AutoHypergrad.Domains;
-using AutoHypergrad.Engines.Outer;
+using AutoHypergrad.Outer;
 using Xunit;
 
 namespace AutoHypergrad.Engines.Tests;

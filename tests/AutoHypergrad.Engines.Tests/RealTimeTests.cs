@@ -1,6 +1,7 @@
 using System.Linq;
 using AutoHypergrad.Domains;
-using AutoHypergrad.Engines.Outer;
+using AutoHypergrad.Engines.Online;
+using AutoHypergrad.Outer;
 using Xunit;
 
 namespace AutoHypergrad.Engines.Tests;

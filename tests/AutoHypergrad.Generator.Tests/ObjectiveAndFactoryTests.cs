@@ -122,7 +122,7 @@ public sealed class ObjectiveAndFactoryTests
             "[global::AutoHypergrad.Hyper(Default = double.NaN, Domain = global::AutoHypergrad.HyperparameterDomain.UnitInterval)] float mu, [global::AutoHypergrad.NoDiff] bool nesterov)",
             twin,
             StringComparison.Ordinal);
-        Assert.Contains("public readonly struct StepKernelSingle : global::AutoHypergrad.Engines.IStepKernel<float>", twin, StringComparison.Ordinal);
+        Assert.Contains("public readonly struct StepKernelSingle : global::AutoHypergrad.Steps.IStepKernel<float>", twin, StringComparison.Ordinal);
         Assert.Contains("new StepKernelSingle(),", run.Source("Heavy.Step.g.cs"), StringComparison.Ordinal);
         Assert.Single(run.GeneratedSources, s => s.SourceText.ToString().Contains(Twin, StringComparison.Ordinal));
     }

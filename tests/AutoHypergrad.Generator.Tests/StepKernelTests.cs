@@ -88,7 +88,7 @@ public sealed class StepKernelTests
     public void Both_overloads_get_a_kernel_that_implements_the_contract()
     {
         var run = GeneratorHarness.RunValid(DampedSource);
-        var contract = run.OutputCompilation.GetTypeByMetadataName("AutoHypergrad.Engines.IStepKernel`1");
+        var contract = run.OutputCompilation.GetTypeByMetadataName("AutoHypergrad.Steps.IStepKernel`1");
         Assert.NotNull(contract);
 
         foreach (var (name, element) in new[] { ("StepKernelDouble", SpecialType.System_Double), ("StepKernelSingle", SpecialType.System_Single) })

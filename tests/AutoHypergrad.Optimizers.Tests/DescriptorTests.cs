@@ -2,7 +2,7 @@ using System;
 using System.Linq;
 using System.Numerics;
 using System.Reflection;
-using AutoHypergrad.Engines;
+using AutoHypergrad.Steps;
 using Xunit;
 
 namespace AutoHypergrad.Optimizers.Tests;

@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using AutoHypergrad.Engines;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Optimizers.Tests;
 

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using AutoHypergrad.Engines;
+using AutoHypergrad.Steps;
 using Xunit;
 
 namespace AutoHypergrad.Optimizers.Tests;

@@ -1,8 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
-using AutoHypergrad.Engines;
+using AutoHypergrad.Steps;
 using AutoHypergrad.Testing;
 using Xunit;
 

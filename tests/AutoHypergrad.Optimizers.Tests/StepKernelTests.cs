@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using System.Reflection;
-using AutoHypergrad.Engines;
+using AutoHypergrad.Steps;
 using AutoHypergrad.Testing;
 using Xunit;
 

@@ -347,10 +347,10 @@ public static class Checks
     }
 
     /// <summary>
-    /// The [OptimizerStep] method's step kernel (<c>{Name}KernelDouble</c>, an <see cref="AutoHypergrad.Engines.IStepKernel{T}"/>)
+    /// The [OptimizerStep] method's step kernel (<c>{Name}KernelDouble</c>, an <see cref="AutoHypergrad.Steps.IStepKernel{T}"/>)
     /// against the span drivers it packs, on the layouts IStepKernel documents: Step, Tangents (k = 2 directions,
     /// against the single-direction tangent driver once per direction) and Adjoint, bit for bit, options read from
-    /// <see cref="AutoHypergrad.Engines.StepOptions"/>. A uniform hyperparameter's adjoint, a sum over the elements
+    /// <see cref="AutoHypergrad.Steps.StepOptions"/>. A uniform hyperparameter's adjoint, a sum over the elements
     /// added to the one given, is compared within two ulps of the larger of the two (the kernel may add its sum to the
     /// given value where the driver adds element by element).
     /// </summary>
@@ -358,7 +358,7 @@ public static class Checks
     {
         var kernelType = type.GetNestedType(m.Name + "KernelDouble")
             ?? throw new Xunit.Sdk.XunitException($"the [OptimizerStep] method has no generated {m.Name}KernelDouble");
-        var kernel = (AutoHypergrad.Engines.IStepKernel<double>)Activator.CreateInstance(kernelType)!;
+        var kernel = (AutoHypergrad.Steps.IStepKernel<double>)Activator.CreateInstance(kernelType)!;
         var driver = Find(type, m.Name, true);
         var tangentDriver = Find(type, m.Name + "Tangent", true);
         var adjointDriver = Find(type, m.Name + "Adjoint", true);
@@ -384,7 +384,7 @@ public static class Checks
         foreach (int n in new[] { 1, 7, 17 })
         {
             var options = ps.Where(q => q.Kind == PKind.NoDiff).ToDictionary(q => q.Name, _ => 2 * random.NextDouble() - 1);
-            var stepOptions = new AutoHypergrad.Engines.StepOptions(3, options);
+            var stepOptions = new AutoHypergrad.Steps.StepOptions(3, options);
             double[] w = Draw(random, slots * n), g = Draw(random, n), h = Draw(random, uniforms);
             double[] wDot = Draw(random, slots * k * n), gDot = Draw(random, k * n), hDot = Draw(random, uniforms * k);
             double[] wBar = Draw(random, slots * n), gBar = Draw(random, n), hBar = Draw(random, uniforms);

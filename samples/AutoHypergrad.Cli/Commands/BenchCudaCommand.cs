@@ -3,11 +3,11 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Linq;
 using System.Numerics;
-using AutoHypergrad.Cli.Experiments;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Cuda;
 using AutoHypergrad.Data;
-using AutoHypergrad.Engines;
+using AutoHypergrad.Experiments;
+using AutoHypergrad.Steps;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;

@@ -7,6 +7,7 @@ using System.Numerics;
 using AutoHypergrad.Cli.Engines;
 using AutoHypergrad.Data;
 using AutoHypergrad.Engines;
+using AutoHypergrad.Experiments;
 using AutoHypergrad.LinearAlgebra;
 using Spectre.Console;
 

@@ -6,12 +6,11 @@ using System.Globalization;
 using System.Linq;
 using System.Numerics;
 using System.Numerics.Tensors;
-using AutoHypergrad.Cli.Experiments;
 using AutoHypergrad.Cli.Gemm;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Data;
-using AutoHypergrad.Engines;
-using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Dynamics;
+using AutoHypergrad.Experiments;
 using AutoHypergrad.LinearAlgebra;
 using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Models;
@@ -172,15 +171,13 @@ internal static class BenchHypercleanCommand
         var gradients = new List<double[]>();
         foreach (var (name, objective) in objectives)
         {
-            var dynamics = HyperCleaning<T>.Dynamics(objective, settings.LearningRate * n / radius, Math.Max(steps, 2), ["weights"]);
-            var (trainingMs, reverseMs) = StepTimes(dynamics, quick ? 11 : 41);
+            var problem = HyperCleaning<T>.Problem(objective, new ValidationError<T>(validation), settings.LearningRate, Math.Max(steps, 2), radius);
+            var (trainingMs, reverseMs) = StepTimes(problem.Dynamics!, quick ? 11 : 41);
             double? hypergradientSeconds = null, hypergradientCpuSeconds = null;
             if (steps > 0)
             {
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-                var engine = new ReverseHypergradient<T>(dynamics, new ValidationError<T>(validation), ReverseOptions.Full);
-                var lambda = Enumerable.Repeat(radius / n, n).ToArray();
-                var result = EngineProgressBar.Run(0, bar => engine.Compute(lambda, bar));
+                var result = EngineProgressBar.Run(0, bar => problem.Hypergradient(Engine.Reverse, bar));
                 hypergradientSeconds = result.Cost.Elapsed.TotalSeconds;
                 hypergradientCpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
                 gradients.Add(result.Gradient);

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Cli.Kernels;
 using AutoHypergrad.Data;
+using AutoHypergrad.Experiments;
 using AutoHypergrad.LinearAlgebra;
 using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Models;

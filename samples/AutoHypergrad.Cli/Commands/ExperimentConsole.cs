@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
+using AutoHypergrad.Experiments;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;

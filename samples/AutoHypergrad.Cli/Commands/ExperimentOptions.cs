@@ -14,7 +14,7 @@ internal static class ExperimentOptions
         DefaultValueFactory = _ => "float",
     }.AcceptOnlyFromAmong("float", "double");
 
-    /// <summary><c>--device cpu|cuda</c>: where the training runs (<see cref="Experiments.TrainingBackend{T}"/>), the CPU by default.</summary>
+    /// <summary><c>--device cpu|cuda</c>: where the training runs (<see cref="Cuda.TrainingBackend{T}"/>), the CPU by default.</summary>
     public static Option<string> Device() => new Option<string>("--device")
     {
         Description = "Where training runs: cpu (default), or cuda for the first NVIDIA GPU (objective, step and state on the device; needs the driver, NVRTC and cuBLAS).",

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Linq;
 using AutoHypergrad.Cli.Objectives;
+using AutoHypergrad.Experiments;
 using AutoHypergrad.Objectives.Checking;
 using Spectre.Console;
 

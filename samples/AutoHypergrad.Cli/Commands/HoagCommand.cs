@@ -4,10 +4,10 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
-using AutoHypergrad.Cli.Experiments;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Cli.Reports;
 using AutoHypergrad.Data;
+using AutoHypergrad.Experiments;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;

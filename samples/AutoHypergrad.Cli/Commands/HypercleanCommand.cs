@@ -6,11 +6,12 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Numerics;
-using AutoHypergrad.Cli.Experiments;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Cli.Reports;
+using AutoHypergrad.Cuda;
 using AutoHypergrad.Data;
 using AutoHypergrad.Engines;
+using AutoHypergrad.Experiments;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;

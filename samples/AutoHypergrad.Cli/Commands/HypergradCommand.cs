@@ -7,11 +7,11 @@ using System.IO;
 using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Cli.Hypergradients;
-using AutoHypergrad.Data;
 using AutoHypergrad.Engines;
 using AutoHypergrad.Engines.Implicit;
-using AutoHypergrad.Engines.Outer;
+using AutoHypergrad.Experiments;
 using AutoHypergrad.Objectives.Models;
+using AutoHypergrad.Outer;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;
@@ -257,7 +257,7 @@ internal static class HypergradCommand
         }
         else if (options.Outer > 0)
         {
-            var updater = run.Updater();
+            var updater = run.Problem.Updater(run.HyperOptimizer());
             var outer = new HyperparameterOptimization(
                 l => costs.Add(run.Compute(l, null)),
                 updater,

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Cli.Reports;
+using AutoHypergrad.Data;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;

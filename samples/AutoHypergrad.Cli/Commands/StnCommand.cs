@@ -3,10 +3,11 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.Linq;
-using AutoHypergrad.Cli.Experiments;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Cli.Reports;
 using AutoHypergrad.Data;
+using AutoHypergrad.Experiments;
+using AutoHypergrad.Outer;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;

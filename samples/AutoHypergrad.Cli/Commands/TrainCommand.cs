@@ -8,6 +8,7 @@ using System.Numerics;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Domains;
 using AutoHypergrad.Engines.Online;
+using AutoHypergrad.Experiments;
 using AutoHypergrad.Objectives.Models;
 using Spectre.Console;
 
@@ -89,20 +90,18 @@ internal static class TrainCommand
     private static int Execute<T>(RunOptions run, ILearningRateOptimizer rule, double beta, HypergradientDescentOptions settings, TrainingData data, string commandLine, Stopwatch clock)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        // RunOptionSet.Read required --optimizer, so the run has one and the problem its kernel.
+        // RunOptionSet.Read required --optimizer, so the run has one; hypergradient descent moves lr itself.
         var optimizer = run.Optimizer!;
-        var problem = new TrainingProblem<T>(run, data);
+        var training = new TrainingProblem<T>(run, data, []);
+        var problem = training.Problem;
         double start = problem.Space.OptimizerValues[optimizer.Hyperparameters.ToList().FindIndex(h => h.Name == HypergradientDescent<T>.LearningRateName)];
         if (start < settings.Floor || start > settings.Ceiling)
         {
             throw new UsageException(FormattableString.Invariant($"lr = {start} lies outside [--lr-min {settings.Floor}, --lr-max {settings.Ceiling}]; choose another with --set lr=X."));
         }
 
-        var engine = new HypergradientDescent<T>(
-            problem.Training, problem.Kernel!, problem.Space, problem.Batches, rule, new global::AutoHypergrad.Engines.Training.ValidationError<T>(problem.Validation),
-            settings with { StepOptions = problem.StepOptions });
-        var result = EngineProgressBar.Run(0, bar => engine.Run(bar));
-        var (validationLoss, validationAccuracy) = problem.Validation.Evaluate(result.State.AsSpan(0, problem.Training.ParameterCount), problem.ValidationData);
+        var result = EngineProgressBar.Run(0, bar => problem.HypergradientDescent(rule, settings, bar));
+        var (validationLoss, validationAccuracy) = training.Validation.Evaluate(result.State.AsSpan(0, problem.Training.ParameterCount), training.ValidationData);
 
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
             $"{optimizer.Name} with --lr-optimizer {rule.Name} ({run.Precision}, T = {run.Steps}):")));

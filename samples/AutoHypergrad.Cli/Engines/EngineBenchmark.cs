@@ -6,6 +6,7 @@ using System.Linq;
 using System.Numerics;
 using System.Runtime;
 using System.Runtime.CompilerServices;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Engines;
 
 namespace AutoHypergrad.Cli.Engines;

@@ -4,9 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Data;
-using AutoHypergrad.Engines;
-using AutoHypergrad.Engines.Training;
-using AutoHypergrad.Objectives;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives.Models;
 
 namespace AutoHypergrad.Cli.Engines;
@@ -108,15 +106,12 @@ internal sealed class EngineObjectives<T>(EngineProblem problem, ModelObjective<
     /// <summary>A run of <paramref name="steps"/> steps tuning <paramref name="tuned"/>, and its starting λ.</summary>
     public (TrainingDynamics<T> Dynamics, double[] Lambda) Run(int steps, IEnumerable<string> tuned)
     {
-        var descriptor = Optimizers.Optimizers.Find(EngineProblem.Optimizer);
-        var values = descriptor.ValuesArray();
-        var names = descriptor.Hyperparameters.Select(h => h.Name).ToArray();
-        values[Array.IndexOf(names, "lr")] = problem.LearningRate;
-        values[Array.IndexOf(names, "mu")] = problem.Momentum;
-        var space = HyperparameterSpace.Create(
-            names, values, training.Hyperparameters, training.Hyperparameters.Defaults<double>(), initialWeights, steps, tuned);
-        var batches = problem.BatchSize == 0 ? null : new BatchSchedule(training.ExampleCount, problem.BatchSize, seed: 3);
-        var dynamics = new TrainingDynamics<T>(training, descriptor.Kernel<T>(), space, batches, new StepOptions(1));
-        return (dynamics, space.InitialValues());
+        var run = new BilevelProblem<T>(
+            training,
+            Optimizers.Optimizers.Find(EngineProblem.Optimizer).With(new Dictionary<string, double> { ["lr"] = problem.LearningRate, ["mu"] = problem.Momentum }),
+            response,
+            steps,
+            new BilevelOptions { InitialWeights = initialWeights, Tune = tuned.ToArray(), BatchSize = problem.BatchSize == 0 ? null : problem.BatchSize, Seed = 3 });
+        return (run.Dynamics!, run.InitialHyperparameters);
     }
 }

@@ -1,7 +1,7 @@
-using System;
 using System.Collections.Generic;
 using System.Globalization;
 using AutoHypergrad.Cli.Commands;
+using AutoHypergrad.Experiments;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Gemm;

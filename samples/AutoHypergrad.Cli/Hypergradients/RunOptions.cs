@@ -1,7 +1,6 @@
 using System.Collections.Generic;
-using AutoHypergrad.Engines;
 using AutoHypergrad.Objectives.Models;
-using AutoHypergrad.Optimizers;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Cli.Hypergradients;
 

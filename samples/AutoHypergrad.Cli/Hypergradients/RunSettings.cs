@@ -2,11 +2,10 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using AutoHypergrad.Engines;
 using AutoHypergrad.Domains;
-using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives.Models;
-using AutoHypergrad.Optimizers;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Cli.Hypergradients;
 

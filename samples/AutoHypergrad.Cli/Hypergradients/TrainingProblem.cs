@@ -1,72 +1,59 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Data;
-using AutoHypergrad.Engines;
-using AutoHypergrad.Engines.Training;
-using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Models;
 
 namespace AutoHypergrad.Cli.Hypergradients;
 
 /// <summary>
-/// A training run as the shared options describe it: the training objective (with the loss blocks of <c>--set</c>
-/// and <c>--hyper</c>), the validation objective and set, the optimizer's kernel, the hyperparameter space (fixed
-/// values, w_0, T and the tuned blocks), the batches and the step options. Without an optimizer (an implicit run)
-/// the objectives, the space and w_0 are the same and there is no kernel.
+/// A training run as the shared options describe it, built as the library's <see cref="BilevelProblem{T}"/>: the
+/// built-in model on the training set (with the loss blocks of <c>--set</c> and <c>--hyper</c>), the optimizer with
+/// the values of <c>--set</c>, the validation set's unregularized model as the response, w_0, T, the batches and the
+/// tuned names in the order of <c>--hyper</c>. Without an optimizer (an implicit run) the problem is at the training
+/// optimum.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed class TrainingProblem<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    public TrainingProblem(RunOptions options, TrainingData data)
+    /// <summary>The run of <paramref name="options"/> on <paramref name="data"/>, tuning <paramref name="tuned"/> (the names of <c>--hyper</c>, or what the command tunes).</summary>
+    /// <exception cref="UsageException">The library refused the run (a value outside its domain); the message says how to choose another.</exception>
+    public TrainingProblem(RunOptions options, TrainingData data, IReadOnlyList<string> tuned)
     {
         var settings = options.Settings;
         var model = new ModelOptions(options.Model) { Hidden = options.Hidden, Activation = options.Activation };
-        Training = ModelObjective<T>.Create(data.Training.Convert<T>(), model with { Hyperparameters = settings.LossFlags });
+        var training = ModelObjective<T>.Create(data.Training.Convert<T>(), model with { Hyperparameters = settings.LossFlags });
         ValidationData = data.Validation.Convert<T>();
         Validation = ModelObjective<T>.Create(ValidationData, model);
-
-        var lossValues = Training.Hyperparameters.Defaults<double>();
-        foreach (var (name, value) in settings.LossValues)
+        var bilevel = new BilevelOptions { Tune = tuned, LossValues = settings.LossValues, Domains = settings.Domains };
+        try
         {
-            var block = Training.Hyperparameters[name];
-            lossValues.AsSpan(block.Offset, block.Length).Fill(value);
+            Problem = options.Optimizer is { } optimizer
+                ? new BilevelProblem<T>(
+                    training,
+                    optimizer.With(optimizer.Hyperparameters.Select((h, i) => KeyValuePair.Create(h.Name, settings.OptimizerValues[i])).Concat(settings.StepOptions).ToDictionary()),
+                    Validation,
+                    options.Steps,
+                    bilevel with { InitialWeights = InitialWeights(training, options), BatchSize = options.Batch, Seed = options.Seed })
+                : BilevelProblem<T>.AtOptimum(training, Validation, bilevel);
         }
-
-        var optimizerHyperparameters = options.Optimizer?.Hyperparameters ?? [];
-        Space = HyperparameterSpace.Create(
-            optimizerHyperparameters.Select(h => h.Name).ToArray(),
-            settings.OptimizerValues,
-            Training.Hyperparameters,
-            lossValues,
-            InitialWeights(Training, options),
-            options.Steps,
-            settings.Tuned,
-            optimizerHyperparameters.Select(h => h.PerElement).ToArray());
-        Batches = options.Batch is { } size ? new BatchSchedule(Training.ExampleCount, size, options.Seed) : null;
-        Kernel = options.Optimizer?.Kernel<T>();
-        StepOptions = new StepOptions(1, settings.StepOptions.ToDictionary());
+        catch (ArgumentException e)
+        {
+            // RunSettings has checked the names; what the library still refuses is a value outside its domain.
+            throw new UsageException($"{e.Message.TrimEnd('.')}; choose another value with --set or another domain with --domain.");
+        }
     }
 
-    /// <summary>J on the training set.</summary>
-    public ModelObjective<T> Training { get; }
+    /// <summary>The run as the library's entry point.</summary>
+    public BilevelProblem<T> Problem { get; }
 
     /// <summary>The validation set's objective, unregularized.</summary>
     public ModelObjective<T> Validation { get; }
 
     /// <summary>The validation set.</summary>
     public Dataset<T> ValidationData { get; }
-
-    public HyperparameterSpace Space { get; }
-
-    /// <summary>The batch of each step; null for full batch.</summary>
-    public BatchSchedule? Batches { get; }
-
-    /// <summary>The optimizer's step; null for a run without an optimizer (the space then holds loss blocks only).</summary>
-    public IStepKernel<T>? Kernel { get; }
-
-    public StepOptions StepOptions { get; }
 
     /// <summary>
     /// w_0: zeros, or random (the default for an MLP): Glorot-uniform for an MLP, small uniform values in ±0.1 for a

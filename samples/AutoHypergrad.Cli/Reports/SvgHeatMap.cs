@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Xml.Linq;
-using AutoHypergrad.Cli.Commands;
+using AutoHypergrad.Data;
 
 namespace AutoHypergrad.Cli.Reports;
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 using System.Xml.Linq;
-using AutoHypergrad.Cli.Commands;
+using AutoHypergrad.Data;
 
 namespace AutoHypergrad.Cli.Reports;
 

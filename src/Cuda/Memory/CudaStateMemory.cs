@@ -2,9 +2,8 @@ using System;
 using System.Buffers;
 using System.Collections.Generic;
 using System.Numerics;
-using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using AutoHypergrad.Engines;
+using AutoHypergrad.Dynamics;
 
 namespace AutoHypergrad.Cuda;
 

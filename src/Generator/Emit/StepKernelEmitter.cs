@@ -15,7 +15,7 @@ namespace AutoHypergrad.Generator.Emit;
 /// </summary>
 internal sealed class StepKernelEmitter
 {
-    private const string Engines = "global::AutoHypergrad.Engines";
+    private const string Steps = "global::AutoHypergrad.Steps";
     private const string Span = "global::System.Span";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan";
 
@@ -72,18 +72,18 @@ internal sealed class StepKernelEmitter
         writer.WriteLine("/// </summary>");
         writer.WriteLine("/// <exception cref=\"global::System.ArgumentException\">A value is not finite or lies outside its declared domain.</exception>");
         writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"AutoHypergrad\", \"1.0\")]");
-        writer.WriteLine($"public static {Engines}.Optimizer {_kernel.FactoryName}({string.Join(", ", parameters)})");
+        writer.WriteLine($"public static {Steps}.Optimizer {_kernel.FactoryName}({string.Join(", ", parameters)})");
         writer.OpenBrace();
-        writer.WriteLine($"return new {Engines}.Optimizer(");
+        writer.WriteLine($"return new {Steps}.Optimizer(");
         writer.WriteLine($"    \"{_optimizer}\",");
         writer.WriteLine($"    typeof({_declaringType}),");
         writer.WriteLine(_kernel.HasDouble ? $"    new {_kernel.StructNameOf(ScalarKind.Double)}()," : "    null,");
         writer.WriteLine(_kernel.HasSingle ? $"    new {_kernel.StructNameOf(ScalarKind.Float)}()," : "    null,");
-        writer.WriteLine($"    new {Engines}.HyperparameterDescriptor[]");
+        writer.WriteLine($"    new {Steps}.HyperparameterDescriptor[]");
         writer.WriteLine("    {");
         foreach (var h in hypers)
         {
-            writer.WriteLine($"        new {Engines}.HyperparameterDescriptor(\"{h.Name}\", {HyperparameterSyntax.Default(h)}, {HyperparameterSyntax.Domain(h)}, {(h.PerElement ? "true" : "false")}),");
+            writer.WriteLine($"        new {Steps}.HyperparameterDescriptor(\"{h.Name}\", {HyperparameterSyntax.Default(h)}, {HyperparameterSyntax.Domain(h)}, {(h.PerElement ? "true" : "false")}),");
         }
 
         writer.WriteLine("    },");
@@ -120,11 +120,11 @@ internal sealed class StepKernelEmitter
         var options = _kernel.Options.Count == 0 ? "no options" : $"the options ({string.Join(", ", _kernel.Options.Select(o => o.Name))})";
         writer.WriteLine("/// <summary>");
         writer.WriteLine($"/// <c>{_kernel.MethodName}</c> over whole {_t} vectors, for the hypergradient engines: the state ({string.Join(", ", _kernel.States)}), the");
-        writer.WriteLine($"/// hyperparameters ({HyperparameterList()}) and {options}, packed as <see cref=\"{Engines}.IStepKernel{{T}}\"/>");
+        writer.WriteLine($"/// hyperparameters ({HyperparameterList()}) and {options}, packed as <see cref=\"{Steps}.IStepKernel{{T}}\"/>");
         writer.WriteLine("/// lays them out, passed to the span drivers.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"AutoHypergrad\", \"1.0\")]");
-        writer.WriteLine($"public readonly struct {_kernel.StructName} : {Engines}.IStepKernel<{_t}>");
+        writer.WriteLine($"public readonly struct {_kernel.StructName} : {Steps}.IStepKernel<{_t}>");
         writer.OpenBrace();
         WriteList(writer, "string", "StateNameList", _kernel.States.Select(Quoted));
         WriteList(writer, "string", "HyperparameterNameList", _kernel.Hyperparameters.Select(h => Quoted(h.Name)));
@@ -166,7 +166,7 @@ internal sealed class StepKernelEmitter
     private void WriteStep(IndentedWriter writer)
     {
         writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine($"public void Step({Span}<{_t}> state, {ReadOnlySpan}<{_t}> gradient, {ReadOnlySpan}<{_t}> hyperparameters, {Engines}.StepOptions options)");
+        writer.WriteLine($"public void Step({Span}<{_t}> state, {ReadOnlySpan}<{_t}> gradient, {ReadOnlySpan}<{_t}> hyperparameters, {Steps}.StepOptions options)");
         writer.OpenBrace();
         writer.WriteLine("int n = gradient.Length;");
         WriteStateCheck(writer, "state");
@@ -188,7 +188,7 @@ internal sealed class StepKernelEmitter
     private void WriteTangents(IndentedWriter writer)
     {
         writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine($"public void Tangents({Span}<{_t}> state, {Span}<{_t}> stateTangents, {ReadOnlySpan}<{_t}> gradient, {ReadOnlySpan}<{_t}> gradientTangents, {ReadOnlySpan}<{_t}> hyperparameters, {ReadOnlySpan}<{_t}> hyperparameterTangents, {Engines}.StepOptions options)");
+        writer.WriteLine($"public void Tangents({Span}<{_t}> state, {Span}<{_t}> stateTangents, {ReadOnlySpan}<{_t}> gradient, {ReadOnlySpan}<{_t}> gradientTangents, {ReadOnlySpan}<{_t}> hyperparameters, {ReadOnlySpan}<{_t}> hyperparameterTangents, {Steps}.StepOptions options)");
         writer.OpenBrace();
         writer.WriteLine("int n = gradient.Length;");
         // With no elements, the per-element hyperparameters have no tangents: k comes from the uniform ones.
@@ -224,7 +224,7 @@ internal sealed class StepKernelEmitter
     private void WriteAdjoint(IndentedWriter writer)
     {
         writer.WriteLine("/// <inheritdoc/>");
-        writer.WriteLine($"public void Adjoint({ReadOnlySpan}<{_t}> state, {Span}<{_t}> stateAdjoint, {ReadOnlySpan}<{_t}> gradient, {Span}<{_t}> gradientAdjoint, {ReadOnlySpan}<{_t}> hyperparameters, {Span}<{_t}> hyperparameterAdjoints, {Engines}.StepOptions options)");
+        writer.WriteLine($"public void Adjoint({ReadOnlySpan}<{_t}> state, {Span}<{_t}> stateAdjoint, {ReadOnlySpan}<{_t}> gradient, {Span}<{_t}> gradientAdjoint, {ReadOnlySpan}<{_t}> hyperparameters, {Span}<{_t}> hyperparameterAdjoints, {Steps}.StepOptions options)");
         writer.OpenBrace();
         writer.WriteLine("int n = gradient.Length;");
         WriteStateCheck(writer, "state");

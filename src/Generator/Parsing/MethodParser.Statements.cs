@@ -1,10 +1,6 @@
-using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
-using System.Text;
 using System.Text.RegularExpressions;
-using System.Threading;
 using AutoHypergrad.Generator.Diagnostics;
 using AutoHypergrad.Generator.Helpers;
 using AutoHypergrad.Generator.Model;

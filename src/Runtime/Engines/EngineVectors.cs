@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics;
-using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Dynamics;
 
 namespace AutoHypergrad.Engines;
 

@@ -1,4 +1,5 @@
 using System;
+using AutoHypergrad.Dynamics;
 
 namespace AutoHypergrad.Engines;
 

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Engines.Checkpointing;
 
 namespace AutoHypergrad.Engines;

@@ -6,9 +6,10 @@ using AutoHypergrad.Domains;
 using AutoHypergrad.Engines;
 using AutoHypergrad.Engines.Implicit;
 using AutoHypergrad.Engines.Online;
-using AutoHypergrad.Engines.Outer;
-using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Outer;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad;
 
@@ -28,10 +29,19 @@ public sealed record BilevelOptions
     public ulong Seed { get; init; }
 
     /// <summary>
-    /// Loss hyperparameters to tune by name, for a training objective that is not generated from an <c>[Objective]</c>
-    /// loss (a built-in model's <c>l2</c>, <c>weights</c>); a generated one's are tuned through its constructor.
+    /// Hyperparameters to tune by name, after those given as <see cref="HyperparameterValue.Tune"/>, in this order: an
+    /// optimizer hyperparameter (from the value it was given; <c>lr:per-step</c> for one value per step), a loss block
+    /// of a training objective not generated from an <c>[Objective]</c> loss (a built-in model's <c>l2</c>,
+    /// <c>weights</c>), or <c>w0</c>. Names read at run time (a command line, a file) go here; in code, prefer
+    /// <see cref="HyperparameterValue.Tune"/>, whose names the compiler checks.
     /// </summary>
-    public IReadOnlyList<string> TuneLoss { get; init; } = [];
+    public IReadOnlyList<string> Tune { get; init; } = [];
+
+    /// <summary>
+    /// The values of the training objective's loss blocks by name, where they should not be its defaults (a built-in
+    /// model's <c>l2</c>); one value fills its block. A generated objective takes its values in its constructor.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> LossValues { get; init; } = new Dictionary<string, double>();
 
     /// <summary>The outer loop's domain of a tuned hyperparameter by name, where it should not be the declared one.</summary>
     public IReadOnlyDictionary<string, Domain> Domains { get; init; } = new Dictionary<string, Domain>();
@@ -45,38 +55,61 @@ public sealed record BilevelOptions
 /// (<see cref="Optimize"/>).
 /// <code>
 /// var problem = new BilevelProblem&lt;double&gt;(
-///     new HuberRidge.LossObjective(parameterCount: 6, x, y, rows, 5, l2: Tune(1e-3)),
-///     AmsGrad.StepOptimizer(lr: Tune(0.05), beta1: 0.9, beta2: 0.99, eps: 1e-8),
-///     new HuberRidge.SquaredErrorObjective(parameterCount: 6, xv, yv, rowsV, 5),
+///     new HuberRidge.LossObjective(train, parameterCount: 6, l2: Tune(1e-3)),
+///     AmsGrad.StepOptimizer(lr: Tune(0.05), beta2: 0.99),
+///     new HuberRidge.SquaredErrorObjective(validation, parameterCount: 6),
 ///     steps: 50);
 /// HypergradientResult g = problem.Hypergradient(Engine.Reverse);
 /// </code>
 /// The tuned hyperparameters are those given as <see cref="HyperparameterValue.Tune"/> to the optimizer's factory and the
-/// objective's constructor, in that order (then <see cref="BilevelOptions.TuneLoss"/>, then w_0); each keeps to the
-/// domain its <c>[Hyper]</c> declares.
+/// objective's constructor, in that order, then those <see cref="BilevelOptions.Tune"/> names, then w_0; each keeps to
+/// the domain its <c>[Hyper]</c> declares. A problem at the training optimum (<see cref="AtOptimum(IObjective{T}, IResponseObjective{T}, BilevelOptions?)"/>)
+/// has no optimizer and no run: f is the response at the minimizer of the training loss, which the implicit engine and
+/// HOAG solve for. With nothing tuned a problem is a plain training run: <see cref="Train"/> gives its w_T.
 /// </summary>
 /// <typeparam name="T">float or double: the precision of training.</typeparam>
 public sealed class BilevelProblem<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    private readonly BatchSchedule? _batches;
-
     /// <summary>The problem with the validation error of the trained weights on <paramref name="validation"/> (at its hyperparameters' values) as f.</summary>
-    /// <exception cref="ArgumentException">Nothing is tuned, a name is tuned twice, or the parts do not fit together; the message says which.</exception>
-    public BilevelProblem(IObjective<T> training, Optimizer optimizer, IObjective<T> validation, int steps, BilevelOptions? options = null)
-        : this(training, optimizer, new ValidationError<T>(validation ?? throw new ArgumentNullException(nameof(validation))), steps, options)
+    /// <param name="training">The training objective J(w; λ_J).</param>
+    /// <param name="optimizer">The optimizer, from its generated factory, with its hyperparameters' values.</param>
+    /// <param name="validation">The objective whose value at w_T is f, at its hyperparameters' defaults.</param>
+    /// <param name="steps">T, the training steps.</param>
+    /// <param name="options">w_0, batches, names to tune, domains.</param>
+    /// <param name="backend">Where the step and the state live; null for the CPU.</param>
+    /// <exception cref="ArgumentException">A name is unknown or tuned twice, a value lies outside its domain, or the parts do not fit together; the message says which.</exception>
+    public BilevelProblem(IObjective<T> training, Optimizer optimizer, IObjective<T> validation, int steps, BilevelOptions? options = null, ITrainingBackend<T>? backend = null)
+        : this(training, optimizer, new ValidationError<T>(validation ?? throw new ArgumentNullException(nameof(validation))), steps, options, backend)
     {
     }
 
     /// <summary>The problem with <paramref name="response"/> as f (a validation error of the final state, or any other).</summary>
-    /// <exception cref="ArgumentException">Nothing is tuned, a name is tuned twice, or the parts do not fit together; the message says which.</exception>
-    public BilevelProblem(IObjective<T> training, Optimizer optimizer, IResponseObjective<T> response, int steps, BilevelOptions? options = null)
+    /// <param name="training">The training objective J(w; λ_J).</param>
+    /// <param name="optimizer">The optimizer, from its generated factory, with its hyperparameters' values.</param>
+    /// <param name="response">f as a function of the final state (and of λ).</param>
+    /// <param name="steps">T, the training steps.</param>
+    /// <param name="options">w_0, batches, names to tune, domains.</param>
+    /// <param name="backend">Where the step and the state live; null for the CPU.</param>
+    /// <exception cref="ArgumentException">A name is unknown or tuned twice, a value lies outside its domain, or the parts do not fit together; the message says which.</exception>
+    public BilevelProblem(IObjective<T> training, Optimizer optimizer, IResponseObjective<T> response, int steps, BilevelOptions? options = null, ITrainingBackend<T>? backend = null)
+        : this(training, optimizer ?? throw new ArgumentNullException(nameof(optimizer)), response, steps, options, atOptimum: false, backend)
+    {
+    }
+
+    private BilevelProblem(IObjective<T> training, Optimizer? optimizer, IResponseObjective<T> response, int steps, BilevelOptions? options, bool atOptimum, ITrainingBackend<T>? backend = null)
     {
         Training = training ?? throw new ArgumentNullException(nameof(training));
-        Optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        Optimizer = optimizer;
         Response = response ?? throw new ArgumentNullException(nameof(response));
         Options = options ?? new BilevelOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
+        if (atOptimum && (Options.TuneInitialWeights || Options.Tune.Contains(HyperparameterSpace.InitialWeightsName) || Options.BatchSize is not null || Options.InitialWeights is not null))
+        {
+            throw new ArgumentException(
+                "A problem at the training optimum has no run: its f does not depend on w_0 or on batches (tune the loss's hyperparameters only, and leave InitialWeights, TuneInitialWeights and BatchSize unset).",
+                nameof(options));
+        }
 
         var initial = Options.InitialWeights?.ToArray() ?? new double[training.ParameterCount];
         if (initial.Length != training.ParameterCount)
@@ -84,31 +117,27 @@ public sealed class BilevelProblem<T>
             throw new ArgumentException($"InitialWeights has {initial.Length} values; the training objective has {training.ParameterCount} parameters.", nameof(options));
         }
 
-        var tuned = optimizer.Hyperparameters.Select((h, i) => (h.Name, Value: optimizer.Values[i]))
+        var optimizerHyperparameters = optimizer?.Hyperparameters ?? [];
+        var tuned = optimizerHyperparameters.Select((h, i) => (h.Name, Value: optimizer!.Values[i]))
             .Where(p => p.Value.Tuned)
             .Select(p => p.Value.PerStep ? p.Name + HyperparameterSpace.PerStepSuffix : p.Name)
             .Concat(training is GeneratedObjective<T> generated ? generated.Declared.Where(h => h.Value.Tuned).Select(h => h.Name) : [])
-            .Concat(Options.TuneLoss)
+            .Concat(Options.Tune)
             .Concat(Options.TuneInitialWeights ? [HyperparameterSpace.InitialWeightsName] : Array.Empty<string>())
             .ToList();
-        if (tuned.Count == 0)
-        {
-            throw new ArgumentException(
-                $"Nothing is tuned: give a hyperparameter of {optimizer.Name} or of the training objective as HyperparameterValue.Tune(start), or set TuneInitialWeights.",
-                nameof(optimizer));
-        }
-
         Space = HyperparameterSpace.Create(
-            optimizer.Hyperparameters.Select(h => h.Name).ToArray(),
-            optimizer.ValuesArray(),
+            optimizerHyperparameters.Select(h => h.Name).ToArray(),
+            optimizer?.ValuesArray() ?? [],
             training.Hyperparameters,
-            training.Hyperparameters.Defaults<double>(),
+            LossValues(training.Hyperparameters, Options.LossValues),
             initial,
             steps,
             tuned,
-            optimizer.Hyperparameters.Select(h => h.PerElement).ToArray());
-        _batches = Options.BatchSize is { } size ? new BatchSchedule(training.ExampleCount, size, Options.Seed) : null;
-        Dynamics = new TrainingDynamics<T>(training, optimizer.Kernel<T>(), Space, _batches, optimizer.StepOptions);
+            optimizerHyperparameters.Select(h => h.PerElement).ToArray());
+        Batches = Options.BatchSize is { } size ? new BatchSchedule(training.ExampleCount, size, Options.Seed) : null;
+        Dynamics = optimizer is null
+            ? null
+            : new TrainingDynamics<T>(training, backend?.Step(optimizer) ?? optimizer.Kernel<T>(), Space, Batches, optimizer.StepOptions, backend?.Memory);
         Domains = DomainMap.Declared(Space, optimizer, Options.Domains);
         if (Options.Domains.Keys.FirstOrDefault(n => !Space.Tuned.Any(b => b.Name == n)) is { } stray)
         {
@@ -118,11 +147,25 @@ public sealed class BilevelProblem<T>
         Domains.CheckContains(Space.InitialValues());
     }
 
+    /// <summary>
+    /// The problem at the minimizer of <paramref name="training"/>'s loss, with the validation error on
+    /// <paramref name="validation"/> as f: no optimizer and no run, for <see cref="Engine.ImplicitAtOptimum"/> and
+    /// <see cref="Hoag"/>. The loss should have one minimizer (a convex model with an L2 term).
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is unknown, a value lies outside its domain, or an option of a run is set; the message says which.</exception>
+    public static BilevelProblem<T> AtOptimum(IObjective<T> training, IObjective<T> validation, BilevelOptions? options = null)
+        => AtOptimum(training, new ValidationError<T>(validation ?? throw new ArgumentNullException(nameof(validation))), options);
+
+    /// <summary>The problem at the minimizer of <paramref name="training"/>'s loss, with <paramref name="response"/> as f.</summary>
+    /// <exception cref="ArgumentException">A name is unknown, a value lies outside its domain, or an option of a run is set; the message says which.</exception>
+    public static BilevelProblem<T> AtOptimum(IObjective<T> training, IResponseObjective<T> response, BilevelOptions? options = null)
+        => new(training, null, response, steps: 1, options, atOptimum: true);
+
     /// <summary>The training objective J(w; λ_J).</summary>
     public IObjective<T> Training { get; }
 
-    /// <summary>The optimizer with its hyperparameters' values.</summary>
-    public Optimizer Optimizer { get; }
+    /// <summary>The optimizer with its hyperparameters' values; null for a problem at the training optimum.</summary>
+    public Optimizer? Optimizer { get; }
 
     /// <summary>f: the response of the trained state.</summary>
     public IResponseObjective<T> Response { get; }
@@ -133,8 +176,11 @@ public sealed class BilevelProblem<T>
     /// <summary>What λ is: the tuned blocks, and every hyperparameter's value.</summary>
     public HyperparameterSpace Space { get; }
 
-    /// <summary>The training run as the engines see it.</summary>
-    public TrainingDynamics<T> Dynamics { get; }
+    /// <summary>The batch of each step; null for full batches.</summary>
+    public BatchSchedule? Batches { get; }
+
+    /// <summary>The training run as the engines see it; null for a problem at the training optimum.</summary>
+    public TrainingDynamics<T>? Dynamics { get; }
 
     /// <summary>Where each tuned block may lie; the outer loop keeps λ there.</summary>
     public DomainMap Domains { get; }
@@ -143,12 +189,14 @@ public sealed class BilevelProblem<T>
     public double[] InitialHyperparameters => Space.InitialValues();
 
     /// <summary>The engine <paramref name="engine"/> names, over this problem.</summary>
+    /// <exception cref="InvalidOperationException">Nothing is tuned, or the engine differentiates a run and this problem is at the training optimum.</exception>
     public IHypergradientEngine Engine(Engine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
+        CheckTuned();
         return engine.Kind == EngineKind.Implicit
             ? new ImplicitHypergradient<T>(Training, Space, Response, engine.ImplicitOptions)
-            : engine.Over(Dynamics, Response);
+            : engine.Over(Run($"Engine.{engine.Kind}"), Response);
     }
 
     /// <summary>f and ∇f at the starting λ with <paramref name="engine"/>.</summary>
@@ -159,23 +207,132 @@ public sealed class BilevelProblem<T>
     public HypergradientResult Hypergradient(Engine engine, ReadOnlySpan<double> lambda, IProgress<EngineProgress>? progress = null)
         => Engine(engine).Compute(lambda, progress);
 
+    /// <summary>An updater of λ by <paramref name="hyperOptimizer"/> in λ's domains, from the starting λ.</summary>
+    /// <exception cref="InvalidOperationException">Nothing is tuned.</exception>
+    public HyperparameterUpdater Updater(IHyperOptimizer hyperOptimizer)
+    {
+        CheckTuned();
+        return new(Domains, hyperOptimizer, InitialHyperparameters);
+    }
+
     /// <summary>
     /// The outer loop: from the starting λ, the hypersteps of <paramref name="hyperOptimizer"/> that <paramref name="options"/> allow
-    /// along ∇f from <paramref name="engine"/>, in λ's domains; <paramref name="progress"/> sees each hyper-iteration.
+    /// along ∇f from <paramref name="engine"/>, in λ's domains; <paramref name="progress"/> sees each hyper-iteration,
+    /// <paramref name="engineProgress"/> the steps of each hypergradient.
     /// </summary>
-    public OuterResult Optimize(Engine engine, IHyperOptimizer hyperOptimizer, OuterOptions options, Action<OuterIteration, double[]>? progress = null)
+    public OuterResult Optimize(
+        Engine engine, IHyperOptimizer hyperOptimizer, OuterOptions options, Action<OuterIteration, double[]>? progress = null, IProgress<EngineProgress>? engineProgress = null)
     {
         var hypergradient = Engine(engine);
-        var updater = new HyperparameterUpdater(Domains, hyperOptimizer, InitialHyperparameters);
-        return new HyperparameterOptimization(lambda => hypergradient.Compute(lambda), updater, options).Run(progress);
+        return new HyperparameterOptimization(lambda => hypergradient.Compute(lambda, engineProgress), Updater(hyperOptimizer), options).Run(progress);
+    }
+
+    /// <summary>
+    /// HOAG (Pedregosa, 2016): the outer loop along implicit hypergradients whose inner and linear solves tighten
+    /// with each iteration, from the starting λ in its domains; <paramref name="progress"/> sees each iteration.
+    /// </summary>
+    public HoagResult Hoag(HoagOptions options, ImplicitOptions? implicitOptions = null, Action<HoagIteration, double[]>? progress = null)
+    {
+        CheckTuned();
+        var engine = new ImplicitHypergradient<T>(Training, Space, Response, implicitOptions);
+        return Engines.Implicit.Hoag.For(engine, Domains, options).Run(InitialHyperparameters, progress);
     }
 
     /// <summary>Real-time hyperparameter optimization: one training run, a hyperstep of <paramref name="hyperOptimizer"/> every <paramref name="interval"/> steps.</summary>
+    /// <exception cref="InvalidOperationException">A problem at the training optimum has no run.</exception>
     public RealTimeResult<T> RealTime(IHyperOptimizer hyperOptimizer, int interval, IProgress<EngineProgress>? progress = null)
-        => new RealTimeHyperparameterOptimization<T>(Dynamics, Response, new HyperparameterUpdater(Domains, hyperOptimizer, InitialHyperparameters), interval).Run(progress);
+        => new RealTimeHyperparameterOptimization<T>(Run(nameof(RealTime)), Response, Updater(hyperOptimizer), interval).Run(progress);
 
     /// <summary>Hypergradient descent on the optimizer's learning rate <c>lr</c> during one training run, moved by <paramref name="learningRateOptimizer"/>.</summary>
+    /// <exception cref="InvalidOperationException">A problem at the training optimum has no run.</exception>
     public HypergradientDescentResult<T> HypergradientDescent(ILearningRateOptimizer learningRateOptimizer, HypergradientDescentOptions? options = null, IProgress<EngineProgress>? progress = null)
-        => new HypergradientDescent<T>(Training, Optimizer.Kernel<T>(), Space, _batches, learningRateOptimizer, Response, (options ?? new HypergradientDescentOptions()) with { StepOptions = Optimizer.StepOptions })
+    {
+        Run(nameof(HypergradientDescent));
+        return new HypergradientDescent<T>(Training, Optimizer!.Kernel<T>(), Space, Batches, learningRateOptimizer, Response, (options ?? new HypergradientDescentOptions()) with { StepOptions = Optimizer.StepOptions })
             .Run(progress);
+    }
+
+    /// <summary>
+    /// w_T: the weights after the training run at <paramref name="lambda"/> (the tuned hyperparameters' values, as
+    /// the engines take them; empty when nothing is tuned), to evaluate a tuned λ with a metric
+    /// (<see cref="ModelResponse{T}.Accuracy"/>) or on a test set. <paramref name="progress"/> sees each step.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="lambda"/> is not as long as λ.</exception>
+    /// <exception cref="NonFiniteValueException">Training diverged: the final state holds NaN or ∞ (the message names the entry and every hyperparameter's value).</exception>
+    /// <exception cref="InvalidOperationException">A problem at the training optimum has no run.</exception>
+    public T[] Train(ReadOnlySpan<double> lambda, IProgress<EngineProgress>? progress = null)
+    {
+        var dynamics = Run(nameof(Train));
+        if (lambda.Length != Space.Count)
+        {
+            throw new ArgumentException($"λ has {lambda.Length} values; this problem tunes {Space.Count} ({Space.Describe(InitialHyperparameters)}).", nameof(lambda));
+        }
+
+        var values = new T[lambda.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = T.CreateChecked(lambda[i]);
+        }
+
+        using var memory = dynamics.Memory.Allocate(dynamics.StateLength);
+        var state = memory.Memory.Span[..dynamics.StateLength];
+        dynamics.Initialize(values, state);
+        for (int t = 1; t <= dynamics.Steps; t++)
+        {
+            dynamics.Step(t, state, values);
+            progress?.Report(new EngineProgress("training", t, dynamics.Steps));
+        }
+
+        // A diverged run stays non-finite, so one look at s_T finds it.
+        int index = FirstNonFinite(state);
+        if (index >= 0)
+        {
+            throw new NonFiniteValueException($"Training for {dynamics.Steps} steps", $"the state {dynamics.NameOfState(index)}", dynamics.DescribeHyperparameters(lambda));
+        }
+
+        return state[..dynamics.ParameterCount].ToArray();
+    }
+
+    /// <summary>A hypergradient needs something to differentiate with respect to.</summary>
+    private void CheckTuned()
+    {
+        if (Space.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"Nothing is tuned: give a hyperparameter of {Optimizer?.Name ?? "the training objective"}{(Optimizer is null ? string.Empty : " or of the training objective")} as HyperparameterValue.Tune(start), or name it in BilevelOptions.Tune.");
+        }
+    }
+
+    /// <summary>The training run, which <paramref name="what"/> needs.</summary>
+    private TrainingDynamics<T> Run(string what)
+        => Dynamics ?? throw new InvalidOperationException(
+            $"{what} differentiates a training run, and this problem is at the training optimum (no optimizer): use Engine.ImplicitAtOptimum or Hoag, or build the problem with an optimizer and steps.");
+
+    private static int FirstNonFinite(ReadOnlySpan<T> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!T.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>The loss blocks' values: each block's default, or the value <paramref name="chosen"/> gives its name.</summary>
+    private static double[] LossValues(HyperparameterLayout layout, IReadOnlyDictionary<string, double> chosen)
+    {
+        var values = layout.Defaults<double>();
+        foreach (var (name, value) in chosen)
+        {
+            var block = layout.Find(name) ?? throw new ArgumentException(
+                $"LossValues names '{name}', which is not a loss hyperparameter of the training objective; it has {(layout.Blocks.Count == 0 ? "none" : string.Join(", ", layout.Blocks.Select(b => b.Name)))}.",
+                "options");
+            values.AsSpan(block.Offset, block.Length).Fill(value);
+        }
+
+        return values;
+    }
 }

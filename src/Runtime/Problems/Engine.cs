@@ -1,4 +1,5 @@
 using System;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Engines;
 using AutoHypergrad.Engines.Implicit;
 

@@ -1,5 +1,5 @@
 using System;
-using AutoHypergrad.Engines.Outer;
+using AutoHypergrad.Outer;
 
 namespace AutoHypergrad.SelfTuning;
 

@@ -1,5 +1,3 @@
-using System;
-
 namespace AutoHypergrad.Derivatives.Tests;
 
 /// <summary>Arrays passed to an array parameter of a [Differentiable] method.</summary>

@@ -1,10 +1,10 @@
         /// <summary>
         /// <c>Step</c> over whole double vectors, for the hypergradient engines: the state (w, v), the
-        /// hyperparameters (lr[n], mu, wd[n]) and the options (t), packed as <see cref="global::AutoHypergrad.Engines.IStepKernel{T}"/>
+        /// hyperparameters (lr[n], mu, wd[n]) and the options (t), packed as <see cref="global::AutoHypergrad.Steps.IStepKernel{T}"/>
         /// lays them out, passed to the span drivers.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
-        public readonly struct StepKernelDouble : global::AutoHypergrad.Engines.IStepKernel<double>
+        public readonly struct StepKernelDouble : global::AutoHypergrad.Steps.IStepKernel<double>
         {
             private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> StateNameList = global::System.Array.AsReadOnly(new string[] { "w", "v" });
             private static readonly global::System.Collections.ObjectModel.ReadOnlyCollection<string> HyperparameterNameList = global::System.Array.AsReadOnly(new string[] { "lr", "mu", "wd" });
@@ -27,7 +27,7 @@
             public global::System.Collections.Generic.IReadOnlyList<string> OptionNames => OptionNameList;
 
             /// <inheritdoc/>
-            public void Step(global::System.Span<double> state, global::System.ReadOnlySpan<double> gradient, global::System.ReadOnlySpan<double> hyperparameters, global::AutoHypergrad.Engines.StepOptions options)
+            public void Step(global::System.Span<double> state, global::System.ReadOnlySpan<double> gradient, global::System.ReadOnlySpan<double> hyperparameters, global::AutoHypergrad.Steps.StepOptions options)
             {
                 int n = gradient.Length;
                 if (state.Length != 2L * n)
@@ -49,7 +49,7 @@
             }
 
             /// <inheritdoc/>
-            public void Tangents(global::System.Span<double> state, global::System.Span<double> stateTangents, global::System.ReadOnlySpan<double> gradient, global::System.ReadOnlySpan<double> gradientTangents, global::System.ReadOnlySpan<double> hyperparameters, global::System.ReadOnlySpan<double> hyperparameterTangents, global::AutoHypergrad.Engines.StepOptions options)
+            public void Tangents(global::System.Span<double> state, global::System.Span<double> stateTangents, global::System.ReadOnlySpan<double> gradient, global::System.ReadOnlySpan<double> gradientTangents, global::System.ReadOnlySpan<double> hyperparameters, global::System.ReadOnlySpan<double> hyperparameterTangents, global::AutoHypergrad.Steps.StepOptions options)
             {
                 int n = gradient.Length;
                 int k = n > 0 ? gradientTangents.Length / n : hyperparameterTangents.Length / 1;
@@ -90,7 +90,7 @@
             }
 
             /// <inheritdoc/>
-            public void Adjoint(global::System.ReadOnlySpan<double> state, global::System.Span<double> stateAdjoint, global::System.ReadOnlySpan<double> gradient, global::System.Span<double> gradientAdjoint, global::System.ReadOnlySpan<double> hyperparameters, global::System.Span<double> hyperparameterAdjoints, global::AutoHypergrad.Engines.StepOptions options)
+            public void Adjoint(global::System.ReadOnlySpan<double> state, global::System.Span<double> stateAdjoint, global::System.ReadOnlySpan<double> gradient, global::System.Span<double> gradientAdjoint, global::System.ReadOnlySpan<double> hyperparameters, global::System.Span<double> hyperparameterAdjoints, global::AutoHypergrad.Steps.StepOptions options)
             {
                 int n = gradient.Length;
                 if (state.Length != 2L * n)
@@ -139,18 +139,18 @@
         /// </summary>
         /// <exception cref="global::System.ArgumentException">A value is not finite or lies outside its declared domain.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("AutoHypergrad", "1.0")]
-        public static global::AutoHypergrad.Engines.Optimizer StepOptimizer(global::AutoHypergrad.HyperparameterValue lr, global::AutoHypergrad.HyperparameterValue mu, global::AutoHypergrad.HyperparameterValue wd)
+        public static global::AutoHypergrad.Steps.Optimizer StepOptimizer(global::AutoHypergrad.HyperparameterValue lr, global::AutoHypergrad.HyperparameterValue mu, global::AutoHypergrad.HyperparameterValue wd)
         {
-            return new global::AutoHypergrad.Engines.Optimizer(
+            return new global::AutoHypergrad.Steps.Optimizer(
                 "PerWeight",
                 typeof(global::Samples.PerWeight),
                 new StepKernelDouble(),
                 new StepKernelSingle(),
-                new global::AutoHypergrad.Engines.HyperparameterDescriptor[]
+                new global::AutoHypergrad.Steps.HyperparameterDescriptor[]
                 {
-                    new global::AutoHypergrad.Engines.HyperparameterDescriptor("lr", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, true),
-                    new global::AutoHypergrad.Engines.HyperparameterDescriptor("mu", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, false),
-                    new global::AutoHypergrad.Engines.HyperparameterDescriptor("wd", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, true),
+                    new global::AutoHypergrad.Steps.HyperparameterDescriptor("lr", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, true),
+                    new global::AutoHypergrad.Steps.HyperparameterDescriptor("mu", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, false),
+                    new global::AutoHypergrad.Steps.HyperparameterDescriptor("wd", double.NaN, global::AutoHypergrad.HyperparameterDomain.Unconstrained, true),
                 },
                 new global::AutoHypergrad.HyperparameterValue[]
                 {

@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Linq;
-using System.Threading;
 using AutoHypergrad.Domains;
 using Xunit;
 

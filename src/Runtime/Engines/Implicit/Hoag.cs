@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
-using AutoHypergrad.Engines.Outer;
+using AutoHypergrad.Outer;
 
 namespace AutoHypergrad.Engines.Implicit;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Numerics;
-using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives;
 
 namespace AutoHypergrad.Engines.Implicit;

@@ -5,8 +5,9 @@ using System.Globalization;
 using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Domains;
-using AutoHypergrad.Engines.Training;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Engines.Online;
 

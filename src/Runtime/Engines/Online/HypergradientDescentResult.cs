@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using AutoHypergrad.Domains;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Engines.Online;
 

@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using AutoHypergrad.Data;
+using AutoHypergrad.Dynamics;
+using AutoHypergrad.Objectives;
+using AutoHypergrad.Objectives.Models;
+using AutoHypergrad.Steps;
+
+namespace AutoHypergrad.Cuda;
+
+/// <summary>
+/// Where a training run runs, behind the interfaces the engines use: its softmax-regression objectives
+/// (<see cref="IObjective{T}"/>), the optimizer's step (<see cref="IStepKernel{T}"/>) and the engines' state
+/// (<see cref="IStateMemory{T}"/>). On the CPU: the fused <see cref="WeightedSoftmaxRegression{T}"/>, the generated C#
+/// step and host arrays. On a CUDA device: <see cref="CudaSoftmaxRegression{T}"/> (cuBLAS GEMMs and a loss-head
+/// kernel), <see cref="CudaStepKernel{T}"/> (the generated CUDA C) and <see cref="CudaStateMemory{T}"/> (managed
+/// memory), so that a hypergradient keeps its data, state and trajectory on the device. Disposing it frees what it
+/// made on the device.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+public sealed class TrainingBackend<T> : ITrainingBackend<T>, IDisposable
+    where T : unmanaged, IBinaryFloatingPointIeee754<T>
+{
+    private readonly IKernelDevice? _device;
+    private readonly CudaDevice? _opened;
+    private readonly CudaStateMemory<T>? _memory;
+    private readonly List<IDisposable> _made = [];
+    private readonly Dictionary<string, IStepKernel<T>> _steps = new(StringComparer.OrdinalIgnoreCase);
+
+    private TrainingBackend(IKernelDevice? device, CudaDevice? opened = null)
+    {
+        _device = device;
+        _opened = opened;
+        if (device is not null)
+        {
+            _memory = new CudaStateMemory<T>(device);
+        }
+    }
+
+    /// <summary>The CPU.</summary>
+    public static TrainingBackend<T> Cpu() => new(null);
+
+    /// <summary><paramref name="device"/>, which the caller keeps and disposes after this backend.</summary>
+    public static TrainingBackend<T> Cuda(IKernelDevice device) => new(device ?? throw new ArgumentNullException(nameof(device)));
+
+    /// <summary>
+    /// The backend <paramref name="device"/> names: <c>cpu</c>, or <c>cuda</c>, which opens the first GPU (and
+    /// closes it on <see cref="Dispose"/>); without a driver it throws <see cref="CudaUnavailableException"/>, whose
+    /// one line says what is missing.
+    /// </summary>
+    public static TrainingBackend<T> Open(string device)
+    {
+        if (device == "cpu")
+        {
+            return Cpu();
+        }
+
+        var gpu = CudaDevice.Open();
+        try
+        {
+            return new TrainingBackend<T>(gpu, gpu);
+        }
+        catch
+        {
+            gpu.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The backend in words, for reports: <c>CPU</c>, or the device.</summary>
+    public string Description => _device is null ? "CPU" : _device.Description;
+
+    /// <summary>Where the engines keep the state.</summary>
+    public IStateMemory<T> Memory => _memory ?? (IStateMemory<T>)HostStateMemory<T>.Instance;
+
+    /// <summary>Softmax regression on <paramref name="data"/>, with one weight per example in λ when <paramref name="exampleWeights"/>.</summary>
+    public IObjective<T> SoftmaxRegression(Dataset<T> data, bool exampleWeights)
+    {
+        if (_device is null)
+        {
+            return WeightedSoftmaxRegression<T>.Create(data, exampleWeights);
+        }
+
+        var objective = CudaSoftmaxRegression<T>.Create(_device, data, exampleWeights);
+        _made.Add(objective);
+        return objective;
+    }
+
+    /// <summary>The step of <paramref name="optimizer"/>, made once.</summary>
+    public IStepKernel<T> Step(Optimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(optimizer);
+        if (!_steps.TryGetValue(optimizer.Name, out var step))
+        {
+            if (_device is null)
+            {
+                step = optimizer.Kernel<T>();
+            }
+            else
+            {
+                var cuda = new CudaStepKernel<T>(_device, optimizer);
+                _made.Add(cuda);
+                step = cuda;
+            }
+
+            _steps[optimizer.Name] = step;
+        }
+
+        return step;
+    }
+
+    /// <summary>Frees a device objective made by <see cref="SoftmaxRegression"/> once it is no longer used; nothing on the CPU.</summary>
+    public void Release(IObjective<T> objective)
+    {
+        if (objective is IDisposable disposable && _made.Remove(disposable))
+        {
+            disposable.Dispose();
+        }
+    }
+
+    /// <summary>Frees what this backend made on the device, and the device if it opened it.</summary>
+    public void Dispose()
+    {
+        foreach (var made in _made)
+        {
+            made.Dispose();
+        }
+
+        _made.Clear();
+        _memory?.Dispose();
+        _opened?.Dispose();
+    }
+}

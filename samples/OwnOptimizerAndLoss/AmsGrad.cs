@@ -7,7 +7,7 @@ namespace OwnOptimizerAndLoss;
 public static partial class AmsGrad
 {
     /// <summary>
-    /// One step of one weight. The generator adds the step kernel <c>StepKernelDouble</c> over whole vectors and the
+    /// One step of one weight. The generator adds the vectorized step <c>StepVectorizedDouble</c> over whole vectors and the
     /// factory <c>StepOptimizer(lr: …, beta1: …, beta2: …, eps: …)</c> for the engines, with these defaults and domains.
     /// </summary>
     [Differentiable, OptimizerStep]

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace AutoHypergrad.Cuda;
 
 /// <summary>
-/// How the spans of a host interface (<see cref="Steps.IStepKernel{T}"/>, <see cref="Objectives.IObjective{T}"/>)
+/// How the spans of a host interface (<see cref="Steps.IVectorizedStep{T}"/>, <see cref="Objectives.IObjective{T}"/>)
 /// reach kernels: a span over managed memory (<see cref="IKernelDevice.AllocateManaged"/>, where the engines keep
 /// device-resident state) is passed as it is; any other is copied into a device buffer kept under its name, grown
 /// to fit, between calls. After the launches, <see cref="Return"/> makes each output visible to the host: a staged

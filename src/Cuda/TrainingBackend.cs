@@ -11,10 +11,10 @@ namespace AutoHypergrad.Cuda;
 
 /// <summary>
 /// Where a training run runs, behind the interfaces the engines use: its softmax-regression objectives
-/// (<see cref="IObjective{T}"/>), the optimizer's step (<see cref="IStepKernel{T}"/>) and the engines' state
+/// (<see cref="IObjective{T}"/>), the optimizer's step (<see cref="IVectorizedStep{T}"/>) and the engines' state
 /// (<see cref="IStateMemory{T}"/>). On the CPU: the fused <see cref="WeightedSoftmaxRegression{T}"/>, the generated C#
 /// step and host arrays. On a CUDA device: <see cref="CudaSoftmaxRegression{T}"/> (cuBLAS GEMMs and a loss-head
-/// kernel), <see cref="CudaStepKernel{T}"/> (the generated CUDA C) and <see cref="CudaStateMemory{T}"/> (managed
+/// kernel), <see cref="CudaVectorizedStep{T}"/> (the generated CUDA C) and <see cref="CudaStateMemory{T}"/> (managed
 /// memory), so that a hypergradient keeps its data, state and trajectory on the device. Disposing it frees what it
 /// made on the device.
 /// </summary>
@@ -26,7 +26,7 @@ public sealed class TrainingBackend<T> : ITrainingBackend<T>, IDisposable
     private readonly CudaDevice? _opened;
     private readonly CudaStateMemory<T>? _memory;
     private readonly List<IDisposable> _made = [];
-    private readonly Dictionary<string, IStepKernel<T>> _steps = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IVectorizedStep<T>> _steps = new(StringComparer.OrdinalIgnoreCase);
 
     private TrainingBackend(IKernelDevice? device, CudaDevice? opened = null)
     {
@@ -88,18 +88,18 @@ public sealed class TrainingBackend<T> : ITrainingBackend<T>, IDisposable
     }
 
     /// <summary>The step of <paramref name="optimizer"/>, made once.</summary>
-    public IStepKernel<T> Step(Optimizer optimizer)
+    public IVectorizedStep<T> Step(Optimizer optimizer)
     {
         ArgumentNullException.ThrowIfNull(optimizer);
         if (!_steps.TryGetValue(optimizer.Name, out var step))
         {
             if (_device is null)
             {
-                step = optimizer.Kernel<T>();
+                step = optimizer.Step<T>();
             }
             else
             {
-                var cuda = new CudaStepKernel<T>(_device, optimizer);
+                var cuda = new CudaVectorizedStep<T>(_device, optimizer);
                 _made.Add(cuda);
                 step = cuda;
             }

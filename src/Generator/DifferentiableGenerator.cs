@@ -74,6 +74,17 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(cuda, AddOutput);
 
+        // [OptimizerStep] or [Objective] on a method that is not [Differentiable]: AHG0017 rather than nothing.
+        var notDifferentiable = context.SyntaxProvider
+            .ForAttributeWithMetadataName(SymbolNames.OptimizerStepAttribute, static (node, _) => node is MethodDeclarationSyntax, RequiresDifferentiable.OptimizerStep)
+            .Collect()
+            .Combine(context.SyntaxProvider
+                .ForAttributeWithMetadataName(SymbolNames.ObjectiveAttribute, static (node, _) => node is MethodDeclarationSyntax, RequiresDifferentiable.Objective)
+                .Collect())
+            .Select(static (pair, _) => pair.Left.Concat(pair.Right).Where(static d => d is not null).Select(static d => d!).ToEquatableArray())
+            .Combine(context.CompilationProvider);
+        context.RegisterSourceOutput(notDifferentiable, static (context, pair) => Report(context, pair.Left, pair.Right));
+
         // Diagnostics are placed in their syntax tree, where #pragma warning disable applies; the compilation joins
         // the pipeline only here, after every cached step.
         var diagnostics = differentiated
@@ -81,14 +92,16 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .Where(static diagnostics => diagnostics.Count > 0)
             .Combine(context.CompilationProvider);
 
-        context.RegisterSourceOutput(diagnostics, static (context, pair) =>
+        context.RegisterSourceOutput(diagnostics, static (context, pair) => Report(context, pair.Left, pair.Right));
+    }
+
+    /// <summary>Reports <paramref name="infos"/>, each in its syntax tree of <paramref name="compilation"/>.</summary>
+    private static void Report(SourceProductionContext context, EquatableArray<Diagnostics.DiagnosticInfo> infos, Compilation compilation)
+    {
+        foreach (var info in infos)
         {
-            var (infos, compilation) = pair;
-            foreach (var info in infos)
-            {
-                context.ReportDiagnostic(info.ToDiagnostic(compilation));
-            }
-        });
+            context.ReportDiagnostic(info.ToDiagnostic(compilation));
+        }
     }
 
     /// <summary>An emitter's file and its diagnostic, if any.</summary>

@@ -5,7 +5,7 @@ using BenchmarkDotNet.Configs;
 namespace AutoHypergrad.Benchmarks;
 
 /// <summary>
-/// Each category times one kernel of <see cref="Kernels"/> (the baseline, so Ratio is time over the primal's), its
+/// Each category times one function of <see cref="Functions"/> (the baseline, so Ratio is time over the primal's), its
 /// generated adjoint and tangent, and its adjoint written by hand. Every adjoint accumulates into the same
 /// gradient buffers on every call; the buffers are never cleared, which changes their values but not the work.
 /// Min and Median are shown beside the mean because on a shared machine the fastest iterations are the least
@@ -50,44 +50,44 @@ public class AdjointBenchmarks
     // ---- Dot: Σ x[i]·y[i] -------------------------------------------------------------------------------
 
     [Benchmark(Baseline = true), BenchmarkCategory(DotCategory)]
-    public double DotPrimal() => Kernels.Dot(_x, _y);
+    public double DotPrimal() => Functions.Dot(_x, _y);
 
     [Benchmark, BenchmarkCategory(DotCategory)]
-    public void DotGeneratedAdjoint() => Kernels.DotAdjoint(_x, _xBar, _y, _yBar, 1.0);
+    public void DotGeneratedAdjoint() => Functions.DotAdjoint(_x, _xBar, _y, _yBar, 1.0);
 
     [Benchmark, BenchmarkCategory(DotCategory)]
     public void DotHandWrittenAdjoint() => HandWritten.DotAdjoint(_x, _xBar, _y, _yBar, 1.0);
 
     [Benchmark, BenchmarkCategory(DotCategory)]
-    public (double Value, double Tangent) DotGeneratedTangent() => Kernels.DotTangent(_x, _xDot, _y, _yDot);
+    public (double Value, double Tangent) DotGeneratedTangent() => Functions.DotTangent(_x, _xDot, _y, _yDot);
 
     // ---- LogSumExp: log Σ exp(x[i]), two passes ----------------------------------------------------------
 
     [Benchmark(Baseline = true), BenchmarkCategory(LogSumExpCategory)]
-    public double LogSumExpPrimal() => Kernels.LogSumExp(_x);
+    public double LogSumExpPrimal() => Functions.LogSumExp(_x);
 
     [Benchmark, BenchmarkCategory(LogSumExpCategory)]
-    public void LogSumExpGeneratedAdjoint() => Kernels.LogSumExpAdjoint(_x, _xBar, 1.0);
+    public void LogSumExpGeneratedAdjoint() => Functions.LogSumExpAdjoint(_x, _xBar, 1.0);
 
     [Benchmark, BenchmarkCategory(LogSumExpCategory)]
     public void LogSumExpHandWrittenAdjoint() => HandWritten.LogSumExpAdjoint(_x, _xBar, 1.0);
 
     [Benchmark, BenchmarkCategory(LogSumExpCategory)]
-    public (double Value, double Tangent) LogSumExpGeneratedTangent() => Kernels.LogSumExpTangent(_x, _xDot);
+    public (double Value, double Tangent) LogSumExpGeneratedTangent() => Functions.LogSumExpTangent(_x, _xDot);
 
     // ---- SinCosSquare: Σ sin x[i]·cos x[i] + x[i]², independent iterations ------------------------------
 
     [Benchmark(Baseline = true), BenchmarkCategory(SinCosSquareCategory)]
-    public double SinCosSquarePrimal() => Kernels.SinCosSquare(_x);
+    public double SinCosSquarePrimal() => Functions.SinCosSquare(_x);
 
     [Benchmark, BenchmarkCategory(SinCosSquareCategory)]
-    public void SinCosSquareGeneratedAdjoint() => Kernels.SinCosSquareAdjoint(_x, _xBar, 1.0);
+    public void SinCosSquareGeneratedAdjoint() => Functions.SinCosSquareAdjoint(_x, _xBar, 1.0);
 
     [Benchmark, BenchmarkCategory(SinCosSquareCategory)]
     public void SinCosSquareHandWrittenAdjoint() => HandWritten.SinCosSquareAdjoint(_x, _xBar, 1.0);
 
     [Benchmark, BenchmarkCategory(SinCosSquareCategory)]
-    public (double Value, double Tangent) SinCosSquareGeneratedTangent() => Kernels.SinCosSquareTangent(_x, _xDot);
+    public (double Value, double Tangent) SinCosSquareGeneratedTangent() => Functions.SinCosSquareTangent(_x, _xDot);
 
     private static double[] Uniform(Random random, int n, double low, double high)
     {

@@ -48,7 +48,7 @@ public class EngineBenchmarks
         {
             var space = HyperparameterSpace.Create(
                 names, [0.1, 0.9, 0.0], training.Hyperparameters, training.Hyperparameters.Defaults<double>(), new double[training.ParameterCount], Steps, tuned);
-            return (new TrainingDynamics<float>(training, momentum.Kernel<float>(), space, null), space.InitialValues());
+            return (new TrainingDynamics<float>(training, momentum.Step<float>(), space, null), space.InitialValues());
         }
 
         (reverseDynamics, reverseLambda) = Run("lr", "mu", "weights");

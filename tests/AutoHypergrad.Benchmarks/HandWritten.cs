@@ -3,7 +3,7 @@ using System;
 namespace AutoHypergrad.Benchmarks;
 
 /// <summary>
-/// Adjoints of <see cref="Kernels"/> written by hand as plain loops (no TensorPrimitives, no explicit SIMD), with the
+/// Adjoints of <see cref="Functions"/> written by hand as plain loops (no TensorPrimitives, no explicit SIMD), with the
 /// generated adjoints' signatures: each <c>xBar</c> accumulates (<c>+=</c>) <c>resultBar</c> times the gradient.
 /// </summary>
 public static class HandWritten

@@ -27,30 +27,30 @@ public static class Validation
 
         // Dot.
         double[] genX = new double[n], genY = new double[n], handX = new double[n], handY = new double[n];
-        Kernels.DotAdjoint(x, genX, y, genY, resultBar);
+        Functions.DotAdjoint(x, genX, y, genY, resultBar);
         HandWritten.DotAdjoint(x, handX, y, handY, resultBar);
         CheckClose("DotAdjoint xBar", genX, handX);
         CheckClose("DotAdjoint yBar", genY, handY);
         HandWritten.DotAdjoint(x, handX, y, handY, 1.0 - resultBar);
-        CheckTangent("Dot", Kernels.DotTangent(x, xDot, y, yDot), Kernels.Dot(x, y), Dot(handX, xDot) + Dot(handY, yDot));
+        CheckTangent("Dot", Functions.DotTangent(x, xDot, y, yDot), Functions.Dot(x, y), Dot(handX, xDot) + Dot(handY, yDot));
 
         // LogSumExp.
         Array.Clear(genX);
         Array.Clear(handX);
-        Kernels.LogSumExpAdjoint(x, genX, resultBar);
+        Functions.LogSumExpAdjoint(x, genX, resultBar);
         HandWritten.LogSumExpAdjoint(x, handX, resultBar);
         CheckClose("LogSumExpAdjoint xBar", genX, handX);
         HandWritten.LogSumExpAdjoint(x, handX, 1.0 - resultBar);
-        CheckTangent("LogSumExp", Kernels.LogSumExpTangent(x, xDot), Kernels.LogSumExp(x), Dot(handX, xDot));
+        CheckTangent("LogSumExp", Functions.LogSumExpTangent(x, xDot), Functions.LogSumExp(x), Dot(handX, xDot));
 
         // SinCosSquare.
         Array.Clear(genX);
         Array.Clear(handX);
-        Kernels.SinCosSquareAdjoint(x, genX, resultBar);
+        Functions.SinCosSquareAdjoint(x, genX, resultBar);
         HandWritten.SinCosSquareAdjoint(x, handX, resultBar);
         CheckClose("SinCosSquareAdjoint xBar", genX, handX);
         HandWritten.SinCosSquareAdjoint(x, handX, 1.0 - resultBar);
-        CheckTangent("SinCosSquare", Kernels.SinCosSquareTangent(x, xDot), Kernels.SinCosSquare(x), Dot(handX, xDot));
+        CheckTangent("SinCosSquare", Functions.SinCosSquareTangent(x, xDot), Functions.SinCosSquare(x), Dot(handX, xDot));
     }
 
     private static void CheckClose(string what, double[] actual, double[] expected)

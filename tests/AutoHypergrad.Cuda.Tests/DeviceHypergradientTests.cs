@@ -11,7 +11,7 @@ namespace AutoHypergrad.Cuda.Tests;
 /// <summary>
 /// Data hyper-cleaning's hypergradient (softmax regression with one weight per training example, gradient descent)
 /// with everything on the device: the objective's products (<see cref="CudaSoftmaxRegression{T}"/>), the step
-/// (<see cref="CudaStepKernel{T}"/>) and the engines' state (<see cref="CudaStateMemory{T}"/>), on the host build here
+/// (<see cref="CudaVectorizedStep{T}"/>) and the engines' state (<see cref="CudaStateMemory{T}"/>), on the host build here
 /// and on a GPU where there is one. It agrees with the CPU run; the device's engines agree with each other and with
 /// finite differences; and per step only λ-sized values cross between host and device.
 /// </summary>
@@ -100,7 +100,7 @@ public sealed class DeviceHypergradientTests(ITestOutputHelper output)
     {
         private readonly CudaSoftmaxRegression<double> _training;
         private readonly CudaSoftmaxRegression<double> _validation;
-        private readonly CudaStepKernel<double> _step;
+        private readonly CudaVectorizedStep<double> _step;
         private readonly CudaStateMemory<double> _memory;
 
         public Problem(IKernelDevice device)
@@ -116,12 +116,12 @@ public sealed class DeviceHypergradientTests(ITestOutputHelper output)
                 names, values, cpuTraining.Hyperparameters, cpuTraining.Hyperparameters.Defaults<double>(), new double[cpuTraining.ParameterCount], Steps, ["weights"]);
             Lambda = Enumerable.Range(0, Rows).Select(i => 0.5 + 0.01 * i).ToArray();
 
-            Cpu = new TrainingDynamics<double>(cpuTraining, sgd.Kernel<double>(), space, null, new StepOptions(1));
+            Cpu = new TrainingDynamics<double>(cpuTraining, sgd.Step<double>(), space, null, new StepOptions(1));
             CpuResponse = new ValidationError<double>(WeightedSoftmaxRegression<double>.Create(validation, exampleWeights: false));
 
             _training = CudaSoftmaxRegression<double>.Create(device, training, exampleWeights: true);
             _validation = CudaSoftmaxRegression<double>.Create(device, validation, exampleWeights: false);
-            _step = new CudaStepKernel<double>(device, sgd);
+            _step = new CudaVectorizedStep<double>(device, sgd);
             _memory = new CudaStateMemory<double>(device);
             Device = new TrainingDynamics<double>(_training, _step, space, null, new StepOptions(1), _memory);
             DeviceResponse = new ValidationError<double>(_validation);

@@ -11,12 +11,12 @@ using AutoHypergrad.Steps;
 namespace AutoHypergrad.Cuda.Tests;
 
 /// <summary>
-/// Reverse-HG through the engines' own interfaces with a given step kernel: softmax regression on 24 synthetic
+/// Reverse-HG through the engines' own interfaces with a given vectorized step: softmax regression on 24 synthetic
 /// examples (18 weights), 10 steps of Adam in minibatches of 8, every optimizer hyperparameter tuned.
 /// </summary>
 public static class EngineRuns
 {
-    public static HypergradientResult ReverseHypergradient<T>(IStepKernel<T> kernel, out double[] lambda)
+    public static HypergradientResult ReverseHypergradient<T>(IVectorizedStep<T> kernel, out double[] lambda)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var (dynamics, response) = Run(kernel, null, out lambda);
@@ -24,7 +24,7 @@ public static class EngineRuns
     }
 
     /// <summary>The training run and its validation error, with the state in <paramref name="memory"/> (null: host arrays).</summary>
-    public static (TrainingDynamics<T> Dynamics, ValidationError<T> Response) Run<T>(IStepKernel<T> kernel, IStateMemory<T>? memory, out double[] lambda)
+    public static (TrainingDynamics<T> Dynamics, ValidationError<T> Response) Run<T>(IVectorizedStep<T> kernel, IStateMemory<T>? memory, out double[] lambda)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var descriptor = AutoHypergrad.Optimizers.Optimizers.Find(kernel.Name);

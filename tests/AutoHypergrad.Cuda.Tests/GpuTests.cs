@@ -37,7 +37,7 @@ public sealed class GpuTests
     {
         var adam = AutoHypergrad.Optimizers.Optimizers.Find("Adam");
         var device = Gpu.Device;
-        using var kernel = new CudaStepKernel<double>(device, adam);
+        using var kernel = new CudaVectorizedStep<double>(device, adam);
         const int n = 100_003;
         var random = new Random(3);
         var state = Enumerable.Range(0, 3 * n).Select(i => i < n ? random.NextDouble() - 0.5 : random.NextDouble()).ToArray();
@@ -56,8 +56,8 @@ public sealed class GpuTests
     public void Reverse_hypergradient_with_the_step_on_the_GPU_matches_the_CPU()
     {
         var adam = AutoHypergrad.Optimizers.Optimizers.Find("Adam");
-        using var cuda = new CudaStepKernel<double>(Gpu.Device, adam);
-        var expected = EngineRuns.ReverseHypergradient(adam.Kernel<double>(), out _);
+        using var cuda = new CudaVectorizedStep<double>(Gpu.Device, adam);
+        var expected = EngineRuns.ReverseHypergradient(adam.Step<double>(), out _);
         var actual = EngineRuns.ReverseHypergradient(cuda, out _);
         Assert.Equal(expected.Names, actual.Names);
         // Ten steps of the per-step differences above, in double, through a contracting training run.
@@ -87,7 +87,7 @@ public sealed class GpuTests
     {
         // 4099 elements: 17 blocks of 256, the last one partly filled.
         var agreement = new StepAgreement<T>(descriptor, n: 4099, seed: 11);
-        using var kernel = new CudaStepKernel<T>(Gpu.Device, descriptor);
+        using var kernel = new CudaVectorizedStep<T>(Gpu.Device, descriptor);
         foreach (var flags in new[] { false, true })
         {
             var options = agreement.Options(flags);

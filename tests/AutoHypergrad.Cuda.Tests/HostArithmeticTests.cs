@@ -6,8 +6,8 @@ namespace AutoHypergrad.Cuda.Tests;
 /// <summary>
 /// The generated CUDA C and the generated C# compute the same bits: every optimizer, float and double, its step,
 /// k-direction tangent and adjoint (per-element and summed uniform adjoints), with every option flag off and on,
-/// the CUDA C compiled as host C++ and driven through <see cref="CudaStepKernel{T}"/> (so its packing of the
-/// IStepKernel layouts into kernel arguments is checked too). Bit equality holds because the operations are the same
+/// the CUDA C compiled as host C++ and driven through <see cref="CudaVectorizedStep{T}"/> (so its packing of the
+/// IVectorizedStep layouts into kernel arguments is checked too). Bit equality holds because the operations are the same
 /// in the same order (the CUDA C is printed from the same IR), g++ does not contract a·b + c into an FMA
 /// (-ffp-contract=off; the C# uses none unless written), sqrt and the four operations are correctly rounded on both
 /// sides, and pow, exp, log and tanh are glibc's on both (.NET calls the C runtime's). On a GPU the last point does not
@@ -37,7 +37,7 @@ public sealed class HostArithmeticTests
     {
         // 37 elements: odd, and past any vector width, so that the C# drivers would take their vector loops at full length.
         var agreement = new StepAgreement<T>(descriptor, n: 37, seed: 7);
-        using var kernel = new CudaStepKernel<T>(Device, descriptor);
+        using var kernel = new CudaVectorizedStep<T>(Device, descriptor);
         foreach (var flags in new[] { false, true })
         {
             var options = agreement.Options(flags);

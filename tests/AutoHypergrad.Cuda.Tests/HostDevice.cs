@@ -14,7 +14,7 @@ namespace AutoHypergrad.Cuda.Tests;
 /// away) and run on the CPU as one block of one thread: the grid-stride loops visit every element in order, and the
 /// block reduction adds nothing to the thread's own sum (the shuffles have no partner lane). The kernels are called
 /// through the <c>{kernel}_host(void** args)</c> entries the generator writes under AUTOHYPERGRAD_HOST, with
-/// cuLaunchKernel's argument convention, so that <see cref="CudaStepKernel{T}"/> runs here unchanged.
+/// cuLaunchKernel's argument convention, so that <see cref="CudaVectorizedStep{T}"/> runs here unchanged.
 /// -ffp-contract=off keeps g++ from fusing a·b + c, which neither the C# JIT nor the C# code does.
 /// </summary>
 public sealed unsafe class HostDevice : IKernelDevice

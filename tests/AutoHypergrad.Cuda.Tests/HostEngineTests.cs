@@ -3,8 +3,8 @@ using Xunit;
 namespace AutoHypergrad.Cuda.Tests;
 
 /// <summary>
-/// The engines run with the optimizer step on a device through <see cref="CudaStepKernel{T}"/>, unchanged: Reverse-HG
-/// with Adam's generated CUDA C (host build) gives the same bits as with the C# step kernel applied element by
+/// The engines run with the optimizer step on a device through <see cref="CudaVectorizedStep{T}"/>, unchanged: Reverse-HG
+/// with Adam's generated CUDA C (host build) gives the same bits as with the C# vectorized step applied element by
 /// element, the objective and the engine being the same code on both sides.
 /// </summary>
 public sealed class HostEngineTests
@@ -14,8 +14,8 @@ public sealed class HostEngineTests
     {
         var adam = AutoHypergrad.Optimizers.Optimizers.Find("Adam");
         using var device = new HostDevice();
-        using var cuda = new CudaStepKernel<double>(device, adam);
-        var expected = EngineRuns.ReverseHypergradient(new ElementwiseStepKernel<double>(adam.Kernel<double>()), out _);
+        using var cuda = new CudaVectorizedStep<double>(device, adam);
+        var expected = EngineRuns.ReverseHypergradient(new ElementwiseVectorizedStep<double>(adam.Step<double>()), out _);
         var actual = EngineRuns.ReverseHypergradient(cuda, out _);
         Assert.Equal(expected.Value, actual.Value);
         Assert.Equal(expected.Names, actual.Names);

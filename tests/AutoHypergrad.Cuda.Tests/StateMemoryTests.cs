@@ -43,7 +43,7 @@ public sealed class StateMemoryTests
     internal static void AssertResidentRunsEqualStagedRuns(IKernelDevice device)
     {
         var adam = AutoHypergrad.Optimizers.Optimizers.Find("Adam");
-        using var kernel = new CudaStepKernel<double>(device, adam);
+        using var kernel = new CudaVectorizedStep<double>(device, adam);
         using var memory = new CudaStateMemory<double>(device);
         var (host, hostResponse) = EngineRuns.Run(kernel, null, out var lambda);
         var (resident, residentResponse) = EngineRuns.Run(kernel, memory, out _);
@@ -72,7 +72,7 @@ public sealed class StateMemoryTests
     {
         var adam = AutoHypergrad.Optimizers.Optimizers.Find("Adam");
         using var device = new HostDevice();
-        using var kernel = new CudaStepKernel<double>(device, adam);
+        using var kernel = new CudaVectorizedStep<double>(device, adam);
         using var memory = new CudaStateMemory<double>(device);
         var (staged, stagedResponse) = EngineRuns.Run(kernel, null, out var lambda);
         var (resident, residentResponse) = EngineRuns.Run(kernel, memory, out _);
@@ -91,8 +91,8 @@ public sealed class StateMemoryTests
         // down: the int and the adjoints. A check follows every forward step, every reverse step, s_0 and ∂E/∂s_T.
         int n = resident.ParameterCount;
         long checks = residentRun.Cost.ForwardSteps + residentRun.Cost.ReverseSteps + 2;
-        long hyperparameterAdjoints = residentRun.Cost.ReverseSteps * StepKernelLayout.HyperparameterLength(kernel, n) * sizeof(double);
-        Assert.Equal(5, StepKernelLayout.HyperparameterLength(kernel, n));
+        long hyperparameterAdjoints = residentRun.Cost.ReverseSteps * VectorizedStepLayout.HyperparameterLength(kernel, n) * sizeof(double);
+        Assert.Equal(5, VectorizedStepLayout.HyperparameterLength(kernel, n));
         Assert.Equal(n * sizeof(double) + checks * sizeof(int) + hyperparameterAdjoints, up);
         Assert.Equal(checks * sizeof(int) + hyperparameterAdjoints, down);
 
@@ -107,7 +107,7 @@ public sealed class StateMemoryTests
     {
         var adam = AutoHypergrad.Optimizers.Optimizers.Find("Adam");
         using var device = new HostDevice();
-        using var kernel = new CudaStepKernel<double>(device, adam);
+        using var kernel = new CudaVectorizedStep<double>(device, adam);
         using var memory = new CudaStateMemory<double>(device);
         var (resident, response) = EngineRuns.Run(kernel, memory, out var lambda);
         var engine = new ReverseHypergradient<double>(resident, response);

@@ -10,8 +10,8 @@ namespace AutoHypergrad.Cuda.Tests;
 
 /// <summary>
 /// One step, its tangent (k directions) and its adjoint of an optimizer, on random inputs, through a
-/// <see cref="CudaStepKernel{T}"/> on some device, against the generated C# step kernel applied element by element
-/// (<see cref="ElementwiseStepKernel{T}"/>).
+/// <see cref="CudaVectorizedStep{T}"/> on some device, against the generated C# vectorized step applied element by element
+/// (<see cref="ElementwiseVectorizedStep{T}"/>).
 /// </summary>
 public sealed class StepAgreement<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -19,7 +19,7 @@ public sealed class StepAgreement<T>
     public const int Directions = 3;
 
     private readonly Optimizer _optimizer;
-    private readonly IStepKernel<T> _cpu;
+    private readonly IVectorizedStep<T> _cpu;
     private readonly int _n;
     private readonly T[] _state;
     private readonly T[] _gradient;
@@ -33,7 +33,7 @@ public sealed class StepAgreement<T>
     public StepAgreement(Optimizer optimizer, int n, int seed)
     {
         _optimizer = optimizer;
-        _cpu = optimizer.Kernel<T>();
+        _cpu = optimizer.Step<T>();
         _n = n;
         var random = new Random(seed);
         T Uniform(double low, double high) => T.CreateChecked(low + (high - low) * random.NextDouble());
@@ -41,7 +41,7 @@ public sealed class StepAgreement<T>
         // The weight and the gradient of either sign; the optimizer state positive (second moments, accumulators).
         _state = Enumerable.Range(0, s * n).Select(i => i < n ? Uniform(-1, 1) : Uniform(0.01, 1)).ToArray();
         _gradient = Enumerable.Range(0, n).Select(_ => Uniform(-1, 1)).ToArray();
-        _hyperparameters = new T[StepKernelLayout.HyperparameterLength(_cpu, n)];
+        _hyperparameters = new T[VectorizedStepLayout.HyperparameterLength(_cpu, n)];
         for (int h = 0; h < optimizer.Hyperparameters.Count; h++)
         {
             var d = optimizer.Hyperparameters[h];
@@ -54,8 +54,8 @@ public sealed class StepAgreement<T>
                     : d.Domain == HyperparameterDomain.UnitInterval ? 1 - (1 - d.Default) * factor
                     : d.Default * factor;
             }
-            int offset = StepKernelLayout.HyperparameterOffset(_cpu, h, n);
-            for (int i = 0; i < StepKernelLayout.HyperparameterSize(_cpu, h, n); i++)
+            int offset = VectorizedStepLayout.HyperparameterOffset(_cpu, h, n);
+            for (int i = 0; i < VectorizedStepLayout.HyperparameterSize(_cpu, h, n); i++)
             {
                 _hyperparameters[offset + i] = T.CreateChecked(Value());
             }
@@ -63,7 +63,7 @@ public sealed class StepAgreement<T>
 
         _stateTangents = Enumerable.Range(0, s * Directions * n).Select(_ => Uniform(-1, 1)).ToArray();
         _gradientTangents = Enumerable.Range(0, Directions * n).Select(_ => Uniform(-1, 1)).ToArray();
-        _hyperparameterTangents = Enumerable.Range(0, StepKernelLayout.HyperparameterTangentLength(_cpu, n, Directions)).Select(_ => Uniform(-1, 1)).ToArray();
+        _hyperparameterTangents = Enumerable.Range(0, VectorizedStepLayout.HyperparameterTangentLength(_cpu, n, Directions)).Select(_ => Uniform(-1, 1)).ToArray();
         _stateAdjoint = Enumerable.Range(0, s * n).Select(_ => Uniform(-1, 1)).ToArray();
         _gradientAdjoint = Enumerable.Range(0, n).Select(_ => Uniform(-1, 1)).ToArray();
     }
@@ -73,7 +73,7 @@ public sealed class StepAgreement<T>
         => new(3, _optimizer.Options.Where(o => o != "t").ToDictionary(o => o, _ => flags ? 1.0 : 0.0));
 
     /// <summary>The outputs of step, tangent and adjoint, by name: "state", "stateTangents", "stateAdjoint", …</summary>
-    public Dictionary<string, T[]> Run(IStepKernel<T> kernel, StepOptions options)
+    public Dictionary<string, T[]> Run(IVectorizedStep<T> kernel, StepOptions options)
     {
         var state = (T[])_state.Clone();
         kernel.Step(state, _gradient, _hyperparameters, options);
@@ -95,8 +95,8 @@ public sealed class StepAgreement<T>
         };
     }
 
-    /// <summary>The C# step kernel, element by element.</summary>
-    public Dictionary<string, T[]> RunElementwise(StepOptions options) => Run(new ElementwiseStepKernel<T>(_cpu), options);
+    /// <summary>The C# vectorized step, element by element.</summary>
+    public Dictionary<string, T[]> RunElementwise(StepOptions options) => Run(new ElementwiseVectorizedStep<T>(_cpu), options);
 
     /// <summary>Fails on the first output value whose bits differ.</summary>
     public static void AssertBitwiseEqual(Dictionary<string, T[]> expected, Dictionary<string, T[]> actual, string what)

@@ -11,7 +11,7 @@ namespace AutoHypergrad.Derivatives.Tests;
 /// methods element by element, its vector-mode span driver <c>{Name}VectorModeTangent</c> equals the single-direction span
 /// driver once per direction, and its scalar vector-mode kernel the scalar tangent once per direction, to the bit
 /// (<see cref="ElementwiseDriverChecks"/>, shared with the optimizer tests), at every length around the vector widths;
-/// an [OptimizerStep] case has its step kernels. Values are drawn from the case's [Domain] boxes, integers from its
+/// an [OptimizerStep] case has its vectorized steps. Values are drawn from the case's [Domain] boxes, integers from its
 /// [Ints].
 /// </summary>
 public sealed class ElementwiseDriverTests
@@ -108,17 +108,17 @@ public sealed class ElementwiseDriverTests
     }
 
     [Fact]
-    public void Optimizer_step_cases_have_step_kernels()
+    public void Optimizer_step_cases_have_vectorized_steps()
     {
         foreach (MethodInfo method in typeof(ElementwiseRegressionCases).GetMethods(BindingFlags.Public | BindingFlags.Static)
                      .Where(m => m.GetCustomAttribute<OptimizerStepAttribute>() is not null))
         {
             Type scalar = method.GetParameters()[0].ParameterType.GetElementType()!;
-            string kernelName = $"{method.Name}Kernel{(scalar == typeof(double) ? "Double" : "Single")}";
-            Type? kernel = typeof(ElementwiseRegressionCases).GetNestedType(kernelName, BindingFlags.Public | BindingFlags.NonPublic)
-                ?? typeof(ElementwiseRegressionCases).Assembly.GetTypes().FirstOrDefault(t => t.Name == kernelName);
-            Assert.True(kernel is not null, $"{method.Name}: no {kernelName}.");
-            Assert.Contains(kernel!.GetInterfaces(), i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(AutoHypergrad.Steps.IStepKernel<>));
+            string stepName = $"{method.Name}Vectorized{(scalar == typeof(double) ? "Double" : "Single")}";
+            Type? step = typeof(ElementwiseRegressionCases).GetNestedType(stepName, BindingFlags.Public | BindingFlags.NonPublic)
+                ?? typeof(ElementwiseRegressionCases).Assembly.GetTypes().FirstOrDefault(t => t.Name == stepName);
+            Assert.True(step is not null, $"{method.Name}: no {stepName}.");
+            Assert.Contains(step!.GetInterfaces(), i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(AutoHypergrad.Steps.IVectorizedStep<>));
         }
     }
 

@@ -61,7 +61,7 @@ internal static class EngineProblems
             descriptor.Hyperparameters.Select(h => h.PerElement).ToArray());
         var batches = batchSize == 0 ? null : new BatchSchedule(training.ExampleCount, batchSize, seed: 3);
         var options = new StepOptions(1, new Dictionary<string, double> { ["epsInsideSqrt"] = 0 });
-        var dynamics = new TrainingDynamics<T>(training, descriptor.Kernel<T>(), space, batches, options);
+        var dynamics = new TrainingDynamics<T>(training, descriptor.Step<T>(), space, batches, options);
         return (dynamics, new ValidationError<T>(validation), space.InitialValues());
     }
 

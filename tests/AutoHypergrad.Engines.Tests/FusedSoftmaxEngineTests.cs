@@ -47,7 +47,7 @@ public sealed class FusedSoftmaxEngineTests
         var space = HyperparameterSpace.Create(
             sgd.Hyperparameters.Select(h => h.Name).ToArray(), [0.5, 0.0], training.Hyperparameters, weights, w0, 12, ["lr", "weights"]);
         var batches = batchSize == 0 ? null : new BatchSchedule(training.ExampleCount, batchSize, seed: 3);
-        var dynamics = new TrainingDynamics<double>(training, sgd.Kernel<double>(), space, batches);
+        var dynamics = new TrainingDynamics<double>(training, sgd.Step<double>(), space, batches);
         return ((dynamics, new ValidationError<double>(validation)), space.InitialValues());
     }
 }

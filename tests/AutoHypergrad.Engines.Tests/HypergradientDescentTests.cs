@@ -81,7 +81,7 @@ public sealed class HypergradientDescentTests
         {
             double loss = problem.Objective.Gradient(state.AsSpan(0, problem.ParameterCount), [], problem.BatchAt(t), gradient);
             Assert.Equal(BitConverter.DoubleToInt64Bits(loss), BitConverter.DoubleToInt64Bits(result.Losses[t - 1]));
-            problem.Descriptor.Kernel<double>().Step(state, gradient, hyper, new StepOptions(t));
+            problem.Descriptor.Step<double>().Step(state, gradient, hyper, new StepOptions(t));
         }
 
         Assert.Null(result.Hypergradients);
@@ -225,7 +225,7 @@ public sealed class HypergradientDescentTests
         public Batch BatchAt(int t) => _batches.At(t - 1);
 
         public HypergradientDescent<double> Engine(ILearningRateOptimizer rule, HypergradientDescentOptions? options = null)
-            => new(Objective, Descriptor.Kernel<double>(), Space, _batches, rule, _validation, options);
+            => new(Objective, Descriptor.Step<double>(), Space, _batches, rule, _validation, options);
 
         /// <summary>
         /// The seed's algorithm, by hand: g_t, h_t = g_t·∇_α u_{t−1}, α_t by the learning-rate rule, then the step u_t

@@ -78,7 +78,7 @@ public sealed class ImplicitTests(ITestOutputHelper output)
         var sgd = Optimizers.Optimizers.Find("sgd");
         var space = HyperparameterSpace.Create(
             sgd.Hyperparameters.Select(h => h.Name).ToArray(), [1.0, 0.0], training.Hyperparameters, [l2], new double[training.ParameterCount], 3000, ["l2"]);
-        var dynamics = new TrainingDynamics<double>(training, sgd.Kernel<double>(), space, batches: null);
+        var dynamics = new TrainingDynamics<double>(training, sgd.Step<double>(), space, batches: null);
         var response = new ValidationError<double>(ModelObjective<double>.Create(validation, new ModelOptions(ModelKind.Logistic)));
         var reverse = new ReverseHypergradient<double>(dynamics, response).Compute([l2]);
 

@@ -411,7 +411,7 @@ public sealed class DiagnosticsTests
         var descriptors = AllDescriptors();
         var ids = descriptors.Select(d => d.Id).OrderBy(id => id, StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(Enumerable.Range(1, 16).Select(i => $"AHG{i:D4}").ToArray(), ids);
+        Assert.Equal(Enumerable.Range(1, 17).Select(i => $"AHG{i:D4}").ToArray(), ids);
         Assert.All(descriptors, d =>
         {
             // A method without CUDA kernels still has its C#: the CUDA emitter only informs.
@@ -571,10 +571,10 @@ public sealed class DiagnosticsTests
         Assert.Contains("Repeated", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Single(run.GeneratorDiagnostics);
 
-        // The derivatives are still generated; only the step kernel is left out.
+        // The derivatives are still generated; only the vectorized step is left out.
         var generated = run.Source("Subject.Repeated.g.cs");
         Assert.Contains("RepeatedAdjoint", generated, StringComparison.Ordinal);
-        Assert.DoesNotContain("IStepKernel", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("IVectorizedStep", generated, StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string, string> MisshapenSteps() => new()
@@ -605,7 +605,7 @@ public sealed class DiagnosticsTests
 
         Assert.True(located == LocatedText(diagnostic, run), $"{what}: located on '{LocatedText(diagnostic, run)}', not '{located}'.");
         Assert.Contains("Misshapen", diagnostic.GetMessage(), StringComparison.Ordinal);
-        Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("IStepKernel", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("IVectorizedStep", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -650,7 +650,7 @@ public sealed class DiagnosticsTests
         Assert.Contains($"'{located}'", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Contains("Scaled", diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.Contains("not a [Hyper] parameter", diagnostic.GetMessage(), StringComparison.Ordinal);
-        Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("IStepKernel", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("IVectorizedStep", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -667,7 +667,7 @@ public sealed class DiagnosticsTests
         var run = GeneratorHarness.Run(source);
 
         Assert.Empty(run.GeneratorDiagnostics);
-        Assert.Contains(run.GeneratedSources, s => s.SourceText.ToString().Contains("IStepKernel<double>", StringComparison.Ordinal));
+        Assert.Contains(run.GeneratedSources, s => s.SourceText.ToString().Contains("IVectorizedStep<double>", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -685,7 +685,7 @@ public sealed class DiagnosticsTests
 
         Assert.Equal("t", LocatedText(diagnostic, run));
         Assert.Contains("'int'", diagnostic.GetMessage(), StringComparison.Ordinal);
-        Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("IStepKernel", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.GeneratedSources, s => s.SourceText.ToString().Contains("IVectorizedStep", StringComparison.Ordinal));
     }
 
     [Fact]

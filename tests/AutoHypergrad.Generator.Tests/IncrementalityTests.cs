@@ -82,8 +82,8 @@ public sealed class IncrementalityTests
         Assert.Empty(first.Diagnostics);
         // Each method's C#, Adam's CUDA C (the elementwise one), and the same two for Adam's float twin.
         Assert.Equal(5, first.GeneratedSources.Length);
-        Assert.Contains("AdamKernelSingle", first.GeneratedSources.Single(s => s.HintName == "Optimizers.Adam_Single.g.cs").SourceText.ToString(), StringComparison.Ordinal);
-        Assert.Contains("AdamKernelDouble", first.GeneratedSources.Single(s => s.HintName == "Optimizers.Adam.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Contains("AdamVectorizedSingle", first.GeneratedSources.Single(s => s.HintName == "Optimizers.Adam_Single.g.cs").SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Contains("AdamVectorizedDouble", first.GeneratedSources.Single(s => s.HintName == "Optimizers.Adam.g.cs").SourceText.ToString(), StringComparison.Ordinal);
         return (driver, compilation, differentiable, other);
     }
 

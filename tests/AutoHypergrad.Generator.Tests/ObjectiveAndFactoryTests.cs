@@ -122,15 +122,15 @@ public sealed class ObjectiveAndFactoryTests
             "[global::AutoHypergrad.Hyper(Default = double.NaN, Domain = global::AutoHypergrad.HyperparameterDomain.UnitInterval)] float mu, [global::AutoHypergrad.NoDiff] bool nesterov)",
             twin,
             StringComparison.Ordinal);
-        Assert.Contains("public readonly struct StepKernelSingle : global::AutoHypergrad.Steps.IStepKernel<float>", twin, StringComparison.Ordinal);
-        Assert.Contains("new StepKernelSingle(),", run.Source("Heavy.Step.g.cs"), StringComparison.Ordinal);
+        Assert.Contains("public readonly struct StepVectorizedSingle : global::AutoHypergrad.Steps.IVectorizedStep<float>", twin, StringComparison.Ordinal);
+        Assert.Contains("new StepVectorizedSingle(),", run.Source("Heavy.Step.g.cs"), StringComparison.Ordinal);
         Assert.Single(run.GeneratedSources, s => s.SourceText.ToString().Contains(Twin, StringComparison.Ordinal));
     }
 
     [Fact]
     public void A_step_with_a_float_overload_gets_no_twin()
     {
-        var withOverload = GeneratorHarness.RunValid(StepKernelTests.DampedSource);
+        var withOverload = GeneratorHarness.RunValid(VectorizedStepTests.DampedSource);
         Assert.DoesNotContain(withOverload.GeneratedSources, s => s.SourceText.ToString().Contains(Twin, StringComparison.Ordinal));
     }
 
@@ -163,6 +163,24 @@ public sealed class ObjectiveAndFactoryTests
         Assert.Contains(reason, diagnostic.GetMessage(), StringComparison.Ordinal);
         Assert.NotEqual(Location.None, diagnostic.Location);
         Assert.Null(run.OutputCompilation.GetTypeByMetadataName("Samples.Bad+LObjective"));
+        Assert.Empty(run.OutputErrorsAndWarnings.Where(d => d.Severity == DiagnosticSeverity.Error && !d.Id.StartsWith("AHG", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("[Objective] public static double L(ReadOnlySpan<double> w) => w[0] * w[0];", "L", "Objective", "objective type", "Differentiable(Order = 2)")]
+    [InlineData("[OptimizerStep] public static void L(ref double w, double g, [Hyper] double lr) { w -= lr * g; }", "L", "OptimizerStep", "vectorized steps and optimizer factory", "Differentiable")]
+    public void A_mark_of_what_to_generate_on_a_method_that_is_not_Differentiable_gets_AHG0017_at_its_name(
+        string method, string name, string attribute, string generated, string fix)
+    {
+        var source = "using System;\nusing AutoHypergrad;\nnamespace Samples;\npublic static partial class Bad\n{\n    " + method + "\n}\n";
+        var run = GeneratorHarness.Run(source);
+
+        var diagnostic = Assert.Single(run.GeneratorDiagnostics);
+        Assert.Equal("AHG0017", diagnostic.Id);
+        Assert.Equal(
+            $"'{name}' is marked [{attribute}] but not [Differentiable]: its {generated} would be written from its derivatives, which are not generated; add [{fix}]",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(name, source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
         Assert.Empty(run.OutputErrorsAndWarnings.Where(d => d.Severity == DiagnosticSeverity.Error && !d.Id.StartsWith("AHG", StringComparison.Ordinal)));
     }
 }

@@ -88,14 +88,14 @@ public sealed class DescriptorTests
     {
         Optimizer descriptor = Optimizers.Find(name);
 
-        HasTheDescriptorNames(descriptor, descriptor.Kernel<double>());
-        HasTheDescriptorNames(descriptor, descriptor.Kernel<float>());
-        Assert.Same(descriptor.Kernel<double>(), descriptor.Kernel<double>());
-        Assert.Same(descriptor.Kernel<float>(), descriptor.Kernel<float>());
-        Assert.Throws<NotSupportedException>(() => descriptor.Kernel<Half>());
+        HasTheDescriptorNames(descriptor, descriptor.Step<double>());
+        HasTheDescriptorNames(descriptor, descriptor.Step<float>());
+        Assert.Same(descriptor.Step<double>(), descriptor.Step<double>());
+        Assert.Same(descriptor.Step<float>(), descriptor.Step<float>());
+        Assert.Throws<NotSupportedException>(() => descriptor.Step<Half>());
     }
 
-    private static void HasTheDescriptorNames<T>(Optimizer descriptor, IStepKernel<T> kernel)
+    private static void HasTheDescriptorNames<T>(Optimizer descriptor, IVectorizedStep<T> kernel)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Assert.Equal(descriptor.Name, kernel.Name);
@@ -115,11 +115,11 @@ public sealed class DescriptorTests
 
         // Packed for n = 3 parameters: a per-element one's default in every element.
         double[] packed = descriptor.Packed(3);
-        Assert.Equal(StepKernelLayout.HyperparameterLength(descriptor.Kernel<double>(), 3), packed.Length);
+        Assert.Equal(VectorizedStepLayout.HyperparameterLength(descriptor.Step<double>(), 3), packed.Length);
         for (int h = 0; h < descriptor.Hyperparameters.Count; h++)
         {
-            int offset = StepKernelLayout.HyperparameterOffset(descriptor.Kernel<double>(), h, 3);
-            int size = StepKernelLayout.HyperparameterSize(descriptor.Kernel<double>(), h, 3);
+            int offset = VectorizedStepLayout.HyperparameterOffset(descriptor.Step<double>(), h, 3);
+            int size = VectorizedStepLayout.HyperparameterSize(descriptor.Step<double>(), h, 3);
             Assert.All(packed.AsSpan(offset, size).ToArray(), value => Assert.Equal(descriptor.Hyperparameters[h].Default, value));
         }
 

@@ -10,7 +10,7 @@ namespace AutoHypergrad.Optimizers.Tests;
 /// <summary>
 /// The per-parameter-learning-rate optimizers are their uniform counterparts when every lrᵢ is the same lr: the step,
 /// its tangents (lrᵢ's direction j the same for every i) and every adjoint but lr's equal to the bit, through the
-/// step kernels, in double and float; lr's adjoint, summed over the elements, is the uniform one's within the
+/// vectorized steps, in double and float; lr's adjoint, summed over the elements, is the uniform one's within the
 /// rounding of a sum of n terms (the uniform driver adds it up lane by lane). And the layout helper's offsets.
 /// </summary>
 public sealed class PerParameterOptimizerTests
@@ -48,12 +48,12 @@ public sealed class PerParameterOptimizerTests
     public void Each_weight_takes_its_own_learning_rate()
     {
         double[] w = [1, 2, 3], g = [0.5, -0.5, 1];
-        SgdPerParameter.StepOptimizer().Kernel<double>().Step(w, g, [0.1, 0.2, 0.3, 0.0], new StepOptions(1));
+        SgdPerParameter.StepOptimizer().Step<double>().Step(w, g, [0.1, 0.2, 0.3, 0.0], new StepOptions(1));
         Assert.Equal([1 - 0.05, 2 + 0.1, 3 - 0.3], w);
 
         // ∂w′ᵢ/∂lrᵢ = −(gᵢ + wd·wᵢ), and nothing from the other elements' rates.
         double[] wBar = [1, 1, 1], gBar = new double[3], hyperparameterAdjoints = new double[4];
-        SgdPerParameter.StepOptimizer().Kernel<double>().Adjoint([1, 2, 3], wBar, g, gBar, [0.1, 0.2, 0.3, 0.0], hyperparameterAdjoints, new StepOptions(1));
+        SgdPerParameter.StepOptimizer().Step<double>().Adjoint([1, 2, 3], wBar, g, gBar, [0.1, 0.2, 0.3, 0.0], hyperparameterAdjoints, new StepOptions(1));
         Assert.Equal([-0.5, 0.5, -1], hyperparameterAdjoints[..3]);
 
         // ∂w′ᵢ/∂wd = −lrᵢ·wᵢ, summed: wd is shared.
@@ -63,36 +63,36 @@ public sealed class PerParameterOptimizerTests
     [Fact]
     public void The_layout_helper_counts_uniform_values_once_and_per_element_ones_n_times()
     {
-        IStepKernel<double> adam = AdamPerParameter.StepOptimizer().Kernel<double>();
+        IVectorizedStep<double> adam = AdamPerParameter.StepOptimizer().Step<double>();
         const int n = 10, k = 4;
         Assert.Equal([true, false, false, false, false], adam.PerElement);
-        Assert.Equal(4 + n, StepKernelLayout.HyperparameterLength(adam, n));
-        Assert.Equal([0, n, n + 1, n + 2, n + 3], Enumerable.Range(0, 5).Select(h => StepKernelLayout.HyperparameterOffset(adam, h, n)));
-        Assert.Equal([n, 1, 1, 1, 1], Enumerable.Range(0, 5).Select(h => StepKernelLayout.HyperparameterSize(adam, h, n)));
-        Assert.Equal(4 * k + k * n, StepKernelLayout.HyperparameterTangentLength(adam, n, k));
-        Assert.Equal([0, k * n, k * n + k, k * n + 2 * k, k * n + 3 * k], Enumerable.Range(0, 5).Select(h => StepKernelLayout.HyperparameterTangentOffset(adam, h, n, k)));
-        Assert.Equal([k * n, k, k, k, k], Enumerable.Range(0, 5).Select(h => StepKernelLayout.HyperparameterTangentSize(adam, h, n, k)));
+        Assert.Equal(4 + n, VectorizedStepLayout.HyperparameterLength(adam, n));
+        Assert.Equal([0, n, n + 1, n + 2, n + 3], Enumerable.Range(0, 5).Select(h => VectorizedStepLayout.HyperparameterOffset(adam, h, n)));
+        Assert.Equal([n, 1, 1, 1, 1], Enumerable.Range(0, 5).Select(h => VectorizedStepLayout.HyperparameterSize(adam, h, n)));
+        Assert.Equal(4 * k + k * n, VectorizedStepLayout.HyperparameterTangentLength(adam, n, k));
+        Assert.Equal([0, k * n, k * n + k, k * n + 2 * k, k * n + 3 * k], Enumerable.Range(0, 5).Select(h => VectorizedStepLayout.HyperparameterTangentOffset(adam, h, n, k)));
+        Assert.Equal([k * n, k, k, k, k], Enumerable.Range(0, 5).Select(h => VectorizedStepLayout.HyperparameterTangentSize(adam, h, n, k)));
 
         // Without per-element hyperparameters: m values, hyperparameter h at h, its directions at h·k.
-        IStepKernel<float> momentum = Momentum.StepOptimizer().Kernel<float>();
-        Assert.Equal(3, StepKernelLayout.HyperparameterLength(momentum, n));
-        Assert.Equal(2, StepKernelLayout.HyperparameterOffset(momentum, 2, n));
-        Assert.Equal(3 * k, StepKernelLayout.HyperparameterTangentLength(momentum, n, k));
-        Assert.Equal(2 * k, StepKernelLayout.HyperparameterTangentOffset(momentum, 2, n, k));
+        IVectorizedStep<float> momentum = Momentum.StepOptimizer().Step<float>();
+        Assert.Equal(3, VectorizedStepLayout.HyperparameterLength(momentum, n));
+        Assert.Equal(2, VectorizedStepLayout.HyperparameterOffset(momentum, 2, n));
+        Assert.Equal(3 * k, VectorizedStepLayout.HyperparameterTangentLength(momentum, n, k));
+        Assert.Equal(2 * k, VectorizedStepLayout.HyperparameterTangentOffset(momentum, 2, n, k));
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => StepKernelLayout.HyperparameterOffset(adam, 6, n));
-        Assert.Throws<ArgumentOutOfRangeException>(() => StepKernelLayout.HyperparameterSize(adam, 5, n));
-        Assert.Throws<ArgumentOutOfRangeException>(() => StepKernelLayout.HyperparameterLength(adam, -1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => StepKernelLayout.HyperparameterTangentLength(adam, n, -1));
-        Assert.Throws<OverflowException>(() => StepKernelLayout.HyperparameterTangentLength(adam, int.MaxValue / 2, 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VectorizedStepLayout.HyperparameterOffset(adam, 6, n));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VectorizedStepLayout.HyperparameterSize(adam, 5, n));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VectorizedStepLayout.HyperparameterLength(adam, -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => VectorizedStepLayout.HyperparameterTangentLength(adam, n, -1));
+        Assert.Throws<OverflowException>(() => VectorizedStepLayout.HyperparameterTangentLength(adam, int.MaxValue / 2, 4));
     }
 
     private static void EqualRatesAreUniform<T>(string perParameterName, string uniformName, bool epsInsideSqrt, int n)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         Optimizer descriptor = Optimizers.Find(perParameterName);
-        IStepKernel<T> perParameter = descriptor.Kernel<T>();
-        IStepKernel<T> uniform = Optimizers.Find(uniformName).Kernel<T>();
+        IVectorizedStep<T> perParameter = descriptor.Step<T>();
+        IVectorizedStep<T> uniform = Optimizers.Find(uniformName).Step<T>();
         var random = new Random(HashCode.Combine(perParameterName, typeof(T).Name, n));
         int s = uniform.StateNames.Count;
         int m = uniform.HyperparameterNames.Count;
@@ -112,8 +112,8 @@ public sealed class PerParameterOptimizerTests
         // lr first: n copies of its value, and of each direction of its tangent; the rest as they are.
         T[] packed = [.. Enumerable.Repeat(hyperparameters[0], n), .. hyperparameters.Skip(1)];
         T[] packedTangents = [.. Enumerable.Range(0, K).SelectMany(j => Enumerable.Repeat(hyperparameterTangents[j], n)), .. hyperparameterTangents.Skip(K)];
-        Assert.Equal(StepKernelLayout.HyperparameterLength(perParameter, n), packed.Length);
-        Assert.Equal(StepKernelLayout.HyperparameterTangentLength(perParameter, n, K), packedTangents.Length);
+        Assert.Equal(VectorizedStepLayout.HyperparameterLength(perParameter, n), packed.Length);
+        Assert.Equal(VectorizedStepLayout.HyperparameterTangentLength(perParameter, n, K), packedTangents.Length);
 
         T[] expected = state.ToArray(), actual = state.ToArray();
         uniform.Step(expected, gradient, hyperparameters, options);

@@ -347,8 +347,8 @@ public static class Checks
     }
 
     /// <summary>
-    /// The [OptimizerStep] method's step kernel (<c>{Name}KernelDouble</c>, an <see cref="AutoHypergrad.Steps.IStepKernel{T}"/>)
-    /// against the span drivers it packs, on the layouts IStepKernel documents: Step, Tangents (k = 2 directions,
+    /// The [OptimizerStep] method's vectorized step (<c>{Name}VectorizedDouble</c>, an <see cref="AutoHypergrad.Steps.IVectorizedStep{T}"/>)
+    /// against the span drivers it packs, on the layouts IVectorizedStep documents: Step, Tangents (k = 2 directions,
     /// against the single-direction tangent driver once per direction) and Adjoint, bit for bit, options read from
     /// <see cref="AutoHypergrad.Steps.StepOptions"/>. A uniform hyperparameter's adjoint, a sum over the elements
     /// added to the one given, is compared within two ulps of the larger of the two (the kernel may add its sum to the
@@ -356,9 +356,9 @@ public static class Checks
     /// </summary>
     public static void StepKernel(Method m, Type type)
     {
-        var kernelType = type.GetNestedType(m.Name + "KernelDouble")
-            ?? throw new Xunit.Sdk.XunitException($"the [OptimizerStep] method has no generated {m.Name}KernelDouble");
-        var kernel = (AutoHypergrad.Steps.IStepKernel<double>)Activator.CreateInstance(kernelType)!;
+        var kernelType = type.GetNestedType(m.Name + "VectorizedDouble")
+            ?? throw new Xunit.Sdk.XunitException($"the [OptimizerStep] method has no generated {m.Name}VectorizedDouble");
+        var kernel = (AutoHypergrad.Steps.IVectorizedStep<double>)Activator.CreateInstance(kernelType)!;
         var driver = Find(type, m.Name, true);
         var tangentDriver = Find(type, m.Name + "Tangent", true);
         var adjointDriver = Find(type, m.Name + "Adjoint", true);
@@ -375,7 +375,7 @@ public static class Checks
             {
                 if (!Same(expected[i], actual[i]))
                 {
-                    errors.Add($"{what}[{i}] is {actual[i]:R} from {m.Name}KernelDouble but {expected[i]:R} from the span drivers");
+                    errors.Add($"{what}[{i}] is {actual[i]:R} from {m.Name}VectorizedDouble but {expected[i]:R} from the span drivers");
                     return;
                 }
             }
@@ -453,7 +453,7 @@ public static class Checks
                     double larger = Math.Max(Math.Abs(fromDriver), Math.Abs(fromKernel));
                     if (!(Math.Abs(fromDriver - fromKernel) <= 2 * (Math.BitIncrement(larger) - larger)))
                     {
-                        errors.Add($"n = {n}, Adjoint: {q.Name}Bar is {fromKernel:R} from {m.Name}KernelDouble but {fromDriver:R} from the span driver");
+                        errors.Add($"n = {n}, Adjoint: {q.Name}Bar is {fromKernel:R} from {m.Name}VectorizedDouble but {fromDriver:R} from the span driver");
                     }
                 }
             }
@@ -461,7 +461,7 @@ public static class Checks
 
         if (errors.Count > 0)
         {
-            throw new Xunit.Sdk.XunitException("the step kernel differs from the span drivers:\n" + string.Join("\n", errors.Take(12)));
+            throw new Xunit.Sdk.XunitException("the vectorized step differs from the span drivers:\n" + string.Join("\n", errors.Take(12)));
         }
     }
 

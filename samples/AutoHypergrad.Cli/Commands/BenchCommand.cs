@@ -8,7 +8,7 @@ internal static class BenchCommand
     public static Command Create()
     {
         var bench = new Command("bench", "Benchmarks: optimizer kernels, dense linear algebra, objective products, the CUDA backend.");
-        bench.Subcommands.Add(BenchKernelsCommand.Create());
+        bench.Subcommands.Add(BenchStepsCommand.Create());
         bench.Subcommands.Add(BenchGemmCommand.Create());
         bench.Subcommands.Add(BenchObjectivesCommand.Create());
         bench.Subcommands.Add(BenchEnginesCommand.Create());

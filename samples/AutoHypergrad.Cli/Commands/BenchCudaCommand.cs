@@ -121,7 +121,7 @@ internal static class BenchCudaCommand
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var adam = Optimizers.Optimizers.Find("Adam");
-        using var kernel = new CudaStepKernel<T>(device, adam);
+        using var kernel = new CudaVectorizedStep<T>(device, adam);
         int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         const int k = 1;
         int hyperCount = adam.Hyperparameters.Count;

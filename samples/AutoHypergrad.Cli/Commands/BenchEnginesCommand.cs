@@ -4,7 +4,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Linq;
 using System.Numerics;
-using AutoHypergrad.Cli.Engines;
+using AutoHypergrad.BenchmarkHarness.Engines;
+using AutoHypergrad.Cli.Reports;
 using AutoHypergrad.Data;
 using AutoHypergrad.Engines;
 using AutoHypergrad.Experiments;
@@ -132,7 +133,7 @@ internal static class BenchEnginesCommand
         }
 
         AnsiConsole.MarkupLine(Markup.Escape(
-            $"Wall time {report.WallSeconds:0.0} s; process peak working set {EngineProblemReport.Megabytes(report.ProcessPeakWorkingSetBytes)} MB."));
+            $"Wall time {report.WallSeconds:0.0} s; process peak working set {ByteCount.Megabytes(report.ProcessPeakWorkingSetBytes)} MB."));
         if (jsonPath is not null)
         {
             JsonFile.Write(jsonPath, report);

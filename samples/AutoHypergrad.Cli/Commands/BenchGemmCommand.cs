@@ -3,7 +3,8 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Linq;
-using AutoHypergrad.Cli.Gemm;
+using AutoHypergrad.BenchmarkHarness.Gemm;
+using AutoHypergrad.Cli.Reports;
 using AutoHypergrad.LinearAlgebra;
 using Spectre.Console;
 

@@ -6,7 +6,7 @@ using System.Globalization;
 using System.Linq;
 using System.Numerics;
 using System.Numerics.Tensors;
-using AutoHypergrad.Cli.Gemm;
+using AutoHypergrad.BenchmarkHarness.Gemm;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Data;
 using AutoHypergrad.Dynamics;

@@ -4,7 +4,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Linq;
 using System.Numerics;
-using AutoHypergrad.Cli.Kernels;
+using AutoHypergrad.BenchmarkHarness.Steps;
 using AutoHypergrad.Data;
 using AutoHypergrad.Experiments;
 using AutoHypergrad.LinearAlgebra;
@@ -123,7 +123,7 @@ internal static class BenchObjectivesCommand
         var result = new T[w.Length];
         var batch = shape.Batch == 0 ? Batch.Full : new BatchSchedule(shape.Rows, shape.Batch, 3).At(0);
         var gradient = new T[w.Length];
-        double Ms(Action call) => KernelTimer.SecondsPerCall(call, settings) * 1e3;
+        double Ms(Action call) => BenchTimer.SecondsPerCall(call, settings) * 1e3;
         double gradientMs = Ms(() => objective.Gradient(w, lambda, batch, gradient));
         return new ObjectiveTiming(
             shape.Name,

@@ -9,10 +9,10 @@ namespace AutoHypergrad.Cuda;
 
 /// <summary>
 /// The engines' state memory on a device: every vector is managed memory (<see cref="IKernelDevice.AllocateManaged"/>),
-/// which the generated step kernels and the device objectives use in place (<see cref="SpanStaging{T}"/> sees it is
+/// which the generated vectorized steps and the device objectives use in place (<see cref="SpanStaging{T}"/> sees it is
 /// managed), and which clears, adds and checks with kernels of its own (<see cref="StateKernels"/>). So
 /// <code>
-/// new TrainingDynamics&lt;T&gt;(deviceObjective, new CudaStepKernel&lt;T&gt;(device, optimizer), space, batches, options, new CudaStateMemory&lt;T&gt;(device))
+/// new TrainingDynamics&lt;T&gt;(deviceObjective, new CudaVectorizedStep&lt;T&gt;(device, optimizer), space, batches, options, new CudaStateMemory&lt;T&gt;(device))
 /// </code>
 /// runs Reverse-HG (full, truncated, checkpointed), forward mode and RTHO with the state, its trajectory, its tangents
 /// and adjoints on the device, and moves only λ-sized values per step. An operation runs on the device when its output

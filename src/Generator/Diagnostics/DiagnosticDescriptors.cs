@@ -51,7 +51,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OptimizerStepNotElementwise = Create(
         "AHG0009",
         "[OptimizerStep] method is not elementwise",
-        "[OptimizerStep] method '{0}' gets no step kernel: it is not elementwise (void, scalar parameters, straight-line code without loops or calls), so it has no span drivers to call");
+        "[OptimizerStep] method '{0}' gets no vectorized step: it is not elementwise (void, scalar parameters, straight-line code without loops or calls), so it has no span drivers to call");
 
     public static readonly DiagnosticDescriptor OptimizerStepShape = Create(
         "AHG0010",
@@ -61,12 +61,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OptimizerStepPerElement = Create(
         "AHG0011",
         "[PerElement] parameter of an [OptimizerStep] method is not a hyperparameter",
-        "Parameter '{0}' of [OptimizerStep] method '{1}' is [PerElement] but not a [Hyper] parameter: a step kernel takes per-element values only for hyperparameters, and passes each option as one value for all elements");
+        "Parameter '{0}' of [OptimizerStep] method '{1}' is [PerElement] but not a [Hyper] parameter: a vectorized step takes per-element values only for hyperparameters, and passes each option as one value for all elements");
 
     public static readonly DiagnosticDescriptor OptimizerStepOptionType = Create(
         "AHG0012",
         "[NoDiff] option of an [OptimizerStep] method is not float, double or bool",
-        "Option '{0}' of [OptimizerStep] method '{1}' has type '{2}': a step kernel reads its options from StepOptions as float, double or bool");
+        "Option '{0}' of [OptimizerStep] method '{1}' has type '{2}': a vectorized step reads its options from StepOptions as float, double or bool");
 
     public static readonly DiagnosticDescriptor NoCudaKernels = Create(
         "AHG0013",
@@ -88,6 +88,11 @@ internal static class DiagnosticDescriptors
         "AHG0016",
         "[Objective] method does not have the shape of a loss",
         "[Objective] method '{0}' {1}: a loss is [Differentiable(Order = 2)] static T Name(ReadOnlySpan<T> w, T or ReadOnlySpan<T> hyperparameters…, [NoDiff] data…) with T float or double, every parameter by value");
+
+    public static readonly DiagnosticDescriptor NotDifferentiable = Create(
+        "AHG0017",
+        "[OptimizerStep] or [Objective] method is not [Differentiable]",
+        "'{0}' is marked [{1}] but not [Differentiable]: its {2} would be written from its derivatives, which are not generated; add [{3}]");
 
     private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity = DiagnosticSeverity.Error) => new(
         id,

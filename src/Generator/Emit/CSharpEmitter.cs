@@ -44,10 +44,10 @@ internal static class CSharpEmitter
             SimdDriverEmitter.Write(writer, driver);
         }
 
-        if (model.StepKernel is { } kernel)
+        if (model.VectorizedStep is { } step)
         {
             writer.WriteLine();
-            StepKernelEmitter.Write(writer, model.Location, kernel);
+            VectorizedStepEmitter.Write(writer, model.Location, step);
         }
 
         if (model.Objective is { } objective)

@@ -84,9 +84,9 @@ internal sealed class CudaEmitter
 
         // The device functions and kernels first: they decide which helpers the module needs.
         var body = new IndentedWriter();
-        WriteDeviceFunction(body, primal.Kernel, "primal_element");
-        WriteDeviceFunction(body, tangent.Kernel, "tangent_element");
-        WriteDeviceFunction(body, adjoint.Kernel, "adjoint_element");
+        WriteDeviceFunction(body, primal.Element, "primal_element");
+        WriteDeviceFunction(body, tangent.Element, "tangent_element");
+        WriteDeviceFunction(body, adjoint.Element, "adjoint_element");
         var kernels = new[]
         {
             WritePrimalKernel(body, primal),

@@ -8,20 +8,20 @@ using AutoHypergrad.Generator.Passes;
 namespace AutoHypergrad.Generator.Emit;
 
 /// <summary>
-/// Writes a span driver: the elementwise kernel over spans, vectorized with Vector512, Vector256 or Vector128
-/// (whichever the machine accelerates) and the scalar kernel itself for the tail. Uniform statements and uniform
+/// Writes a span driver: the element function over spans, vectorized with Vector512, Vector256 or Vector128
+/// (whichever the machine accelerates) and the element function itself for the tail. Uniform statements and uniform
 /// subexpressions (bias corrections, 1 − β) are computed once before the loop; branches on per-element values
 /// become masks and ConditionalSelect; a uniform parameter's adjoint is summed in a vector and across lanes once,
 /// and so is the adjoint of a uniform intermediate value (a bias correction 1 − β^t, say), which passes its sum on to
 /// the hyperparameters once, after the loop, instead of once per element.
-/// A kernel with something that has no vector form (Pow or Tanh of per-element values, mixed float and double)
+/// An element function with something that has no vector form (Pow or Tanh of per-element values, mixed float and double)
 /// gets the scalar loop alone.
 /// <para>
 /// The vector-mode tangent's driver carries k directions, its per-element tangents direction-major (direction j of
 /// element i at j·n + i). Its vector loop is written from the single-direction tangent: per vector of elements the
 /// primal statements run once, then the tangent statements once per direction, loading and storing that direction's
 /// block; the uniform tangents (of 1 − β, say) are computed once per direction before the loop. The remaining
-/// elements go one at a time through the scalar vector-mode kernel.
+/// elements go one at a time through the scalar vector-mode element function.
 /// </para>
 /// </summary>
 internal sealed class SimdDriverEmitter
@@ -32,7 +32,7 @@ internal sealed class SimdDriverEmitter
     private readonly SpanDriver _driver;
     private readonly IrType _element;
 
-    /// <summary>The kernel the vector loop is written from: the driver's own, or the single-direction tangent.</summary>
+    /// <summary>The element function the vector loop is written from: the driver's own, or the single-direction tangent.</summary>
     private readonly GeneratedMethod _source;
 
     /// <summary>The tangent variables of the vector-mode tangent's source (none for the other drivers).</summary>
@@ -51,7 +51,7 @@ internal sealed class SimdDriverEmitter
     {
         _driver = driver;
         _element = element;
-        _source = driver.Directions?.Tangent ?? driver.Kernel;
+        _source = driver.Directions?.Tangent ?? driver.Element;
         _tangents = new HashSet<string>(driver.Directions?.TangentNames ?? EquatableArray<string>.Empty);
         _names = new NameScope(_source.Parameters.Select(p => p.Name).Concat(IrWalker.DeclaredNames(_source.Body)));
     }
@@ -72,7 +72,7 @@ internal sealed class SimdDriverEmitter
 
     private void WriteDriver(IndentedWriter writer)
     {
-        var kernel = _driver.Kernel;
+        var element = _driver.Element;
         var parameters = string.Join(", ", _driver.Parameters.Select(p => p.Role switch
         {
             DriverRole.ElementInput => $"global::System.ReadOnlySpan<{p.Type.Name}> {p.Name}",
@@ -81,10 +81,10 @@ internal sealed class SimdDriverEmitter
             _ => $"{p.Type.Name} {p.Name}",
         }));
         writer.WriteLine(_driver.Parameters.Any(p => p.Role == DriverRole.ElementDirections)
-            ? $"/// <summary>Span driver: <c>{kernel.Name}</c> on every element (spans of equal length n; uniform values for all elements; a per-element tangent holds k directions of n values one after the other, direction j of element i at j·n + i; a uniform tangent, k values).</summary>"
-            : $"/// <summary>Span driver: <c>{kernel.Name}</c> on every element (spans of equal length; uniform values for all elements).</summary>");
+            ? $"/// <summary>Span driver: <c>{element.Name}</c> on every element (spans of equal length n; uniform values for all elements; a per-element tangent holds k directions of n values one after the other, direction j of element i at j·n + i; a uniform tangent, k values).</summary>"
+            : $"/// <summary>Span driver: <c>{element.Name}</c> on every element (spans of equal length; uniform values for all elements).</summary>");
         writer.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"AutoHypergrad\", \"1.0\")]");
-        writer.WriteLine($"{kernel.Accessibility} static void {kernel.Name}({parameters})");
+        writer.WriteLine($"{element.Accessibility} static void {element.Name}({parameters})");
         writer.OpenBrace();
 
         var spans = _driver.Parameters.Where(p => p.Role is DriverRole.ElementInput or DriverRole.ElementState).ToList();
@@ -138,7 +138,7 @@ internal sealed class SimdDriverEmitter
         {
             writer.WriteLine($"for (; {index} < {length}; {index}++)");
             writer.OpenBrace();
-            writer.WriteLine($"{kernel.Name}({KernelArguments(index, null)});");
+            writer.WriteLine($"{element.Name}({ElementArguments(index, null)});");
             writer.CloseBrace();
         }
         else
@@ -149,9 +149,9 @@ internal sealed class SimdDriverEmitter
         writer.CloseBrace();
     }
 
-    /// <summary>The arguments of the scalar kernel for element <paramref name="index"/>; <paramref name="buffers"/> hold each per-element tangent's k directions.</summary>
-    private string KernelArguments(string index, Dictionary<string, string>? buffers)
-        => string.Join(", ", _driver.Parameters.Zip(_driver.Kernel.Parameters, (d, k) => d.Role switch
+    /// <summary>The arguments of the element function for element <paramref name="index"/>; <paramref name="buffers"/> hold each per-element tangent's k directions.</summary>
+    private string ElementArguments(string index, Dictionary<string, string>? buffers)
+        => string.Join(", ", _driver.Parameters.Zip(_driver.Element.Parameters, (d, k) => d.Role switch
         {
             DriverRole.ElementDirections => buffers![d.Name],
             DriverRole.ElementInput => (k.Mode == PassingMode.In ? "in " : "") + $"{d.Name}[{index}]",
@@ -188,14 +188,14 @@ internal sealed class SimdDriverEmitter
 
     /// <summary>
     /// The elements after the vector loop (all of them where there is none), one at a time through the scalar
-    /// vector-mode kernel: each element's k directions gathered from the direction-major spans into contiguous
+    /// vector-mode element function: each element's k directions gathered from the direction-major spans into contiguous
     /// buffers, and the written ones scattered back.
     /// </summary>
     private void WriteDirectionTail(IndentedWriter writer, string length, string index, string directions, List<DriverParameter> perElement)
     {
         var j = _direction;
         var buffers = perElement.ToDictionary(p => p.Name, p => _names.Fresh(p.Name + "At"));
-        writer.WriteLine($"// One element at a time: its directions, gathered into contiguous spans, through {_driver.Kernel.Name}.");
+        writer.WriteLine($"// One element at a time: its directions, gathered into contiguous spans, through {_driver.Element.Name}.");
         foreach (var p in perElement)
         {
             writer.WriteLine($"global::System.Span<{p.Type.ElementName}> {buffers[p.Name]} = stackalloc {p.Type.ElementName}[{directions}];");
@@ -211,7 +211,7 @@ internal sealed class SimdDriverEmitter
         }
 
         writer.CloseBrace();
-        writer.WriteLine($"{_driver.Kernel.Name}({KernelArguments(index, buffers)});");
+        writer.WriteLine($"{_driver.Element.Name}({ElementArguments(index, buffers)});");
         var written = perElement.Where(p => p.Type.Shape == TypeShape.Span).ToList();
         if (written.Count > 0)
         {
@@ -263,7 +263,7 @@ internal sealed class SimdDriverEmitter
         }
 
         lines.AddRange(Lines(prelude.ToString()));
-        // State the kernel writes is stored back; state it only reads is not.
+        // State the element function writes is stored back; state it only reads is not.
         var assigned = new Dictionary<string, int>();
         Count(body.Concat(tangent), assigned);
         var written = _driver.Parameters.Where(p => (p.Role == DriverRole.ElementState || p.Role == DriverRole.ElementDirections && p.Type.Shape == TypeShape.Span) && assigned.ContainsKey(p.Name)).ToList();
@@ -1125,7 +1125,7 @@ internal sealed class SimdDriverEmitter
                     return $"{_v}.ConditionalSelect({Vec(c.Condition)}, {Vec(c.WhenTrue)}, {Vec(c.WhenFalse)})";
                 // Sqrt and Abs are exact in every lane. Vector Exp and Log are not Math.Exp and Math.Log to the last bit
                 // (they differ by an ulp on some inputs), so a method that calls them keeps the scalar loop, whose
-                // results are the scalar kernel's, bit for bit.
+                // results are the element function's, bit for bit.
                 case IntrinsicCall { Function: Intrinsic.Sqrt or Intrinsic.Abs } i:
                     return $"{_v}.{i.Function}({Vec(i.Arguments[0])})";
                 case IntrinsicCall { Function: Intrinsic.Max or Intrinsic.Min } i:

@@ -18,7 +18,7 @@ internal sealed record TypeLocation(string? Namespace, EquatableArray<Containing
     public string DisplayName => string.Join(".", System.Linq.Enumerable.Select(Types, t => t.Name));
 }
 
-/// <summary>A [Differentiable] method, parsed into the IR; <c>StepKernel</c> where it is a well-shaped [OptimizerStep], <c>Objective</c> where a well-shaped [Objective].</summary>
+/// <summary>A [Differentiable] method, parsed into the IR; <c>VectorizedStep</c> where it is a well-shaped [OptimizerStep], <c>Objective</c> where a well-shaped [Objective].</summary>
 internal sealed record MethodModel(
     TypeLocation Location,
     string Name,
@@ -29,7 +29,7 @@ internal sealed record MethodModel(
     string HintName,
     LocationInfo? SourceLocation,
     int Order = 1,
-    StepKernelModel? StepKernel = null,
+    VectorizedStepModel? VectorizedStep = null,
     ObjectiveModel? Objective = null,
     bool IsFloatTwin = false);
 
@@ -53,7 +53,7 @@ internal sealed record GeneratedParameter(string Name, IrType Type, PassingMode 
 
 /// <summary>
 /// The derivatives of one [Differentiable] method, ready to emit, with its span drivers if it is elementwise and the
-/// step kernel over them if it is an [OptimizerStep].
+/// vectorized step over them if it is an [OptimizerStep].
 /// </summary>
 internal sealed record DerivativeModel(
     TypeLocation Location,
@@ -62,10 +62,10 @@ internal sealed record DerivativeModel(
     string MethodName,
     LocationInfo? SourceLocation,
     EquatableArray<SpanDriver> Drivers = default,
-    StepKernelModel? StepKernel = null,
+    VectorizedStepModel? VectorizedStep = null,
     ObjectiveModel? Objective = null);
 
-/// <summary>How a span driver passes one of its kernel's parameters.</summary>
+/// <summary>How a span driver passes one of its element function's parameters.</summary>
 internal enum DriverRole
 {
     /// <summary>One value for all elements.</summary>
@@ -93,18 +93,18 @@ internal enum DriverRole
 internal sealed record DriverParameter(string Name, IrType Type, DriverRole Role);
 
 /// <summary>
-/// A span driver: the elementwise <c>Kernel</c> (the primal, its tangent or its adjoint, scalar) applied to every
-/// element of its span parameters, vectorized where the kernel allows, with the kernel itself for the tail. The
+/// A span driver: the scalar <c>Element</c> function (the primal, its tangent or its adjoint, scalar) applied to every
+/// element of its span parameters, vectorized where the function allows, with the function itself for the tail. The
 /// vector-mode tangent's driver also has <c>Directions</c>, from which its vector loop is written.
 /// </summary>
-internal sealed record SpanDriver(GeneratedMethod Kernel, EquatableArray<DriverParameter> Parameters, DirectionKernel? Directions = null);
+internal sealed record SpanDriver(GeneratedMethod Element, EquatableArray<DriverParameter> Parameters, DirectionElement? Directions = null);
 
 /// <summary>
-/// How a vector-mode tangent driver is vectorized: <c>Tangent</c>, the single-direction tangent kernel (same
+/// How a vector-mode tangent driver is vectorized: <c>Tangent</c>, the single-direction tangent (same
 /// parameter names as the vector-mode one), whose primal statements run once per vector of elements and whose
 /// tangent statements (those assigning one of <c>TangentNames</c>) run once per direction.
 /// </summary>
-internal sealed record DirectionKernel(GeneratedMethod Tangent, EquatableArray<string> TangentNames);
+internal sealed record DirectionElement(GeneratedMethod Tangent, EquatableArray<string> TangentNames);
 
 /// <summary>
 /// The output of differentiating one method, with every diagnostic of parsing and differentiation. <c>Key</c>: the

@@ -21,8 +21,8 @@ internal sealed partial class MethodParser
         Options,
     }
 
-    /// <summary>The step kernel's model, or null (with the reasons in <paramref name="diagnostics"/>) where the shape is wrong.</summary>
-    private StepKernelModel? ReadStepKernel(List<DiagnosticInfo> diagnostics)
+    /// <summary>The vectorized step's model, or null (with the reasons in <paramref name="diagnostics"/>) where the shape is wrong.</summary>
+    private VectorizedStepModel? ReadVectorizedStep(List<DiagnosticInfo> diagnostics)
     {
         var parameters = _method.Parameters;
         var element = parameters.Length > 0 && parameters[0].RefKind == RefKind.Ref ? TypeMapper.Map(parameters[0].Type) : default;
@@ -117,7 +117,7 @@ internal sealed partial class MethodParser
             .ToList();
         var hasDouble = siblings.Contains(ScalarKind.Double);
         var factory = element.Kind == ScalarKind.Double || !hasDouble;
-        return new StepKernelModel(
+        return new VectorizedStepModel(
             _method.Name, element, states.ToEquatableArray(), gradient, hyperparameters.ToEquatableArray(), options.ToEquatableArray(),
             factory, hasDouble, siblings.Contains(ScalarKind.Float));
     }

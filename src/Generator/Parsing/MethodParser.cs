@@ -91,9 +91,9 @@ internal sealed partial class MethodParser
 
         CheckOrder(parameters, returnType);
 
-        // An [OptimizerStep] of the wrong shape still gets its derivatives; only the step kernel is left out.
+        // An [OptimizerStep] of the wrong shape still gets its derivatives; only the vectorized step is left out.
         var stepDiagnostics = new List<DiagnosticInfo>();
-        var stepKernel = SymbolNames.HasAttribute(_method, SymbolNames.OptimizerStepAttribute) ? ReadStepKernel(stepDiagnostics) : null;
+        var vectorizedStep = SymbolNames.HasAttribute(_method, SymbolNames.OptimizerStepAttribute) ? ReadVectorizedStep(stepDiagnostics) : null;
         var objective = SymbolNames.HasAttribute(_method, SymbolNames.ObjectiveAttribute) ? ReadObjective(parameters, stepDiagnostics) : null;
 
         Block? body = null;
@@ -124,12 +124,12 @@ internal sealed partial class MethodParser
             HintName(typeLocation),
             LocationInfo.From(_syntax.Identifier),
             _order,
-            stepKernel,
+            vectorizedStep,
             objective);
         var twin = Passes.FloatTwin.Of(model);
         if (twin is not null)
         {
-            model = model with { StepKernel = model.StepKernel! with { HasSingle = true } };
+            model = model with { VectorizedStep = model.VectorizedStep! with { HasSingle = true } };
         }
 
         return new ParseResult(model, stepDiagnostics.ToEquatableArray(), FloatTwin: twin);

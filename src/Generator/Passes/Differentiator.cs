@@ -65,16 +65,16 @@ internal static class Differentiator
                 drivers = SpanDriverPass.Run(method, body, tangent, tangents, tangentNames, adjoint);
             }
 
-            // A step kernel calls the primal, vector-mode tangent and adjoint drivers; without them there is none.
+            // A vectorized step calls the primal, vector-mode tangent and adjoint drivers; without them there is none.
             var diagnostics = parsed.Diagnostics;
-            var stepKernel = method.StepKernel;
-            if (stepKernel is not null && !drivers.Any(d => d.Directions is not null))
+            var vectorizedStep = method.VectorizedStep;
+            if (vectorizedStep is not null && !drivers.Any(d => d.Directions is not null))
             {
                 diagnostics = diagnostics.Concat(new[] { DiagnosticInfo.Create(DiagnosticDescriptors.OptimizerStepNotElementwise, method.SourceLocation, method.Name) }).ToEquatableArray();
-                stepKernel = null;
+                vectorizedStep = null;
             }
 
-            var model = new DerivativeModel(method.Location, method.HintName, methods.ToEquatableArray(), method.Name, method.SourceLocation, drivers, stepKernel, method.Objective);
+            var model = new DerivativeModel(method.Location, method.HintName, methods.ToEquatableArray(), method.Name, method.SourceLocation, drivers, vectorizedStep, method.Objective);
             return new DifferentiationResult(model, diagnostics);
         }
         catch (Exception exception)

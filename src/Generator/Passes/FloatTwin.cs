@@ -8,15 +8,15 @@ namespace AutoHypergrad.Generator.Passes;
 /// The float twin of a double [OptimizerStep] method whose type has no float step of that name: the same IR with every
 /// double (values, locals, literals, casts, Math calls, which the emitters then print as MathF) made float. It is
 /// differentiated like any parsed method, and its primal is emitted too, so that an optimizer is written once and
-/// gets both step kernels. Only straight-line steps (assignments and branches over scalars) are twinned, which is
-/// every step that has a kernel at all (a loop or a call makes a step not elementwise: AHG0009).
+/// gets both vectorized steps. Only straight-line steps (assignments and branches over scalars) are twinned, which is
+/// every step that has a vectorized form at all (a loop or a call makes a step not elementwise: AHG0009).
 /// </summary>
 internal static class FloatTwin
 {
     /// <summary>The twin of <paramref name="method"/>, or null where it has none.</summary>
     public static MethodModel? Of(MethodModel method)
     {
-        if (method.StepKernel is not { Element.Kind: ScalarKind.Double, HasSingle: false } kernel
+        if (method.VectorizedStep is not { Element.Kind: ScalarKind.Double, HasSingle: false } step
             || method.Parameters.Any(p => p.Type.IsCollection)
             || !method.Body.Statements.All(Twinnable))
         {
@@ -29,10 +29,10 @@ internal static class FloatTwin
             Parameters = method.Parameters.Select(p => p with { Type = Single(p.Type) }).ToEquatableArray(),
             Body = Retype(method.Body),
             HintName = method.HintName.Substring(0, method.HintName.Length - ".g.cs".Length) + "_Single.g.cs",
-            StepKernel = kernel with
+            VectorizedStep = step with
             {
                 Element = IrType.Float,
-                Options = kernel.Options.Select(o => o with { TypeName = o.TypeName == "double" ? "float" : o.TypeName }).ToEquatableArray(),
+                Options = step.Options.Select(o => o with { TypeName = o.TypeName == "double" ? "float" : o.TypeName }).ToEquatableArray(),
                 Factory = false,
                 HasDouble = true,
                 HasSingle = true,
@@ -48,13 +48,13 @@ internal static class FloatTwin
     public static GeneratedMethod Primal(MethodModel twin)
     {
         const string Attributes = "global::AutoHypergrad.";
-        var kernel = twin.StepKernel!;
+        var step = twin.VectorizedStep!;
         var parameters = twin.Parameters.Select(p =>
         {
-            var hyper = kernel.Hyperparameters.FirstOrDefault(h => h.Name == p.Name);
+            var hyper = step.Hyperparameters.FirstOrDefault(h => h.Name == p.Name);
             var attributes = hyper is not null
                 ? $"[{(hyper.PerElement ? Attributes + "PerElement, " : "")}{Attributes}Hyper(Default = {Emit.HyperparameterSyntax.Default(hyper)}, Domain = {Emit.HyperparameterSyntax.Domain(hyper)})] "
-                : kernel.Options.Any(o => o.Name == p.Name) ? $"[{Attributes}NoDiff] " : "";
+                : step.Options.Any(o => o.Name == p.Name) ? $"[{Attributes}NoDiff] " : "";
             return new GeneratedParameter(p.Name, p.Type, p.Mode, attributes);
         });
         return new GeneratedMethod(

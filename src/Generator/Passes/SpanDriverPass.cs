@@ -9,7 +9,7 @@ namespace AutoHypergrad.Generator.Passes;
 /// Span drivers for a method in elementwise form: void, scalar parameters only, no loops, calls or span writes.
 /// A <c>ref</c> parameter is per-element state (a span), a plain active one a per-element input (a read-only span),
 /// [Hyper], [NoDiff], integer and bool ones are uniform (unless [PerElement]). The primal, the tangent and the adjoint
-/// each get one, applying the scalar kernel to every element; so does the vector-mode tangent, whose per-element
+/// each get one, applying the scalar element function to every element; so does the vector-mode tangent, whose per-element
 /// tangents are direction-major (direction j of element i at j·n + i) and whose vector loop is written from the
 /// single-direction tangent.
 /// </summary>
@@ -61,7 +61,7 @@ internal static class SpanDriverPass
         {
             var role = Primal(Owner(g.Name, "Dot", byName));
             return new DriverParameter(g.Name, g.Type, !g.Type.IsCollection ? role : role == DriverRole.Uniform ? DriverRole.UniformDirections : DriverRole.ElementDirections);
-        }).ToEquatableArray(), new DirectionKernel(tangent, tangentNames.OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray())));
+        }).ToEquatableArray(), new DirectionElement(tangent, tangentNames.OrderBy(n => n, System.StringComparer.Ordinal).ToEquatableArray())));
 
         return drivers.ToEquatableArray();
     }

@@ -4,7 +4,7 @@ namespace AutoHypergrad;
 
 /// <summary>
 /// Marks a <see cref="DifferentiableAttribute"/> elementwise method as an optimizer step, so that the generator also
-/// emits a struct implementing <c>AutoHypergrad.Steps.IStepKernel&lt;T&gt;</c> over its span drivers, for the
+/// emits a struct implementing <c>AutoHypergrad.Steps.IVectorizedStep&lt;T&gt;</c> over its span drivers, for the
 /// hypergradient engines. The method must have the shape
 /// <code>
 /// static void Name(ref T w, ref T state₁, …, T g, [Hyper] T hyper₁, …, [NoDiff] options…)

@@ -5,7 +5,7 @@ namespace AutoHypergrad.Dynamics;
 
 /// <summary>
 /// Where a training run's optimizer step and state live. Without one (null), the CPU: the optimizer's generated C#
-/// step (<see cref="Optimizer.Kernel{T}"/>) and host arrays (<see cref="HostStateMemory{T}"/>);
+/// step (<see cref="Optimizer.Step{T}"/>) and host arrays (<see cref="HostStateMemory{T}"/>);
 /// <c>AutoHypergrad.Cuda.TrainingBackend&lt;T&gt;</c> puts both on a GPU, so that an engine keeps the trajectory there.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
@@ -13,7 +13,7 @@ public interface ITrainingBackend<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     /// <summary>The step of <paramref name="optimizer"/> on this backend.</summary>
-    IStepKernel<T> Step(Optimizer optimizer);
+    IVectorizedStep<T> Step(Optimizer optimizer);
 
     /// <summary>Where the engines keep state-sized vectors.</summary>
     IStateMemory<T> Memory { get; }

@@ -12,7 +12,7 @@ namespace AutoHypergrad.Dynamics;
 /// g_t = ∇_w J(w_{t−1}; λ_J, batch_t)
 /// s_t = Φ(s_{t−1}, g_t; λ_Φ,t)
 /// </code>
-/// with Φ an optimizer's generated <see cref="IStepKernel{T}"/> and J an <see cref="IObjective{T}"/>. Its
+/// with Φ an optimizer's generated <see cref="IVectorizedStep{T}"/> and J an <see cref="IObjective{T}"/>. Its
 /// products with A_t and B_t are the chain rule through g:
 /// <list type="bullet">
 /// <item>tangent: ġ = H·ẇ + (∂∇J/∂λ_J)·λ̇_J, then Φ's tangent with (ṡ, ġ, λ̇_Φ);</item>
@@ -22,7 +22,7 @@ namespace AutoHypergrad.Dynamics;
 /// space's values. batch_t depends only on t (a <see cref="BatchSchedule"/>), so a replayed step sees its batch.
 /// <para>
 /// The vectors of the parameters' size (the gradient, its tangents and adjoint, the products) live in
-/// <see cref="Memory"/> with the state, so that with a device's memory, kernel and objective (AutoHypergrad.Cuda) a
+/// <see cref="Memory"/> with the state, so that with a device's memory, step and objective (AutoHypergrad.Cuda) a
 /// step moves only λ's values between host and device. They stay allocated while the memory does.
 /// </para>
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly IObjective<T> _objective;
-    private readonly IStepKernel<T> _kernel;
+    private readonly IVectorizedStep<T> _step;
     private readonly BatchSchedule? _batches;
     private readonly StepOptions _options;
     private readonly int _n;
@@ -51,25 +51,25 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     private IMemoryOwner<T>? _gradientTangents;
     private T[] _hyperTangents = [];
 
-    /// <summary>Training with <paramref name="kernel"/> on <paramref name="objective"/> for the space's steps.</summary>
+    /// <summary>Training with <paramref name="step"/> on <paramref name="objective"/> for the space's steps.</summary>
     /// <param name="objective">J on the training set.</param>
-    /// <param name="kernel">The optimizer's step.</param>
-    /// <param name="space">The hyperparameters: names, values, which are tuned; its optimizer names must be the kernel's.</param>
+    /// <param name="step">The optimizer's step.</param>
+    /// <param name="space">The hyperparameters: names, values, which are tuned; its optimizer names must be the step's.</param>
     /// <param name="batches">The batch of each step; null for full batch.</param>
     /// <param name="options">The step's options (the step number is set per step).</param>
     /// <param name="memory">Where the state and the parameter-sized workspaces live; null for host arrays.</param>
-    public TrainingDynamics(IObjective<T> objective, IStepKernel<T> kernel, HyperparameterSpace space, BatchSchedule? batches, StepOptions options = default, IStateMemory<T>? memory = null)
+    public TrainingDynamics(IObjective<T> objective, IVectorizedStep<T> step, HyperparameterSpace space, BatchSchedule? batches, StepOptions options = default, IStateMemory<T>? memory = null)
     {
-        CheckRun(objective, kernel, space, batches);
+        CheckRun(objective, step, space, batches);
         _objective = objective;
-        _kernel = kernel;
+        _step = step;
         _batches = batches;
         _options = options;
         Memory = memory ?? HostStateMemory<T>.Instance;
         Space = space;
         _n = objective.ParameterCount;
-        StateLength = kernel.StateNames.Count * _n;
-        _optimizerBase = PackOptimizerValues(kernel, space, _n);
+        StateLength = step.StateNames.Count * _n;
+        _optimizerBase = PackOptimizerValues(step, space, _n);
         _lossBase = Convert(space.LossValues);
         _initialWeights = Convert(space.InitialWeights);
 
@@ -78,10 +78,10 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         _product = Memory.Allocate(_n).Memory[.._n];
         _hyper = new T[_optimizerBase.Length];
         _hyperAdjoint = new T[_optimizerBase.Length];
-        _hyperOffsets = new int[kernel.HyperparameterNames.Count];
+        _hyperOffsets = new int[step.HyperparameterNames.Count];
         for (int h = 0; h < _hyperOffsets.Length; h++)
         {
-            _hyperOffsets[h] = StepKernelLayout.HyperparameterOffset(kernel, h, _n);
+            _hyperOffsets[h] = VectorizedStepLayout.HyperparameterOffset(step, h, _n);
         }
 
         _lossLambda = new T[_lossBase.Length];
@@ -113,7 +113,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         => (long)(_gradient.Length * 3 + (_gradientTangents?.Memory.Length ?? 0) + _hyperTangents.Length + _lossBase.Length * 4 + _optimizerBase.Length * 3 + _initialWeights.Length)
            * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
 
-    public string NameOfState(int index) => $"{_kernel.StateNames[index / _n]}[{index % _n}]";
+    public string NameOfState(int index) => $"{_step.StateNames[index / _n]}[{index % _n}]";
 
     public string NameOfHyperparameter(int index) => Space.NameOf(index);
 
@@ -172,7 +172,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         var batch = ResolveStep(t, lambda);
         Span<T> gradient = record.IsEmpty ? _gradient.Span : record;
         _objective.Gradient(state[.._n], _lossLambda, batch, gradient);
-        _kernel.Step(state, gradient, _hyper, _options.At(t));
+        _step.Step(state, gradient, _hyper, _options.At(t));
     }
 
     public void Tangents(int t, Span<T> state, Span<T> stateTangents, ReadOnlySpan<T> lambda, ReadOnlySpan<T> lambdaTangents)
@@ -199,14 +199,14 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
             }
         }
 
-        // λ̇_Φ in the kernel's layout: a uniform hyperparameter's k directions, or a per-element one's k·n values.
-        var hyperTangents = Workspace.Grow(ref _hyperTangents, StepKernelLayout.HyperparameterTangentLength(_kernel, _n, k));
+        // λ̇_Φ in the step's layout: a uniform hyperparameter's k directions, or a per-element one's k·n values.
+        var hyperTangents = Workspace.Grow(ref _hyperTangents, VectorizedStepLayout.HyperparameterTangentLength(_step, _n, k));
         hyperTangents.Clear();
         foreach (var block in Space.Tuned)
         {
             if (block.Kind == HyperparameterKind.Optimizer)
             {
-                int offset = StepKernelLayout.HyperparameterTangentOffset(_kernel, block.Source, _n, k);
+                int offset = VectorizedStepLayout.HyperparameterTangentOffset(_step, block.Source, _n, k);
                 bool perElement = Space.OptimizerPerElement[block.Source];
                 int entry = block.Offset + (block.PerStep ? t - 1 : 0);
                 for (int j = 0; j < k; j++)
@@ -223,7 +223,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
             }
         }
 
-        _kernel.Tangents(state, stateTangents, _gradient.Span, gradientTangents, _hyper, hyperTangents, _options.At(t));
+        _step.Tangents(state, stateTangents, _gradient.Span, gradientTangents, _hyper, hyperTangents, _options.At(t));
     }
 
     public void Adjoint(int t, ReadOnlySpan<T> previousState, ReadOnlySpan<T> record, Span<T> stateAdjoint, ReadOnlySpan<T> lambda, Span<T> lambdaAdjoint)
@@ -240,7 +240,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         var w = previousState[.._n];
         Memory.Clear(_gradientAdjoint.Span);
         _hyperAdjoint.AsSpan().Clear();
-        _kernel.Adjoint(previousState, stateAdjoint, record, _gradientAdjoint.Span, _hyper, _hyperAdjoint, _options.At(t));
+        _step.Adjoint(previousState, stateAdjoint, record, _gradientAdjoint.Span, _hyper, _hyperAdjoint, _options.At(t));
 
         _lossAdjoint.AsSpan().Clear();
         _objective.HessianVectorAndCrossAdjoint(w, _lossLambda, batch, _gradientAdjoint.Span, _product.Span, _lossAdjoint);
@@ -264,19 +264,19 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     }
 
     /// <summary>
-    /// Throws unless <paramref name="kernel"/>, <paramref name="space"/> and <paramref name="batches"/> fit
-    /// <paramref name="objective"/>: the checks of every engine that trains with a kernel on an objective.
+    /// Throws unless <paramref name="step"/>, <paramref name="space"/> and <paramref name="batches"/> fit
+    /// <paramref name="objective"/>: the checks of every engine that trains with a step on an objective.
     /// </summary>
-    internal static void CheckRun(IObjective<T> objective, IStepKernel<T> kernel, HyperparameterSpace space, BatchSchedule? batches)
+    internal static void CheckRun(IObjective<T> objective, IVectorizedStep<T> step, HyperparameterSpace space, BatchSchedule? batches)
     {
         ArgumentNullException.ThrowIfNull(objective);
-        ArgumentNullException.ThrowIfNull(kernel);
+        ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(space);
-        if (!System.Linq.Enumerable.SequenceEqual(space.OptimizerNames, kernel.HyperparameterNames)
-            || !System.Linq.Enumerable.SequenceEqual(space.OptimizerPerElement, kernel.PerElement))
+        if (!System.Linq.Enumerable.SequenceEqual(space.OptimizerNames, step.HyperparameterNames)
+            || !System.Linq.Enumerable.SequenceEqual(space.OptimizerPerElement, step.PerElement))
         {
             throw new ArgumentException(
-                $"The space's optimizer hyperparameters ({string.Join(", ", space.OptimizerNames)}) are not {kernel.Name}'s ({string.Join(", ", kernel.HyperparameterNames)}).",
+                $"The space's optimizer hyperparameters ({string.Join(", ", space.OptimizerNames)}) are not {step.Name}'s ({string.Join(", ", step.HyperparameterNames)}).",
                 nameof(space));
         }
 
@@ -393,13 +393,13 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     private static void Accumulate(ReadOnlySpan<T> source, Span<T> destination)
         => System.Numerics.Tensors.TensorPrimitives.Add(destination, source, destination);
 
-    /// <summary>The optimizer's hyperparameter values in the kernel's layout: a per-element one repeated for every weight.</summary>
-    internal static T[] PackOptimizerValues(IStepKernel<T> kernel, HyperparameterSpace space, int n)
+    /// <summary>The optimizer's hyperparameter values in the step's layout: a per-element one repeated for every weight.</summary>
+    internal static T[] PackOptimizerValues(IVectorizedStep<T> step, HyperparameterSpace space, int n)
     {
-        var packed = new T[StepKernelLayout.HyperparameterLength(kernel, n)];
+        var packed = new T[VectorizedStepLayout.HyperparameterLength(step, n)];
         for (int h = 0; h < space.OptimizerValues.Count; h++)
         {
-            packed.AsSpan(StepKernelLayout.HyperparameterOffset(kernel, h, n), StepKernelLayout.HyperparameterSize(kernel, h, n))
+            packed.AsSpan(VectorizedStepLayout.HyperparameterOffset(step, h, n), VectorizedStepLayout.HyperparameterSize(step, h, n))
                 .Fill(T.CreateChecked(space.OptimizerValues[h]));
         }
 

@@ -137,7 +137,7 @@ public sealed class BilevelProblem<T>
         Batches = Options.BatchSize is { } size ? new BatchSchedule(training.ExampleCount, size, Options.Seed) : null;
         Dynamics = optimizer is null
             ? null
-            : new TrainingDynamics<T>(training, backend?.Step(optimizer) ?? optimizer.Kernel<T>(), Space, Batches, optimizer.StepOptions, backend?.Memory);
+            : new TrainingDynamics<T>(training, backend?.Step(optimizer) ?? optimizer.Step<T>(), Space, Batches, optimizer.StepOptions, backend?.Memory);
         Domains = DomainMap.Declared(Space, optimizer, Options.Domains);
         if (Options.Domains.Keys.FirstOrDefault(n => !Space.Tuned.Any(b => b.Name == n)) is { } stray)
         {
@@ -248,7 +248,7 @@ public sealed class BilevelProblem<T>
     public HypergradientDescentResult<T> HypergradientDescent(ILearningRateOptimizer learningRateOptimizer, HypergradientDescentOptions? options = null, IProgress<EngineProgress>? progress = null)
     {
         Run(nameof(HypergradientDescent));
-        return new HypergradientDescent<T>(Training, Optimizer!.Kernel<T>(), Space, Batches, learningRateOptimizer, Response, (options ?? new HypergradientDescentOptions()) with { StepOptions = Optimizer.StepOptions })
+        return new HypergradientDescent<T>(Training, Optimizer!.Step<T>(), Space, Batches, learningRateOptimizer, Response, (options ?? new HypergradientDescentOptions()) with { StepOptions = Optimizer.StepOptions })
             .Run(progress);
     }
 

@@ -17,7 +17,7 @@ namespace AutoHypergrad.SelfTuning;
 /// The parameters φ of the layer are one span, in the order W_elem (out × in, row-major), b_elem (out), W_hyper
 /// (out × in), b_hyper (out), V (out × h), C (out × h). Matrices are row-major, one example a row. The matrix
 /// products go through <see cref="Blas.Gemm{T}(bool, bool, int, int, int, T, ReadOnlySpan{T}, int, ReadOnlySpan{T}, int, T, Span{T}, int)"/>,
-/// the elementwise modulation through <see cref="StnKernels.Modulate(ref double, double, double, double, double)"/>
+/// the elementwise modulation through <see cref="StnElementwise.Modulate(ref double, double, double, double, double)"/>
 /// and its generated adjoint. The layer keeps the intermediate products of its last <see cref="Forward"/> for
 /// <see cref="Backward"/>; it is not thread-safe.
 /// </remarks>
@@ -95,7 +95,7 @@ public sealed class StnDenseLayer
         ReadOnlySpan<double> biasHyper = parameters.Slice(BiasHyper, o);
         for (int r = 0; r < rows; r++)
         {
-            StnKernels.Modulate(output.Slice(r * o, o), u.Slice(r * o, o), s.Slice(r * o, o), t.Slice(r * o, o), biasHyper);
+            StnElementwise.Modulate(output.Slice(r * o, o), u.Slice(r * o, o), s.Slice(r * o, o), t.Slice(r * o, o), biasHyper);
         }
     }
 
@@ -128,7 +128,7 @@ public sealed class StnDenseLayer
         {
             int at = r * o;
             // The value of y is not needed by the adjoint of y + s·u + t·bh; Ȳ passes through unchanged.
-            StnKernels.ModulateAdjoint(
+            StnElementwise.ModulateAdjoint(
                 outputGradient.Slice(at, o), yBar.Slice(at, o), _hidden.AsSpan(at, o), uBar.Slice(at, o), _scales.AsSpan(at, o),
                 sBar.Slice(at, o), _biasScales.AsSpan(at, o), tBar.Slice(at, o), biasHyper, biasHyperBar);
         }

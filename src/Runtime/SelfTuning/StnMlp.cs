@@ -51,9 +51,9 @@ public sealed record StnMlpOptions
 /// </summary>
 /// <remarks>
 /// Derivatives: the layers' from <see cref="StnDenseLayer.Backward"/> (the generated adjoint of
-/// <see cref="StnKernels.Modulate(ref double, double, double, double, double)"/> and GEMMs), the head's from the
+/// <see cref="StnElementwise.Modulate(ref double, double, double, double, double)"/> and GEMMs), the head's from the
 /// objectives' softmax cross-entropy, the penalty's from the generated adjoint of
-/// <see cref="StnKernels.WeightDecay(ref double, double, double, double, double, double)"/>; dropout and ReLU multiply
+/// <see cref="StnElementwise.WeightDecay(ref double, double, double, double, double, double)"/>; dropout and ReLU multiply
 /// by a gate g = m/(1 − p)·[z &gt; 0], whose backward multiplies by the same gate.
 /// </remarks>
 public sealed class StnMlp : IStnModel
@@ -384,8 +384,8 @@ public sealed class StnMlp : IStnModel
             {
                 Array.Fill(c, coefficients[r]);
                 Array.Fill(penaltyBar, 1.0 / rows);
-                StnKernels.WeightDecayAdjoint(penalty, penaltyBar, c, cBar, s.AsSpan(r * o, o), sBar.AsSpan(r * o, o), a, aBar, b, bBar, q, qBar);
-                StnKernels.WeightDecay(penalty, c, s.AsSpan(r * o, o), a, b, q);
+                StnElementwise.WeightDecayAdjoint(penalty, penaltyBar, c, cBar, s.AsSpan(r * o, o), sBar.AsSpan(r * o, o), a, aBar, b, bBar, q, qBar);
+                StnElementwise.WeightDecay(penalty, c, s.AsSpan(r * o, o), a, b, q);
             }
 
             total += TensorPrimitives.Sum(penalty) / rows;

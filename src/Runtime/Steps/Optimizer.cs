@@ -11,34 +11,34 @@ namespace AutoHypergrad.Steps;
 /// <param name="Domain">Where the value (each element's, for a per-element one) may lie.</param>
 /// <param name="PerElement">
 /// Whether it is <c>[PerElement]</c>: one value per parameter (a per-parameter learning rate), n values in the
-/// step kernel's packed hyperparameters, as <see cref="IStepKernel{T}.PerElement"/> says; otherwise one value for all.
+/// vectorized step's packed hyperparameters, as <see cref="IVectorizedStep{T}.PerElement"/> says; otherwise one value for all.
 /// </param>
 public sealed record HyperparameterDescriptor(string Name, double Default, HyperparameterDomain Domain, bool PerElement = false);
 
 /// <summary>
-/// An <c>[OptimizerStep]</c> method ready for the engines: its step kernels, what its attributes declare (state,
+/// An <c>[OptimizerStep]</c> method ready for the engines: its vectorized steps, what its attributes declare (state,
 /// hyperparameters with defaults and domains, options) and the value of each hyperparameter and option in a run. The
 /// generator writes a factory for each step, <c>{Method}Optimizer(lr: …, beta1: …)</c>, whose named arguments are the
 /// step's hyperparameters and options: a misspelled name does not compile. Nobody writes one by hand.
 /// </summary>
 public sealed class Optimizer
 {
-    private readonly IStepKernel<double>? _double;
-    private readonly IStepKernel<float>? _single;
+    private readonly IVectorizedStep<double>? _double;
+    private readonly IVectorizedStep<float>? _single;
 
     /// <param name="name">The optimizer's name: the class that declares the step.</param>
     /// <param name="type">That class, which holds the step's generated code (its CUDA modules, say).</param>
-    /// <param name="doubleKernel">The step over double vectors; null where the step has no double form.</param>
-    /// <param name="singleKernel">The step over float vectors; null where it has no float form.</param>
+    /// <param name="doubleStep">The step over double vectors; null where the step has no double form.</param>
+    /// <param name="singleStep">The step over float vectors; null where it has no float form.</param>
     /// <param name="hyperparameters">The <c>[Hyper]</c> parameters, in the step's order.</param>
     /// <param name="values">The value of each, in the same order.</param>
     /// <param name="optionValues">The value of each <c>[NoDiff]</c> option other than the step number <c>t</c> (a bool as 0 or 1).</param>
-    /// <exception cref="ArgumentException">No kernel, or the lists do not match the kernels' hyperparameters and options.</exception>
+    /// <exception cref="ArgumentException">No step, or the lists do not match the vectorized steps' hyperparameters and options.</exception>
     public Optimizer(
         string name,
         Type type,
-        IStepKernel<double>? doubleKernel,
-        IStepKernel<float>? singleKernel,
+        IVectorizedStep<double>? doubleStep,
+        IVectorizedStep<float>? singleStep,
         IReadOnlyList<HyperparameterDescriptor> hyperparameters,
         IReadOnlyList<HyperparameterValue> values,
         IReadOnlyDictionary<string, double> optionValues)
@@ -46,10 +46,10 @@ public sealed class Optimizer
         ArgumentNullException.ThrowIfNull(hyperparameters);
         ArgumentNullException.ThrowIfNull(values);
         ArgumentNullException.ThrowIfNull(optionValues);
-        _double = doubleKernel;
-        _single = singleKernel;
-        var names = doubleKernel?.HyperparameterNames ?? singleKernel?.HyperparameterNames
-            ?? throw new ArgumentException($"{name} has neither a double nor a float step kernel.", nameof(doubleKernel));
+        _double = doubleStep;
+        _single = singleStep;
+        var names = doubleStep?.HyperparameterNames ?? singleStep?.HyperparameterNames
+            ?? throw new ArgumentException($"{name} has neither a double nor a float vectorized step.", nameof(doubleStep));
         if (!names.SequenceEqual(hyperparameters.Select(h => h.Name)) || values.Count != hyperparameters.Count)
         {
             throw new ArgumentException(
@@ -58,8 +58,8 @@ public sealed class Optimizer
 
         Name = name;
         Type = type ?? throw new ArgumentNullException(nameof(type));
-        State = (doubleKernel?.StateNames ?? singleKernel!.StateNames).Skip(1).ToArray();
-        Options = doubleKernel?.OptionNames ?? singleKernel!.OptionNames;
+        State = (doubleStep?.StateNames ?? singleStep!.StateNames).Skip(1).ToArray();
+        Options = doubleStep?.OptionNames ?? singleStep!.OptionNames;
         Hyperparameters = hyperparameters;
         Values = values;
         OptionValues = optionValues;
@@ -111,31 +111,31 @@ public sealed class Optimizer
         => Hyperparameters.FirstOrDefault(h => h.Name == name)
            ?? throw new ArgumentException($"{Name} has no hyperparameter '{name}'; it has {string.Join(", ", Hyperparameters.Select(h => h.Name))}.", nameof(name));
 
-    /// <summary>The step kernel over <typeparamref name="T"/>.</summary>
+    /// <summary>The vectorized step over <typeparamref name="T"/>.</summary>
     /// <exception cref="NotSupportedException">The step has no <typeparamref name="T"/> form.</exception>
-    public IStepKernel<T> Kernel<T>()
+    public IVectorizedStep<T> Step<T>()
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (typeof(T) == typeof(double) && _double is not null)
         {
-            return (IStepKernel<T>)_double;
+            return (IVectorizedStep<T>)_double;
         }
 
         if (typeof(T) == typeof(float) && _single is not null)
         {
-            return (IStepKernel<T>)_single;
+            return (IVectorizedStep<T>)_single;
         }
 
         var forms = string.Join(" and ", new[] { _double is null ? null : "double", _single is null ? null : "float" }.Where(f => f is not null));
-        throw new NotSupportedException($"{Name} has a step kernel for {forms}, not {typeof(T).Name}.");
+        throw new NotSupportedException($"{Name} has a vectorized step for {forms}, not {typeof(T).Name}.");
     }
 
     /// <summary>The values of <see cref="Hyperparameters"/>, in order, one per hyperparameter (per-element ones included).</summary>
     public double[] ValuesArray() => Values.Select(v => v.Value).ToArray();
 
     /// <summary>
-    /// The values packed for the step kernels over <paramref name="n"/> parameters: in order, a uniform
-    /// hyperparameter's value once and a per-element one's n times (layout in <see cref="IStepKernel{T}"/>).
+    /// The values packed for the vectorized steps over <paramref name="n"/> parameters: in order, a uniform
+    /// hyperparameter's value once and a per-element one's n times (layout in <see cref="IVectorizedStep{T}"/>).
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is negative.</exception>
     public double[] Packed(int n)

@@ -3,13 +3,13 @@ using System;
 namespace AutoHypergrad.Derivatives.Tests;
 
 /// <summary>
-/// Regressions in the span drivers, vector-mode tangents and step kernels of elementwise methods (found by the
+/// Regressions in the span drivers, vector-mode tangents and vectorized steps of elementwise methods (found by the
 /// random-program tester): methods that assign a parameter. A uniform one ([Hyper], [NoDiff], int) assigned in the
 /// body must not be changed for the other elements nor for the scalar tail, and stops being uniform where it is
 /// assigned a per-element value; a per-element input (and its tangent, a read-only span in the vector-mode driver)
 /// assigned in the body is a per-element copy. Uniform subexpressions hoisted out of the vector loop must not read
 /// locals of the loop. Besides the derivative checks, <see cref="ElementwiseDriverTests"/> checks every span driver,
-/// vector-mode tangent and step kernel of these cases against the scalar methods, bit for bit.
+/// vector-mode tangent and vectorized step of these cases against the scalar methods, bit for bit.
 /// </summary>
 public static partial class ElementwiseRegressionCases
 {

@@ -37,7 +37,7 @@ public sealed class HypergradientDescent<T>
     public const string LearningRateName = "lr";
 
     private readonly IObjective<T> _objective;
-    private readonly IStepKernel<T> _kernel;
+    private readonly IVectorizedStep<T> _step;
     private readonly HyperparameterSpace _space;
     private readonly BatchSchedule? _batches;
     private readonly ILearningRateOptimizer _learningRateOptimizer;
@@ -47,9 +47,9 @@ public sealed class HypergradientDescent<T>
     private readonly int _learningRateIndex;
     private readonly int _n;
 
-    /// <summary>Training with <paramref name="kernel"/> on <paramref name="objective"/>, its lr adapted by <paramref name="learningRateOptimizer"/>.</summary>
+    /// <summary>Training with <paramref name="step"/> on <paramref name="objective"/>, its lr adapted by <paramref name="learningRateOptimizer"/>.</summary>
     /// <param name="objective">f, the training objective.</param>
-    /// <param name="kernel">The optimizer's step; it must have a hyperparameter named lr.</param>
+    /// <param name="step">The optimizer's step; it must have a hyperparameter named lr.</param>
     /// <param name="space">
     /// The run's fixed values: the optimizer's hyperparameters (lr is α_0), the loss hyperparameters, w_0 and the
     /// number of steps T. Its tuned blocks are ignored.
@@ -58,26 +58,26 @@ public sealed class HypergradientDescent<T>
     /// <param name="learningRateOptimizer">How α moves along h_t.</param>
     /// <param name="validation">E, evaluated on w_t every <see cref="HypergradientDescentOptions.ValidationInterval"/> steps and at the end; null for none.</param>
     /// <param name="options">The learning rate's bounds, the validation interval and the step options.</param>
-    /// <exception cref="ArgumentException">The space does not fit the kernel or the objective, or α_0 lies outside its bounds.</exception>
+    /// <exception cref="ArgumentException">The space does not fit the step or the objective, or α_0 lies outside its bounds.</exception>
     public HypergradientDescent(
         IObjective<T> objective,
-        IStepKernel<T> kernel,
+        IVectorizedStep<T> step,
         HyperparameterSpace space,
         BatchSchedule? batches,
         ILearningRateOptimizer learningRateOptimizer,
         IResponseObjective<T>? validation = null,
         HypergradientDescentOptions? options = null)
     {
-        TrainingDynamics<T>.CheckRun(objective, kernel, space, batches);
+        TrainingDynamics<T>.CheckRun(objective, step, space, batches);
         _objective = objective;
-        _kernel = kernel;
+        _step = step;
         _space = space;
         _learningRateOptimizer = learningRateOptimizer ?? throw new ArgumentNullException(nameof(learningRateOptimizer));
         _options = options ?? new HypergradientDescentOptions();
-        _learningRateIndex = kernel.HyperparameterNames.ToList().IndexOf(LearningRateName);
+        _learningRateIndex = step.HyperparameterNames.ToList().IndexOf(LearningRateName);
         if (_learningRateIndex < 0)
         {
-            throw new ArgumentException($"{kernel.Name} has no hyperparameter '{LearningRateName}' to adapt.", nameof(kernel));
+            throw new ArgumentException($"{step.Name} has no hyperparameter '{LearningRateName}' to adapt.", nameof(step));
         }
 
         if (!(_options.Floor > 0))
@@ -112,14 +112,14 @@ public sealed class HypergradientDescent<T>
         var clock = Stopwatch.StartNew();
         int steps = Steps;
         bool adapts = _learningRateOptimizer.Adapts;
-        var state = new T[_kernel.StateNames.Count * _n];
+        var state = new T[_step.StateNames.Count * _n];
         for (int i = 0; i < _n; i++)
         {
             state[i] = T.CreateChecked(_space.InitialWeights[i]);
         }
 
         var lossLambda = _space.LossValues.Select(T.CreateChecked).ToArray();
-        var hyper = TrainingDynamics<T>.PackOptimizerValues(_kernel, _space, _n);
+        var hyper = TrainingDynamics<T>.PackOptimizerValues(_step, _space, _n);
 
         var gradient = new T[_n];
 
@@ -128,13 +128,13 @@ public sealed class HypergradientDescent<T>
         // next step's h. The step is elementwise, so with per-parameter rates entry i is ∂u_i/∂α_i.
         var stateTangent = adapts ? new T[state.Length] : [];
         var gradientTangent = adapts ? new T[_n] : [];
-        var hyperTangent = new T[StepKernelLayout.HyperparameterTangentLength(_kernel, _n, 1)];
+        var hyperTangent = new T[VectorizedStepLayout.HyperparameterTangentLength(_step, _n, 1)];
         hyperTangent.AsSpan(
-            StepKernelLayout.HyperparameterTangentOffset(_kernel, _learningRateIndex, _n, 1),
-            StepKernelLayout.HyperparameterTangentSize(_kernel, _learningRateIndex, _n, 1)).Fill(T.One);
-        int rateOffset = StepKernelLayout.HyperparameterOffset(_kernel, _learningRateIndex, _n);
+            VectorizedStepLayout.HyperparameterTangentOffset(_step, _learningRateIndex, _n, 1),
+            VectorizedStepLayout.HyperparameterTangentSize(_step, _learningRateIndex, _n, 1)).Fill(T.One);
+        int rateOffset = VectorizedStepLayout.HyperparameterOffset(_step, _learningRateIndex, _n);
 
-        var rate = new double[StepKernelLayout.HyperparameterSize(_kernel, _learningRateIndex, _n)];
+        var rate = new double[VectorizedStepLayout.HyperparameterSize(_step, _learningRateIndex, _n)];
         Array.Fill(rate, InitialLearningRate);
         var hypergradient = new double[rate.Length];
         var losses = new double[steps];
@@ -150,7 +150,7 @@ public sealed class HypergradientDescent<T>
             CheckFinite(losses[t - 1], t, "the training loss", rate[0]);
             if (adapts)
             {
-                Hypergradient(gradient, stateTangent.AsSpan(0, _n), _kernel.PerElement[_learningRateIndex], hypergradient);
+                Hypergradient(gradient, stateTangent.AsSpan(0, _n), _step.PerElement[_learningRateIndex], hypergradient);
                 CheckFinite(hypergradient, t, "the hypergradient h", rate[0]);
                 _learningRateOptimizer.Step(rate, hypergradient);
                 CheckFinite(rate, t, "the learning rate α", rate[0]);
@@ -168,12 +168,12 @@ public sealed class HypergradientDescent<T>
             if (adapts)
             {
                 Array.Clear(stateTangent);
-                _kernel.Tangents(state, stateTangent, gradient, gradientTangent, hyper, hyperTangent, stepOptions);
+                _step.Tangents(state, stateTangent, gradient, gradientTangent, hyper, hyperTangent, stepOptions);
                 CheckState(stateTangent, t, "the tangent ∂s/∂α of", rate[0]);
             }
             else
             {
-                _kernel.Step(state, gradient, hyper, stepOptions);
+                _step.Step(state, gradient, hyper, stepOptions);
             }
 
             CheckState(state, t, "the state", rate[0]);
@@ -218,7 +218,7 @@ public sealed class HypergradientDescent<T>
         if (index >= 0)
         {
             throw new NonFiniteValueException(
-                Where(step), $"{what} {_kernel.StateNames[index / _n]}[{index % _n}] = {values[index]}", Describe(rate));
+                Where(step), $"{what} {_step.StateNames[index / _n]}[{index % _n}] = {values[index]}", Describe(rate));
         }
     }
 

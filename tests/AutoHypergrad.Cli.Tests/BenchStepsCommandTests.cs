@@ -1,0 +1,32 @@
+using System;
+using System.IO;
+using System.Linq;
+using Xunit;
+
+namespace AutoHypergrad.Cli.Tests;
+
+/// <summary><c>autohypergrad bench steps</c> end to end on two optimizers at one small size.</summary>
+public sealed class BenchStepsCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("autohypergrad-bench-steps-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Every_part_of_each_step_agrees_with_its_references_and_is_timed()
+    {
+        var report = Cli.RunJson(_directory, "steps.json", "bench", "steps", "--quick", "--optimizers", "sgd,adam", "--sizes", "1000");
+
+        // The generated span drivers against the hand-written code and the TensorPrimitives chains, before any timing:
+        // the same operations in another order, within the command's own tolerance (1e-12 relative).
+        var agreement = report.GetProperty("agreement").EnumerateArray().ToArray();
+        Assert.NotEmpty(agreement);
+        Assert.All(agreement, a => Assert.InRange(a.GetProperty("maxRelativeDifference").GetDouble(), 0, 1e-12));
+
+        var rows = report.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(["Adam", "Sgd"], rows.Select(r => r.GetProperty("optimizer").GetString()!).Distinct().Order());
+        Assert.Equal(["adjoint", "primal", "tangent", "tangents (k=4)"], rows.Select(r => r.GetProperty("part").GetString()!).Distinct().Order());
+        Assert.All(rows, r => Assert.Equal(1000, r.GetProperty("n").GetInt32()));
+        Assert.All(rows, r => Assert.True(r.GetProperty("generatedNsPerElement").GetDouble() > 0, r.ToString()));
+    }
+}

@@ -66,7 +66,7 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(emitted, AddOutput);
 
-        // CUDA C for the methods with span drivers, from the same scalar kernels, in a file of its own.
+        // CUDA C for the methods with span drivers, from the same scalar methods, in a file of its own.
         var cuda = differentiated
             .Where(static result => result.Model is { Drivers.Count: > 0 })
             .Select(static (result, _) => CudaEmitter.TryEmit(result.Model!))

@@ -7,7 +7,7 @@ namespace AutoHypergrad.Cuda.Tests;
 
 /// <summary>
 /// The generated C# vectorized step applied one element at a time (n = 1 per call, so that its span drivers take their
-/// scalar kernel): the order of operations of one CUDA thread that visits every element. The uniform adjoints run on
+/// scalar method): the order of operations of one CUDA thread that visits every element. The uniform adjoints run on
 /// from element to element, (0 + c₀) + c₁ + …, which is also the order of the device's thread-local sum added to an
 /// output that starts at 0, as every engine's does (TrainingDynamics clears it before each adjoint).
 /// </summary>

@@ -16,7 +16,7 @@ public static partial class PerParameterSgd
 
 /// <summary>
 /// A [PerElement] hyperparameter's span driver takes a span of values and, in the adjoint, a span of adjoints, while
-/// a uniform one keeps one value and one summed adjoint; both agree with the scalar kernel element by element.
+/// a uniform one keeps one value and one summed adjoint; both agree with the scalar method element by element.
 /// </summary>
 public sealed class PerElementTests
 {

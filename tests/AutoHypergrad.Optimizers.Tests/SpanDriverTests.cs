@@ -9,7 +9,7 @@ namespace AutoHypergrad.Optimizers.Tests;
 
 /// <summary>
 /// The generated span drivers (<c>Step(Span w, …)</c>, <c>StepTangent</c>, <c>StepAdjoint</c> over spans) against the
-/// scalar kernels they apply, element by element, for every optimizer, in double and float, at every length from 0 to
+/// scalar methods they apply, element by element, for every optimizer, in double and float, at every length from 0 to
 /// past two Vector512 widths (every tail) and at large odd lengths. Elementwise outputs must be identical to the bit:
 /// the vector code performs the same IEEE operations in the same order. A uniform hyperparameter's adjoint is a sum
 /// over the elements, added up lane by lane, so its order differs from the scalar loop's: it must agree within the

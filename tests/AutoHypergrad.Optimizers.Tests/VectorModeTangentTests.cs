@@ -12,7 +12,7 @@ namespace AutoHypergrad.Optimizers.Tests;
 /// the bit, for every optimizer in double and float: the span driver (per-element tangents direction-major, direction
 /// j of element i at j·n + i) against the single-direction span driver <c>StepTangent</c> run once per direction on
 /// the same inputs, primal outputs included, at lengths around every vector width (every tail) and k = 1, 2, 3, 5;
-/// and the scalar kernel (k contiguous directions of one element) against the scalar single-direction tangent.
+/// and the scalar method (k contiguous directions of one element) against the scalar single-direction tangent.
 /// </summary>
 public sealed class VectorModeTangentTests
 {

@@ -25,7 +25,7 @@ public static class Classes
     public const string WrongHvp = "wrong HVP";
     public const string SpanDriverMismatch = "span driver mismatch";
     public const string VectorModeMismatch = "vector mode mismatch";
-    public const string StepKernelMismatch = "vectorized step mismatch";
+    public const string VectorizedStepMismatch = "vectorized step mismatch";
     public const string CudaMismatch = "CUDA mismatch";
     public const string RuntimeException = "exception in generated code";
     public const string Inconclusive = "inconclusive (no smooth point / FD unreliable / ill-conditioned)";
@@ -34,7 +34,7 @@ public static class Classes
     public static readonly string[] Order =
     [
         Clean, GeneratorException, InternalError, FalseDiagnostic, GeneratedCodeError, WrongTangent, WrongAdjoint, WrongHvp,
-        SpanDriverMismatch, VectorModeMismatch, StepKernelMismatch, CudaMismatch, RuntimeException, Inconclusive, Info, InvalidProgram,
+        SpanDriverMismatch, VectorModeMismatch, VectorizedStepMismatch, CudaMismatch, RuntimeException, Inconclusive, Info, InvalidProgram,
     ];
 }
 

@@ -11,11 +11,11 @@ namespace AutoHypergrad.RandomPrograms.Tests;
 /// <summary>
 /// The numeric checks of one compiled program. The derivative checks are the Derivatives tests' own
 /// (<see cref="DerivativeChecker"/> over a <see cref="CaseMethod"/>, with their tolerances); the span drivers and the
-/// vector-mode tangents of an elementwise method are compared bit for bit with the scalar kernels here.
+/// vector-mode tangents of an elementwise method are compared bit for bit with the scalar methods here.
 /// </summary>
 public static class Checks
 {
-    /// <summary>Lengths that take every path of a span driver: the scalar kernel alone (1), Vector128 (2, 3), Vector256
+    /// <summary>Lengths that take every path of a span driver: the scalar method alone (1), Vector128 (2, 3), Vector256
     /// (4–7), Vector512 (8+), each with and without a scalar tail, where the machine accelerates that width.</summary>
     public static readonly int[] DriverLengths = [1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 31];
 
@@ -72,7 +72,7 @@ public static class Checks
 
             if (m.OptimizerStep)
             {
-                Check(Classes.StepKernelMismatch, () => StepKernel(m, type));
+                Check(Classes.VectorizedStepMismatch, () => VectorizedStep(m, type));
             }
         }
 
@@ -169,7 +169,7 @@ public static class Checks
 
     private static bool Same(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b) || (double.IsNaN(a) && double.IsNaN(b));
 
-    /// <summary>The primal, tangent and adjoint span drivers against the scalar kernels, element by element, bit for bit.</summary>
+    /// <summary>The primal, tangent and adjoint span drivers against the scalar methods, element by element, bit for bit.</summary>
     public static void SpanDrivers(Method m, Type type)
     {
         var kernel = Find(type, m.Name, false);
@@ -324,7 +324,7 @@ public static class Checks
                     {
                         if (!Same(eb[j][i], ab[j][i]))
                         {
-                            errors.Add($"n = {n}, adjoint: {q.Name}Bar[{i}] is {ab[j][i]:R} from the span driver but {eb[j][i]:R} from the scalar kernel");
+                            errors.Add($"n = {n}, adjoint: {q.Name}Bar[{i}] is {ab[j][i]:R} from the span driver but {eb[j][i]:R} from the scalar method");
                         }
                     }
                 }
@@ -334,7 +334,7 @@ public static class Checks
                     double tol = 1e-12 * (uniformMagnitude[j] + Math.Abs(bars[j][0])) + 1e-300;
                     if (!(Math.Abs(got - uniformSum[j]) <= tol))
                     {
-                        errors.Add($"n = {n}, adjoint: uniform {q.Name}Bar gained {got:R} from the span driver but the scalar kernels' sum is {uniformSum[j]:R}");
+                        errors.Add($"n = {n}, adjoint: uniform {q.Name}Bar gained {got:R} from the span driver but the scalar methods' sum is {uniformSum[j]:R}");
                     }
                 }
             }
@@ -342,7 +342,7 @@ public static class Checks
 
         if (errors.Count > 0)
         {
-            throw new Xunit.Sdk.XunitException($"span drivers differ from the scalar kernel ({AcceleratedWidths}):\n" + string.Join("\n", errors.Take(12)));
+            throw new Xunit.Sdk.XunitException($"span drivers differ from the scalar method ({AcceleratedWidths}):\n" + string.Join("\n", errors.Take(12)));
         }
     }
 
@@ -354,7 +354,7 @@ public static class Checks
     /// added to the one given, is compared within two ulps of the larger of the two (the kernel may add its sum to the
     /// given value where the driver adds element by element).
     /// </summary>
-    public static void StepKernel(Method m, Type type)
+    public static void VectorizedStep(Method m, Type type)
     {
         var kernelType = type.GetNestedType(m.Name + "VectorizedDouble")
             ?? throw new Xunit.Sdk.XunitException($"the [OptimizerStep] method has no generated {m.Name}VectorizedDouble");
@@ -465,7 +465,7 @@ public static class Checks
         }
     }
 
-    /// <summary>Vector-mode tangents (k directions) against k single tangents, bit for bit: the scalar kernel and the span driver.</summary>
+    /// <summary>Vector-mode tangents (k directions) against k single tangents, bit for bit: the scalar method and the span driver.</summary>
     public static void VectorMode(Method m, Type type)
     {
         var single = Find(type, m.Name + "Tangent", false);
@@ -477,7 +477,7 @@ public static class Checks
         var random = new Random(54321);
         const int k = Directions;
 
-        // Scalar kernel: one element.
+        // Scalar method: one element.
         double[] values = ps.Select(_ => 2 * random.NextDouble() - 1).ToArray();
         double[][] dots = ps.Select(q => Active(q) ? Draw(random, k) : []).ToArray();
         var expectedValues = new double[ps.Length];
@@ -650,7 +650,7 @@ public static class Checks
             {
                 if (!Same(expected[j][i], actual[j][i]))
                 {
-                    errors.Add($"{what}: {ps[j].Name}[{i}] is {actual[j][i]:R} from the span driver but {expected[j][i]:R} from the scalar kernel");
+                    errors.Add($"{what}: {ps[j].Name}[{i}] is {actual[j][i]:R} from the span driver but {expected[j][i]:R} from the scalar method");
                 }
             }
         }

@@ -275,7 +275,7 @@ public static class Runner
     {
         var watch = Stopwatch.StartNew();
         string which = finding.Class is Classes.WrongTangent or Classes.WrongAdjoint or Classes.WrongHvp or Classes.SpanDriverMismatch
-            or Classes.VectorModeMismatch or Classes.StepKernelMismatch or Classes.CudaMismatch or Classes.RuntimeException ? finding.Class : string.Empty;
+            or Classes.VectorModeMismatch or Classes.VectorizedStepMismatch or Classes.CudaMismatch or Classes.RuntimeException ? finding.Class : string.Empty;
         int steps = 0, serial = 0;
         var current = prog;
         var currentFinding = finding;

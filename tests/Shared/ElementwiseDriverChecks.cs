@@ -7,7 +7,7 @@ using Xunit;
 namespace AutoHypergrad.Testing;
 
 /// <summary>
-/// The checks of an elementwise method's generated span drivers against its scalar kernels, shared by the optimizer
+/// The checks of an elementwise method's generated span drivers against its scalar methods, shared by the optimizer
 /// tests and the derivative cases (README, "Span drivers"). Elementwise outputs must be identical to the bit: the
 /// vector code performs the same IEEE operations in the same order. A uniform adjoint is a sum over the elements,
 /// added up lane by lane, so its order differs from the scalar loop's: it must agree within the rounding of a sum
@@ -46,7 +46,7 @@ internal static class ElementwiseDriverChecks
             }
         }
 
-        // The same inputs for the scalar kernel, element by element; accumulators carried across elements.
+        // The same inputs for the scalar method, element by element; accumulators carried across elements.
         var expected = driverArguments.Select(a => a is Array array ? (Array)array.Clone() : a).ToArray();
         var terms = new double[driverParameters.Length];
         for (var i = 0; i < length; i++)
@@ -85,7 +85,7 @@ internal static class ElementwiseDriverChecks
                 {
                     Assert.True(
                         BitEquals(want.GetValue(i), got.GetValue(i)),
-                        $"{name}[{i}]: scalar kernel {want.GetValue(i)}, span driver {got.GetValue(i)}");
+                        $"{name}[{i}]: scalar method {want.GetValue(i)}, span driver {got.GetValue(i)}");
                 }
             }
             else if (driverParameters[k].ParameterType.IsByRef)

@@ -8,7 +8,7 @@ using AutoHypergrad.Generator.Model;
 namespace AutoHypergrad.Generator.Emit;
 
 /// <summary>
-/// Writes CUDA C for a method that has span drivers: from the same scalar kernels the C# drivers apply to every
+/// Writes CUDA C for a method that has span drivers: from the same scalar methods the C# drivers apply to every
 /// element (the primal, its tangent and its adjoint, after all passes), one <c>__device__</c> function each, and
 /// one <c>__global__</c> kernel each that applies it to every element with a grid-stride loop. The tangent kernel
 /// carries k directions, direction-major as the C# vector-mode driver (direction j of element i at j·n + i; a
@@ -164,7 +164,7 @@ internal sealed class CudaEmitter
 
         private string Element(string role) => _prefix + "_" + role;
 
-    /// <summary>The scalar kernel as a device function: ref parameters are C++ references, the rest values.</summary>
+    /// <summary>The scalar method as a device function: ref parameters are C++ references, the rest values.</summary>
     private void WriteDeviceFunction(IndentedWriter cuda, GeneratedMethod kernel, string role)
     {
         var parameters = string.Join(", ", kernel.Parameters.Select(p => CudaSyntax.TypeName(p.Type) + (p.Mode == PassingMode.Ref ? "& " : " ") + p.Name));

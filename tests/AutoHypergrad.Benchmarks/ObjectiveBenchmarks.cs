@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using AutoHypergrad.Data;
+using AutoHypergrad.BenchmarkHarness.Objectives;
 using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Models;
 using BenchmarkDotNet.Attributes;
@@ -29,19 +29,11 @@ public class ObjectiveBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        bool mlp = Shape.StartsWith("mlp", StringComparison.Ordinal);
-        int rows = mlp ? 60000 : 5000;
+        // The shapes and the data of bench objectives (the harness): hyper-cleaning's softmax and HD's MLP.
+        var shape = ObjectiveBenchmark.Shapes[Shape.StartsWith("mlp", StringComparison.Ordinal) ? 3 : 0];
+        var data = ObjectiveBenchmark.Synthetic<float>(shape.Rows, shape.Classes);
+        var options = shape.Options;
         var random = new Random(1);
-        var x = new float[rows * 784];
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] = (float)random.NextDouble();
-        }
-
-        var data = new Dataset<float>(x, rows, 784, Enumerable.Range(0, rows).Select(i => i % 10).ToArray(), null, 10, "synthetic");
-        var options = mlp
-            ? new ModelOptions(ModelKind.Mlp) { Hidden = [1000, 1000], Activation = Activation.ReLU, Hyperparameters = LossHyperparameters.L2 }
-            : new ModelOptions(ModelKind.Softmax) { Hyperparameters = LossHyperparameters.ExampleWeights };
         objective = ModelObjective<float>.Create(data, options);
         w = new float[objective.ParameterCount];
         objective.InitialParameters(w, 1);
@@ -49,7 +41,7 @@ public class ObjectiveBenchmarks
         lambda = objective.Hyperparameters.Defaults<float>();
         lambdaBar = new float[lambda.Length];
         result = new float[w.Length];
-        batch = mlp ? new BatchSchedule(rows, 128, 3).At(0) : Batch.Full;
+        batch = ObjectiveBenchmark.BatchOf(shape);
     }
 
     [Benchmark(Baseline = true)]

@@ -6,6 +6,7 @@ using System.Globalization;
 using System.Linq;
 using System.Numerics;
 using System.Numerics.Tensors;
+using AutoHypergrad.BenchmarkHarness.Engines;
 using AutoHypergrad.BenchmarkHarness.Gemm;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Data;
@@ -148,7 +149,7 @@ internal static class BenchHypercleanCommand
         double radius = settings.Radii[0];
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(
             CultureInfo.InvariantCulture,
-            $"{machine.Processor}, {machine.ProcessorCount} processors, {machine.Runtime}; {precision}; kernels {WeightedSoftmaxRegression<T>.VectorWidthName}; " +
+            $"{machine.Processor}, {machine.ProcessorCount} processors, {machine.Runtime}; {precision}; vectors {WeightedSoftmaxRegression<T>.VectorWidthName}; " +
             $"N = {n}, d = {d}, K = {k}, lr = {settings.LearningRate}·N/R at R = {radius}, T = {steps}")));
 
         AnsiConsole.MarkupLine(Markup.Escape($"BLAS of the model objective: {Blas.Describe()}"));
@@ -156,7 +157,7 @@ internal static class BenchHypercleanCommand
         double peak = Enumerable.Range(0, quick ? 3 : 20).Max(_ => FmaPeak.GigaflopsPerSecond<T>(1, 0.01));
         double bytes = (double)n * d * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         T sink = T.Zero;
-        double readMs = Times(quick ? 11 : 41, () => sink += TensorPrimitives.Sum<T>(training.Features.AsSpan(0, n * d))).Best;
+        double readMs = StepTiming.Times(quick ? 11 : 41, () => sink += TensorPrimitives.Sum<T>(training.Features.AsSpan(0, n * d))).Best;
         double bandwidth = bytes / readMs / 1e6;
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
             $"FMA peak, one thread, fastest of {(quick ? 9 : 60)} 10 ms loops: {peak:0.0} GFLOP/s; reading X ({bytes / 1e6:0.0} MB) with TensorPrimitives.Sum, fastest call: {bandwidth:0.0} GB/s{(T.IsNaN(sink) ? " (NaN)" : string.Empty)}")));
@@ -172,7 +173,7 @@ internal static class BenchHypercleanCommand
         foreach (var (name, objective) in objectives)
         {
             var problem = HyperCleaning<T>.Problem(objective, new ValidationError<T>(validation), settings.LearningRate, Math.Max(steps, 2), radius);
-            var (trainingMs, reverseMs) = StepTimes(problem.Dynamics!, quick ? 11 : 41);
+            var (trainingMs, reverseMs) = StepTiming.TrainingAndReverse(problem.Dynamics!, quick ? 11 : 41);
             double? hypergradientSeconds = null, hypergradientCpuSeconds = null;
             if (steps > 0)
             {
@@ -199,56 +200,6 @@ internal static class BenchHypercleanCommand
             clock.Elapsed.TotalSeconds);
         Print(report);
         return report;
-    }
-
-    /// <summary>
-    /// The times of a training step and a reverse step, each from the same state every call: the fastest and the median
-    /// of <paramref name="calls"/> single calls. On a shared machine the fastest is the one least disturbed.
-    /// </summary>
-    private static ((double Best, double Median) TrainingMs, (double Best, double Median) ReverseMs) StepTimes<T>(TrainingDynamics<T> dynamics, int calls)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        var lambda = dynamics.Space.InitialValues().Select(T.CreateChecked).ToArray();
-        var state = new T[dynamics.StateLength];
-        dynamics.Initialize(lambda, state);
-        var record = new T[dynamics.StepRecordLength];
-        dynamics.Step(1, state, lambda, record);
-
-        // A state after one step (w ≠ 0, so the softmax is not uniform), and an adjoint of its size.
-        var previous = state.ToArray();
-        dynamics.Step(2, state, lambda, record);
-        var random = new Random(1);
-        var adjointStart = Enumerable.Range(0, dynamics.StateLength).Select(_ => T.CreateTruncating(random.NextDouble() - 0.5)).ToArray();
-        var adjoint = new T[adjointStart.Length];
-        var lambdaAdjoint = new T[lambda.Length];
-        var training = Times(calls, () =>
-        {
-            previous.CopyTo(state, 0);
-            dynamics.Step(2, state, lambda);
-        });
-        var reverse = Times(calls, () =>
-        {
-            adjointStart.CopyTo(adjoint, 0);
-            dynamics.Adjoint(2, previous, record, adjoint, lambda, lambdaAdjoint);
-        });
-        return (training, reverse);
-    }
-
-    /// <summary>The fastest and the median of <paramref name="calls"/> timed calls (after two untimed), in ms.</summary>
-    private static (double Best, double Median) Times(int calls, Action call)
-    {
-        call();
-        call();
-        var ms = new double[calls];
-        for (int i = 0; i < calls; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            call();
-            ms[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
-        Array.Sort(ms);
-        return (ms[0], ms[calls / 2]);
     }
 
     /// <summary>max |a − b| / max |a|.</summary>

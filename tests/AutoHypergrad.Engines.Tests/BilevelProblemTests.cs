@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using AutoHypergrad.Dynamics;
 using AutoHypergrad.Outer;
 using AutoHypergrad.Objectives.Checking;
 using Xunit;
@@ -47,10 +48,8 @@ public sealed class BilevelProblemTests
     [Fact]
     public void A_built_in_model_and_a_library_optimizer_tune_their_loss_blocks_by_name_in_their_declared_domains()
     {
-        var training = Objectives.Models.ModelObjective<double>.Create(
-            BuiltInObjectiveChecks.SyntheticData(3, 11),
-            new Objectives.Models.ModelOptions(Objectives.Models.ModelKind.Softmax) { Hyperparameters = Objectives.Models.LossHyperparameters.ExampleWeights | Objectives.Models.LossHyperparameters.L2 });
-        var validation = Objectives.Models.ModelObjective<double>.Create(BuiltInObjectiveChecks.SyntheticData(3, 12), new Objectives.Models.ModelOptions(Objectives.Models.ModelKind.Softmax));
+        var training = SoftmaxModel(Objectives.Models.LossHyperparameters.ExampleWeights | Objectives.Models.LossHyperparameters.L2, seed: 11);
+        var validation = SoftmaxModel(Objectives.Models.LossHyperparameters.None, seed: 12);
         var random = new Random(5);
         var problem = new BilevelProblem<double>(
             training,
@@ -144,6 +143,18 @@ public sealed class BilevelProblemTests
         Assert.Equal(6, problem.Train([]).Length);
         Assert.Throws<InvalidOperationException>(() => problem.Optimize(Engine.Forward, new HyperAdam(0.1), new OuterOptions(Iterations: 1)));
         Assert.StartsWith("Nothing is tuned: give a hyperparameter of UserSteps or of the training objective as HyperparameterValue.Tune(start)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Training_that_diverges_is_one_error_naming_the_entry_and_every_hyperparameter()
+    {
+        var problem = Problem(Tune(0.3), 0.5, 0.01);
+
+        var error = Assert.Throws<NonFiniteValueException>(() => problem.Train([1e300]));
+
+        Assert.StartsWith($"The run of {Steps} steps: the state w[", error.Message, StringComparison.Ordinal);
+        Assert.Contains("lr=1E+300", error.Message, StringComparison.Ordinal);
+        Assert.Contains("mu=0.5", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -284,12 +284,7 @@ public sealed class BilevelProblem<T>
         }
 
         // A diverged run stays non-finite, so one look at s_T finds it.
-        int index = FirstNonFinite(state);
-        if (index >= 0)
-        {
-            throw new NonFiniteValueException($"Training for {dynamics.Steps} steps", $"the state {dynamics.NameOfState(index)}", dynamics.DescribeHyperparameters(lambda));
-        }
-
+        FiniteGuard.CheckState(state, dynamics, step: 0, "the state", lambda);
         return state[..dynamics.ParameterCount].ToArray();
     }
 
@@ -307,19 +302,6 @@ public sealed class BilevelProblem<T>
     private TrainingDynamics<T> Run(string what)
         => Dynamics ?? throw new InvalidOperationException(
             $"{what} differentiates a training run, and this problem is at the training optimum (no optimizer): use Engine.ImplicitAtOptimum or Hoag, or build the problem with an optimizer and steps.");
-
-    private static int FirstNonFinite(ReadOnlySpan<T> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!T.IsFinite(values[i]))
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
 
     /// <summary>The loss blocks' values: each block's default, or the value <paramref name="chosen"/> gives its name.</summary>
     private static double[] LossValues(HyperparameterLayout layout, IReadOnlyDictionary<string, double> chosen)

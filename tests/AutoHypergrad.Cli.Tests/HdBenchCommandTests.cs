@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Xml.Linq;
 using Xunit;
 
 namespace AutoHypergrad.Cli.Tests;
@@ -49,8 +48,10 @@ public sealed class HdBenchCommandTests : IDisposable
         Assert.Contains("hd-bench --quick", report.GetProperty("command").GetString(), StringComparison.Ordinal);
         Assert.True(report.GetProperty("machine").GetProperty("processorCount").GetInt32() > 0);
 
-        var svg = XDocument.Parse(File.ReadAllText(Path.Combine(_directory, "quick.svg")));
-        Assert.Equal(2 * expected.Length, svg.Descendants().Count(e => e.Name.LocalName == "polyline"));
+        // Two panels (loss, α), each with a line and a legend entry per run.
+        var figure = FigureSvg.Load(Path.Combine(_directory, "quick.svg"));
+        Assert.Equal(2 * expected.Length, figure.Lines.Count);
+        Assert.All(expected, name => Assert.Equal(2, figure.Count(name)));
     }
 
     [Fact]

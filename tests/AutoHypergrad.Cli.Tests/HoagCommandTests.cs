@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Linq;
-using System.Xml.Linq;
 using Xunit;
 
 namespace AutoHypergrad.Cli.Tests;
@@ -56,8 +55,10 @@ public sealed class HoagCommandTests : IDisposable
         var hoag = report.GetProperty("curves")[0].GetProperty("bestValidationLoss").EnumerateArray().Select(v => v.GetDouble()).ToArray();
         Assert.True(hoag[^1] < hoag[0] - 0.1, $"HOAG from {hoag[0]} to {hoag[^1]}");
 
-        var svg = XDocument.Parse(File.ReadAllText(Path.Combine(_directory, "quick.svg")));
-        Assert.Equal(6, svg.Descendants().Count(e => e.Name.LocalName == "polyline"));
+        // Two panels (best loss, λ), each with a line and a legend entry per method.
+        var figure = FigureSvg.Load(Path.Combine(_directory, "quick.svg"));
+        Assert.Equal(6, figure.Lines.Count);
+        Assert.All(new[] { "HOAG", "Grid search", "Random search" }, name => Assert.Equal(2, figure.Count(name)));
     }
 
     [Theory]

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System.Xml.Linq;
 using AutoHypergrad.Experiments;
 using Xunit;
 
@@ -48,8 +47,9 @@ public sealed class HypercleanCommandTests : IDisposable
             Assert.InRange(point.GetProperty("testAccuracy").GetDouble(), 0.0, 1.0);
         }
 
-        var svg = XDocument.Parse(File.ReadAllText(Path.Combine(_directory, "quick.svg")));
-        Assert.Equal(4, svg.Descendants().Count(e => e.Name.LocalName == "polyline"));
+        var figure = FigureSvg.Load(Path.Combine(_directory, "quick.svg"));
+        Assert.Equal(4, figure.Lines.Count);
+        Assert.All(new[] { "validation", "test", "noisy (TP)", "clean (FP)" }, name => Assert.Equal(1, figure.Count(name)));
 
         // Stopped after 20 hyper-iterations, then resumed to 40 from the checkpoint: the same λ, so the same rows.
         Cli.RunJson(_directory, "first.json", "hyperclean", "--quick", "--hyper-iterations", "20", "--checkpoint-dir", "checkpoints");

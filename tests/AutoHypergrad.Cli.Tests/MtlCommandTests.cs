@@ -1,8 +1,9 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System.Xml.Linq;
+using AutoHypergrad.Cli.Reports;
 using Xunit;
 
 namespace AutoHypergrad.Cli.Tests;
@@ -76,8 +77,31 @@ public sealed class MtlCommandTests : IDisposable
         Assert.Equal(2 * seeds, report.GetProperty("curves").GetArrayLength());
         Assert.All(report.GetProperty("curves").EnumerateArray(), c => Assert.Equal(iterations, c.GetProperty("validationLoss").GetArrayLength()));
 
-        var svg = XDocument.Parse(File.ReadAllText(Path.Combine(_directory, "quick.svg")));
-        Assert.Equal(200, svg.Descendants().Count(e => e.Name.LocalName == "rect" && (string?)e.Attribute("class") == "cell"));
+        // The heat maps: (A + Aᵀ)/2 averaged over the seeds for HMTL, then HMTL-S, each of the 200 cells with its value
+        // in the unit of the largest entry (× 10^k, one decimal).
+        var means = new[] { "HMTL", "HMTL-S" }.Select(method =>
+        {
+            var mean = new double[100];
+            var ofMethod = relations.Where(r => r.GetProperty("method").GetString() == method).ToArray();
+            foreach (var relation in ofMethod)
+            {
+                double[] a = relation.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+                for (int j = 0; j < 10; j++)
+                {
+                    for (int k = 0; k < 10; k++)
+                    {
+                        mean[j * 10 + k] += (a[j * 10 + k] + a[k * 10 + j]) / (2.0 * ofMethod.Length);
+                    }
+                }
+            }
+
+            return mean;
+        }).ToArray();
+        double unit = Math.Pow(10, Math.Floor(Math.Log10(means.SelectMany(m => m).Max())));
+        var figure = FigureSvg.Load(Path.Combine(_directory, "quick.svg"));
+        Assert.Equal(
+            means.SelectMany(m => m).Select(v => (v / unit).ToString("0.0", CultureInfo.InvariantCulture)).ToArray(),
+            figure.TextsOfSize(Figures.CellFontSize));
     }
 
     [Theory]

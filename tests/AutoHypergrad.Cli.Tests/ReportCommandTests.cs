@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using AutoHypergrad.Cli.Reports;
 using Xunit;
 
 namespace AutoHypergrad.Cli.Tests;
@@ -102,6 +103,50 @@ public sealed class ReportCommandTests : IDisposable
         string expected = File.ReadAllText(Path.Combine(_directory, "docs", "RESULTS.md"));
         string committed = File.ReadAllText(Path.Combine(repository, "docs", "RESULTS.md"));
         Assert.True(expected == committed, "docs/RESULTS.md differs from what `autohypergrad report` makes of docs/results: run it from the repository root.");
+    }
+
+    [Fact]
+    public void Figures_redraws_every_results_figure_from_its_json()
+    {
+        string repository = RepositoryRoot();
+        var files = Directory.GetFiles(Path.Combine(repository, "docs", "results"), "*.json");
+        foreach (string file in files)
+        {
+            File.Copy(file, Path.Combine(_directory, "results", Path.GetFileName(file)));
+        }
+
+        var result = Cli.Run(_directory, "report", "--results", "results", "--output", "RESULTS.md", "--figures");
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        foreach (string file in files)
+        {
+            string svg = Path.Combine(_directory, "results", Path.ChangeExtension(Path.GetFileName(file), ".svg"));
+            Assert.True(File.Exists(svg), $"{svg} was not drawn.");
+            Assert.Contains($"Drew {Path.Combine("results", Path.GetFileName(svg))}.", result.Output, StringComparison.Ordinal);
+        }
+
+        // What each figure shows, from the committed results: hd-bench's 12 runs in two panels, RTHO's four panels, the
+        // 200 cells of the task relations, figure 2's four curves.
+        Assert.Equal(24, FigureSvg.Load(Path.Combine(_directory, "results", "hd-bench.svg")).Lines.Count);
+        Assert.Equal(4, FigureSvg.Load(Path.Combine(_directory, "results", "rtho.svg")).Lines.Count);
+        Assert.Equal(200, FigureSvg.Load(Path.Combine(_directory, "results", "mtl.svg")).TextsOfSize(Figures.CellFontSize).Count);
+        var cleaning = FigureSvg.Load(Path.Combine(_directory, "results", "hyperclean-T1000.svg"));
+        Assert.Equal(4, cleaning.Lines.Count);
+        Assert.Contains("Data hyper-cleaning, R = 1000", cleaning.Texts);
+    }
+
+    [Fact]
+    public void Figures_of_a_result_with_fields_missing_is_one_error_naming_the_file_and_the_fields()
+    {
+        WriteResult("rtho.json", Result("rtho", false, """[ { "name": "RTHO", "testAccuracy": 0.97, "paper": null } ]"""));
+
+        var result = Cli.Run(_directory, "report", "--results", "results", "--output", "RESULTS.md", "--figures");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("rtho.json", result.Error, StringComparison.Ordinal);
+        Assert.Contains("missing required properties", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.Trim().Split('\n'));
+        Assert.False(File.Exists(Path.Combine(_directory, "results", "rtho.svg")));
     }
 
     private static string RepositoryRoot()

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System.Xml.Linq;
 using Xunit;
 
 namespace AutoHypergrad.Cli.Tests;
@@ -57,8 +56,10 @@ public sealed class RthoCommandTests : IDisposable
         Assert.All(trace.GetProperty("validationLoss").EnumerateArray(), v => Assert.True(double.IsFinite(v.GetDouble())));
         Assert.Equal(trace.GetProperty("learningRate")[4].GetDouble(), rows[2].GetProperty("learningRate").GetDouble());
 
-        var svg = XDocument.Parse(File.ReadAllText(Path.Combine(_directory, "quick.svg")));
-        Assert.Equal(4, svg.Descendants().Count(e => e.Name.LocalName == "polyline"));
+        // Four panels (η, μ, L2, E), each with RTHO's line and its legend entry.
+        var figure = FigureSvg.Load(Path.Combine(_directory, "quick.svg"));
+        Assert.Equal(4, figure.Lines.Count);
+        Assert.Equal(4, figure.Count("RTHO"));
     }
 
     [Theory]

@@ -2,7 +2,6 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using System.Xml.Linq;
 using Xunit;
 
 namespace AutoHypergrad.Cli.Tests;
@@ -70,8 +69,11 @@ public sealed class StnCommandTests : IDisposable
         Assert.All(losses, l => Assert.True(double.IsFinite(l) && l > 0));
         Assert.Equal(rows[0].GetProperty("validationLoss").GetDouble(), losses[^1]);
 
-        var svg = XDocument.Parse(File.ReadAllText(Path.Combine(_directory, "quick.svg")));
-        Assert.Equal(Hyperparameters.Length + 2, svg.Descendants().Count(e => e.Name.LocalName == "polyline"));
+        // A line per hyperparameter (the scales as log10), STN's validation loss and the random search's best.
+        var figure = FigureSvg.Load(Path.Combine(_directory, "quick.svg"));
+        Assert.Equal(Hyperparameters.Length + 2, figure.Lines.Count);
+        string[] legend = [.. Hyperparameters.Select(n => n.StartsWith("dropout", StringComparison.Ordinal) ? n : $"log10 {n}"), "STN", rows[1].GetProperty("name").GetString()!];
+        Assert.All(legend, name => Assert.Equal(1, figure.Count(name)));
     }
 
     [Theory]

@@ -1,13 +1,11 @@
-using System;
 using System.Collections.Generic;
 using System.CommandLine;
 using System.Linq;
-using System.Numerics;
+using AutoHypergrad.BenchmarkHarness.Cuda;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Cuda;
 using AutoHypergrad.Data;
 using AutoHypergrad.Experiments;
-using AutoHypergrad.Steps;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;
@@ -88,19 +86,21 @@ internal static class BenchCudaCommand
             var rows = new List<BenchCudaRow>();
             var deviations = new List<string>
             {
-                "Adam's tangent is timed with one direction (k = 1); the engines' forward mode uses as many as there are tuned hyperparameters.",
+                $"Adam's tangent is timed with {CudaBenchmark.TangentDirections} direction (k = {CudaBenchmark.TangentDirections}); the engines' forward mode uses as many as there are tuned hyperparameters.",
                 "The peak bandwidth is the theoretical 2 × memory clock × bus width of the device attributes; the achievable peak is lower (typically 85–92%).",
                 "Reverse-HG on the GPU keeps the data, the objective's products (cuBLAS and the loss-head kernels), the step and the whole trajectory on the device; per step it moves λ-sized values (the example weights) and one int per finite check between host and device (docs/cuda.md).",
             };
-            rows.AddRange(AdamKernels<double>(device, (int)elements, repeats));
-            rows.AddRange(AdamKernels<float>(device, (int)elements, repeats));
-            if (HyperCleaningRow(device, quick, out string? skipped) is { } cleaning)
+            rows.AddRange(CudaBenchmark.AdamKernels<double>(device, (int)elements, repeats).Concat(CudaBenchmark.AdamKernels<float>(device, (int)elements, repeats))
+                .Select(t => new BenchCudaRow(t.Name, NsPerElement: t.NsPerElement, BytesPerElement: t.BytesPerElement, GbPerSecond: t.GbPerSecond, PeakBandwidthFraction: t.PeakBandwidthFraction)));
+            if (MnistLocator.Find() is { } mnist)
             {
-                rows.Add(cleaning);
+                var cleaning = CudaBenchmark.HyperCleaning(device, mnist, quick);
+                rows.Add(new BenchCudaRow(
+                    cleaning.Name, CpuSeconds: cleaning.CpuSeconds, GpuSeconds: cleaning.GpuSeconds, Speedup: cleaning.Speedup, MaxRelativeDifference: cleaning.MaxRelativeDifference));
             }
             else
             {
-                deviations.Add(skipped!);
+                deviations.Add($"MNIST not found (set {MnistLocator.EnvironmentVariable}): the Reverse-HG row was not run.");
             }
 
             AnsiConsole.Write(Table(rows));
@@ -115,102 +115,6 @@ internal static class BenchCudaCommand
 
             return 0;
         });
-
-    /// <summary>Adam's three kernels at <paramref name="n"/> elements, each timed over <paramref name="repeats"/> launches after one to warm up.</summary>
-    private static IEnumerable<BenchCudaRow> AdamKernels<T>(CudaDevice device, int n, int repeats)
-        where T : unmanaged, IBinaryFloatingPointIeee754<T>
-    {
-        var adam = Optimizers.Optimizers.Find("Adam");
-        using var kernel = new CudaVectorizedStep<T>(device, adam);
-        int size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        const int k = 1;
-        int hyperCount = adam.Hyperparameters.Count;
-        var hyper = adam.ValuesArray().Select(T.CreateChecked).ToArray();
-        var options = new StepOptions(10);
-
-        // Every buffer holds values in [0.01, 1): a valid Adam state (v ≥ 0) and gradient.
-        var random = new Random(1);
-        var block = Enumerable.Range(0, n).Select(_ => T.CreateChecked(0.01 + 0.99 * random.NextDouble())).ToArray();
-        DeviceBuffer<T> Filled(int blocks)
-        {
-            var buffer = new DeviceBuffer<T>(device, (long)blocks * n);
-            for (int b = 0; b < blocks; b++)
-            {
-                buffer.Upload(block, (long)b * n);
-            }
-
-            return buffer;
-        }
-
-        using var state = Filled(3);
-        using var gradient = Filled(1);
-        using var stateTangents = Filled(3 * k);
-        using var gradientTangents = Filled(k);
-        using var hyperTangents = new DeviceBuffer<T>(device, Enumerable.Repeat(T.One, hyperCount * k).ToArray());
-        using var stateAdjoint = Filled(3);
-        using var gradientAdjoint = Filled(1);
-        using var hyperAdjoints = new DeviceBuffer<T>(device, new T[hyperCount]);
-
-        var kernels = new (string Name, CudaKernelSignature Signature, Action Launch)[]
-        {
-            ("primal", kernel.Module.Primal, () => kernel.Step(state.Pointer, gradient.Pointer, hyper, options, n)),
-            ("tangent", kernel.Module.Tangent, () => kernel.Tangents(state.Pointer, stateTangents.Pointer, gradient.Pointer, gradientTangents.Pointer, hyper, hyperTangents.Pointer, options, n, k)),
-            ("adjoint", kernel.Module.Adjoint, () => kernel.Adjoint(state.Pointer, stateAdjoint.Pointer, gradient.Pointer, gradientAdjoint.Pointer, hyper, hyperAdjoints.Pointer, options, n)),
-        };
-        foreach (var (name, signature, launch) in kernels)
-        {
-            launch();
-            device.Synchronize();
-            float milliseconds = device.Time(() =>
-            {
-                for (int r = 0; r < repeats; r++)
-                {
-                    launch();
-                }
-            });
-            double seconds = milliseconds / 1e3 / repeats;
-            long bytes = KernelTraffic.BytesPerElement(signature, size, k);
-            double bandwidth = bytes * (double)n / seconds;
-            yield return new BenchCudaRow(
-                $"Adam {name} ({typeof(T).Name.ToLowerInvariant()})",
-                NsPerElement: seconds * 1e9 / n,
-                BytesPerElement: bytes,
-                GbPerSecond: bandwidth / 1e9,
-                PeakBandwidthFraction: bandwidth / device.PeakBandwidthBytesPerSecond);
-        }
-    }
-
-    /// <summary>
-    /// The first hypergradient of hyper-cleaning (float, radius 1000 or --quick's 100) on the CPU and on the GPU (the
-    /// same experiment on each <see cref="TrainingBackend{T}"/>); null, with the reason, when MNIST is not found.
-    /// </summary>
-    private static BenchCudaRow? HyperCleaningRow(CudaDevice device, bool quick, out string? skipped)
-    {
-        string? mnist = MnistLocator.Find();
-        if (mnist is null)
-        {
-            skipped = $"MNIST not found (set {MnistLocator.EnvironmentVariable}): the Reverse-HG row was not run.";
-            return null;
-        }
-
-        skipped = null;
-        var settings = quick ? HyperCleaningSettings.Quick(0) : HyperCleaningSettings.Paper(0);
-        double radius = settings.Radii[0];
-        var data = MnistReader.Read<float>(mnist, MnistSplit.Train);
-        // The engine's own clock: the hypergradient, without the setup before it (the data's upload, NVRTC).
-        using var cpuBackend = TrainingBackend<float>.Cpu();
-        var cpu = new HyperCleaning<float>(settings, data, "float", cpuBackend).FirstHypergradient(radius);
-        using var gpuBackend = TrainingBackend<float>.Cuda(device);
-        var gpu = new HyperCleaning<float>(settings, data, "float", gpuBackend).FirstHypergradient(radius);
-        double scale = cpu.Gradient.Max(Math.Abs);
-        double difference = cpu.Gradient.Zip(gpu.Gradient, (a, b) => Math.Abs(a - b)).Max() / scale;
-        return new BenchCudaRow(
-            $"Reverse-HG hyper-cleaning ({settings.TrainingRows} examples, {settings.Steps} steps, float)",
-            CpuSeconds: cpu.Cost.Elapsed.TotalSeconds,
-            GpuSeconds: gpu.Cost.Elapsed.TotalSeconds,
-            Speedup: cpu.Cost.Elapsed.TotalSeconds / gpu.Cost.Elapsed.TotalSeconds,
-            MaxRelativeDifference: difference);
-    }
 
     private static Table Table(IEnumerable<BenchCudaRow> rows)
     {

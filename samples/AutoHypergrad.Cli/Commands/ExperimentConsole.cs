@@ -29,7 +29,7 @@ internal static class ExperimentConsole
     /// <paramref name="json"/> option's path (atomically), each where given.
     /// </summary>
     public static void Finish<TReport>(
-        ParseResult parse, TReport report, Table table, Option<string?> svg, Action<string> drawFigure, Option<string?> json)
+        ParseResult parse, TReport report, Table table, Option<string?> svg, Action<string, TReport> drawFigure, Option<string?> json)
         where TReport : IExperimentReport
     {
         AnsiConsole.Write(table);
@@ -41,7 +41,7 @@ internal static class ExperimentConsole
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"Wall time {report.Seconds:0.0} s.")));
         if (parse.GetValue(svg) is { } svgPath)
         {
-            drawFigure(svgPath);
+            drawFigure(svgPath, report);
         }
 
         if (parse.GetValue(json) is { } jsonPath)

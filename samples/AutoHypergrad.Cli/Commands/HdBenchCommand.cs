@@ -115,7 +115,7 @@ internal static class HdBenchCommand
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         string precision = typeof(T) == typeof(float) ? "float" : "double";
-        string model = settings.Model == HypergradientDescentModel.Mlp ? "MLP 784-1000-1000-10 (ReLU)" : "logistic regression";
+        string model = ModelName(settings.Model);
         var machine = BenchMachine.Current();
         ExperimentConsole.Machine(machine, precision);
         var validation = MnistReader.Read<T>(mnist, MnistSplit.Test);
@@ -159,14 +159,22 @@ internal static class HdBenchCommand
             report,
             Table(report, model),
             Svg,
-            svg => SvgPlot.Write(svg, FormattableString.Invariant($"Hypergradient descent, {model} on MNIST ({settings.TrainingRows} images, {settings.Epochs} epochs)"), Figure(curves)),
+            DrawFigure,
             Json);
 
         return CommandLine.Success;
     }
 
+    /// <summary>Writes the report's figure to <paramref name="path"/> (SVG).</summary>
+    internal static void DrawFigure(string path, HypergradientDescentReport report) => Figures.WriteLines(
+        path,
+        FormattableString.Invariant($"Hypergradient descent, {ModelName(report.Settings.Model)} on MNIST ({report.Settings.TrainingRows} images, {report.Settings.Epochs} epochs)"),
+        Figure(report.Curves));
+
+    private static string ModelName(HypergradientDescentModel model) => model == HypergradientDescentModel.Mlp ? "MLP 784-1000-1000-10 (ReLU)" : "logistic regression";
+
     /// <summary>Training loss (averaged over windows of T/200 steps) and α over the steps, every run.</summary>
-    internal static IReadOnlyList<SvgPanel> Figure(IReadOnlyList<HypergradientDescentCurve> curves)
+    internal static IReadOnlyList<FigurePanel> Figure(IReadOnlyList<HypergradientDescentCurve> curves)
     {
         int steps = curves.Count == 0 ? 0 : curves[0].Loss.Count;
         int window = Math.Max(1, steps / 200);
@@ -175,8 +183,8 @@ internal static class HdBenchCommand
             => Enumerable.Range(0, x.Length).Select(k => values.Skip(k * window).Take(window).Average()).ToArray();
         return
         [
-            new SvgPanel("Training loss", "iteration", "loss", curves.Select(c => new SvgSeries(c.Name, x, Smooth(c.Loss))).ToArray()),
-            new SvgPanel("Learning rate α", "iteration", "α", curves.Select(c => new SvgSeries(c.Name, x, Smooth(c.LearningRate))).ToArray()),
+            new FigurePanel("Training loss", "iteration", "loss", curves.Select(c => new FigureSeries(c.Name, x, Smooth(c.Loss))).ToArray()),
+            new FigurePanel("Learning rate α", "iteration", "α", curves.Select(c => new FigureSeries(c.Name, x, Smooth(c.LearningRate))).ToArray()),
         ];
     }
 

@@ -98,17 +98,23 @@ internal static class HoagCommand
             report,
             Table(report),
             Svg,
-            svg => SvgPlot.Write(svg, FormattableString.Invariant($"HOAG vs grid and random search, l2 of logistic regression on MNIST 4 vs 9 ({settings.InnerSolves} inner solves each)"), Figure(curves)),
+            DrawFigure,
             Json);
 
         return CommandLine.Success;
     }
 
+    /// <summary>Writes the report's figure to <paramref name="path"/> (SVG).</summary>
+    internal static void DrawFigure(string path, HoagReport report) => Figures.WriteLines(
+        path,
+        FormattableString.Invariant($"HOAG vs grid and random search, l2 of logistic regression on MNIST 4 vs 9 ({report.Settings.InnerSolves} inner solves each)"),
+        Figure(report.Curves));
+
     /// <summary>The best validation loss so far against wall time, and the λ of each inner solve against its count.</summary>
-    internal static IReadOnlyList<SvgPanel> Figure(IReadOnlyList<HoagCurve> curves) =>
+    internal static IReadOnlyList<FigurePanel> Figure(IReadOnlyList<HoagCurve> curves) =>
     [
-        new SvgPanel("Best validation loss so far", "wall time (s)", "validation loss", curves.Select(c => new SvgSeries(c.Name, c.Seconds, c.BestValidationLoss)).ToArray()),
-        new SvgPanel("λ of each inner solve", "inner solve", "log10 λ", curves.Select(c => new SvgSeries(
+        new FigurePanel("Best validation loss so far", "wall time (s)", "validation loss", curves.Select(c => new FigureSeries(c.Name, c.Seconds, c.BestValidationLoss)).ToArray()),
+        new FigurePanel("λ of each inner solve", "inner solve", "log10 λ", curves.Select(c => new FigureSeries(
             c.Name, Enumerable.Range(1, c.Lambda.Count).Select(i => (double)i).ToArray(), c.Lambda.Select(Math.Log10).ToArray())).ToArray()),
     ];
 

@@ -16,20 +16,23 @@ using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;
 
-/// <summary>The results of <c>hyperclean</c>: table 1's rows, figure 2's curves, and how the run was made.</summary>
+/// <summary>
+/// The results of <c>hyperclean</c>: table 1's rows, figure 2's curves, and how the run was made (<see cref="Device"/>
+/// is absent from results written before the CUDA backend, all of which ran on the CPU).
+/// </summary>
 internal sealed record HyperCleaningReport(
     string Experiment,
     string Command,
     BenchMachine Machine,
     string Data,
     string Precision,
-    string Device,
     bool Quick,
     HyperCleaningSettings Settings,
     IReadOnlyList<HyperCleaningRow> Rows,
     IReadOnlyList<HyperCleaningCurve> Curves,
     IReadOnlyList<string> Deviations,
-    double Seconds)
+    double Seconds,
+    string? Device = null)
     : IExperimentReport;
 
 /// <summary>
@@ -160,39 +163,42 @@ internal static class HypercleanCommand
 
         var report = new HyperCleaningReport(
             "hyperclean",
-            commandLine, machine, experiment.Source, precision, backend.Description, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds);
+            commandLine, machine, experiment.Source, precision, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds, backend.Description);
         ExperimentConsole.Finish(
             parse,
             report,
             Table(report),
             Svg,
-            svg =>
-            {
-                foreach (var curve in curves)
-                {
-                    SvgPlot.Write(curves.Count == 1 ? svg : SvgPath(svg, curve.Radius), FormattableString.Invariant($"Data hyper-cleaning, R = {curve.Radius}"), Figure(curve));
-                }
-            },
+            DrawFigure,
             Json);
 
         return CommandLine.Success;
     }
 
+    /// <summary>Writes the report's figure to <paramref name="path"/> (SVG); with several radii, one file per radius beside it.</summary>
+    internal static void DrawFigure(string path, HyperCleaningReport report)
+    {
+        foreach (var curve in report.Curves)
+        {
+            Figures.WriteLines(report.Curves.Count == 1 ? path : SvgPath(path, curve.Radius), FormattableString.Invariant($"Data hyper-cleaning, R = {curve.Radius}"), Figure(curve));
+        }
+    }
+
     /// <summary>Figure 2 for one radius: the accuracies, and the discarded examples among the noisy and the clean ones.</summary>
-    internal static IReadOnlyList<SvgPanel> Figure(HyperCleaningCurve curve)
+    internal static IReadOnlyList<FigurePanel> Figure(HyperCleaningCurve curve)
     {
         double[] k = curve.Points.Select(p => (double)p.Iteration).ToArray();
         return
         [
-            new SvgPanel("Accuracy of w_T", "hyper-iteration", "accuracy",
+            new FigurePanel("Accuracy of w_T", "hyper-iteration", "accuracy",
             [
-                new SvgSeries("validation", k, curve.Points.Select(p => p.ValidationAccuracy).ToArray()),
-                new SvgSeries("test", k, curve.Points.Select(p => p.TestAccuracy).ToArray()),
+                new FigureSeries("validation", k, curve.Points.Select(p => p.ValidationAccuracy).ToArray()),
+                new FigureSeries("test", k, curve.Points.Select(p => p.TestAccuracy).ToArray()),
             ]),
-            new SvgPanel("Discarded examples (λ_i = 0)", "hyper-iteration", "examples",
+            new FigurePanel("Discarded examples (λ_i = 0)", "hyper-iteration", "examples",
             [
-                new SvgSeries("noisy (TP)", k, curve.Points.Select(p => (double)p.TruePositives).ToArray()),
-                new SvgSeries("clean (FP)", k, curve.Points.Select(p => (double)p.FalsePositives).ToArray()),
+                new FigureSeries("noisy (TP)", k, curve.Points.Select(p => (double)p.TruePositives).ToArray()),
+                new FigureSeries("clean (FP)", k, curve.Points.Select(p => (double)p.FalsePositives).ToArray()),
             ]),
         ];
     }

@@ -133,17 +133,17 @@ internal static class MtlCommand
             report,
             Table(report),
             Svg,
-            svg =>
-            {
-                SvgHeatMap.Write(
-                    svg,
-                    FormattableString.Invariant($"Learned task relations (A + Aᵀ)/2 on MNIST digits, mean over {settings.Seeds} seeds"),
-                    new[] { "HMTL", "HMTL-S" }.Select(m => new SvgMatrix(m, Digits, MeanSymmetric(relations.Where(r => r.Method == m).ToArray()))).ToArray());
-            },
+            DrawFigure,
             Json);
 
         return CommandLine.Success;
     }
+
+    /// <summary>Writes the report's figure to <paramref name="path"/> (SVG): the learned relations of HMTL and HMTL-S as heat maps.</summary>
+    internal static void DrawFigure(string path, MultiTaskReport report) => Figures.WriteHeatMaps(
+        path,
+        FormattableString.Invariant($"Learned task relations (A + Aᵀ)/2 on MNIST digits, mean over {report.Settings.Seeds} seeds"),
+        new[] { "HMTL", "HMTL-S" }.Select(m => new FigureMatrix(m, Digits, MeanSymmetric(report.Relations.Where(r => r.Method == m).ToArray()))).ToArray());
 
     /// <summary>(A + Aᵀ)/2 averaged over the seeds: Ω depends on A only through A + Aᵀ.</summary>
     internal static double[] MeanSymmetric(IReadOnlyList<RelationMatrix> relations)

@@ -1,10 +1,13 @@
 using System;
+using System.Collections.Generic;
 using System.CommandLine;
 using System.IO;
 using System.Linq;
+using System.Text.Json;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Cli.Reports;
 using AutoHypergrad.Data;
+using AutoHypergrad.Experiments;
 using Spectre.Console;
 
 namespace AutoHypergrad.Cli.Commands;
@@ -37,6 +40,22 @@ internal static class ReportCommand
         Description = "Also report results of --quick runs (smoke tests), marked as such; without it they are skipped.",
     };
 
+    private static readonly Option<bool> RedrawFigures = new("--figures")
+    {
+        Description = "Also redraw each reported result's figure from its JSON, as FILE.svg beside FILE.json (atomically), without rerunning the experiment.",
+    };
+
+    /// <summary>How to draw each experiment's figure from its JSON file (to the given SVG path).</summary>
+    private static readonly IReadOnlyDictionary<string, Action<string, string>> FigureOf = new Dictionary<string, Action<string, string>>
+    {
+        ["hyperclean"] = (json, svg) => HypercleanCommand.DrawFigure(svg, ReadReport<HyperCleaningReport>(json)),
+        ["hd-bench"] = (json, svg) => HdBenchCommand.DrawFigure(svg, ReadReport<HypergradientDescentReport>(json)),
+        ["rtho"] = (json, svg) => RthoCommand.DrawFigure(svg, ReadReport<RealTimeHoReport>(json)),
+        ["hoag"] = (json, svg) => HoagCommand.DrawFigure(svg, ReadReport<HoagReport>(json)),
+        ["mtl"] = (json, svg) => MtlCommand.DrawFigure(svg, ReadReport<MultiTaskReport>(json)),
+        ["stn"] = (json, svg) => StnCommand.DrawFigure(svg, ReadReport<StnReport>(json)),
+    };
+
     public static Command Create()
     {
         var command = new Command(
@@ -46,6 +65,7 @@ internal static class ReportCommand
         command.Options.Add(Results);
         command.Options.Add(Output);
         command.Options.Add(IncludeQuick);
+        command.Options.Add(RedrawFigures);
         command.SetAction(parse => CommandFailure.Guard(parse, (_, _) =>
         {
             string directory = parse.GetValue(Results)!;
@@ -62,6 +82,23 @@ internal static class ReportCommand
             if (kept.Length == 0)
             {
                 throw new UsageException($"--results {directory}: no experiment results there ({files.Length} JSON files, {read.Length - kept.Length} of --quick runs).");
+            }
+
+            if (parse.GetValue(RedrawFigures))
+            {
+                foreach (var result in kept)
+                {
+                    string svg = Path.ChangeExtension(result.File, ".svg");
+                    if (FigureOf.TryGetValue(result.Experiment, out var draw))
+                    {
+                        draw(result.File, svg);
+                        AnsiConsole.MarkupLine(Markup.Escape($"Drew {svg}."));
+                    }
+                    else
+                    {
+                        AnsiConsole.MarkupLine(Markup.Escape($"{result.File}: '{result.Experiment}' has no figure."));
+                    }
+                }
             }
 
             string outputDirectory = Path.GetDirectoryName(Path.GetFullPath(output))!;
@@ -85,5 +122,21 @@ internal static class ReportCommand
             return 0;
         }));
         return command;
+    }
+
+    /// <summary>The experiments' options, and a field that a report's constructor needs is an error when it is missing.</summary>
+    private static readonly JsonSerializerOptions ReadOptions = new(JsonFile.SerializerOptions) { RespectRequiredConstructorParameters = true };
+
+    private static TReport ReadReport<TReport>(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TReport>(File.ReadAllText(path), ReadOptions)
+                   ?? throw new InvalidDataException($"{path}: null instead of a {typeof(TReport).Name}.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a {typeof(TReport).Name} ({e.Message})");
+        }
     }
 }

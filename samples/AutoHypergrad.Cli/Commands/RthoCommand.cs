@@ -117,7 +117,7 @@ internal static class RthoCommand
             report,
             Table(report),
             Svg,
-            svg => SvgPlot.Write(svg, FormattableString.Invariant($"Real-time HO of an MLP on MNIST (T = {settings.Steps}, Δ = {settings.Interval})"), Figure(trace)),
+            DrawFigure,
             Json);
 
         return CommandLine.Success;
@@ -127,16 +127,22 @@ internal static class RthoCommand
         => Console.WriteLine(FormattableString.Invariant(
             $"{row.Name}: test accuracy {row.TestAccuracy:P2}, E {row.ValidationLoss:0.0000}, η {row.LearningRate:G4}, μ {row.Momentum:0.000}, L2 {row.WeightDecay:G3} ({row.Seconds:0.0} s)"));
 
+    /// <summary>Writes the report's figure to <paramref name="path"/> (SVG).</summary>
+    internal static void DrawFigure(string path, RealTimeHoReport report) => Figures.WriteLines(
+        path,
+        FormattableString.Invariant($"Real-time HO of an MLP on MNIST (T = {report.Settings.Steps}, Δ = {report.Settings.Interval})"),
+        Figure(report.Trace));
+
     /// <summary>The seed's figure 4: η, μ and the L2 strength after each hyperstep, and E at it.</summary>
-    internal static IReadOnlyList<SvgPanel> Figure(RealTimeHoTrace trace)
+    internal static IReadOnlyList<FigurePanel> Figure(RealTimeHoTrace trace)
     {
         double[] x = trace.Step.Select(s => (double)s).ToArray();
         return
         [
-            new SvgPanel("Learning rate η", "iteration", "η", [new SvgSeries("RTHO", x, trace.LearningRate)]),
-            new SvgPanel("Momentum μ", "iteration", "μ", [new SvgSeries("RTHO", x, trace.Momentum)]),
-            new SvgPanel("L2 strength", "iteration", "L2", [new SvgSeries("RTHO", x, trace.WeightDecay)]),
-            new SvgPanel("Validation loss E", "iteration", "E", [new SvgSeries("RTHO", x, trace.ValidationLoss)]),
+            new FigurePanel("Learning rate η", "iteration", "η", [new FigureSeries("RTHO", x, trace.LearningRate)]),
+            new FigurePanel("Momentum μ", "iteration", "μ", [new FigureSeries("RTHO", x, trace.Momentum)]),
+            new FigurePanel("L2 strength", "iteration", "L2", [new FigureSeries("RTHO", x, trace.WeightDecay)]),
+            new FigurePanel("Validation loss E", "iteration", "E", [new FigureSeries("RTHO", x, trace.ValidationLoss)]),
         ];
     }
 

@@ -114,34 +114,40 @@ internal static class StnCommand
                 report,
                 Table(report),
                 Svg,
-                svg => SvgPlot.Write(svg, FormattableString.Invariant($"Self-Tuning Networks, MLP 784-{string.Join("-", settings.Hidden)}-10 on MNIST ({settings.TrainingRows} images, {settings.Epochs} epochs)"), Figure(report)),
+                DrawFigure,
                 Json);
 
             return CommandLine.Success;
         });
 
+    /// <summary>Writes the report's figure to <paramref name="path"/> (SVG).</summary>
+    internal static void DrawFigure(string path, StnReport report) => Figures.WriteLines(
+        path,
+        FormattableString.Invariant($"Self-Tuning Networks, MLP 784-{string.Join("-", report.Settings.Hidden)}-10 on MNIST ({report.Settings.TrainingRows} images, {report.Settings.Epochs} epochs)"),
+        Figure(report));
+
     /// <summary>The dropout rates, log10 of L2 and of the input noise, and the validation loss (after the start), over the STN's epochs.</summary>
-    internal static IReadOnlyList<SvgPanel> Figure(StnReport report)
+    internal static IReadOnlyList<FigurePanel> Figure(StnReport report)
     {
         var t = report.Trajectory;
         var dropout = report.Hyperparameters.Where(n => n.StartsWith("dropout", StringComparison.Ordinal))
-            .Select(n => new SvgSeries(n, t.Epoch, t.Values[n])).ToArray();
+            .Select(n => new FigureSeries(n, t.Epoch, t.Values[n])).ToArray();
         var scales = report.Hyperparameters.Where(n => !n.StartsWith("dropout", StringComparison.Ordinal))
-            .Select(n => new SvgSeries($"log10 {n}", t.Epoch, t.Values[n].Select(Math.Log10).ToArray())).ToArray();
+            .Select(n => new FigureSeries($"log10 {n}", t.Epoch, t.Values[n].Select(Math.Log10).ToArray())).ToArray();
         // The loss at epoch 0 (log 10 ≈ 2.3) would flatten the rest of the curve: it starts at the second point.
         int first = Math.Min(1, t.ValidationEpoch.Count - 1);
-        var validation = new List<SvgSeries> { new("STN", t.ValidationEpoch.Skip(first).ToArray(), t.ValidationLoss.Skip(first).ToArray()) };
+        var validation = new List<FigureSeries> { new("STN", t.ValidationEpoch.Skip(first).ToArray(), t.ValidationLoss.Skip(first).ToArray()) };
         if (report.Rows.Count > 1)
         {
             double best = report.Rows[1].ValidationLoss;
-            validation.Add(new SvgSeries(report.Rows[1].Name, [t.ValidationEpoch[first], t.ValidationEpoch[^1]], [best, best]));
+            validation.Add(new FigureSeries(report.Rows[1].Name, [t.ValidationEpoch[first], t.ValidationEpoch[^1]], [best, best]));
         }
 
         return
         [
-            new SvgPanel("Dropout rates", "epoch", "rate", dropout),
-            new SvgPanel("L2 and input noise", "epoch", "log10 value", scales),
-            new SvgPanel("Validation loss", "epoch", "cross-entropy", validation),
+            new FigurePanel("Dropout rates", "epoch", "rate", dropout),
+            new FigurePanel("L2 and input noise", "epoch", "log10 value", scales),
+            new FigurePanel("Validation loss", "epoch", "cross-entropy", validation),
         ];
     }
 

@@ -28,5 +28,25 @@ public sealed class BenchStepsCommandTests : IDisposable
         Assert.Equal(["adjoint", "primal", "tangent", "tangents (k=4)"], rows.Select(r => r.GetProperty("part").GetString()!).Distinct().Order());
         Assert.All(rows, r => Assert.Equal(1000, r.GetProperty("n").GetInt32()));
         Assert.All(rows, r => Assert.True(r.GetProperty("generatedNsPerElement").GetDouble() > 0, r.ToString()));
+
+        // Adam's primal against the same step in C, where gcc is found (as in CI); else one line says why not.
+        string cReference = report.GetProperty("cReference").GetString()!;
+        var cRows = rows.Where(r => r.GetProperty("cNsPerElement").ValueKind == System.Text.Json.JsonValueKind.Number).ToArray();
+        if (GccIsFound())
+        {
+            Assert.StartsWith("C reference: gcc", cReference, StringComparison.Ordinal);
+            var adamPrimal = Assert.Single(cRows);
+            Assert.Equal(("Adam", "primal"), (adamPrimal.GetProperty("optimizer").GetString(), adamPrimal.GetProperty("part").GetString()));
+            Assert.True(adamPrimal.GetProperty("cNsPerElement").GetDouble() > 0);
+            Assert.Contains(agreement, a => a.GetProperty("against").GetString() == "C (gcc)" && a.GetProperty("optimizer").GetString() == "Adam");
+        }
+        else
+        {
+            Assert.Equal("C reference skipped: gcc not found (install it: sudo apt-get install gcc).", cReference);
+            Assert.Empty(cRows);
+        }
     }
+
+    private static bool GccIsFound() =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "gcc")));
 }

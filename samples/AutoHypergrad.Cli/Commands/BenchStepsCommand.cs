@@ -46,7 +46,8 @@ internal static class BenchStepsCommand
         var command = new Command(
             "steps",
             "Times the generated span drivers (primal, tangent, adjoint; double precision, one thread) in ns/element " +
-            "against hand-written Vector512 code, a TensorPrimitives chain and a STREAM triad's bandwidth, and the " +
+            "against hand-written Vector512 code, a TensorPrimitives chain, the same step in C (gcc " + CompiledC.Flags + ", where gcc is " +
+            "found; Adam) and a STREAM triad's bandwidth, and the " +
             $"vector-mode tangent (k = {BenchHyper.Directions} directions in one pass) in ns/element/direction against the " +
             "tangent run once per direction. Checks first that the implementations agree (exit code 1 if not).");
         command.Options.Add(quick);
@@ -127,6 +128,9 @@ internal static class BenchStepsCommand
 /// <summary>One run of <c>bench steps</c>.</summary>
 internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizers, IReadOnlyList<int> sizes, TimingSettings settings, bool quick)
 {
+    /// <summary>The C references, compiled when a chosen optimizer has one and gcc is found.</summary>
+    private CompiledC? _c;
+
     public int Run(string? jsonPath)
     {
         var wall = Stopwatch.StartNew();
@@ -134,6 +138,15 @@ internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizer
         AnsiConsole.MarkupLine(Markup.Escape(
             $"{machine.ProcessorCount} processors, {machine.Os}, {machine.Runtime}, Vector512.IsHardwareAccelerated = {machine.Vector512HardwareAccelerated}" +
             (quick ? "; --quick" : string.Empty)));
+        string? cReference = null;
+        if (optimizers.Any(o => o.CPrimal is not null))
+        {
+            _c = CompiledC.Load(out string? reason);
+            cReference = _c is null
+                ? $"C reference skipped: {reason}."
+                : $"C reference: {CompiledC.CompilerVersion}, {CompiledC.Flags}.";
+            AnsiConsole.MarkupLine(Markup.Escape(cReference));
+        }
 
         List<AgreementResult> agreement = CheckAgreement();
         if (agreement.Any(a => !(a.MaxRelativeDifference <= Agreement.Tolerance)))
@@ -178,7 +191,8 @@ internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizer
             wall.Elapsed.TotalSeconds,
             bandwidth / 1e9,
             agreement,
-            rows);
+            rows,
+            cReference);
         AnsiConsole.Write(report.Table());
         AnsiConsole.MarkupLine(Markup.Escape(
             $"Triad bandwidth {report.TriadBandwidthGBPerSecond:0.0} GB/s ({settings.TriadLength:N0} doubles, best of {settings.TriadRepetitions}); " +
@@ -194,7 +208,7 @@ internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizer
 
     private List<AgreementResult> CheckAgreement()
     {
-        var results = optimizers.SelectMany(Agreement.Check).ToList();
+        var results = optimizers.SelectMany(o => Agreement.Check(o, _c)).ToList();
         var table = new Table()
             .Title($"Agreement on {Agreement.Length} elements (generated vs. other)")
             .AddColumn("optimizer").AddColumn("part").AddColumn("against")
@@ -219,7 +233,7 @@ internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizer
             foreach (StepPart kind in Enum.GetValues<StepPart>())
             {
                 perSize += 1 + (optimizer.HandWritten(kind) is null ? 0 : 1) + (kind == StepPart.Primal && optimizer.Chain is not null ? 1 : 0)
-                    + (kind == StepPart.Tangents ? 1 : 0);
+                    + (optimizer.InC(kind, _c) is null ? 0 : 1) + (kind == StepPart.Tangents ? 1 : 0);
             }
         }
 
@@ -241,6 +255,8 @@ internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizer
         Action<StepBuffers>? hand = optimizer.HandWritten(kind);
         double? handWritten = hand is null ? null : Time(hand, "hand-written");
         double? chain = kind == StepPart.Primal && optimizer.Chain is not null ? Time(optimizer.Chain, "TensorPrimitives") : null;
+        Action<StepBuffers>? inC = optimizer.InC(kind, _c);
+        double? c = inC is null ? null : Time(inC, Agreement.C);
         double? separate = null;
         if (kind == StepPart.Tangents)
         {
@@ -257,6 +273,7 @@ internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizer
             handWritten, handWritten is null ? null : generated / handWritten,
             chain, chain is null ? null : generated / chain,
             100 * boundNs / generated,
-            separate, separate is null ? null : generated / separate);
+            separate, separate is null ? null : generated / separate,
+            c, c is null ? null : generated / c);
     }
 }

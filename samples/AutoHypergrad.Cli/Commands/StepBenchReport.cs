@@ -55,7 +55,8 @@ internal sealed record BenchMachine(
 /// <summary>
 /// One line of the table: a generated kernel at one size and what it is compared with. For the vector-mode tangent
 /// (k directions) the times and bytes are per element and direction, and it is compared with the single-direction
-/// tangent run once per direction (<c>SeparateTangents</c>).
+/// tangent run once per direction (<c>SeparateTangents</c>). The primal of a step with a C reference is also
+/// compared with that step compiled by gcc (<c>C</c>).
 /// </summary>
 internal sealed record StepBenchRow(
     string Optimizer,
@@ -69,7 +70,9 @@ internal sealed record StepBenchRow(
     double? GeneratedOverTensorPrimitives,
     double PercentOfBandwidth,
     double? SeparateTangentsNsPerElement = null,
-    double? GeneratedOverSeparateTangents = null);
+    double? GeneratedOverSeparateTangents = null,
+    double? CNsPerElement = null,
+    double? GeneratedOverC = null);
 
 /// <summary>The results of a run of <c>bench steps</c>: printed as a table, written as JSON.</summary>
 internal sealed record StepBenchReport(
@@ -81,7 +84,8 @@ internal sealed record StepBenchReport(
     double WallSeconds,
     double TriadBandwidthGBPerSecond,
     IReadOnlyList<AgreementResult> Agreement,
-    IReadOnlyList<StepBenchRow> Rows)
+    IReadOnlyList<StepBenchRow> Rows,
+    string? CReference = null)
 {
 
     public Table Table()
@@ -94,6 +98,8 @@ internal sealed record StepBenchReport(
             .AddColumn(new TableColumn("ratio").RightAligned())
             .AddColumn(new TableColumn("TensorPrimitives chain").RightAligned())
             .AddColumn(new TableColumn("ratio").RightAligned())
+            .AddColumn(new TableColumn(BenchmarkHarness.Steps.Agreement.C).RightAligned())
+            .AddColumn(new TableColumn("ratio").RightAligned())
             .AddColumn(new TableColumn("% of bandwidth").RightAligned())
             .AddColumn(new TableColumn(BenchmarkHarness.Steps.Agreement.SeparateTangents).RightAligned())
             .AddColumn(new TableColumn("ratio").RightAligned())
@@ -105,6 +111,7 @@ internal sealed record StepBenchReport(
                 row.Optimizer, row.Part, row.N.ToString("N0", CultureInfo.InvariantCulture),
                 Ns(row.GeneratedNsPerElement), Ns(row.HandWrittenNsPerElement), Ratio(row.GeneratedOverHandWritten),
                 Ns(row.TensorPrimitivesNsPerElement), Ratio(row.GeneratedOverTensorPrimitives),
+                Ns(row.CNsPerElement), Ratio(row.GeneratedOverC),
                 row.PercentOfBandwidth.ToString("0", CultureInfo.InvariantCulture) + "%",
                 Ns(row.SeparateTangentsNsPerElement), Ratio(row.GeneratedOverSeparateTangents));
         }

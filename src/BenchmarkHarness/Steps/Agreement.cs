@@ -22,7 +22,11 @@ public static class Agreement
     /// <summary>What the vector-mode tangent is compared with: the single-direction tangent once per direction.</summary>
     public static readonly string SeparateTangents = $"{BenchHyper.Directions} × tangent";
 
-    public static IEnumerable<AgreementResult> Check(StepImplementations optimizer)
+    /// <summary>What the C reference is called in tables and JSON.</summary>
+    public const string C = "C (gcc)";
+
+    /// <summary>Every kernel of <paramref name="optimizer"/> against its other implementations (the C one where <paramref name="c"/> was compiled).</summary>
+    public static IEnumerable<AgreementResult> Check(StepImplementations optimizer, CompiledC? c = null)
     {
         var inputs = new StepBuffers(Length, optimizer.StateCount, TensorPrimitivesChains.Temporaries, seed: 12345, BenchHyper.Directions);
         foreach (StepPart kind in Enum.GetValues<StepPart>())
@@ -41,6 +45,11 @@ public static class Agreement
             if (kind == StepPart.Primal && optimizer.Chain is not null)
             {
                 yield return new(optimizer.Name, StepParts.Name(kind), "TensorPrimitives", Compare(optimizer.Primal, optimizer.Chain, inputs));
+            }
+
+            if (optimizer.InC(kind, c) is { } inC)
+            {
+                yield return new(optimizer.Name, StepParts.Name(kind), C, Compare(optimizer.Generated(kind), inC, inputs));
             }
         }
     }

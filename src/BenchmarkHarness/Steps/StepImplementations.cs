@@ -31,6 +31,7 @@ public enum StepPart
 /// <param name="Chain">The primal step as a chain of TensorPrimitives calls.</param>
 /// <param name="HandTangent">The tangent written by hand, where it is.</param>
 /// <param name="HandAdjoint">The adjoint written by hand, where it is.</param>
+/// <param name="CPrimal">The primal step in C (<see cref="CompiledC"/>), where it is written, given the compiled library.</param>
 public sealed record StepImplementations(
     string Name,
     int StateCount,
@@ -42,8 +43,12 @@ public sealed record StepImplementations(
     Action<StepBuffers>? HandPrimal,
     Action<StepBuffers>? Chain,
     Action<StepBuffers>? HandTangent = null,
-    Action<StepBuffers>? HandAdjoint = null)
+    Action<StepBuffers>? HandAdjoint = null,
+    Func<CompiledC, Action<StepBuffers>>? CPrimal = null)
 {
+    /// <summary>The C reference of <paramref name="kind"/>, where one is written and <paramref name="c"/> was compiled.</summary>
+    public Action<StepBuffers>? InC(StepPart kind, CompiledC? c) => kind == StepPart.Primal && c is not null && CPrimal is not null ? CPrimal(c) : null;
+
     public Action<StepBuffers> Generated(StepPart kind) => kind switch
     {
         StepPart.Primal => Primal,
@@ -173,7 +178,8 @@ public sealed record StepImplementations(
                 H.Beta2, H.Beta2Dot, H.Eps, H.EpsDot, H.Wd, H.WdDot, H.T, H.EpsInsideSqrt),
             HandAdjoint: b => HandWrittenAdam.StepAdjoint(
                 b.W, b.WD, b.State[0], b.StateD[0], b.State[1], b.StateD[1], b.G, b.GD, H.Lr, ref b.HyperBar[0], H.Beta1,
-                ref b.HyperBar[1], H.Beta2, ref b.HyperBar[2], H.Eps, ref b.HyperBar[3], H.Wd, ref b.HyperBar[4], H.T, H.EpsInsideSqrt)),
+                ref b.HyperBar[1], H.Beta2, ref b.HyperBar[2], H.Eps, ref b.HyperBar[3], H.Wd, ref b.HyperBar[4], H.T, H.EpsInsideSqrt),
+            CPrimal: c => b => c.AdamStep(b.W, b.State[0], b.State[1], b.G, H.Lr, H.Beta1, H.Beta2, H.Eps, H.Wd, H.T, H.EpsInsideSqrt)),
         new("AdamW", 2,
             b => AdamW.Step(b.W, b.State[0], b.State[1], b.G, H.Lr, H.Beta1, H.Beta2, H.Eps, H.Wd, H.T, H.EpsInsideSqrt),
             b => AdamW.StepTangent(

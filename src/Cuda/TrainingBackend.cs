@@ -28,18 +28,26 @@ public sealed class TrainingBackend<T> : ITrainingBackend<T>, IDisposable
     private readonly List<IDisposable> _made = [];
     private readonly Dictionary<string, IVectorizedStep<T>> _steps = new(StringComparer.OrdinalIgnoreCase);
 
-    private TrainingBackend(IKernelDevice? device, CudaDevice? opened = null)
+    private readonly int _threads;
+
+    private TrainingBackend(IKernelDevice? device, CudaDevice? opened = null, int threads = 1)
     {
         _device = device;
         _opened = opened;
+        _threads = threads;
         if (device is not null)
         {
             _memory = new CudaStateMemory<T>(device);
         }
     }
 
-    /// <summary>The CPU.</summary>
-    public static TrainingBackend<T> Cpu() => new(null);
+    /// <summary>The CPU, each objective's pass on <paramref name="threads"/> threads (<see cref="WeightedSoftmaxRegression{T}.Threads"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is less than 1.</exception>
+    public static TrainingBackend<T> Cpu(int threads = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        return new(null, threads: threads);
+    }
 
     /// <summary><paramref name="device"/>, which the caller keeps and disposes after this backend.</summary>
     public static TrainingBackend<T> Cuda(IKernelDevice device) => new(device ?? throw new ArgumentNullException(nameof(device)));
@@ -47,13 +55,13 @@ public sealed class TrainingBackend<T> : ITrainingBackend<T>, IDisposable
     /// <summary>
     /// The backend <paramref name="device"/> names: <c>cpu</c>, or <c>cuda</c>, which opens the first GPU (and
     /// closes it on <see cref="Dispose"/>); without a driver it throws <see cref="CudaUnavailableException"/>, whose
-    /// one line says what is missing.
+    /// one line says what is missing. On the CPU each pass runs on <paramref name="threads"/> threads.
     /// </summary>
-    public static TrainingBackend<T> Open(string device)
+    public static TrainingBackend<T> Open(string device, int threads = 1)
     {
         if (device == "cpu")
         {
-            return Cpu();
+            return Cpu(threads);
         }
 
         var gpu = CudaDevice.Open();
@@ -69,7 +77,7 @@ public sealed class TrainingBackend<T> : ITrainingBackend<T>, IDisposable
     }
 
     /// <summary>The backend in words, for reports: <c>CPU</c>, or the device.</summary>
-    public string Description => _device is null ? "CPU" : _device.Description;
+    public string Description => _device is null ? (_threads == 1 ? "CPU" : $"CPU, {_threads} threads") : _device.Description;
 
     /// <summary>Where the engines keep the state.</summary>
     public IStateMemory<T> Memory => _memory ?? (IStateMemory<T>)HostStateMemory<T>.Instance;
@@ -79,7 +87,7 @@ public sealed class TrainingBackend<T> : ITrainingBackend<T>, IDisposable
     {
         if (_device is null)
         {
-            return WeightedSoftmaxRegression<T>.Create(data, exampleWeights);
+            return WeightedSoftmaxRegression<T>.Create(data, exampleWeights, _threads);
         }
 
         var objective = CudaSoftmaxRegression<T>.Create(_device, data, exampleWeights);

@@ -37,6 +37,24 @@ public sealed class BenchHypercleanCommandTests : IDisposable
     }
 
     [Fact]
+    public void With_two_threads_the_fused_objective_is_timed_beside_one_and_agrees_with_it()
+    {
+        var report = Cli.RunJson(_directory, "threads.json", "bench", "hyperclean", "--quick", "--threads", "2");
+
+        var rows = report.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal(3, rows.Length);
+        Assert.Equal([2, 1, 2], rows.Select(r => r.GetProperty("threads").GetInt32()));
+        Assert.Contains("2 threads", rows[2].GetProperty("name").GetString(), StringComparison.Ordinal);
+        foreach (string speedup in new[] { "threadsTrainingStepSpeedup", "threadsReverseStepSpeedup", "threadsHypergradientSpeedup" })
+        {
+            Assert.True(report.GetProperty(speedup).GetDouble() > 0, speedup);
+        }
+
+        // The threads' partial sums added in another order: float rounding over T = 20 steps, as between the objectives.
+        Assert.InRange(report.GetProperty("threadsHypergradientRelativeDifference").GetDouble(), 0, 1e-4);
+    }
+
+    [Fact]
     public void No_threads_is_a_usage_error()
     {
         var result = Cli.Run(_directory, "bench", "hyperclean", "--quick", "--threads", "0");

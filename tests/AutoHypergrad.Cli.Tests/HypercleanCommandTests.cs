@@ -35,7 +35,8 @@ public sealed class HypercleanCommandTests : IDisposable
         Assert.NotEmpty(report.GetProperty("deviations").EnumerateArray());
         Assert.Contains("hyperclean --quick", report.GetProperty("command").GetString(), StringComparison.Ordinal);
         Assert.Equal("hyperclean", report.GetProperty("experiment").GetString());
-        Assert.Equal("CPU", report.GetProperty("device").GetString());
+        // --threads defaults to the processors.
+        Assert.Equal(Environment.ProcessorCount == 1 ? "CPU" : $"CPU, {Environment.ProcessorCount} threads", report.GetProperty("device").GetString());
         Assert.True(report.GetProperty("quick").GetBoolean());
         Assert.True(report.GetProperty("machine").GetProperty("processorCount").GetInt32() > 0);
 
@@ -85,6 +86,7 @@ public sealed class HypercleanCommandTests : IDisposable
     [InlineData("--radius", "0")]
     [InlineData("--radius", "100,x")]
     [InlineData("--steps", "0")]
+    [InlineData("--threads", "0")]
     public void A_bad_option_is_a_usage_error(string option, string value)
     {
         var result = Cli.Run(_directory, "hyperclean", "--quick", option, value);

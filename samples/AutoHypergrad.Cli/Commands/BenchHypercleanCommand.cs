@@ -31,6 +31,7 @@ namespace AutoHypergrad.Cli.Commands;
 /// <param name="ReverseStepGigabytesPerSecond">One read of X per reverse step over its time.</param>
 /// <param name="HypergradientSeconds">One Reverse-HG hypergradient (full storage) of T steps, wall time; null when not run.</param>
 /// <param name="HypergradientCpuSeconds">The process's processor time over the same hypergradient (one thread: the time it ran, not waited).</param>
+/// <param name="Threads">The threads of its passes (or of its BLAS), which its share of the FMA peak counts.</param>
 internal sealed record HypercleanObjectiveTiming(
     string Name,
     double TrainingStepMs,
@@ -42,7 +43,8 @@ internal sealed record HypercleanObjectiveTiming(
     double TrainingStepGigabytesPerSecond,
     double ReverseStepGigabytesPerSecond,
     double? HypergradientSeconds,
-    double? HypergradientCpuSeconds);
+    double? HypergradientCpuSeconds,
+    int Threads);
 
 /// <summary>The results of <c>bench hyperclean</c>.</summary>
 internal sealed record HypercleanBenchReport(
@@ -62,6 +64,11 @@ internal sealed record HypercleanBenchReport(
     double ReverseStepSpeedup,
     double? HypergradientSpeedup,
     double? HypergradientRelativeDifference,
+    int Threads,
+    double? ThreadsTrainingStepSpeedup,
+    double? ThreadsReverseStepSpeedup,
+    double? ThreadsHypergradientSpeedup,
+    double? ThreadsHypergradientRelativeDifference,
     double? PaperRunHours,
     double? PaperRunCpuHours,
     double Seconds);
@@ -70,7 +77,8 @@ internal sealed record HypercleanBenchReport(
 /// <c>autohypergrad bench hyperclean</c>: the hyper-cleaning problem's training and reverse steps, and one whole
 /// hypergradient, with <see cref="ModelObjective{T}"/> (GEMMs and back-propagation) and with the fused
 /// <see cref="WeightedSoftmaxRegression{T}"/>, in one run; their GFLOP/s and GB/s against the FMA peak and the read
-/// bandwidth of the data matrix measured in the same run.
+/// bandwidth of the data matrix measured in the same run. With <c>--threads N</c> above 1 the fused objective is also
+/// timed on N threads, beside its one-thread row.
 /// </summary>
 internal static class BenchHypercleanCommand
 {
@@ -85,7 +93,7 @@ internal static class BenchHypercleanCommand
     private static readonly Option<int> Threads = new("--threads")
     {
         HelpName = "N",
-        Description = "Threads of the model objective's matrix products (managed kernels and OpenBLAS) [default: 1, one core as the fused objective].",
+        Description = "Threads of the model objective's matrix products (managed kernels and OpenBLAS), and above 1 a second row of the fused objective on that many threads beside its one-thread row [default: 1].",
         DefaultValueFactory = _ => 1,
     };
 
@@ -124,8 +132,8 @@ internal static class BenchHypercleanCommand
 
             string mnist = MnistDirectory.Find();
             var report = parse.GetValue(Precision) == "double"
-                ? Run<double>(mnist, quick, steps, commandLine, clock)
-                : Run<float>(mnist, quick, steps, commandLine, clock);
+                ? Run<double>(mnist, quick, steps, threads, commandLine, clock)
+                : Run<float>(mnist, quick, steps, threads, commandLine, clock);
             if (parse.GetValue(Json) is { } json)
             {
                 JsonFile.Write(json, report);
@@ -136,7 +144,7 @@ internal static class BenchHypercleanCommand
         return command;
     }
 
-    private static HypercleanBenchReport Run<T>(string mnist, bool quick, int steps, string commandLine, Stopwatch clock)
+    private static HypercleanBenchReport Run<T>(string mnist, bool quick, int steps, int threads, string commandLine, Stopwatch clock)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         string precision = typeof(T) == typeof(float) ? "float" : "double";
@@ -162,15 +170,20 @@ internal static class BenchHypercleanCommand
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
             $"FMA peak, one thread, fastest of {(quick ? 9 : 60)} 10 ms loops: {peak:0.0} GFLOP/s; reading X ({bytes / 1e6:0.0} MB) with TensorPrimitives.Sum, fastest call: {bandwidth:0.0} GB/s{(T.IsNaN(sink) ? " (NaN)" : string.Empty)}")));
 
-        var objectives = new (string Name, IObjective<T> Objective)[]
+        var objectives = new List<(string Name, IObjective<T> Objective, int Threads)>
         {
-            ("ModelObjective (GEMM + back-propagation)", ModelObjective<T>.Create(training, new ModelOptions(ModelKind.Softmax) { Hyperparameters = LossHyperparameters.ExampleWeights })),
-            ("WeightedSoftmaxRegression (fused)", WeightedSoftmaxRegression<T>.Create(training, exampleWeights: true)),
+            ("ModelObjective (GEMM + back-propagation)", ModelObjective<T>.Create(training, new ModelOptions(ModelKind.Softmax) { Hyperparameters = LossHyperparameters.ExampleWeights }), threads),
+            ("WeightedSoftmaxRegression (fused)", WeightedSoftmaxRegression<T>.Create(training, exampleWeights: true), 1),
         };
+        if (threads > 1)
+        {
+            objectives.Add(($"WeightedSoftmaxRegression (fused, {threads} threads)", WeightedSoftmaxRegression<T>.Create(training, exampleWeights: true, threads), threads));
+        }
+
         double trainingFlops = 4.0 * n * d * k, reverseFlops = 6.0 * n * d * k;
         var rows = new List<HypercleanObjectiveTiming>();
         var gradients = new List<double[]>();
-        foreach (var (name, objective) in objectives)
+        foreach (var (name, objective, objectiveThreads) in objectives)
         {
             var problem = HyperCleaning<T>.Problem(objective, new ValidationError<T>(validation), settings.LearningRate, Math.Max(steps, 2), radius);
             var (trainingMs, reverseMs) = StepTiming.TrainingAndReverse(problem.Dynamics!, quick ? 11 : 41);
@@ -186,17 +199,22 @@ internal static class BenchHypercleanCommand
 
             rows.Add(new HypercleanObjectiveTiming(
                 name, trainingMs.Best, reverseMs.Best, trainingMs.Median, reverseMs.Median, trainingFlops / trainingMs.Best / 1e6, reverseFlops / reverseMs.Best / 1e6,
-                bytes / trainingMs.Best / 1e6, bytes / reverseMs.Best / 1e6, hypergradientSeconds, hypergradientCpuSeconds));
+                bytes / trainingMs.Best / 1e6, bytes / reverseMs.Best / 1e6, hypergradientSeconds, hypergradientCpuSeconds, objectiveThreads));
         }
 
         var (model, fused) = (rows[0], rows[1]);
-        double? difference = gradients.Count == 2 ? MaxRelativeDifference(gradients[0], gradients[1]) : null;
+        var threaded = rows.Count > 2 ? rows[2] : null;
+        double? difference = gradients.Count >= 2 ? MaxRelativeDifference(gradients[0], gradients[1]) : null;
+        double? threadsDifference = gradients.Count == 3 ? MaxRelativeDifference(gradients[1], gradients[2]) : null;
         var paper = HyperCleaningSettings.Paper(1);
         double? PaperRun(double? seconds) => seconds * paper.Steps / steps * paper.HyperIterations * paper.Radii.Count / 3600;
         var report = new HypercleanBenchReport(
             commandLine, machine, precision, quick, Blas.Describe(), n, d, k, steps, peak, bandwidth, rows,
             model.TrainingStepMs / fused.TrainingStepMs, model.ReverseStepMs / fused.ReverseStepMs,
-            model.HypergradientSeconds / fused.HypergradientSeconds, difference, PaperRun(fused.HypergradientSeconds), PaperRun(fused.HypergradientCpuSeconds),
+            model.HypergradientSeconds / fused.HypergradientSeconds, difference,
+            threads, fused.TrainingStepMs / threaded?.TrainingStepMs, fused.ReverseStepMs / threaded?.ReverseStepMs,
+            fused.HypergradientSeconds / threaded?.HypergradientSeconds, threadsDifference,
+            PaperRun((threaded ?? fused).HypergradientSeconds), PaperRun((threaded ?? fused).HypergradientCpuSeconds),
             clock.Elapsed.TotalSeconds);
         Print(report);
         return report;
@@ -212,7 +230,7 @@ internal static class BenchHypercleanCommand
     private static void Print(HypercleanBenchReport report)
     {
         var table = new Table()
-            .Title(Markup.Escape($"Hyper-cleaning steps ({report.Precision}, N = {report.TrainingRows}, one thread; fastest call)"))
+            .Title(Markup.Escape($"Hyper-cleaning steps ({report.Precision}, N = {report.TrainingRows}; fastest call)"))
             .AddColumn("objective");
         foreach (string column in new[] { "training step ms", "GFLOP/s", "% FMA peak", "GB/s", "reverse step ms", "GFLOP/s", "% FMA peak", "GB/s", $"hypergradient s (T = {report.Steps})", "its CPU s" })
         {
@@ -225,11 +243,11 @@ internal static class BenchHypercleanCommand
                 Markup.Escape(row.Name),
                 F(row.TrainingStepMs, "0.000"),
                 F(row.TrainingStepGflops, "0.0"),
-                F(100 * row.TrainingStepGflops / report.FmaPeakGflops, "0"),
+                F(100 * row.TrainingStepGflops / (report.FmaPeakGflops * row.Threads), "0"),
                 F(row.TrainingStepGigabytesPerSecond, "0.0"),
                 F(row.ReverseStepMs, "0.000"),
                 F(row.ReverseStepGflops, "0.0"),
-                F(100 * row.ReverseStepGflops / report.FmaPeakGflops, "0"),
+                F(100 * row.ReverseStepGflops / (report.FmaPeakGflops * row.Threads), "0"),
                 F(row.ReverseStepGigabytesPerSecond, "0.0"),
                 row.HypergradientSeconds is { } s ? F(s, "0.00") : "–",
                 row.HypergradientCpuSeconds is { } c ? F(c, "0.00") : "–");
@@ -239,10 +257,17 @@ internal static class BenchHypercleanCommand
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
             $"Fused over model objective: training step {report.TrainingStepSpeedup:0.00}× faster, reverse step {report.ReverseStepSpeedup:0.00}×") +
             (report.HypergradientSpeedup is { } h ? FormattableString.Invariant($", hypergradient {h:0.00}× (hypergradients differ by {report.HypergradientRelativeDifference:E2} of the largest entry)") : string.Empty) + "."));
+        if (report.ThreadsTrainingStepSpeedup is { } training)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                $"Fused, {report.Threads} threads over one: training step {training:0.00}× faster, reverse step {report.ThreadsReverseStepSpeedup:0.00}×") +
+                (report.ThreadsHypergradientSpeedup is { } threadsH ? FormattableString.Invariant($", hypergradient {threadsH:0.00}× (hypergradients differ by {report.ThreadsHypergradientRelativeDifference:E2} of the largest entry)") : string.Empty) + "."));
+        }
+
         if (report.PaperRunHours is { } hours)
         {
             AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
-                $"The paper's run (T = 2000, 500 hyper-iterations, 4 radii) at the fused objective's rate: {hours:0.0} h of hypergradients ({report.PaperRunCpuHours:0.0} h of processor time).")));
+                $"The paper's run (T = 2000, 500 hyper-iterations, 4 radii) at the fused objective's rate on {report.Threads} thread(s): {hours:0.0} h of hypergradients ({report.PaperRunCpuHours:0.0} h of processor time).")));
         }
 
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(

@@ -14,6 +14,18 @@ internal static class ExperimentOptions
         DefaultValueFactory = _ => "float",
     }.AcceptOnlyFromAmong("float", "double");
 
+    /// <summary>
+    /// <c>--threads N</c>: the threads of each training pass on the CPU, all processors by default. A run is the same to
+    /// the bit for a given N; another N adds the threads' partial sums in another order.
+    /// </summary>
+    public static Option<int> Threads() => new("--threads")
+    {
+        HelpName = "N",
+        Description = $"Threads of each pass over the training data on the CPU [default: {Environment.ProcessorCount}, the processors]. Results are the same to the bit for a given N.",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+        Validators = { result => { if (result.GetValueOrDefault<int>() < 1) { result.AddError($"--threads {result.GetValueOrDefault<int>()}: give at least 1."); } } },
+    };
+
     /// <summary><c>--device cpu|cuda</c>: where the training runs (<see cref="Cuda.TrainingBackend{T}"/>), the CPU by default.</summary>
     public static Option<string> Device() => new Option<string>("--device")
     {

@@ -50,6 +50,7 @@ internal static class HypercleanCommand
     private static readonly Option<string?> Radius = new("--radius") { HelpName = "R,R,…", Description = "The radii R of {0 ≤ λ ≤ 1, Σλ ≤ R} [default: 1000,1500,2000,2500; 100 with --quick]." };
     private static readonly Option<string> Precision = ExperimentOptions.Precision();
     private static readonly Option<string> Device = ExperimentOptions.Device();
+    private static readonly Option<int> Threads = ExperimentOptions.Threads();
 
     private static readonly Option<ulong> Seed = new("--seed") { Description = "The seed of the label corruption.", DefaultValueFactory = _ => 1 };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir")
@@ -72,7 +73,7 @@ internal static class HypercleanCommand
             "Data hyper-cleaning (Franceschi et al., ICML 2017, table 1): MNIST with half of 5000 training labels corrupted; " +
             "softmax regression by gradient descent on per-example weights λ; Reverse-HG and Adam tune λ in {0 ≤ λ ≤ 1, Σλ ≤ R}; " +
             "the examples kept plus the validation set retrain the model. Rows Oracle, Baseline, DH-R with test accuracy and the F1 of finding the corrupted labels.");
-        return ExperimentOptions.Assemble(command, [Quick, Steps, HyperIterations, Radius, Precision, Device, Seed, CheckpointDir, Json, Svg], Run);
+        return ExperimentOptions.Assemble(command, [Quick, Steps, HyperIterations, Radius, Precision, Device, Threads, Seed, CheckpointDir, Json, Svg], Run);
     }
 
     private static int Run(ParseResult parse)
@@ -125,11 +126,8 @@ internal static class HypercleanCommand
         string precision = typeof(T) == typeof(float) ? "float" : "double";
         var machine = BenchMachine.Current();
         ExperimentConsole.Machine(machine, precision);
-        using var backend = TrainingBackend<T>.Open(parse.GetValue(Device)!);
-        if (parse.GetValue(Device) != "cpu")
-        {
-            AnsiConsole.MarkupLine(Markup.Escape($"Training on {backend.Description}"));
-        }
+        using var backend = TrainingBackend<T>.Open(parse.GetValue(Device)!, parse.GetValue(Threads));
+        AnsiConsole.MarkupLine(Markup.Escape($"Training on {backend.Description}"));
 
         var experiment = new HyperCleaning<T>(settings, MnistReader.Read<T>(mnist, MnistSplit.Train), precision, backend);
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
@@ -17,10 +18,16 @@ namespace AutoHypergrad.Objectives.Models;
 /// contiguous; the loss head per row; then Xᵀ·Δ accumulated into Gᵀ by a register-blocked rank update. No matrix of
 /// the batch's size is written, and X is read from memory once instead of once per GEMM.
 /// <para>
-/// Every result is a function of the arguments to the bit: the blocks, the order of every sum (rows in batch order,
-/// features in index order within each vector lane) and the vector width are fixed, and no reduction depends on where
-/// an array lies in memory. Calls keep no state between them, so a Hessian-vector product recomputes the forward pass
-/// it needs.
+/// Every result is a function of the arguments and of <see cref="Threads"/> to the bit: the blocks, the order of every
+/// sum (rows in batch order, features in index order within each vector lane) and the vector width are fixed, and no
+/// reduction depends on where an array lies in memory. Calls keep no state between them, so a Hessian-vector product
+/// recomputes the forward pass it needs.
+/// </para>
+/// <para>
+/// With <see cref="Threads"/> = t &gt; 1 the blocks are split into t contiguous runs, one per thread, each with its
+/// own workspace and its own accumulators of the value, Gᵀ and g_b; the runs' partial sums are then added in the
+/// runs' order. So a given t gives the same bits on every call; another t sums in another order (within rounding).
+/// A partial batch that asks for the example adjoints runs on one thread (its indices may repeat).
 /// </para>
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
@@ -49,39 +56,28 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
     private readonly PassRunner _run;
 
     // Pinned workspaces (never moved, so their aligned pointers stay valid): Wᵀ and Vᵀ (padded classes × stride),
-    // Gᵀ, the gradient of b, and the per-block outputs, exponentials, maxima, normalizers, their logarithms and output
-    // gradients.
+    // shared by the threads, and each thread's own (Workspace).
     private readonly T[] _buffer;
     private readonly T* _wt;
     private readonly T* _vt;
-    private readonly T* _gt;
-    private readonly T* _gb;
-    private readonly T* _z;
-    private readonly T* _zDot;
-    private readonly T* _e;
-    private readonly T* _max;
-    private readonly T* _sum;
-    private readonly T* _logSum;
-    private readonly T* _delta;
+    private readonly Workspace[] _workspaces;
 
-    private WeightedSoftmaxRegression(Dataset<T> data, bool exampleWeights)
+    private WeightedSoftmaxRegression(Dataset<T> data, bool exampleWeights, int threads)
         : base(data, exampleWeights)
     {
         _data = data;
+        Threads = threads;
         _paddedClasses = (Classes + OuterClassGroup - 1) / OuterClassGroup * OuterClassGroup;
         int perLine = 64 / sizeof(T);
         _stride = (Features + perLine - 1) / perLine * perLine;
-        nint matrix = _paddedClasses * _stride;
-        int[] lengths =
+        int matrix = (int)(_paddedClasses * _stride);
+        int Lines(int length) => (length + perLine - 1) / perLine * perLine;
+        int[] perThread =
         [
-            (int)matrix, (int)matrix, (int)matrix, Classes, BlockRows * Classes, BlockRows * Classes, BlockRows * Classes,
-            BlockRows, BlockRows, BlockRows, BlockRows * _paddedClasses,
+            matrix, Classes, BlockRows * Classes, BlockRows * Classes, BlockRows * Classes, BlockRows, BlockRows, BlockRows,
+            BlockRows * _paddedClasses,
         ];
-        int total = perLine;
-        foreach (int length in lengths)
-        {
-            total += (length + perLine - 1) / perLine * perLine;
-        }
+        int total = perLine + (2 * Lines(matrix)) + (threads * perThread.Sum(Lines));
 
         // Zero-filled: the padded classes of Wᵀ, Vᵀ and Δ stay zero (they are never written).
         _buffer = GC.AllocateArray<T>(total, pinned: true);
@@ -89,21 +85,29 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
         T* Take(int length)
         {
             T* start = next;
-            next += (length + perLine - 1) / perLine * perLine;
+            next += Lines(length);
             return start;
         }
 
-        _wt = Take(lengths[0]);
-        _vt = Take(lengths[1]);
-        _gt = Take(lengths[2]);
-        _gb = Take(lengths[3]);
-        _z = Take(lengths[4]);
-        _zDot = Take(lengths[5]);
-        _e = Take(lengths[6]);
-        _max = Take(lengths[7]);
-        _sum = Take(lengths[8]);
-        _logSum = Take(lengths[9]);
-        _delta = Take(lengths[10]);
+        _wt = Take(matrix);
+        _vt = Take(matrix);
+        _workspaces = new Workspace[threads];
+        for (int t = 0; t < threads; t++)
+        {
+            _workspaces[t] = new Workspace
+            {
+                Gt = Take(perThread[0]),
+                Gb = Take(perThread[1]),
+                Z = Take(perThread[2]),
+                ZDot = Take(perThread[3]),
+                E = Take(perThread[4]),
+                Max = Take(perThread[5]),
+                Sum = Take(perThread[6]),
+                LogSum = Take(perThread[7]),
+                Delta = Take(perThread[8]),
+            };
+        }
+
         _run = Width switch
         {
             VectorWidth.Vector512 => Passes<Vector512<T>, Ops512<T>>.Run,
@@ -120,16 +124,21 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
 
     private static VectorWidth Width => VectorWidths.Best;
 
+    /// <summary>The threads a pass runs on (see the remarks on determinism).</summary>
+    public int Threads { get; }
+
     /// <summary>
     /// Softmax regression (with a bias) on <paramref name="data"/>'s classes: J = (1/B)·Σ λᵢℓᵢ with one example
     /// weight per training example in λ (block <c>weights</c>, default 1) when <paramref name="exampleWeights"/>,
-    /// else the mean loss and no hyperparameters.
+    /// else the mean loss and no hyperparameters; each pass on <paramref name="threads"/> threads.
     /// </summary>
     /// <exception cref="ArgumentException">The data have regression targets or fewer than two classes.</exception>
-    public static WeightedSoftmaxRegression<T> Create(Dataset<T> data, bool exampleWeights)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is less than 1.</exception>
+    public static WeightedSoftmaxRegression<T> Create(Dataset<T> data, bool exampleWeights, int threads = 1)
     {
         CheckData(data);
-        return new WeightedSoftmaxRegression<T>(data, exampleWeights);
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        return new WeightedSoftmaxRegression<T>(data, exampleWeights, threads);
     }
 
     /// <summary>One pass over the batch: packs Wᵀ (and Vᵀ), runs the blocks, and writes the gradient or H·v in the parameters' layout.</summary>
@@ -145,10 +154,16 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
         }
 
         bool backward = (outputs & (SoftmaxPassOutputs.Gradient | SoftmaxPassOutputs.HessianVector)) != 0;
+        int blocks = (rows + BlockRows - 1) / BlockRows;
+        bool repeatable = batch.IsFull || (outputs & (SoftmaxPassOutputs.LambdaGradient | SoftmaxPassOutputs.CrossAdjoint)) == 0;
+        int threads = repeatable ? Math.Min(Threads, blocks) : 1;
         if (backward)
         {
-            new Span<T>(_gt, _paddedClasses * (int)_stride).Clear();
-            new Span<T>(_gb, k).Clear();
+            for (int t = 0; t < threads; t++)
+            {
+                new Span<T>(_workspaces[t].Gt, _paddedClasses * (int)_stride).Clear();
+                new Span<T>(_workspaces[t].Gb, k).Clear();
+            }
         }
 
         T value;
@@ -177,32 +192,60 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
                 Vt = tangent ? _vt : null,
                 TangentBias = tangent ? vp + (d * k) : null,
                 What = outputs,
-                Gt = _gt,
-                Gb = _gb,
                 ExampleAdjoints = exampleAdjoints.IsEmpty ? null : adjoints,
-                Z = _z,
-                ZDot = _zDot,
-                E = _e,
-                Max = _max,
-                Sum = _sum,
-                LogSum = _logSum,
-                Delta = _delta,
+                End = rows,
             };
-            value = _run(ref pass);
+            value = threads == 1 ? RunOn(pass, 0) : RunOnThreads(pass, threads, blocks);
         }
 
         if (backward)
         {
+            // The threads' partial sums, in the runs' order.
+            var gt = new Span<T>(_workspaces[0].Gt, _paddedClasses * (int)_stride);
+            var gb = new Span<T>(_workspaces[0].Gb, k);
+            for (int t = 1; t < threads; t++)
+            {
+                TensorPrimitives.Add(gt, new ReadOnlySpan<T>(_workspaces[t].Gt, gt.Length), gt);
+                TensorPrimitives.Add(gb, new ReadOnlySpan<T>(_workspaces[t].Gb, k), gb);
+            }
+
             for (int j = 0; j < d; j++)
             {
                 var row = result.Slice(j * k, k);
                 for (int c = 0; c < k; c++)
                 {
-                    row[c] = _gt[(c * _stride) + j];
+                    row[c] = gt[(int)(c * _stride) + j];
                 }
             }
 
-            new ReadOnlySpan<T>(_gb, k).CopyTo(result.Slice(d * k, k));
+            gb.CopyTo(result.Slice(d * k, k));
+        }
+
+        return value;
+    }
+
+    /// <summary>The rows [<see cref="Pass.First"/>, <see cref="Pass.End"/>) of <paramref name="pass"/> with workspace <paramref name="t"/>.</summary>
+    private T RunOn(Pass pass, int t)
+    {
+        pass.Workspace = _workspaces[t];
+        return _run(ref pass);
+    }
+
+    /// <summary>The blocks split into <paramref name="threads"/> contiguous runs, one per thread; the values added in the runs' order.</summary>
+    private T RunOnThreads(Pass pass, int threads, int blocks)
+    {
+        var values = new T[threads];
+        System.Threading.Tasks.Parallel.For(0, threads, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            var run = pass;
+            run.First = (int)((long)blocks * t / threads) * BlockRows;
+            run.End = Math.Min(pass.End, (int)((long)blocks * (t + 1) / threads) * BlockRows);
+            values[t] = RunOn(run, t);
+        });
+        T value = T.Zero;
+        foreach (T partial in values)
+        {
+            value += partial;
         }
 
         return value;
@@ -222,9 +265,26 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
         }
     }
 
-    /// <summary>The arguments of one pass, as pointers into pinned or fixed memory.</summary>
+    /// <summary>One thread's accumulators (Gᵀ, the gradient of b) and per-block outputs, exponentials, maxima, normalizers, their logarithms and output gradients.</summary>
+    private struct Workspace
+    {
+        public T* Gt;
+        public T* Gb;
+        public T* Z;
+        public T* ZDot;
+        public T* E;
+        public T* Max;
+        public T* Sum;
+        public T* LogSum;
+        public T* Delta;
+    }
+
+    /// <summary>The arguments of one pass over the rows [<see cref="First"/>, <see cref="End"/>), as pointers into pinned or fixed memory.</summary>
     private struct Pass
     {
+        public int First;
+        public int End;
+        public Workspace Workspace;
         public int Rows;
         public int Features;
         public int Classes;
@@ -240,16 +300,25 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
         public T* Vt;
         public T* TangentBias;
         public SoftmaxPassOutputs What;
-        public T* Gt;
-        public T* Gb;
         public T* ExampleAdjoints;
-        public T* Z;
-        public T* ZDot;
-        public T* E;
-        public T* Max;
-        public T* Sum;
-        public T* LogSum;
-        public T* Delta;
+
+        public readonly T* Gt => Workspace.Gt;
+
+        public readonly T* Gb => Workspace.Gb;
+
+        public readonly T* Z => Workspace.Z;
+
+        public readonly T* ZDot => Workspace.ZDot;
+
+        public readonly T* E => Workspace.E;
+
+        public readonly T* Max => Workspace.Max;
+
+        public readonly T* Sum => Workspace.Sum;
+
+        public readonly T* LogSum => Workspace.LogSum;
+
+        public readonly T* Delta => Workspace.Delta;
     }
 
     /// <summary>The passes at one vector width.</summary>
@@ -262,9 +331,9 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
             T value = T.Zero;
             T** rows = stackalloc T*[BlockRows];
             T* sums = stackalloc T[RowGroup * ClassGroup];
-            for (int start = 0; start < p.Rows; start += BlockRows)
+            for (int start = p.First; start < p.End; start += BlockRows)
             {
-                int count = Math.Min(BlockRows, p.Rows - start);
+                int count = Math.Min(BlockRows, p.End - start);
                 for (int r = 0; r < count; r++)
                 {
                     int index = p.Indices == null ? start + r : p.Indices[start + r];

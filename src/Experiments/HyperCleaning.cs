@@ -328,8 +328,7 @@ public sealed class HyperCleaning<T>
     private T[] Train(Dataset<T> data)
     {
         var objective = _backend.SoftmaxRegression(data, exampleWeights: false);
-        // Nothing is tuned: the problem is a plain training run, and its response (here J itself) is not evaluated.
-        var weights = Problem(objective, new ValidationError<T>(objective), _settings.LearningRate, _settings.Steps, backend: _backend).Train([]);
+        var weights = BilevelProblem<T>.TrainingRun(objective, Optimizers.Sgd.StepOptimizer(lr: _settings.LearningRate), _settings.Steps, backend: _backend).Train([]);
         _backend.Release(objective);
         return weights;
     }

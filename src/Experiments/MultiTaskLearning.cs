@@ -9,6 +9,7 @@ using AutoHypergrad.Engines;
 using AutoHypergrad.Outer;
 using AutoHypergrad.Dynamics;
 using AutoHypergrad.Objectives.Models;
+using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Experiments;
 
@@ -204,17 +205,19 @@ public sealed class MultiTaskLearning<T>
 
     /// <summary>w_T of momentum from w = 0 on <paramref name="objective"/> with A = <paramref name="matrix"/> and ρ = <paramref name="rho"/>.</summary>
     private T[] Train(ModelObjective<T> objective, double[] matrix, double rho)
-        => Problem(objective, new ValidationError<T>(objective), 0, new Dictionary<string, Domain>()).Train([.. matrix, rho]);
+        => BilevelProblem<T>.TrainingRun(objective, Momentum, _settings.Steps, Options(0, new Dictionary<string, Domain>())).Train([.. matrix, rho]);
 
     /// <summary>
     /// Momentum with the settings' rate and steps from w = 0 on <paramref name="objective"/>, with λ = (A, ρ) from
     /// A = 0 and ρ = <paramref name="startRho"/> in <paramref name="domains"/>, and <paramref name="response"/> as f.
     /// </summary>
     private BilevelProblem<T> Problem(ModelObjective<T> objective, IResponseObjective<T> response, double startRho, IReadOnlyDictionary<string, Domain> domains)
-        => new(
-            objective,
-            Optimizers.Momentum.StepOptimizer(lr: _settings.LearningRate, mu: _settings.Momentum),
-            response,
-            _settings.Steps,
-            new BilevelOptions { Tune = ["taskMatrix", "rho"], LossValues = new Dictionary<string, double> { ["rho"] = startRho }, Domains = domains });
+        => new(objective, Momentum, response, _settings.Steps, Options(startRho, domains));
+
+    /// <summary>The settings' momentum optimizer.</summary>
+    private Optimizer Momentum => Optimizers.Momentum.StepOptimizer(lr: _settings.LearningRate, mu: _settings.Momentum);
+
+    /// <summary>λ = (A, ρ), tuned by name, from A = 0 and ρ = <paramref name="startRho"/> in <paramref name="domains"/>.</summary>
+    private static BilevelOptions Options(double startRho, IReadOnlyDictionary<string, Domain> domains)
+        => new() { Tune = ["taskMatrix", "rho"], LossValues = new Dictionary<string, double> { ["rho"] = startRho }, Domains = domains };
 }

@@ -146,6 +146,27 @@ public sealed class BilevelProblemTests
     }
 
     [Fact]
+    public void A_training_run_trains_at_the_given_lambda_and_refuses_to_be_differentiated_in_one_clear_error()
+    {
+        var tuned = Problem(Tune(0.3), 0.5, 0.01);
+        var run = BilevelProblem<double>.TrainingRun(tuned.Training, UserSteps.HeavyBallOptimizer(lr: Tune(0.3), mu: 0.5), Steps, tuned.Options);
+
+        // The same w_T as the problem with a response, at another λ than the start.
+        Assert.Null(run.Response);
+        Assert.Equal(tuned.Train([0.2]), run.Train([0.2]));
+        foreach (var attempt in new Action[]
+                 {
+                     () => run.Hypergradient(Engine.Reverse),
+                     () => run.Optimize(Engine.Forward, new HyperAdam(0.1), new OuterOptions(Iterations: 1)),
+                     () => run.RealTime(new HyperAdam(0.1), 2),
+                 })
+        {
+            var error = Assert.Throws<InvalidOperationException>(attempt);
+            Assert.Contains("this problem is a training run without one (BilevelProblem.TrainingRun)", error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Training_that_diverges_is_one_error_naming_the_entry_and_every_hyperparameter()
     {
         var problem = Problem(Tune(0.3), 0.5, 0.01);

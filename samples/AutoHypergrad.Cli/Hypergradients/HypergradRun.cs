@@ -56,7 +56,8 @@ internal sealed class HypergradRun<T>
     {
         var result = Problem.RealTime(HyperOptimizer(), _options.Interval, progress);
         var lambda = result.Lambda.Select(T.CreateChecked).ToArray();
-        return (result, double.CreateChecked(Problem.Response.Value(result.State, lambda)));
+        // RealTime has required the response: the problem was built with one.
+        return (result, double.CreateChecked(Problem.Response!.Value(result.State, lambda)));
     }
 
     /// <summary>HOAG from the space's starting λ, in its domains; each iteration's diagnostics reach <paramref name="progress"/>.</summary>

@@ -65,7 +65,8 @@ public sealed record BilevelOptions
 /// objective's constructor, in that order, then those <see cref="BilevelOptions.Tune"/> names, then w_0; each keeps to
 /// the domain its <c>[Hyper]</c> declares. A problem at the training optimum (<see cref="AtOptimum(IObjective{T}, IResponseObjective{T}, BilevelOptions?)"/>)
 /// has no optimizer and no run: f is the response at the minimizer of the training loss, which the implicit engine and
-/// HOAG solve for. With nothing tuned a problem is a plain training run: <see cref="Train"/> gives its w_T.
+/// HOAG solve for. With nothing tuned a problem is a plain training run: <see cref="Train"/> gives its w_T. A
+/// <see cref="TrainingRun"/> has no f at all: it only trains, at whatever λ its tuned names are given.
 /// </summary>
 /// <typeparam name="T">float or double: the precision of training.</typeparam>
 public sealed class BilevelProblem<T>
@@ -93,15 +94,22 @@ public sealed class BilevelProblem<T>
     /// <param name="backend">Where the step and the state live; null for the CPU.</param>
     /// <exception cref="ArgumentException">A name is unknown or tuned twice, a value lies outside its domain, or the parts do not fit together; the message says which.</exception>
     public BilevelProblem(IObjective<T> training, Optimizer optimizer, IResponseObjective<T> response, int steps, BilevelOptions? options = null, ITrainingBackend<T>? backend = null)
-        : this(training, optimizer ?? throw new ArgumentNullException(nameof(optimizer)), response, steps, options, atOptimum: false, backend)
+        : this(
+            training,
+            optimizer ?? throw new ArgumentNullException(nameof(optimizer)),
+            response ?? throw new ArgumentNullException(nameof(response)),
+            steps,
+            options,
+            atOptimum: false,
+            backend)
     {
     }
 
-    private BilevelProblem(IObjective<T> training, Optimizer? optimizer, IResponseObjective<T> response, int steps, BilevelOptions? options, bool atOptimum, ITrainingBackend<T>? backend = null)
+    private BilevelProblem(IObjective<T> training, Optimizer? optimizer, IResponseObjective<T>? response, int steps, BilevelOptions? options, bool atOptimum, ITrainingBackend<T>? backend = null)
     {
         Training = training ?? throw new ArgumentNullException(nameof(training));
         Optimizer = optimizer;
-        Response = response ?? throw new ArgumentNullException(nameof(response));
+        Response = response;
         Options = options ?? new BilevelOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         if (atOptimum && (Options.TuneInitialWeights || Options.Tune.Contains(HyperparameterSpace.InitialWeightsName) || Options.BatchSize is not null || Options.InitialWeights is not null))
@@ -159,7 +167,18 @@ public sealed class BilevelProblem<T>
     /// <summary>The problem at the minimizer of <paramref name="training"/>'s loss, with <paramref name="response"/> as f.</summary>
     /// <exception cref="ArgumentException">A name is unknown, a value lies outside its domain, or an option of a run is set; the message says which.</exception>
     public static BilevelProblem<T> AtOptimum(IObjective<T> training, IResponseObjective<T> response, BilevelOptions? options = null)
-        => new(training, null, response, steps: 1, options, atOptimum: true);
+        => new(training, null, response ?? throw new ArgumentNullException(nameof(response)), steps: 1, options, atOptimum: true);
+
+    /// <summary>
+    /// A training run without an f: <see cref="Train"/> gives w_T of <paramref name="steps"/> steps of
+    /// <paramref name="optimizer"/> on <paramref name="training"/>, at the values it is given for the hyperparameters
+    /// tuned by name (<see cref="BilevelOptions.Tune"/>: a per-example weight vector, say), or with nothing tuned.
+    /// Anything that differentiates f (an engine, the outer loop, HOAG, RTHO, hypergradient descent) is an
+    /// <see cref="InvalidOperationException"/> that says so.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is unknown or tuned twice, a value lies outside its domain, or the parts do not fit together; the message says which.</exception>
+    public static BilevelProblem<T> TrainingRun(IObjective<T> training, Optimizer optimizer, int steps, BilevelOptions? options = null, ITrainingBackend<T>? backend = null)
+        => new(training, optimizer ?? throw new ArgumentNullException(nameof(optimizer)), response: null, steps, options, atOptimum: false, backend);
 
     /// <summary>The training objective J(w; λ_J).</summary>
     public IObjective<T> Training { get; }
@@ -167,8 +186,8 @@ public sealed class BilevelProblem<T>
     /// <summary>The optimizer with its hyperparameters' values; null for a problem at the training optimum.</summary>
     public Optimizer? Optimizer { get; }
 
-    /// <summary>f: the response of the trained state.</summary>
-    public IResponseObjective<T> Response { get; }
+    /// <summary>f: the response of the trained state; null for a <see cref="TrainingRun"/>.</summary>
+    public IResponseObjective<T>? Response { get; }
 
     /// <summary>The settings.</summary>
     public BilevelOptions Options { get; }
@@ -195,8 +214,8 @@ public sealed class BilevelProblem<T>
         ArgumentNullException.ThrowIfNull(engine);
         CheckTuned();
         return engine.Kind == EngineKind.Implicit
-            ? new ImplicitHypergradient<T>(Training, Space, Response, engine.ImplicitOptions)
-            : engine.Over(Run($"Engine.{engine.Kind}"), Response);
+            ? new ImplicitHypergradient<T>(Training, Space, RequireResponse($"Engine.{engine.Kind}"), engine.ImplicitOptions)
+            : engine.Over(Run($"Engine.{engine.Kind}"), RequireResponse($"Engine.{engine.Kind}"));
     }
 
     /// <summary>f and ∇f at the starting λ with <paramref name="engine"/>.</summary>
@@ -234,21 +253,23 @@ public sealed class BilevelProblem<T>
     public HoagResult Hoag(HoagOptions options, ImplicitOptions? implicitOptions = null, Action<HoagIteration, double[]>? progress = null)
     {
         CheckTuned();
-        var engine = new ImplicitHypergradient<T>(Training, Space, Response, implicitOptions);
+        var engine = new ImplicitHypergradient<T>(Training, Space, RequireResponse(nameof(Hoag)), implicitOptions);
         return Engines.Implicit.Hoag.For(engine, Domains, options).Run(InitialHyperparameters, progress);
     }
 
     /// <summary>Real-time hyperparameter optimization: one training run, a hyperstep of <paramref name="hyperOptimizer"/> every <paramref name="interval"/> steps.</summary>
     /// <exception cref="InvalidOperationException">A problem at the training optimum has no run.</exception>
     public RealTimeResult<T> RealTime(IHyperOptimizer hyperOptimizer, int interval, IProgress<EngineProgress>? progress = null)
-        => new RealTimeHyperparameterOptimization<T>(Run(nameof(RealTime)), Response, Updater(hyperOptimizer), interval).Run(progress);
+        => new RealTimeHyperparameterOptimization<T>(Run(nameof(RealTime)), RequireResponse(nameof(RealTime)), Updater(hyperOptimizer), interval).Run(progress);
 
     /// <summary>Hypergradient descent on the optimizer's learning rate <c>lr</c> during one training run, moved by <paramref name="learningRateOptimizer"/>.</summary>
     /// <exception cref="InvalidOperationException">A problem at the training optimum has no run.</exception>
     public HypergradientDescentResult<T> HypergradientDescent(ILearningRateOptimizer learningRateOptimizer, HypergradientDescentOptions? options = null, IProgress<EngineProgress>? progress = null)
     {
         Run(nameof(HypergradientDescent));
-        return new HypergradientDescent<T>(Training, Optimizer!.Step<T>(), Space, Batches, learningRateOptimizer, Response, (options ?? new HypergradientDescentOptions()) with { StepOptions = Optimizer.StepOptions })
+        return new HypergradientDescent<T>(
+                Training, Optimizer!.Step<T>(), Space, Batches, learningRateOptimizer, RequireResponse(nameof(HypergradientDescent)),
+                (options ?? new HypergradientDescentOptions()) with { StepOptions = Optimizer.StepOptions })
             .Run(progress);
     }
 
@@ -297,6 +318,11 @@ public sealed class BilevelProblem<T>
                 $"Nothing is tuned: give a hyperparameter of {Optimizer?.Name ?? "the training objective"}{(Optimizer is null ? string.Empty : " or of the training objective")} as HyperparameterValue.Tune(start), or name it in BilevelOptions.Tune.");
         }
     }
+
+    /// <summary>f, which <paramref name="what"/> differentiates.</summary>
+    private IResponseObjective<T> RequireResponse(string what)
+        => Response ?? throw new InvalidOperationException(
+            $"{what} differentiates f, and this problem is a training run without one (BilevelProblem.TrainingRun): build it with a validation objective or a response to differentiate it.");
 
     /// <summary>The training run, which <paramref name="what"/> needs.</summary>
     private TrainingDynamics<T> Run(string what)

@@ -177,7 +177,6 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
         {
             var pass = new Pass
             {
-                Rows = rows,
                 Features = d,
                 Classes = k,
                 PaddedClasses = _paddedClasses,
@@ -285,7 +284,6 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
         public int First;
         public int End;
         public Workspace Workspace;
-        public int Rows;
         public int Features;
         public int Classes;
         public int PaddedClasses;

@@ -302,26 +302,23 @@ public sealed class HyperCleaning<T>
     }
 
     /// <summary>
-    /// The inner problem of every run here: gradient descent for <paramref name="steps"/> steps on
-    /// <paramref name="training"/> from w = 0, its step and state on <paramref name="backend"/> (null: the CPU). With a
-    /// <paramref name="radius"/> R, DH-R's: the example weights tuned from λ_i = R/N in the capped simplex
-    /// {0 ≤ λ ≤ 1, Σλ ≤ R}, and, since J is the mean of λ_i ℓ_i, the step scaled by N/R as in the paper's script (at
-    /// λ_i = R/N it is <paramref name="learningRate"/> on the plain mean loss). Without one, plain training.
+    /// DH-R's inner problem: gradient descent for <paramref name="steps"/> steps on <paramref name="training"/> from
+    /// w = 0, its step and state on <paramref name="backend"/> (null: the CPU), the example weights tuned from
+    /// λ_i = R/N in the capped simplex {0 ≤ λ ≤ 1, Σλ ≤ R} of <paramref name="radius"/> R, and, since J is the mean of
+    /// λ_i ℓ_i, the step scaled by N/R as in the paper's script (at λ_i = R/N it is <paramref name="learningRate"/> on
+    /// the plain mean loss).
     /// </summary>
     public static BilevelProblem<T> Problem(
-        IObjective<T> training, IResponseObjective<T> response, double learningRate, int steps, double? radius = null, ITrainingBackend<T>? backend = null)
+        IObjective<T> training, IResponseObjective<T> response, double learningRate, int steps, double radius, ITrainingBackend<T>? backend = null)
     {
         int n = training.ExampleCount;
-        var options = radius is { } r
-            ? new BilevelOptions
-            {
-                Tune = ["weights"],
-                LossValues = new Dictionary<string, double> { ["weights"] = r / n },
-                Domains = new Dictionary<string, Domain> { ["weights"] = Domain.CappedSimplex(r) },
-            }
-            : new BilevelOptions();
-        double lr = radius is { } scale ? learningRate * n / scale : learningRate;
-        return new BilevelProblem<T>(training, Optimizers.Sgd.StepOptimizer(lr: lr), response, steps, options, backend);
+        var options = new BilevelOptions
+        {
+            Tune = ["weights"],
+            LossValues = new Dictionary<string, double> { ["weights"] = radius / n },
+            Domains = new Dictionary<string, Domain> { ["weights"] = Domain.CappedSimplex(radius) },
+        };
+        return new BilevelProblem<T>(training, Optimizers.Sgd.StepOptimizer(lr: learningRate * n / radius), response, steps, options, backend);
     }
 
     /// <summary>w_T of plain gradient descent (the same step as the inner problem's, unweighted) on <paramref name="data"/>.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Steps;
+using AutoHypergrad.Testing;
 using Xunit;
 
 namespace AutoHypergrad.Optimizers.Tests;
@@ -93,7 +94,7 @@ public sealed class PerParameterOptimizerTests
         Optimizer descriptor = Optimizers.Find(perParameterName);
         IVectorizedStep<T> perParameter = descriptor.Step<T>();
         IVectorizedStep<T> uniform = Optimizers.Find(uniformName).Step<T>();
-        var random = new Random(HashCode.Combine(perParameterName, typeof(T).Name, n));
+        var random = new Random(StableSeed.Of(perParameterName, typeof(T).Name, n));
         int s = uniform.StateNames.Count;
         int m = uniform.HyperparameterNames.Count;
         Assert.Equal(0, uniform.HyperparameterNames.ToList().IndexOf("lr"));

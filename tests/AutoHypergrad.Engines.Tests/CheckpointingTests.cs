@@ -32,6 +32,27 @@ public sealed class CheckpointingTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    public void A_second_call_writes_into_the_first_calls_trajectory_and_gives_its_bits(int slots)
+    {
+        var (dynamics, response, lambda) = EngineProblems.Create<double>("Adam", ["lr", "beta1", "weights"], steps: 40, loss: Objectives.Models.LossHyperparameters.ExampleWeights);
+        var engine = new ReverseHypergradient<double>(dynamics, response, slots == 0 ? ReverseOptions.Full : ReverseOptions.Checkpointed(slots));
+        long before = System.GC.GetAllocatedBytesForCurrentThread();
+        var first = engine.Compute(lambda);
+        long firstBytes = System.GC.GetAllocatedBytesForCurrentThread() - before;
+        before = System.GC.GetAllocatedBytesForCurrentThread();
+        var second = engine.Compute(lambda);
+        long secondBytes = System.GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Agreement.Identical(first, second, "the second call");
+        Assert.True(first.Cost.StoredBytes > 0);
+        Assert.True(
+            secondBytes < firstBytes - first.Cost.StoredBytes,
+            $"The second call allocated {secondBytes} bytes, the first {firstBytes} with {first.Cost.StoredBytes} of stored states and records.");
+    }
+
     [Fact]
     public void Full_storage_runs_each_step_once_and_checkpointing_recomputes_the_binomial_optimum()
     {

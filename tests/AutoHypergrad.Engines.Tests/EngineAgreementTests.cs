@@ -62,6 +62,20 @@ public sealed class EngineAgreementTests
         AssertEnginesAgree(dynamics, response, lambda, "full-batch Momentum");
     }
 
+    [Theory]
+    [InlineData(Activation.Tanh)]
+    [InlineData(Activation.Sigmoid)]
+    public void Every_engine_agrees_on_a_network_whose_reverse_steps_reuse_the_gradients_passes(Activation activation)
+    {
+        // 16 hidden units at batch 4: the passes (140 values) are no larger than w (147), so every step's record keeps them.
+        var model = new ModelOptions(ModelKind.Mlp) { Hidden = [16], Activation = activation };
+        var (dynamics, response, lambda) = EngineProblems.Create<double>(
+            "Momentum", ["lr", "mu", "weights", "l2"], batchSize: 4, loss: LossHyperparameters.ExampleWeights | LossHyperparameters.L2,
+            adjustLoss: values => values[^1] = 0.05, model: model);
+        Assert.True(dynamics.StepRecordLength > dynamics.ParameterCount, $"a record of {dynamics.StepRecordLength} values for {dynamics.ParameterCount} parameters keeps no passes");
+        AssertEnginesAgree(dynamics, response, lambda, $"an MLP ({activation}) with weights and l2");
+    }
+
     private static void AssertEnginesAgree(IDynamics<double> dynamics, IResponseObjective<double> response, double[] lambda, string what)
     {
         var reverse = new ReverseHypergradient<double>(dynamics, response).Compute(lambda);

@@ -9,7 +9,7 @@ using AutoHypergrad.Steps;
 
 namespace AutoHypergrad.Engines.Tests;
 
-/// <summary>Small training runs to differentiate: softmax regression on 24 synthetic examples, 18 weights.</summary>
+/// <summary>Small training runs to differentiate: softmax regression (or a given model) on 24 synthetic examples.</summary>
 internal static class EngineProblems
 {
     /// <summary>A learning rate per optimizer that makes 12 steps move the weights without diverging.</summary>
@@ -26,7 +26,7 @@ internal static class EngineProblems
     /// </summary>
     public static IEnumerable<object[]> OptimizerNames() => Optimizers.Optimizers.All.Select(d => new object[] { d.Name });
 
-    /// <summary>A run of <paramref name="optimizer"/> tuning <paramref name="tuned"/>.</summary>
+    /// <summary>A run of <paramref name="optimizer"/> tuning <paramref name="tuned"/>, on softmax regression (18 weights) unless <paramref name="model"/> is given.</summary>
     public static (TrainingDynamics<T> Dynamics, ValidationError<T> Response, double[] Lambda) Create<T>(
         string optimizer,
         IEnumerable<string> tuned,
@@ -34,9 +34,11 @@ internal static class EngineProblems
         int batchSize = 8,
         LossHyperparameters loss = LossHyperparameters.None,
         Action<double[]>? adjustLoss = null,
-        IReadOnlyDictionary<string, double>? optimizerValues = null)
+        IReadOnlyDictionary<string, double>? optimizerValues = null,
+        ModelOptions? model = null)
         where T : unmanaged, System.Numerics.IBinaryFloatingPointIeee754<T>
     {
+        model ??= new ModelOptions(ModelKind.Softmax);
         var descriptor = Optimizers.Optimizers.Find(optimizer);
         var values = descriptor.ValuesArray();
         for (int h = 0; h < values.Length; h++)
@@ -50,8 +52,8 @@ internal static class EngineProblems
             };
         }
 
-        var training = ModelObjective<T>.Create(BuiltInObjectiveChecks.SyntheticData(3, 11).Convert<T>(), new ModelOptions(ModelKind.Softmax) { Hyperparameters = loss });
-        var validation = ModelObjective<T>.Create(BuiltInObjectiveChecks.SyntheticData(3, 12).Convert<T>(), new ModelOptions(ModelKind.Softmax));
+        var training = ModelObjective<T>.Create(BuiltInObjectiveChecks.SyntheticData(3, 11).Convert<T>(), model with { Hyperparameters = loss });
+        var validation = ModelObjective<T>.Create(BuiltInObjectiveChecks.SyntheticData(3, 12).Convert<T>(), model with { Hyperparameters = LossHyperparameters.None });
         var lossValues = training.Hyperparameters.Defaults<double>();
         adjustLoss?.Invoke(lossValues);
         var random = new Random(5);

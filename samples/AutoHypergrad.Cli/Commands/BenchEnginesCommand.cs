@@ -16,7 +16,7 @@ namespace AutoHypergrad.Cli.Commands;
 
 /// <summary>
 /// <c>autohypergrad bench engines</c>: the wall time and memory of each hypergradient engine against plain training
-/// on two MNIST problems, with the targets (reverse ≤ 3×, checkpointed ≤ 4.5×, forward ≤ 1 + 1.5m).
+/// on two MNIST problems, with the targets (reverse ≤ 3×, checkpointed ≤ 4.5×, forward ≤ 1 + 1.25m).
 /// </summary>
 internal static class BenchEnginesCommand
 {

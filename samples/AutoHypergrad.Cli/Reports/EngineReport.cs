@@ -29,7 +29,7 @@ internal static class EngineProblemTables
                 $"{report.Parameters:N0} parameters, state {ByteCount.Megabytes(report.StateBytes)} MB, T = {report.Steps}, c = {report.CheckpointSlots}; reverse tunes " +
                 $"{string.Join(", ", report.ReverseTuned)}. peak MB: the engine's buffers (EngineCost.PeakBytes); working set MB: the " +
                 "process's highest during the mode (sampled every 20 ms), data and runtime included. Targets: reverse ≤ 3×, " +
-                "checkpointed ≤ 4.5×, forward with m together ≤ 1 + 1.5m, and faster than m separate passes."));
+                "checkpointed ≤ 4.5×, forward with m together ≤ 1 + 1.25m, and faster than m separate passes."));
         foreach (var row in report.Rows)
         {
             table.AddRow(
@@ -57,8 +57,8 @@ internal static class EngineProblemTables
             [
                 report.Agreement.CheckpointedIdenticalToFull switch
                 {
-                    true => "checkpointed reverse = full storage, bit for bit",
-                    false => "checkpointed reverse differs from full storage",
+                    true => "checkpointed reverse = full storage = full storage again, bit for bit",
+                    false => "checkpointed reverse or full storage again differs from full storage",
                     null => "full storage skipped",
                 },
                 $"forward vs reverse on lr, mu: relative difference {Scientific(report.Agreement.ForwardVsReverse)}",

@@ -13,8 +13,9 @@ namespace AutoHypergrad.BenchmarkHarness.Engines;
 
 /// <summary>
 /// Times one problem's modes against plain training, in one process: training (the baseline), Reverse-HG with full
-/// storage and checkpointed on c = ⌈√T⌉ states, Forward-HG with m = 2 and 4 directions together and in m separate
-/// passes. A short run of every mode first compiles and warms everything.
+/// storage (a first call, then a second on the same engine, into the trajectory the first kept) and checkpointed on
+/// c = ⌈√T⌉ states, Forward-HG with m = 2 and 4 directions together and in m separate passes. A short run of every
+/// mode first compiles and warms everything.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class EngineBenchmark<T>(EngineProblem problem, EngineObjectives<T> objectives, long memoryCapBytes, EngineBenchmarkProgress progress)
@@ -27,8 +28,14 @@ public sealed class EngineBenchmark<T>(EngineProblem problem, EngineObjectives<T
 
     private const double CheckpointedTarget = 4.5;
 
+    /// <summary>Forward-HG with m directions together: at most 1 + this·m times training (6× at m = 4).</summary>
+    public const double ForwardTargetPerDirection = 1.25;
+
     /// <summary>The modes measured per problem, for progress bars.</summary>
-    public static int ModeCount => 3 + (2 * 2);
+    public static int ModeCount => 4 + (2 * 2);
+
+    /// <summary>Full storage's second call on the same engine, into the trajectory the first one kept.</summary>
+    public const string RepeatedMode = "reverse, full, again";
 
     /// <summary>Warms up, then measures every mode.</summary>
     public EngineProblemReport Run()
@@ -63,6 +70,7 @@ public sealed class EngineBenchmark<T>(EngineProblem problem, EngineObjectives<T
         double baseline = training.Seconds;
 
         HypergradientResult? full = null;
+        bool repeatedIdentical = true;
         long fullBytes = (long)steps * dynamics.StateLength * Unsafe.SizeOf<T>();
         if (fullBytes > memoryCapBytes)
         {
@@ -74,9 +82,17 @@ public sealed class EngineBenchmark<T>(EngineProblem problem, EngineObjectives<T
         else
         {
             progress.StartMode("reverse, full");
-            var measurement = Time(() => new ReverseHypergradient<T>(dynamics, response, ReverseOptions.Full).Compute(lambda, progress));
+            var engine = new ReverseHypergradient<T>(dynamics, response, ReverseOptions.Full);
+            var measurement = Time(() => engine.Compute(lambda, progress));
             full = measurement.Result;
             rows.Add(Row("reverse, full", m, measurement, baseline, ReverseTarget, null, $"≤ {ReverseTarget}×"));
+
+            // Again on the same engine, as every hypergradient of an outer loop after its first: the engine writes
+            // into the trajectory it kept, already mapped, where the first call touched T states' pages first.
+            progress.StartMode(RepeatedMode);
+            var repeated = Time(() => engine.Compute(lambda, progress));
+            rows.Add(Row(RepeatedMode, m, repeated, baseline, ReverseTarget, null, $"≤ {ReverseTarget}×"));
+            repeatedIdentical = repeated.Result.Gradient.AsSpan().SequenceEqual(full.Gradient);
         }
 
         int slots = (int)Math.Ceiling(Math.Sqrt(steps));
@@ -91,7 +107,7 @@ public sealed class EngineBenchmark<T>(EngineProblem problem, EngineObjectives<T
         foreach (int directions in new[] { 2, 4 })
         {
             var (forwardDynamics, forwardLambda) = objectives.Run(steps, EngineProblem.ForwardTuned.Take(directions));
-            double target = 1 + (1.5 * directions);
+            double target = 1 + (ForwardTargetPerDirection * directions);
             string togetherMode = "forward, together";
             progress.StartMode(togetherMode);
             var together = Time(() => new ForwardHypergradient<T>(forwardDynamics, response, maxDirections: 0).Compute(forwardLambda, progress));
@@ -106,7 +122,7 @@ public sealed class EngineBenchmark<T>(EngineProblem problem, EngineObjectives<T
             togetherVsSeparate = Math.Max(togetherVsSeparate, RelativeDifference(together.Result.Gradient, separate.Result!.Gradient));
         }
 
-        bool? identical = full is null ? null : full.Gradient.AsSpan().SequenceEqual(checkpointed.Result!.Gradient);
+        bool? identical = full is null ? null : repeatedIdentical && full.Gradient.AsSpan().SequenceEqual(checkpointed.Result!.Gradient);
         return (rows, new EngineAgreement(identical, forwardVsReverse, togetherVsSeparate));
     }
 

@@ -40,7 +40,7 @@ public sealed record EngineRow(
     string? Note);
 
 /// <summary>Whether the engines agree on the hypergradient of the problem (a benchmark of wrong answers is worth nothing).</summary>
-/// <param name="CheckpointedIdenticalToFull">Whether checkpointed reverse gives full storage's bits (null when full was skipped).</param>
+/// <param name="CheckpointedIdenticalToFull">Whether checkpointed reverse, and full storage called again, give full storage's bits (null when full was skipped).</param>
 /// <param name="ForwardVsReverse">max |forward − reverse| / max(|forward|, |reverse|) over lr and mu.</param>
 /// <param name="TogetherVsSeparate">The same between Forward-HG's m directions together and in separate passes, over every m.</param>
 public sealed record EngineAgreement(bool? CheckpointedIdenticalToFull, double? ForwardVsReverse, double? TogetherVsSeparate);

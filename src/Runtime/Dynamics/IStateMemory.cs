@@ -28,6 +28,12 @@ public interface IStateMemory<T>
     /// <summary><paramref name="length"/> values, contents unspecified; disposing the owner frees them.</summary>
     IMemoryOwner<T> Allocate(int length);
 
+    /// <summary>
+    /// Whether a block is freed with its last reference (managed arrays), so that a caller may keep blocks between
+    /// uses without disposing them; false (the default) when only <see cref="IDisposable.Dispose"/> frees one.
+    /// </summary>
+    bool FreedWithLastReference => false;
+
     /// <summary>Sets every value of <paramref name="values"/> to +0.</summary>
     void Clear(Span<T> values);
 
@@ -57,6 +63,9 @@ public sealed class HostStateMemory<T> : IStateMemory<T>
 
     /// <summary>An uninitialized array: a stored trajectory is written before it is read, and zeroing T states would cost a pass over them.</summary>
     public IMemoryOwner<T> Allocate(int length) => new ArrayOwner(GC.AllocateUninitializedArray<T>(length));
+
+    /// <summary>True: a block is an array, which the garbage collector frees.</summary>
+    public bool FreedWithLastReference => true;
 
     public void Clear(Span<T> values) => values.Clear();
 

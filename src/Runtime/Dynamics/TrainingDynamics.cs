@@ -35,6 +35,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     private readonly BatchSchedule? _batches;
     private readonly StepOptions _options;
     private readonly int _n;
+    private readonly int _passes;
     private readonly T[] _optimizerBase;
     private readonly T[] _lossBase;
     private readonly T[] _initialWeights;
@@ -68,6 +69,7 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         Memory = memory ?? HostStateMemory<T>.Instance;
         Space = space;
         _n = objective.ParameterCount;
+        _passes = objective.PassesLength(batches?.BatchSize ?? objective.ExampleCount);
         StateLength = step.StateNames.Count * _n;
         _optimizerBase = PackOptimizerValues(step, space, _n);
         _lossBase = Convert(space.LossValues);
@@ -105,8 +107,11 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
 
     public int Steps => Space.Steps;
 
-    /// <summary>A step's record is its gradient g_t (n values).</summary>
-    public int StepRecordLength => _n;
+    /// <summary>
+    /// A step's record is its gradient g_t (n values), then the passes the objective keeps from it
+    /// (<see cref="IObjective{T}.PassesLength"/>), so that the adjoint's H·ḡ skips them.
+    /// </summary>
+    public int StepRecordLength => _n + _passes;
 
     /// <summary>The bytes of the workspaces this object holds (for the engines' memory reports).</summary>
     public long WorkspaceBytes
@@ -170,8 +175,19 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     {
         CheckLengths(lambda, state);
         var batch = ResolveStep(t, lambda);
-        Span<T> gradient = record.IsEmpty ? _gradient.Span : record;
-        _objective.Gradient(state[.._n], _lossLambda, batch, gradient);
+        Span<T> gradient;
+        if (record.IsEmpty)
+        {
+            gradient = _gradient.Span;
+            _objective.Gradient(state[.._n], _lossLambda, batch, gradient);
+        }
+        else
+        {
+            CheckRecord(t, record.Length);
+            gradient = record[.._n];
+            _objective.Gradient(state[.._n], _lossLambda, batch, gradient, record[_n..]);
+        }
+
         _step.Step(state, gradient, _hyper, _options.At(t));
     }
 
@@ -229,21 +245,17 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
     public void Adjoint(int t, ReadOnlySpan<T> previousState, ReadOnlySpan<T> record, Span<T> stateAdjoint, ReadOnlySpan<T> lambda, Span<T> lambdaAdjoint)
     {
         CheckLengths(lambda, previousState);
-        if (record.Length != _n)
-        {
-            throw new ArgumentException($"The record of step {t} has {record.Length} values; a step's record is its gradient, {_n} values.", nameof(record));
-        }
+        CheckRecord(t, record.Length);
 
-        // g_t comes from the record, so H·ḡ takes the objective's fused forward pass x·[W V] instead of a gradient's
-        // forward and backward passes followed by x·V.
+        // g_t and the gradient's passes come from the record, so H·ḡ needs neither a gradient nor its passes again.
         var batch = ResolveStep(t, lambda);
         var w = previousState[.._n];
         Memory.Clear(_gradientAdjoint.Span);
         _hyperAdjoint.AsSpan().Clear();
-        _step.Adjoint(previousState, stateAdjoint, record, _gradientAdjoint.Span, _hyper, _hyperAdjoint, _options.At(t));
+        _step.Adjoint(previousState, stateAdjoint, record[.._n], _gradientAdjoint.Span, _hyper, _hyperAdjoint, _options.At(t));
 
         _lossAdjoint.AsSpan().Clear();
-        _objective.HessianVectorAndCrossAdjoint(w, _lossLambda, batch, _gradientAdjoint.Span, _product.Span, _lossAdjoint);
+        _objective.HessianVectorAndCrossAdjoint(w, _lossLambda, batch, _gradientAdjoint.Span, _product.Span, _lossAdjoint, record[_n..]);
         Memory.Add(_product.Span, stateAdjoint[.._n]);
 
         foreach (var block in Space.Tuned)
@@ -375,6 +387,15 @@ public sealed class TrainingDynamics<T> : IDynamics<T>
         }
 
         return k;
+    }
+
+    private void CheckRecord(int t, int length)
+    {
+        if (length != StepRecordLength)
+        {
+            throw new ArgumentException(
+                $"The record of step {t} has {length} values; a step's record is its gradient and the objective's passes, {StepRecordLength} values.", "record");
+        }
     }
 
     private void CheckLengths(ReadOnlySpan<T> lambda, ReadOnlySpan<T> state)

@@ -49,6 +49,11 @@ public sealed record ReverseOptions(ReverseMode Mode = ReverseMode.Full, int Tru
 /// are kept on a <see cref="CheckpointSchedule"/>: all of them, the last K, or c of them with recomputation. The
 /// states, the records and the adjoint live in the dynamics' <see cref="IDynamics{T}.Memory"/>: on a GPU the whole
 /// trajectory stays on the device.
+/// <para>
+/// In host memory the engine keeps the trajectory's blocks from one call to the next (an outer loop's hypergradients
+/// then write to memory that is already mapped instead of touching T fresh states each time); they are freed with
+/// the engine. Device memory is freed at the end of every call.
+/// </para>
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 public sealed class ReverseHypergradient<T> : IHypergradientEngine
@@ -56,6 +61,9 @@ public sealed class ReverseHypergradient<T> : IHypergradientEngine
 {
     private readonly IDynamics<T> _dynamics;
     private readonly IResponseObjective<T> _response;
+
+    /// <summary>The trajectory's blocks of the last call, in the order it allocated them (host memory only).</summary>
+    private readonly List<IMemoryOwner<T>> _kept = [];
 
     /// <summary>An engine for <paramref name="dynamics"/> and the outer objective <paramref name="response"/>.</summary>
     public ReverseHypergradient(IDynamics<T> dynamics, IResponseObjective<T> response, ReverseOptions? options = null)
@@ -88,7 +96,7 @@ public sealed class ReverseHypergradient<T> : IHypergradientEngine
         using var adjointMemory = d.Memory.Allocate(d.StateLength);
         var adjoint = adjointMemory.Memory.Span;
         d.Memory.Clear(adjoint);
-        using var trajectory = new Trajectory(d, lambda, lambdaT, progress);
+        using var trajectory = new Trajectory(d, lambda, lambdaT, progress, d.Memory.FreedWithLastReference ? _kept : null);
 
         // Steps 1 … start are run once and not reversed (truncation); the chain start+1 … T is.
         int start = Options.Mode == ReverseMode.Truncated ? steps - Options.TruncationSteps : 0;
@@ -150,7 +158,8 @@ public sealed class ReverseHypergradient<T> : IHypergradientEngine
     /// beside its state s_j, the record of step j + 1 once that step has run from it, so that most adjoints reuse
     /// the gradient of the forward pass; a record that is missing is made by running the step from a copy. Every
     /// adjoint therefore sees a record made the same way, which keeps checkpointed runs bit-identical to full ones.
-    /// Everything lives in the dynamics' memory and is freed on <see cref="Dispose"/>.
+    /// Everything lives in the dynamics' memory and is freed on <see cref="Dispose"/>, unless the engine keeps it
+    /// for its next call (then its blocks are taken in the same order again).
     /// </summary>
     private sealed class Trajectory : IDisposable
     {
@@ -160,7 +169,9 @@ public sealed class ReverseHypergradient<T> : IHypergradientEngine
         private readonly double[] _lambda;
         private readonly int _length;
         private readonly int _recordLength;
-        private readonly List<IMemoryOwner<T>> _owned = [];
+        private readonly List<IMemoryOwner<T>> _owned;
+        private readonly bool _keep;
+        private int _taken;
         private readonly Memory<T> _working;
         private readonly Memory<T> _scratch;
         private readonly Memory<T> _scratchRecord;
@@ -173,8 +184,10 @@ public sealed class ReverseHypergradient<T> : IHypergradientEngine
         private int _workingSlot;
         private long _total;
 
-        public Trajectory(IDynamics<T> dynamics, ReadOnlySpan<double> lambda, T[] lambdaT, IProgress<EngineProgress>? progress)
+        public Trajectory(IDynamics<T> dynamics, ReadOnlySpan<double> lambda, T[] lambdaT, IProgress<EngineProgress>? progress, List<IMemoryOwner<T>>? kept)
         {
+            _keep = kept is not null;
+            _owned = kept ?? [];
             _dynamics = dynamics;
             _lambdaT = lambdaT;
             _progress = progress;
@@ -274,6 +287,11 @@ public sealed class ReverseHypergradient<T> : IHypergradientEngine
 
         public void Dispose()
         {
+            if (_keep)
+            {
+                return;
+            }
+
             foreach (var owner in _owned)
             {
                 owner.Dispose();
@@ -282,10 +300,25 @@ public sealed class ReverseHypergradient<T> : IHypergradientEngine
             _owned.Clear();
         }
 
+        /// <summary>A block of <paramref name="length"/> values: the next kept one when it is long enough, else a new one.</summary>
         private Memory<T> Allocate(int length)
         {
+            if (_taken < _owned.Count && _owned[_taken].Memory.Length >= length)
+            {
+                return _owned[_taken++].Memory[..length];
+            }
+
             var owner = _dynamics.Memory.Allocate(length);
-            _owned.Add(owner);
+            if (_taken < _owned.Count)
+            {
+                _owned[_taken] = owner;
+            }
+            else
+            {
+                _owned.Add(owner);
+            }
+
+            _taken++;
             return owner.Memory[..length];
         }
 

@@ -59,4 +59,27 @@ public interface IObjective<T>
         HessianVector(w, lambda, batch, v, result);
         CrossAdjoint(w, lambda, batch, v, lambdaBar);
     }
+
+    /// <summary>
+    /// How many values of a gradient's passes over a batch of <paramref name="rows"/> examples the objective can hand
+    /// out for a later product at the same point (a network's pre-activations and back-propagated gradients), so that
+    /// the product skips them; 0 (the default) when it keeps none. A reverse step stores them with the step's
+    /// gradient.
+    /// </summary>
+    int PassesLength(int rows) => 0;
+
+    /// <summary>
+    /// <see cref="Gradient(ReadOnlySpan{T}, ReadOnlySpan{T}, Batch, Span{T})"/>, also writing its passes into the first
+    /// <see cref="PassesLength"/> values of <paramref name="passes"/> (nothing when that is 0).
+    /// </summary>
+    T Gradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> gradient, Span<T> passes)
+        => Gradient(w, lambda, batch, gradient);
+
+    /// <summary>
+    /// <see cref="HessianVectorAndCrossAdjoint(ReadOnlySpan{T}, ReadOnlySpan{T}, Batch, ReadOnlySpan{T}, Span{T}, Span{T})"/>
+    /// from the <paramref name="passes"/> a gradient at the same w, λ and batch wrote, to the same bits as without them.
+    /// </summary>
+    void HessianVectorAndCrossAdjoint(
+        ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result, Span<T> lambdaBar, ReadOnlySpan<T> passes)
+        => HessianVectorAndCrossAdjoint(w, lambda, batch, v, result, lambdaBar);
 }

@@ -124,6 +124,64 @@ public sealed class ModelObjectiveTests(MnistFixture mnist) : IClassFixture<Mnis
         Assert.Equal(expectedBar, actualBar);
     }
 
+    [Theory]
+    [InlineData(ModelKind.Softmax, Activation.Tanh)]
+    [InlineData(ModelKind.Mlp, Activation.Tanh)]
+    [InlineData(ModelKind.Mlp, Activation.ReLU)]
+    [InlineData(ModelKind.Mlp, Activation.Sigmoid)]
+    public void Products_from_the_passes_a_gradient_handed_out_have_the_same_bits_long_after(ModelKind model, Activation activation)
+    {
+        // GEMM sizes, as above; a batch small enough for the passes to be kept (they are no larger than w).
+        const int rows = 400, features = 96, classes = 10;
+        var random = new Random(5);
+        var x = Enumerable.Range(0, rows * features).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var labels = Enumerable.Range(0, rows).Select(i => i % classes).ToArray();
+        var data = new Dataset<float>(x, rows, features, labels, null, classes, "random");
+        var options = new ModelOptions(model)
+        {
+            Hidden = model == ModelKind.Mlp ? [48, 32] : [], Activation = activation, Hyperparameters = LossHyperparameters.ExampleWeights | LossHyperparameters.L2,
+        };
+        var keeping = ModelObjective<float>.Create(data, options);
+        var fresh = ModelObjective<float>.Create(data, options);
+        var batch = Batch.Of([.. Enumerable.Range(0, 20).Select(i => (7 * i) % rows)]);
+        int length = keeping.PassesLength(20);
+        Assert.True(length > 0 && length <= keeping.ParameterCount, $"{length} values of passes for {keeping.ParameterCount} parameters");
+        Assert.Equal(0, keeping.PassesLength(rows * 100)); // more than w: kept by none
+
+        var w = Enumerable.Range(0, keeping.ParameterCount).Select(i => 0.1f * MathF.Sin(i)).ToArray();
+        var v = Enumerable.Range(0, w.Length).Select(i => MathF.Cos(2 * i)).ToArray();
+        var lambda = keeping.Hyperparameters.Defaults<float>();
+        for (int i = 0; i < rows; i++)
+        {
+            lambda[i] = 0.5f + (i % 7 * 0.1f);
+        }
+
+        lambda[^1] = 0.01f;
+        var gradient = new float[w.Length];
+        var passes = new float[length + 3];
+        keeping.Gradient(w, lambda, batch, gradient, passes);
+        var expectedGradient = new float[w.Length];
+        fresh.Gradient(w, lambda, batch, expectedGradient);
+        Assert.Equal(expectedGradient, gradient);
+
+        // Elsewhere in between, as a reverse pass is: another w, batch and λ move every workspace.
+        keeping.Gradient(w.Select(value => value + 0.5f).ToArray(), lambda.Select(value => 2 * value).ToArray(), Batch.Of([1, 2, 3]), new float[w.Length], new float[length]);
+
+        var expected = new float[w.Length];
+        var expectedBar = new float[lambda.Length];
+        fresh.HessianVectorAndCrossAdjoint(w, lambda, batch, v, expected, expectedBar);
+        var actual = new float[w.Length];
+        var actualBar = new float[lambda.Length];
+        keeping.HessianVectorAndCrossAdjoint(w, lambda, batch, v, actual, actualBar, passes);
+        Assert.Equal(expected, actual);
+        Assert.Equal(expectedBar, actualBar);
+        Assert.Contains(actual, value => value != 0);
+
+        var error = Assert.Throws<ArgumentException>(() => keeping.HessianVectorAndCrossAdjoint(w, lambda, batch, v, actual, actualBar, passes.AsSpan(0, length - 1)));
+        Assert.Contains($"passes has length {length - 1}", error.Message);
+        Assert.Contains($"take {length}", error.Message);
+    }
+
     [Fact]
     public void Example_weights_select_examples_and_unit_weights_change_nothing()
     {

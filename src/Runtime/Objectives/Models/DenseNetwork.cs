@@ -153,16 +153,78 @@ internal sealed class DenseNetwork<T>
             if (l > 0)
             {
                 Blas.Gemm(false, true, rows, inputs, outputs, T.One, _delta[l], outputs, w.Slice(WeightOffset(l), inputs * outputs), outputs, T.Zero, _gradA[l - 1], inputs);
-                var z = _z[l - 1].AsSpan(0, rows * inputs);
-                var a = _a[l - 1].AsSpan(0, rows * inputs);
-                var gradA = _gradA[l - 1].AsSpan(0, rows * inputs);
-                var delta = _delta[l - 1].AsSpan(0, rows * inputs);
-                for (int i = 0; i < delta.Length; i++)
-                {
-                    delta[i] = gradA[i] * ActivationFunctions.First(_activation, z[i], a[i]);
-                }
+                HiddenDelta(l - 1, rows);
             }
         }
+    }
+
+    /// <summary>
+    /// The values <see cref="SavePasses"/> writes for a batch of <paramref name="rows"/>: every layer's
+    /// pre-activations z_l and every hidden layer's ∂J/∂a_l. The activations and the hidden δ follow from them
+    /// elementwise, so they are recomputed instead of stored.
+    /// </summary>
+    public int PassesLength(int rows)
+    {
+        int length = 0;
+        for (int l = 0; l < Layers; l++)
+        {
+            length += rows * Out(l) * (l < Layers - 1 ? 2 : 1);
+        }
+
+        return length;
+    }
+
+    /// <summary>Writes the passes of the last <see cref="Forward"/> and <see cref="Backward"/> (see <see cref="PassesLength"/>).</summary>
+    public void SavePasses(int rows, Span<T> passes)
+    {
+        foreach (var (source, offset, length) in PassBlocks(rows))
+        {
+            source.AsSpan(0, length).CopyTo(passes.Slice(offset, length));
+        }
+    }
+
+    /// <summary>
+    /// Puts back what <see cref="SavePasses"/> wrote, as <see cref="Forward"/> and <see cref="Backward"/> leave it,
+    /// to the bit, except the output's δ, which the loss writes: the activations and hidden δ are recomputed by the
+    /// same elementwise functions.
+    /// </summary>
+    public void RestorePasses(int rows, ReadOnlySpan<T> passes)
+    {
+        Reserve(rows);
+        foreach (var (destination, offset, length) in PassBlocks(rows))
+        {
+            passes.Slice(offset, length).CopyTo(destination);
+        }
+
+        for (int l = 0; l < Layers - 1; l++)
+        {
+            Activate(l, rows);
+            HiddenDelta(l, rows);
+        }
+    }
+
+    /// <summary>Where each stored block lives: z_l for every layer, then ∂J/∂a_l for the hidden ones.</summary>
+    private System.Collections.Generic.IEnumerable<(T[] Array, int Offset, int Length)> PassBlocks(int rows)
+    {
+        int offset = 0;
+        for (int l = 0; l < Layers; l++)
+        {
+            yield return (_z[l], offset, rows * Out(l));
+            offset += rows * Out(l);
+        }
+
+        for (int l = 0; l < Layers - 1; l++)
+        {
+            yield return (_gradA[l], offset, rows * Out(l));
+            offset += rows * Out(l);
+        }
+    }
+
+    /// <summary>δ_l = ∂J/∂a_l ⊙ σ′(z_l) of hidden layer <paramref name="layer"/>.</summary>
+    private void HiddenDelta(int layer, int rows)
+    {
+        int n = rows * Out(layer);
+        ActivationFunctions.TimesFirst(_activation, _z[layer].AsSpan(0, n), _a[layer].AsSpan(0, n), _gradA[layer].AsSpan(0, n), _delta[layer].AsSpan(0, n));
     }
 
     /// <summary>
@@ -194,16 +256,9 @@ internal sealed class DenseNetwork<T>
             var rGradA = _rDelta[l - 1];
             Blas.Gemm(false, true, rows, inputs, outputs, T.One, _rDelta[l], outputs, w.Slice(WeightOffset(l), inputs * outputs), outputs, T.Zero, rGradA, inputs);
             Blas.Gemm(false, true, rows, inputs, outputs, T.One, _delta[l], outputs, v.Slice(WeightOffset(l), inputs * outputs), outputs, T.One, rGradA, inputs);
-            var z = _z[l - 1].AsSpan(0, rows * inputs);
-            var a = _a[l - 1].AsSpan(0, rows * inputs);
-            var zDot = _zDot[l - 1].AsSpan(0, rows * inputs);
-            var gradA = _gradA[l - 1].AsSpan(0, rows * inputs);
-            var rDelta = rGradA.AsSpan(0, rows * inputs);
-            for (int i = 0; i < rDelta.Length; i++)
-            {
-                rDelta[i] = rDelta[i] * ActivationFunctions.First(_activation, z[i], a[i])
-                            + ActivationFunctions.Second(_activation, a[i]) * zDot[i] * gradA[i];
-            }
+            int n = rows * inputs;
+            ActivationFunctions.SecondOrderDelta(
+                _activation, _z[l - 1].AsSpan(0, n), _a[l - 1].AsSpan(0, n), _zDot[l - 1].AsSpan(0, n), _gradA[l - 1].AsSpan(0, n), rGradA.AsSpan(0, n));
         }
     }
 
@@ -293,14 +348,7 @@ internal sealed class DenseNetwork<T>
         if (layer < Layers - 1)
         {
             int n = rows * Out(layer);
-            var z = _z[layer].AsSpan(0, n);
-            var a = _a[layer].AsSpan(0, n);
-            var zDot = _zDot[layer].AsSpan(0, n);
-            var aDot = _aDot[layer].AsSpan(0, n);
-            for (int i = 0; i < n; i++)
-            {
-                aDot[i] = ActivationFunctions.First(_activation, z[i], a[i]) * zDot[i];
-            }
+            ActivationFunctions.TimesFirst(_activation, _z[layer].AsSpan(0, n), _a[layer].AsSpan(0, n), _zDot[layer].AsSpan(0, n), _aDot[layer].AsSpan(0, n));
         }
     }
 

@@ -13,9 +13,10 @@ namespace AutoHypergrad.Objectives.Models;
 /// back-propagation, Hessian-vector products from Pearlmutter's R-operator (exact, about the cost of a gradient),
 /// and the cross products from the same passes: (∂∇J/∂λ)·λ̇ for example weights is the gradient weighted by λ̇,
 /// and (∂∇J/∂λᵢ)ᵀ·v = (1/B)·⟨∂ℓᵢ/∂z, ż⟩, with ż the tangent of the output along v. A Hessian-vector product at
-/// the point (w, λ, batch) of the last <see cref="Gradient"/> reuses that call's forward and backward passes, as
-/// the engines' steps do (the gradient of a step, then products at the same point), so it costs only the tangent
-/// passes.
+/// the point (w, λ, batch) of the last gradient reuses that call's forward and backward passes, as the engines'
+/// forward steps do (the gradient of a step, then products at the same point), so it costs only the tangent passes;
+/// a reverse step, whose product comes long after its gradient, gets the same saving from the passes the gradient
+/// handed out (<see cref="PassesLength"/>) and its step's record kept.
 /// </summary>
 public sealed class ModelObjective<T> : IObjective<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
@@ -208,6 +209,31 @@ public sealed class ModelObjective<T> : IObjective<T>
         return value + RegularizerValue(w, lambda);
     }
 
+    /// <summary>
+    /// The network's passes (<see cref="DenseNetwork{T}.PassesLength"/>) when they are no larger than w, the gradient
+    /// a step's record holds beside them: at a small batch they let a product skip the forward and back-propagation
+    /// passes; over a large batch a linear model's outputs alone outweigh w, and it keeps none.
+    /// </summary>
+    public int PassesLength(int rows)
+    {
+        int length = _network.PassesLength(rows);
+        return length <= ParameterCount ? length : 0;
+    }
+
+    public T Gradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> gradient, Span<T> passes)
+    {
+        T value = Gradient(w, lambda, batch, gradient);
+        int rows = batch.Count(_data.Count);
+        int length = PassesLength(rows);
+        if (length > 0)
+        {
+            CheckPasses(passes.Length, length, rows);
+            _network.SavePasses(rows, passes);
+        }
+
+        return value;
+    }
+
     public void HessianVector(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result)
         => HessianVectorAndCrossAdjoint(w, lambda, batch, v, result, Span<T>.Empty);
 
@@ -262,6 +288,14 @@ public sealed class ModelObjective<T> : IObjective<T>
     /// </summary>
     public void HessianVectorAndCrossAdjoint(
         ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result, Span<T> lambdaBar)
+        => HessianVectorAndCrossAdjoint(w, lambda, batch, v, result, lambdaBar, ReadOnlySpan<T>.Empty);
+
+    /// <summary>
+    /// H·v and (∂∇J/∂λ)ᵀ·v, from the <paramref name="passes"/> of <see cref="Gradient(ReadOnlySpan{T}, ReadOnlySpan{T}, Batch, Span{T}, Span{T})"/>
+    /// at the same point when this objective keeps them (<see cref="PassesLength"/> > 0), else as without them.
+    /// </summary>
+    public void HessianVectorAndCrossAdjoint(
+        ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result, Span<T> lambdaBar, ReadOnlySpan<T> passes)
     {
         Check(w, lambda);
         CheckLength(v.Length, ParameterCount, nameof(v), "parameters");
@@ -273,24 +307,34 @@ public sealed class ModelObjective<T> : IObjective<T>
 
         bool atGradientPoint = _gradientPassesHeld && batch == _gradientBatch && w.SequenceEqual(_gradientW) && lambda.SequenceEqual(_gradientLambda);
         var x = Prepare(batch, ExampleWeightsOf(lambda), out var targets, out int rows);
-
-        // Away from the gradient's point the forward pass is redone as Gradient does it (x·W₀, then x·V₀ apart, not
-        // the fused x·[W₀ V₀]): a GEMM's rounding may depend on its width, and the product must not depend on
-        // whether the passes were reused. Checkpointed hypergradients rely on it to match full storage bit for bit.
-        if (!atGradientPoint)
+        int stored = passes.IsEmpty ? 0 : PassesLength(rows);
+        if (stored > 0)
         {
+            // The gradient's passes put back as they were: its forward pass, and for a deep network its δ.
+            CheckPasses(passes.Length, stored, rows);
+            _network.RestorePasses(rows, passes);
+            if (_network.Layers > 1)
+            {
+                _loss.ValueAndDelta(_network.Output(rows), targets, _coefficients.AsSpan(0, rows), _network.OutputDelta(rows));
+            }
+        }
+        else if (!atGradientPoint)
+        {
+            // Away from the gradient's point the forward pass is redone as Gradient does it (x·W₀, then x·V₀ apart,
+            // not the fused x·[W₀ V₀]): a GEMM's rounding may depend on its width, and the product must not depend on
+            // whether the passes were reused. Checkpointed hypergradients rely on it to match full storage bit for bit.
             _network.Forward(w, x, rows);
         }
 
         _network.ForwardWithTangent(w, v, x, rows, forwardDone: true);
-        if (_network.Layers > 1 && !atGradientPoint)
+        if (_network.Layers > 1 && !atGradientPoint && stored == 0)
         {
             // The hidden layers' second derivatives need δ of every layer (not the gradient itself).
             _loss.ValueAndDelta(_network.Output(rows), targets, _coefficients.AsSpan(0, rows), _network.OutputDelta(rows));
             _network.Backward(w, x, rows, Span<T>.Empty);
         }
 
-        _gradientPassesHeld = atGradientPoint;
+        _gradientPassesHeld = atGradientPoint && stored == 0;
 
         _loss.HessianTimes(_network.Output(rows), _network.OutputTangent(rows), targets, _coefficients.AsSpan(0, rows), _network.OutputDeltaTangent(rows));
         _network.TangentBackward(w, v, x, rows, result);
@@ -449,6 +493,15 @@ public sealed class ModelObjective<T> : IObjective<T>
         }
 
         return value;
+    }
+
+    private void CheckPasses(int length, int expected, int rows)
+    {
+        if (length < expected)
+        {
+            throw new ArgumentException(
+                $"passes has length {length}; this {Options.Model.ToString().ToLowerInvariant()} objective's passes over {rows} rows take {expected}.", "passes");
+        }
     }
 
     private void Check(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda)

@@ -86,7 +86,7 @@ public sealed class VectorModeTangentTests
         var single = step.Tangent;
         var kernel = type.GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Single(m => m.Name == "StepVectorModeTangent" && m.GetParameters()[0].ParameterType == typeof(double).MakeByRefType());
-        var random = new Random(optimizer.GetHashCode(StringComparison.Ordinal) & 0xffff);
+        var random = new Random(StableSeed.Of(optimizer));
         var descriptor = Descriptors.Of(type);
         for (var trial = 0; trial < 20; trial++)
         {

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Numerics;
 using System.Numerics.Tensors;
 using AutoHypergrad.LinearAlgebra;
@@ -163,16 +164,7 @@ internal sealed class DenseNetwork<T>
     /// pre-activations z_l and every hidden layer's ∂J/∂a_l. The activations and the hidden δ follow from them
     /// elementwise, so they are recomputed instead of stored.
     /// </summary>
-    public int PassesLength(int rows)
-    {
-        int length = 0;
-        for (int l = 0; l < Layers; l++)
-        {
-            length += rows * Out(l) * (l < Layers - 1 ? 2 : 1);
-        }
-
-        return length;
-    }
+    public int PassesLength(int rows) => PassBlocks(rows).Sum(block => block.Length);
 
     /// <summary>Writes the passes of the last <see cref="Forward"/> and <see cref="Backward"/> (see <see cref="PassesLength"/>).</summary>
     public void SavePasses(int rows, Span<T> passes)

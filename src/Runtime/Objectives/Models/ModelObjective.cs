@@ -305,9 +305,11 @@ public sealed class ModelObjective<T> : IObjective<T>
             CheckLength(lambdaBar.Length, Hyperparameters.Count, nameof(lambdaBar), "hyperparameters");
         }
 
-        bool atGradientPoint = _gradientPassesHeld && batch == _gradientBatch && w.SequenceEqual(_gradientW) && lambda.SequenceEqual(_gradientLambda);
         var x = Prepare(batch, ExampleWeightsOf(lambda), out var targets, out int rows);
         int stored = passes.IsEmpty ? 0 : PassesLength(rows);
+
+        // Handed-out passes take the place of the held ones: the point of the last gradient is compared only without them.
+        bool atGradientPoint = stored == 0 && _gradientPassesHeld && batch == _gradientBatch && w.SequenceEqual(_gradientW) && lambda.SequenceEqual(_gradientLambda);
         if (stored > 0)
         {
             // The gradient's passes put back as they were: its forward pass, and for a deep network its δ.
@@ -334,7 +336,7 @@ public sealed class ModelObjective<T> : IObjective<T>
             _network.Backward(w, x, rows, Span<T>.Empty);
         }
 
-        _gradientPassesHeld = atGradientPoint && stored == 0;
+        _gradientPassesHeld = atGradientPoint;
 
         _loss.HessianTimes(_network.Output(rows), _network.OutputTangent(rows), targets, _coefficients.AsSpan(0, rows), _network.OutputDeltaTangent(rows));
         _network.TangentBackward(w, v, x, rows, result);

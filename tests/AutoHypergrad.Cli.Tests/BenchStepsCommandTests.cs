@@ -38,7 +38,12 @@ public sealed class BenchStepsCommandTests : IDisposable
             var adamPrimal = Assert.Single(cRows);
             Assert.Equal(("Adam", "primal"), (adamPrimal.GetProperty("optimizer").GetString(), adamPrimal.GetProperty("part").GetString()));
             Assert.True(adamPrimal.GetProperty("cNsPerElement").GetDouble() > 0);
+            Assert.True(adamPrimal.GetProperty("cExactNsPerElement").GetDouble() > 0);
             Assert.Contains(agreement, a => a.GetProperty("against").GetString() == "C (gcc)" && a.GetProperty("optimizer").GetString() == "Adam");
+
+            // Compiled without fma, the C step rounds every operation as the C# source does: the generated step's bits.
+            var exact = Assert.Single(agreement, a => a.GetProperty("against").GetString() == "C (gcc, no fma)");
+            Assert.Equal(0.0, exact.GetProperty("maxRelativeDifference").GetDouble());
         }
         else
         {

@@ -46,7 +46,7 @@ internal static class BenchStepsCommand
         var command = new Command(
             "steps",
             "Times the generated span drivers (primal, tangent, adjoint; double precision, one thread) in ns/element " +
-            "against hand-written Vector512 code, a TensorPrimitives chain, the same step in C (gcc " + CompiledC.Flags + ", where gcc is " +
+            "against hand-written Vector512 code, a TensorPrimitives chain, the same step in C (gcc " + CompiledC.Contracted + ", and without fma, where gcc is " +
             "found; Adam) and a STREAM triad's bandwidth, and the " +
             $"vector-mode tangent (k = {BenchHyper.Directions} directions in one pass) in ns/element/direction against the " +
             "tangent run once per direction. Checks first that the implementations agree (exit code 1 if not).");
@@ -128,8 +128,8 @@ internal static class BenchStepsCommand
 /// <summary>One run of <c>bench steps</c>.</summary>
 internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizers, IReadOnlyList<int> sizes, TimingSettings settings, bool quick)
 {
-    /// <summary>The C references, compiled when a chosen optimizer has one and gcc is found.</summary>
-    private CompiledC? _c;
+    /// <summary>The C references, compiled when a chosen optimizer has one and gcc is found: gcc's defaults, and without fma.</summary>
+    private CompiledC? _c, _cExact;
 
     public int Run(string? jsonPath)
     {
@@ -141,10 +141,11 @@ internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizer
         string? cReference = null;
         if (optimizers.Any(o => o.CPrimal is not null))
         {
-            _c = CompiledC.Load(out string? reason);
-            cReference = _c is null
+            _c = CompiledC.Load(CompiledC.Contracted, out string? reason);
+            _cExact = _c is null ? null : CompiledC.Load(CompiledC.Exact, out reason);
+            cReference = _c is null || _cExact is null
                 ? $"C reference skipped: {reason}."
-                : $"C reference: {CompiledC.CompilerVersion}, {CompiledC.Flags}.";
+                : $"C reference: {_c.Compiler}, {_c.Flags}; without fma: {_cExact.Flags}.";
             AnsiConsole.MarkupLine(Markup.Escape(cReference));
         }
 
@@ -208,7 +209,7 @@ internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizer
 
     private List<AgreementResult> CheckAgreement()
     {
-        var results = optimizers.SelectMany(o => Agreement.Check(o, _c)).ToList();
+        var results = optimizers.SelectMany(o => Agreement.Check(o, _c, _cExact)).ToList();
         var table = new Table()
             .Title($"Agreement on {Agreement.Length} elements (generated vs. other)")
             .AddColumn("optimizer").AddColumn("part").AddColumn("against")
@@ -233,7 +234,7 @@ internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizer
             foreach (StepPart kind in Enum.GetValues<StepPart>())
             {
                 perSize += 1 + (optimizer.HandWritten(kind) is null ? 0 : 1) + (kind == StepPart.Primal && optimizer.Chain is not null ? 1 : 0)
-                    + (optimizer.InC(kind, _c) is null ? 0 : 1) + (kind == StepPart.Tangents ? 1 : 0);
+                    + (optimizer.InC(kind, _c) is null ? 0 : 1) + (optimizer.InC(kind, _cExact) is null ? 0 : 1) + (kind == StepPart.Tangents ? 1 : 0);
             }
         }
 
@@ -257,6 +258,8 @@ internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizer
         double? chain = kind == StepPart.Primal && optimizer.Chain is not null ? Time(optimizer.Chain, "TensorPrimitives") : null;
         Action<StepBuffers>? inC = optimizer.InC(kind, _c);
         double? c = inC is null ? null : Time(inC, Agreement.C);
+        Action<StepBuffers>? inCExact = optimizer.InC(kind, _cExact);
+        double? cExact = inCExact is null ? null : Time(inCExact, Agreement.CExact);
         double? separate = null;
         if (kind == StepPart.Tangents)
         {
@@ -274,6 +277,7 @@ internal sealed class StepBenchmark(IReadOnlyList<StepImplementations> optimizer
             chain, chain is null ? null : generated / chain,
             100 * boundNs / generated,
             separate, separate is null ? null : generated / separate,
-            c, c is null ? null : generated / c);
+            c, c is null ? null : generated / c,
+            cExact, cExact is null ? null : generated / cExact);
     }
 }

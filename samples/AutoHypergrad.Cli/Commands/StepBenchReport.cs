@@ -56,7 +56,8 @@ internal sealed record BenchMachine(
 /// One line of the table: a generated kernel at one size and what it is compared with. For the vector-mode tangent
 /// (k directions) the times and bytes are per element and direction, and it is compared with the single-direction
 /// tangent run once per direction (<c>SeparateTangents</c>). The primal of a step with a C reference is also
-/// compared with that step compiled by gcc (<c>C</c>).
+/// compared with that step compiled by gcc (<c>C</c>), and compiled without fused multiply-adds (<c>CExact</c>: the
+/// generated step's own operations and bits).
 /// </summary>
 internal sealed record StepBenchRow(
     string Optimizer,
@@ -72,7 +73,9 @@ internal sealed record StepBenchRow(
     double? SeparateTangentsNsPerElement = null,
     double? GeneratedOverSeparateTangents = null,
     double? CNsPerElement = null,
-    double? GeneratedOverC = null);
+    double? GeneratedOverC = null,
+    double? CExactNsPerElement = null,
+    double? GeneratedOverCExact = null);
 
 /// <summary>The results of a run of <c>bench steps</c>: printed as a table, written as JSON.</summary>
 internal sealed record StepBenchReport(
@@ -100,6 +103,8 @@ internal sealed record StepBenchReport(
             .AddColumn(new TableColumn("ratio").RightAligned())
             .AddColumn(new TableColumn(BenchmarkHarness.Steps.Agreement.C).RightAligned())
             .AddColumn(new TableColumn("ratio").RightAligned())
+            .AddColumn(new TableColumn(BenchmarkHarness.Steps.Agreement.CExact).RightAligned())
+            .AddColumn(new TableColumn("ratio").RightAligned())
             .AddColumn(new TableColumn("% of bandwidth").RightAligned())
             .AddColumn(new TableColumn(BenchmarkHarness.Steps.Agreement.SeparateTangents).RightAligned())
             .AddColumn(new TableColumn("ratio").RightAligned())
@@ -112,6 +117,7 @@ internal sealed record StepBenchReport(
                 Ns(row.GeneratedNsPerElement), Ns(row.HandWrittenNsPerElement), Ratio(row.GeneratedOverHandWritten),
                 Ns(row.TensorPrimitivesNsPerElement), Ratio(row.GeneratedOverTensorPrimitives),
                 Ns(row.CNsPerElement), Ratio(row.GeneratedOverC),
+                Ns(row.CExactNsPerElement), Ratio(row.GeneratedOverCExact),
                 row.PercentOfBandwidth.ToString("0", CultureInfo.InvariantCulture) + "%",
                 Ns(row.SeparateTangentsNsPerElement), Ratio(row.GeneratedOverSeparateTangents));
         }

@@ -22,11 +22,17 @@ public static class Agreement
     /// <summary>What the vector-mode tangent is compared with: the single-direction tangent once per direction.</summary>
     public static readonly string SeparateTangents = $"{BenchHyper.Directions} × tangent";
 
-    /// <summary>What the C reference is called in tables and JSON.</summary>
+    /// <summary>What the C reference is called in tables and JSON (<see cref="CompiledC.Contracted"/>).</summary>
     public const string C = "C (gcc)";
 
-    /// <summary>Every kernel of <paramref name="optimizer"/> against its other implementations (the C one where <paramref name="c"/> was compiled).</summary>
-    public static IEnumerable<AgreementResult> Check(StepImplementations optimizer, CompiledC? c = null)
+    /// <summary>What the C reference without fused multiply-adds is called (<see cref="CompiledC.Exact"/>).</summary>
+    public const string CExact = "C (gcc, no fma)";
+
+    /// <summary>
+    /// Every kernel of <paramref name="optimizer"/> against its other implementations (the C ones where
+    /// <paramref name="c"/> and <paramref name="cExact"/> were compiled).
+    /// </summary>
+    public static IEnumerable<AgreementResult> Check(StepImplementations optimizer, CompiledC? c = null, CompiledC? cExact = null)
     {
         var inputs = new StepBuffers(Length, optimizer.StateCount, TensorPrimitivesChains.Temporaries, seed: 12345, BenchHyper.Directions);
         foreach (StepPart kind in Enum.GetValues<StepPart>())
@@ -50,6 +56,11 @@ public static class Agreement
             if (optimizer.InC(kind, c) is { } inC)
             {
                 yield return new(optimizer.Name, StepParts.Name(kind), C, Compare(optimizer.Generated(kind), inC, inputs));
+            }
+
+            if (optimizer.InC(kind, cExact) is { } inCExact)
+            {
+                yield return new(optimizer.Name, StepParts.Name(kind), CExact, Compare(optimizer.Generated(kind), inCExact, inputs));
             }
         }
     }

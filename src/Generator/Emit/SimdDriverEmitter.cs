@@ -41,8 +41,14 @@ internal sealed class SimdDriverEmitter
     private readonly HashSet<string> _accumulators = new();
     private readonly List<string> _deferred = new();
     private readonly HashSet<string> _summedInLoop = new();
+
+    /// <summary>Deferred adjoints summed straight into an accumulator's vector (see <see cref="MergeDeferredSums"/>).</summary>
+    private readonly Dictionary<string, (string Accumulator, bool Negated)> _mergedInto = new();
     private readonly Dictionary<string, string> _vectors = new();
     private readonly NameScope _names;
+
+    /// <summary>Uniform values that may call a function, by their text: computed once, before any vector is (see <c>Broadcast</c>).</summary>
+    private readonly Dictionary<string, (string Name, string Type)> _uniformValues = new();
 
     /// <summary>The direction index of the vector-mode tangent's loops.</summary>
     private string _direction = "j";
@@ -251,6 +257,7 @@ internal sealed class SimdDriverEmitter
         }
 
         DeferUniformAdjoints(body);
+        MergeDeferredSums(body);
         var lines = new List<string>();
 
         // Uniform statements, once; uniform tangents once per direction.
@@ -263,6 +270,7 @@ internal sealed class SimdDriverEmitter
         }
 
         lines.AddRange(Lines(prelude.ToString()));
+        var uniformValuesAt = lines.Count;
         // State the element function writes is stored back; state it only reads is not.
         var assigned = new Dictionary<string, int>();
         Count(body.Concat(tangent), assigned);
@@ -360,7 +368,7 @@ internal sealed class SimdDriverEmitter
                 lines.Add($"    {accumulator} += {v}.Sum({Vector(accumulator)});");
             }
 
-            foreach (var local in _deferred)
+            foreach (var local in _deferred.Where(d => !_mergedInto.ContainsKey(d)))
             {
                 lines.Add($"    {_element.Name} {local} = {(_summedInLoop.Contains(local) ? $"{v}.Sum({Vector(local)})" : "0")};");
             }
@@ -376,6 +384,7 @@ internal sealed class SimdDriverEmitter
             first = false;
         }
 
+        lines.InsertRange(uniformValuesAt, _uniformValues.Select(u => $"{u.Value.Type} {u.Value.Name} = {u.Key};"));
         return lines;
     }
 
@@ -650,9 +659,61 @@ internal sealed class SimdDriverEmitter
         _accumulators.UnionWith(_deferred);
     }
 
-    /// <summary>The share of an accumulation <c>x = x + share</c>, or null.</summary>
+    /// <summary>
+    /// A deferred adjoint whose one use after the loop is to be added to, or subtracted from, an accumulator that the
+    /// loop sums (the adjoint of 1 − β₁ to β₁'s) is summed into that accumulator's vector directly: one vector fewer
+    /// held through the loop. The total is the same sum in another order.
+    /// </summary>
+    private void MergeDeferredSums(List<Stmt> body)
+    {
+        var afterLoop = AfterLoop(body).ToList();
+        var all = WithMasks(afterLoop, masked: false).Select(n => n.Statement).ToList();
+        foreach (var local in _deferred)
+        {
+            var readers = all.Where(st => st is Assign a && IrWalker.FreeVariables(a.Value).Contains(local) || st is If i && IrWalker.FreeVariables(i.Condition).Contains(local)).ToList();
+            var written = all.Any(st => st is Assign a && a.Target == local);
+            if (written || readers.Count != 1 || !afterLoop.Contains(readers[0]) || readers[0] is not Assign use || _deferred.Contains(use.Target))
+            {
+                continue;
+            }
+
+            switch (Accumulated(use))
+            {
+                case VarRef v when v.Name == local:
+                    _mergedInto[local] = (use.Target, false);
+                    break;
+                case Unary { Op: UnaryOp.Negate, Operand: VarRef v } when v.Name == local:
+                    _mergedInto[local] = (use.Target, true);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The after-loop accumulation of a deferred adjoint that the loop sums into its accumulator already.</summary>
+    private bool IsMergedSum(Assign assign)
+        => Accumulated(assign) switch
+        {
+            VarRef v => _mergedInto.TryGetValue(v.Name, out var m) && m.Accumulator == assign.Target && !m.Negated,
+            Unary { Op: UnaryOp.Negate, Operand: VarRef v } => _mergedInto.TryGetValue(v.Name, out var m) && m.Accumulator == assign.Target && m.Negated,
+            _ => false,
+        };
+
+    /// <summary>
+    /// The share of an accumulation: <c>x = x + share</c>, its first from zero (<c>x = share</c>) or a fused one
+    /// (<c>x = fma(a, b, x)</c>, share a·b); or null.
+    /// </summary>
     private static Expr? Accumulated(Assign assign)
-        => assign.Value is Binary { Op: BinaryOp.Add, Left: VarRef self } sum && self.Name == assign.Target ? sum.Right : null;
+        => assign.FromZero ? assign.Value
+           : AccumulationForms.FusedShare(assign) is { } product ? product
+           : assign.Value is Binary { Op: BinaryOp.Add, Left: VarRef self } sum && self.Name == assign.Target ? sum.Right : null;
+
+    /// <summary>An accumulation as <c>x = x + share</c> or <c>x = fma(a, b, x)</c>, where x is not known to be zero.</summary>
+    private static Stmt NotFromZero(Stmt statement) => statement switch
+    {
+        Assign { FromZero: true } a => a with { Value = new Binary(BinaryOp.Add, new VarRef(a.Target, a.Value.Type), a.Value, a.Value.Type), FromZero = false },
+        If i => i with { Then = new Block(i.Then.Statements.Select(NotFromZero).ToEquatableArray()), Else = new Block(i.Else.Statements.Select(NotFromZero).ToEquatableArray()) },
+        _ => statement,
+    };
 
     /// <summary>An accumulation that only propagates deferred adjoints: it runs once, after the loop.</summary>
     private bool RunsAfterLoop(Assign assign)
@@ -676,9 +737,12 @@ internal sealed class SimdDriverEmitter
         }
     }
 
-    /// <summary>The accumulations that run after the loop, in order, inside the uniform branches that hold them.</summary>
+    /// <summary>
+    /// The accumulations that run after the loop, in order, inside the uniform branches that hold them. A first share
+    /// from zero is added there: the loop has summed the shares that came after it in the element's order.
+    /// </summary>
     private IEnumerable<Stmt> AfterLoop(IEnumerable<Stmt> statements)
-        => Where(statements, statement => statement is Assign a && RunsAfterLoop(a), uniformBranchesOnly: true);
+        => Where(statements, statement => statement is Assign a && RunsAfterLoop(a) && !IsMergedSum(a), uniformBranchesOnly: true).Select(NotFromZero);
 
     // ---- The vector-mode tangent: the primal statements once, the tangent statements once per direction ----
 
@@ -952,6 +1016,7 @@ internal sealed class SimdDriverEmitter
         private readonly string _v;
         private readonly string _vt;
         private readonly List<string> _broadcasts;
+
         private readonly List<string> _perDirection;
         private readonly Dictionary<string, string> _broadcastNames = new();
 
@@ -993,9 +1058,19 @@ internal sealed class SimdDriverEmitter
                         throw new NotVectorizable($"the uniform adjoint {a.Target} is not only accumulated");
                     }
 
+                    var (target, negated) = _owner._mergedInto.TryGetValue(a.Target, out var merged) ? merged : (a.Target, false);
+                    var sum = _owner.Vector(target);
+                    _owner._summedInLoop.Add(target);
+                    if (mask is null && AccumulationForms.Product(accumulated) is var (left, right))
+                    {
+                        // Each element's share of a product is added to the vector sum by one fma, as a fused
+                        // accumulation is in the element function.
+                        output.Add(pad + $"{sum} = {_v}.FusedMultiplyAdd({(negated ? $"-({Vec(left)})" : Vec(left))}, {Vec(right)}, {sum});");
+                        break;
+                    }
+
                     var share = Vec(accumulated);
-                    _owner._summedInLoop.Add(a.Target);
-                    output.Add(pad + $"{_owner.Vector(a.Target)} += {(mask is null ? share : $"{_v}.ConditionalSelect({mask}, {share}, {_vt}.Zero)")};");
+                    output.Add(pad + $"{sum} {(negated ? "-=" : "+=")} {(mask is null ? share : $"{_v}.ConditionalSelect({mask}, {share}, {_vt}.Zero)")};");
                     break;
                 }
 
@@ -1148,10 +1223,16 @@ internal sealed class SimdDriverEmitter
 
         /// <summary>
         /// A uniform value as a vector, computed once before the loop; a uniform tangent (<c>lrDot</c>) once per
-        /// direction, from its value in that direction (<c>lrDot[j]</c>).
+        /// direction, from its value in that direction (<c>lrDot[j]</c>). A literal stays in place, a constant the
+        /// JIT reads from memory (or makes: zero), so that it takes no register through the loop.
         /// </summary>
         private string Broadcast(Expr expression)
         {
+            if (expression is Literal literal && literal.Type.Kind is ScalarKind.Double or ScalarKind.Float)
+            {
+                return $"{_v}.Create(({Element.Name})({CSharpSyntax.Print(literal)}))";
+            }
+
             var inDirection = _owner.ReadsTangent(expression);
             var direction = new VarRef(_owner._direction, IrType.Int);
             var scalar = CSharpSyntax.Print(inDirection ? MultiTangentPass.AtDirection(expression, _owner._tangents, direction) : expression);
@@ -1159,6 +1240,20 @@ internal sealed class SimdDriverEmitter
             {
                 name = inDirection && expression is VarRef tangent ? _owner.Vector(tangent.Name) : _owner._names.Fresh("uniform");
                 _broadcastNames[scalar] = name;
+                if (!inDirection && expression.Type.Kind != ScalarKind.Bool && IrWalker.Any(expression, e => e is Call or IntrinsicCall))
+                {
+                    // A value that may call a function (Math.Pow) is computed once, after the uniform statements
+                    // and before any vector: a vector live across a call is spilled (every vector register is
+                    // caller-saved) and then reloaded from the stack in each iteration of the loop.
+                    if (!_owner._uniformValues.TryGetValue(scalar, out var value))
+                    {
+                        value = (_owner._names.Fresh("uniformValue"), expression.Type.Name);
+                        _owner._uniformValues[scalar] = value;
+                    }
+
+                    scalar = value.Name;
+                }
+
                 (inDirection ? _perDirection : _broadcasts).Add(expression.Type.Kind == ScalarKind.Bool
                     ? $"{_vt} {name} = ({scalar}) ? {_vt}.AllBitsSet : {_vt}.Zero;"
                     : $"{_vt} {name} = {_v}.Create(({Element.Name})({scalar}));");

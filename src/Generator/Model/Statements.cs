@@ -15,8 +15,12 @@ internal sealed record Block(EquatableArray<Stmt> Statements)
 /// <summary><c>Type Name = Init;</c> or, without an initializer, <c>Type Name;</c>.</summary>
 internal sealed record Declare(string Name, IrType Type, Expr? Init, string? Origin = null) : Stmt;
 
-/// <summary><c>Target = Value;</c> (compound assignments are desugared by the parser).</summary>
-internal sealed record Assign(string Target, Expr Value, string? Origin = null) : Stmt;
+/// <summary>
+/// <c>Target = Value;</c> (compound assignments are desugared by the parser). <paramref name="FromZero"/>: the target
+/// holds +0 here, so this stands for the accumulation <c>Target = Target + Value</c> (see
+/// <see cref="Passes.AccumulationForms"/>).
+/// </summary>
+internal sealed record Assign(string Target, Expr Value, string? Origin = null, bool FromZero = false) : Stmt;
 
 /// <summary><c>Collection[Index] = Value;</c></summary>
 internal sealed record Store(string Collection, Expr Index, Expr Value, string? Origin = null) : Stmt;

@@ -92,13 +92,15 @@ internal sealed class AdjointPass
         body.AddRange(epilogue);
         body.AddRange(pass._tapes.Select(t => (Stmt)new ReturnTape(t.Value.Name)));
 
-        return new GeneratedMethod(
+        // The first share of an adjoint that is zero is assigned, a product added by one fma (AccumulationForms).
+        var adjoints = new HashSet<string>(pass._bars.Values);
+        return AccumulationForms.Run(adjoints, new GeneratedMethod(
             method.Name + "Adjoint",
             $"Reverse mode (adjoint) of <c>{method.Name}</c>: adds the adjoint of each active input to its Bar; a ref parameter or a span is passed with its input value and its Bar holds the adjoint of its output on entry and of its input on exit.",
             method.Accessibility,
             "void",
             parameters.ToEquatableArray(),
-            new Block(body.ToEquatableArray()));
+            new Block(body.ToEquatableArray())));
     }
 
     /// <summary>

@@ -305,4 +305,33 @@ public static partial class ElementwiseRegressionCases
         g0 = Math.Sqrt(h0 * h0 + 0.5);
         w = g0;
     }
+
+    // ---- The adjoint's accumulations (AccumulationForms) ----
+
+    /// <summary>
+    /// A uniform local read per element before and after another uniform value is computed from it. In the element's
+    /// reverse order the adjoint of <c>a</c> gets its first share from <c>b</c>'s (assigned, from zero) and its second
+    /// from the element's <c>a·g</c> (fused); the driver sums the element's shares in the loop and propagates
+    /// <c>b</c>'s after it, where the first share must be added to the loop's sum, not assigned over it.
+    /// </summary>
+    [Differentiable]
+    [Domain(-2, 2)]
+    public static void UniformAdjointFirstShareAfterTheLoop(ref double w, double g, [Hyper] double lr)
+    {
+        double a = lr * lr;
+        w -= a * g;
+        double b = a * 3.0;
+        w -= b * w;
+    }
+
+    [Differentiable]
+    [DoubleTwin(typeof(ElementwiseRegressionCases), nameof(UniformAdjointFirstShareAfterTheLoop))]
+    [Domain(-2, 2)]
+    public static void UniformAdjointFirstShareAfterTheLoopFloat(ref float w, float g, [Hyper] float lr)
+    {
+        float a = lr * lr;
+        w -= a * g;
+        float b = a * 3.0f;
+        w -= b * w;
+    }
 }

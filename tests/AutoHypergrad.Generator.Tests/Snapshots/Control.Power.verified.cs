@@ -121,23 +121,21 @@ namespace Samples
             if (branch2)
             {
                 // return t;
-                tBar += resultBar;
+                tBar = resultBar;
                 resultBar = 0.0;
                 if (branch3)
                 {
                     // t = t * t;
                     t = tSaved2;
                     double tBarOut1 = tBar;
-                    tBar = 0.0;
-                    tBar += tBarOut1 * t;
-                    tBar += t * tBarOut1;
+                    tBar = tBarOut1 * t;
+                    tBar = global::System.Math.FusedMultiplyAdd(t, tBarOut1, tBar);
                 }
                 else
                 {
                     // t = -t;
                     double tBarOut2 = tBar;
-                    tBar = 0.0;
-                    tBar -= tBarOut2;
+                    tBar = -tBarOut2;
                 }
             }
             iteration = iterations;
@@ -169,14 +167,13 @@ namespace Samples
                     if (!branch1)
                     {
                         // t += 0.5 * x;
-                        xBar += 0.5 * tBar;
+                        xBar = global::System.Math.FusedMultiplyAdd(0.5, tBar, xBar);
                     }
                     // t *= x;
                     t = tSaved;
                     double tBarOut = tBar;
-                    tBar = 0.0;
-                    tBar += tBarOut * x;
-                    xBar += t * tBarOut;
+                    tBar = tBarOut * x;
+                    xBar = global::System.Math.FusedMultiplyAdd(t, tBarOut, xBar);
                 }
             }
             intTape.Return();

@@ -61,22 +61,22 @@ namespace Samples
             t3 = (float)t2;
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return s * (float)Math.Exp(-w) - MathF.Max(x, 0f);
-            sBar += resultBar * t3;
-            t3Bar += s * resultBar;
+            sBar = resultBar * t3;
+            t3Bar = s * resultBar;
             if (x >= 0f)
             {
                 xBar -= resultBar;
             }
-            t2Bar += (double)t3Bar;
-            wBar -= t2Bar * t2;
+            t2Bar = (double)t3Bar;
+            wBar = global::System.Math.FusedMultiplyAdd(-t2Bar, t2, wBar);
             // float s = (float)(w * xd) + MathF.Sqrt(y * y + 1f);
             double shared = (double)sBar;
-            wBar += shared * xd;
-            xdBar += w * shared;
-            t1Bar += sBar;
-            tBar += t1Bar == 0f ? 0f : t1Bar * (0.5f / t1);
-            yBar += tBar * y;
-            yBar += y * tBar;
+            wBar = global::System.Math.FusedMultiplyAdd(shared, xd, wBar);
+            xdBar = w * shared;
+            t1Bar = sBar;
+            tBar = t1Bar == 0f ? 0f : t1Bar * (0.5f / t1);
+            yBar = global::System.MathF.FusedMultiplyAdd(tBar, y, yBar);
+            yBar = global::System.MathF.FusedMultiplyAdd(y, tBar, yBar);
             // double xd = (double)x;
             xBar += (float)xdBar;
         }

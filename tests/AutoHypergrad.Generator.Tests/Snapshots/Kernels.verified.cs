@@ -61,7 +61,7 @@ namespace Samples
             iterations = global::System.Math.Max(x.Length - iStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return s;
-            sBar += resultBar;
+            sBar = resultBar;
             i = iStart + iterations - 1;
             // reverse of for (int i = 0; i < x.Length; i++)
             while (i >= iStart)
@@ -183,8 +183,8 @@ namespace Samples
             iterations1 = global::System.Math.Max(x.Length - vIndexStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return m + Math.Log(s);
-            mBar += resultBar;
-            sBar += resultBar / s;
+            mBar = resultBar;
+            sBar = resultBar / s;
             iteration1 = iterations1;
             // reverse of foreach (var v in x)
             while (iteration1 > 0)
@@ -214,7 +214,7 @@ namespace Samples
                 mBar = 0.0;
                 if (iteration != mLastTaken)
                 {
-                    mBar += mBarOut;
+                    mBar = mBarOut;
                 }
                 else
                 {
@@ -289,7 +289,7 @@ namespace Samples
             iterations = global::System.Math.Max(x.Length - iStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return s;
-            sBar += resultBar;
+            sBar = resultBar;
             iteration = iterations;
             // reverse of for (int i = 0; i < x.Length; i++)
             while (iteration > 0)
@@ -301,8 +301,8 @@ namespace Samples
                 t = global::System.Math.Sin(xI);
                 t1 = global::System.Math.Cos(xI);
                 // s += Math.Sin(x[i]) * Math.Cos(x[i]) + x[i] * x[i];
-                tBar += sBar * t1;
-                t1Bar += t * sBar;
+                tBar = global::System.Math.FusedMultiplyAdd(sBar, t1, tBar);
+                t1Bar = global::System.Math.FusedMultiplyAdd(t, sBar, t1Bar);
                 xBar[i] += sBar * xI;
                 xBar[i] += xI * sBar;
                 xBar[i] += -t1Bar * t;

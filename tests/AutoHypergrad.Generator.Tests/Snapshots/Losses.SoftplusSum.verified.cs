@@ -61,7 +61,7 @@ namespace Samples
             iterations = global::System.Math.Max(x.Length - iStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return s;
-            sBar += resultBar;
+            sBar = resultBar;
             iteration = iterations;
             // reverse of for (int i = 0; i < x.Length; i++)
             while (iteration > 0)
@@ -75,7 +75,7 @@ namespace Samples
                 tBar += sBar;
                 global::Samples.SpecialDerivatives.SoftplusAdjoint(t1, ref t1Bar, tBar);
                 tBar = 0.0;
-                scaleBar += t1Bar * xI;
+                scaleBar = global::System.Math.FusedMultiplyAdd(t1Bar, xI, scaleBar);
                 xBar[i] += scale * t1Bar;
                 t1Bar = 0.0;
             }

@@ -106,8 +106,8 @@ namespace Samples
             iterations1 = global::System.Math.Max(w.Length - jStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return scale * sum;
-            scaleBar += resultBar * sum;
-            sumBar += scale * resultBar;
+            scaleBar = global::System.Math.FusedMultiplyAdd(resultBar, sum, scaleBar);
+            sumBar = scale * resultBar;
             j = jStart + iterations1 - 1;
             // reverse of for (int j = 0; j < w.Length; j++)
             while (j >= jStart)
@@ -117,7 +117,7 @@ namespace Samples
                 double strengthsJ = strengths[j];
                 t1 = strengthsJ * wJ;
                 // sum += strengths[j] * w[j] * w[j];
-                t1Bar += sumBar * wJ;
+                t1Bar = global::System.Math.FusedMultiplyAdd(sumBar, wJ, t1Bar);
                 wBar[j] += t1 * sumBar;
                 strengthsBar[j] += t1Bar * wJ;
                 wBar[j] += strengthsJ * t1Bar;
@@ -134,9 +134,9 @@ namespace Samples
                 double exampleWeightsI = exampleWeights[i];
                 t = exampleWeightsI * d;
                 // sum += exampleWeights[i] * d * d;
-                tBar += sumBar * d;
-                dBar += t * sumBar;
-                dBar += exampleWeightsI * tBar;
+                tBar = global::System.Math.FusedMultiplyAdd(sumBar, d, tBar);
+                dBar = global::System.Math.FusedMultiplyAdd(t, sumBar, dBar);
+                dBar = global::System.Math.FusedMultiplyAdd(exampleWeightsI, tBar, dBar);
                 tBar = 0.0;
                 // double d = w[i % w.Length] - points[i];
                 wBar[i % w.Length] += dBar;
@@ -213,10 +213,10 @@ namespace Samples
             }
             iterations1 = global::System.Math.Max(w.Length - jStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
-            resultDotBar += resultBar;
-            sumBar += scaleV * resultDotBar;
-            scaleHv += resultDotBar * sumDot;
-            sumDotBar += scale * resultDotBar;
+            resultDotBar = resultBar;
+            sumBar = scaleV * resultDotBar;
+            scaleHv = global::System.Math.FusedMultiplyAdd(resultDotBar, sumDot, scaleHv);
+            sumDotBar = scale * resultDotBar;
             j = jStart + iterations1 - 1;
             // reverse of for (int j = 0; j < w.Length; j++)
             while (j >= jStart)
@@ -227,11 +227,11 @@ namespace Samples
                 double wVJ = wV[j];
                 double strengthsVJ = strengthsV[j];
                 t1Dot = strengthsVJ * wJ + strengthsJ * wVJ;
-                t1Bar += sumBar * wJ;
+                t1Bar = global::System.Math.FusedMultiplyAdd(sumBar, wJ, t1Bar);
                 wHv[j] += t1 * sumBar;
-                t1DotBar += sumDotBar * wJ;
+                t1DotBar = global::System.Math.FusedMultiplyAdd(sumDotBar, wJ, t1DotBar);
                 wHv[j] += t1Dot * sumDotBar;
-                t1Bar += sumDotBar * wVJ;
+                t1Bar = global::System.Math.FusedMultiplyAdd(sumDotBar, wVJ, t1Bar);
                 wHv[j] += strengthsVJ * t1DotBar;
                 strengthsHv[j] += t1DotBar * wVJ;
                 t1DotBar = 0.0;
@@ -249,11 +249,11 @@ namespace Samples
                 double exampleWeightsI = exampleWeights[i];
                 t = exampleWeightsI * d;
                 tDot = exampleWeightsI * dDot;
-                tBar += sumBar * d;
-                dBar += t * sumBar;
-                dBar += tDot * sumDotBar;
-                tBar += sumDotBar * dDot;
-                dBar += exampleWeightsI * tBar;
+                tBar = global::System.Math.FusedMultiplyAdd(sumBar, d, tBar);
+                dBar = global::System.Math.FusedMultiplyAdd(t, sumBar, dBar);
+                dBar = global::System.Math.FusedMultiplyAdd(tDot, sumDotBar, dBar);
+                tBar = global::System.Math.FusedMultiplyAdd(sumDotBar, dDot, tBar);
+                dBar = global::System.Math.FusedMultiplyAdd(exampleWeightsI, tBar, dBar);
                 tBar = 0.0;
                 wHv[i % w.Length] += dBar;
                 dBar = 0.0;
@@ -342,11 +342,11 @@ namespace Samples
             }
             iterations1 = global::System.Math.Max(w.Length - jStart, 0);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
-            resultDotBar += resultBar;
-            scaleDotBar += resultDotBar * sum;
-            sumBar += scaleDot * resultDotBar;
-            scaleBar += resultDotBar * sumDot;
-            sumDotBar += scale * resultDotBar;
+            resultDotBar = resultBar;
+            scaleDotBar = global::System.Math.FusedMultiplyAdd(resultDotBar, sum, scaleDotBar);
+            sumBar = scaleDot * resultDotBar;
+            scaleBar = global::System.Math.FusedMultiplyAdd(resultDotBar, sumDot, scaleBar);
+            sumDotBar = scale * resultDotBar;
             j = jStart + iterations1 - 1;
             // reverse of for (int j = 0; j < w.Length; j++)
             while (j >= jStart)
@@ -357,11 +357,11 @@ namespace Samples
                 double wDotJ = wDot[j];
                 double strengthsDotJ = strengthsDot[j];
                 t1Dot = strengthsDotJ * wJ + strengthsJ * wDotJ;
-                t1Bar += sumBar * wJ;
+                t1Bar = global::System.Math.FusedMultiplyAdd(sumBar, wJ, t1Bar);
                 wBar[j] += t1 * sumBar;
-                t1DotBar += sumDotBar * wJ;
+                t1DotBar = global::System.Math.FusedMultiplyAdd(sumDotBar, wJ, t1DotBar);
                 wBar[j] += t1Dot * sumDotBar;
-                t1Bar += sumDotBar * wDotJ;
+                t1Bar = global::System.Math.FusedMultiplyAdd(sumDotBar, wDotJ, t1Bar);
                 wDotBar[j] += t1 * sumDotBar;
                 strengthsDotBar[j] += t1DotBar * wJ;
                 wBar[j] += strengthsDotJ * t1DotBar;
@@ -382,15 +382,15 @@ namespace Samples
                 double exampleWeightsI = exampleWeights[i];
                 t = exampleWeightsI * d;
                 tDot = exampleWeightsI * dDot;
-                tBar += sumBar * d;
-                dBar += t * sumBar;
-                tDotBar += sumDotBar * d;
-                dBar += tDot * sumDotBar;
-                tBar += sumDotBar * dDot;
-                dDotBar += t * sumDotBar;
-                dDotBar += exampleWeightsI * tDotBar;
+                tBar = global::System.Math.FusedMultiplyAdd(sumBar, d, tBar);
+                dBar = global::System.Math.FusedMultiplyAdd(t, sumBar, dBar);
+                tDotBar = global::System.Math.FusedMultiplyAdd(sumDotBar, d, tDotBar);
+                dBar = global::System.Math.FusedMultiplyAdd(tDot, sumDotBar, dBar);
+                tBar = global::System.Math.FusedMultiplyAdd(sumDotBar, dDot, tBar);
+                dDotBar = global::System.Math.FusedMultiplyAdd(t, sumDotBar, dDotBar);
+                dDotBar = global::System.Math.FusedMultiplyAdd(exampleWeightsI, tDotBar, dDotBar);
                 tDotBar = 0.0;
-                dBar += exampleWeightsI * tBar;
+                dBar = global::System.Math.FusedMultiplyAdd(exampleWeightsI, tBar, dBar);
                 tBar = 0.0;
                 wDotBar[i % w.Length] += dDotBar;
                 dDotBar = 0.0;

@@ -26,8 +26,8 @@ namespace Samples
             // Forward sweep: the primal, keeping what the reverse sweep reads.
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return x * x;
-            xBar += resultBar * x;
-            xBar += x * resultBar;
+            xBar = global::System.Math.FusedMultiplyAdd(resultBar, x, xBar);
+            xBar = global::System.Math.FusedMultiplyAdd(x, resultBar, xBar);
         }
     }
 }
@@ -70,8 +70,8 @@ namespace Samples
             e = w - target;
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return Losses.Square(e) + 0.1 * Losses.Square(w);
-            tBar += resultBar;
-            t1Bar += 0.1 * resultBar;
+            tBar = resultBar;
+            t1Bar = 0.1 * resultBar;
             global::Samples.Losses.SquareAdjoint(w, ref wBar, t1Bar);
             global::Samples.Losses.SquareAdjoint(e, ref eBar, tBar);
             // double e = w - target;

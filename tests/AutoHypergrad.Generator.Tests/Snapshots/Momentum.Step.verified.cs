@@ -29,14 +29,14 @@ namespace Samples
             v = mu * v + g;
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // w = w - lr * v;
-            lrBar += -wBar * v;
-            vBar += lr * -wBar;
+            lrBar = global::System.Math.FusedMultiplyAdd(-wBar, v, lrBar);
+            vBar = global::System.Math.FusedMultiplyAdd(lr, -wBar, vBar);
             // v = mu * v + g;
             v = vSaved;
             double vBarOut = vBar;
             vBar = 0.0;
-            muBar += vBarOut * v;
-            vBar += mu * vBarOut;
+            muBar = global::System.Math.FusedMultiplyAdd(vBarOut, v, muBar);
+            vBar = mu * vBarOut;
             gBar += vBarOut;
         }
 
@@ -419,7 +419,6 @@ namespace Samples
             {
                 global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(mu));
                 global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lr));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform2 = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
                 global::System.Runtime.Intrinsics.Vector512<double> lrBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector512<double> muBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
@@ -438,14 +437,14 @@ namespace Samples
                     vVec = ((uniform * vVec) + gVec);
                     // Reverse sweep: adjoints, from the outputs back to the inputs.
                     // w = w - lr * v;
-                    lrBarSum += ((-wBarVec) * vVec);
-                    vBarVec = (vBarVec + (uniform1 * (-wBarVec)));
+                    lrBarSum = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd((-wBarVec), vVec, lrBarSum);
+                    vBarVec = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(uniform1, (-wBarVec), vBarVec);
                     // v = mu * v + g;
                     vVec = vSavedVec;
                     vBarOutVec = vBarVec;
-                    vBarVec = uniform2;
-                    muBarSum += (vBarOutVec * vVec);
-                    vBarVec = (vBarVec + (uniform * vBarOutVec));
+                    vBarVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
+                    muBarSum = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(vBarOutVec, vVec, muBarSum);
+                    vBarVec = (uniform * vBarOutVec);
                     gBarVec = (gBarVec + vBarOutVec);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
@@ -455,9 +454,8 @@ namespace Samples
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector256<double> uniform3 = global::System.Runtime.Intrinsics.Vector256.Create((double)(mu));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform4 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform5 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform2 = global::System.Runtime.Intrinsics.Vector256.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform3 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lr));
                 global::System.Runtime.Intrinsics.Vector256<double> lrBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector256<double> muBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
@@ -473,17 +471,17 @@ namespace Samples
                     // Forward sweep: the primal, keeping what the reverse sweep reads.
                     // v = mu * v + g;
                     vSavedVec = vVec;
-                    vVec = ((uniform3 * vVec) + gVec);
+                    vVec = ((uniform2 * vVec) + gVec);
                     // Reverse sweep: adjoints, from the outputs back to the inputs.
                     // w = w - lr * v;
-                    lrBarSum += ((-wBarVec) * vVec);
-                    vBarVec = (vBarVec + (uniform4 * (-wBarVec)));
+                    lrBarSum = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd((-wBarVec), vVec, lrBarSum);
+                    vBarVec = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(uniform3, (-wBarVec), vBarVec);
                     // v = mu * v + g;
                     vVec = vSavedVec;
                     vBarOutVec = vBarVec;
-                    vBarVec = uniform5;
-                    muBarSum += (vBarOutVec * vVec);
-                    vBarVec = (vBarVec + (uniform3 * vBarOutVec));
+                    vBarVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                    muBarSum = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(vBarOutVec, vVec, muBarSum);
+                    vBarVec = (uniform2 * vBarOutVec);
                     gBarVec = (gBarVec + vBarOutVec);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);
@@ -493,9 +491,8 @@ namespace Samples
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector128<double> uniform6 = global::System.Runtime.Intrinsics.Vector128.Create((double)(mu));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform7 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform8 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform4 = global::System.Runtime.Intrinsics.Vector128.Create((double)(mu));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform5 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lr));
                 global::System.Runtime.Intrinsics.Vector128<double> lrBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 global::System.Runtime.Intrinsics.Vector128<double> muBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
@@ -511,17 +508,17 @@ namespace Samples
                     // Forward sweep: the primal, keeping what the reverse sweep reads.
                     // v = mu * v + g;
                     vSavedVec = vVec;
-                    vVec = ((uniform6 * vVec) + gVec);
+                    vVec = ((uniform4 * vVec) + gVec);
                     // Reverse sweep: adjoints, from the outputs back to the inputs.
                     // w = w - lr * v;
-                    lrBarSum += ((-wBarVec) * vVec);
-                    vBarVec = (vBarVec + (uniform7 * (-wBarVec)));
+                    lrBarSum = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd((-wBarVec), vVec, lrBarSum);
+                    vBarVec = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(uniform5, (-wBarVec), vBarVec);
                     // v = mu * v + g;
                     vVec = vSavedVec;
                     vBarOutVec = vBarVec;
-                    vBarVec = uniform8;
-                    muBarSum += (vBarOutVec * vVec);
-                    vBarVec = (vBarVec + (uniform6 * vBarOutVec));
+                    vBarVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                    muBarSum = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(vBarOutVec, vVec, muBarSum);
+                    vBarVec = (uniform4 * vBarOutVec);
                     gBarVec = (gBarVec + vBarOutVec);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(vBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(vBar), (nuint)i);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(gBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(gBar), (nuint)i);

@@ -29,9 +29,9 @@ namespace Samples
             w = wSaved;
             double wBarOut = wBar;
             wBar = 0.0;
-            wBar += wBarOut;
-            lambdaBar += -wBarOut * w;
-            wBar += lambda * -wBarOut;
+            wBar = wBarOut;
+            lambdaBar = global::System.Math.FusedMultiplyAdd(-wBarOut, w, lambdaBar);
+            wBar = global::System.Math.FusedMultiplyAdd(lambda, -wBarOut, wBar);
         }
 
         /// <summary>Vector-mode tangent of <c>Decay</c>: the primal once, and every tangent as a span of k directions (all of equal length k).</summary>
@@ -252,8 +252,7 @@ namespace Samples
             int i = 0;
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector512<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
-                global::System.Runtime.Intrinsics.Vector512<double> uniform1 = global::System.Runtime.Intrinsics.Vector512.Create((double)(lambda));
+                global::System.Runtime.Intrinsics.Vector512<double> uniform = global::System.Runtime.Intrinsics.Vector512.Create((double)(lambda));
                 global::System.Runtime.Intrinsics.Vector512<double> lambdaBarSum = global::System.Runtime.Intrinsics.Vector512<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector512<double>.Count; i += global::System.Runtime.Intrinsics.Vector512<double>.Count)
                 {
@@ -268,18 +267,17 @@ namespace Samples
                     // w = w - lambda * w;
                     wVec = wSavedVec;
                     wBarOutVec = wBarVec;
-                    wBarVec = uniform;
-                    wBarVec = (wBarVec + wBarOutVec);
-                    lambdaBarSum += ((-wBarOutVec) * wVec);
-                    wBarVec = (wBarVec + (uniform1 * (-wBarOutVec)));
+                    wBarVec = global::System.Runtime.Intrinsics.Vector512.Create((double)(0.0));
+                    wBarVec = wBarOutVec;
+                    lambdaBarSum = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd((-wBarOutVec), wVec, lambdaBarSum);
+                    wBarVec = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(uniform, (-wBarOutVec), wBarVec);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(wBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
                 }
                 lambdaBar += global::System.Runtime.Intrinsics.Vector512.Sum(lambdaBarSum);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector256<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector256<double> uniform2 = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
-                global::System.Runtime.Intrinsics.Vector256<double> uniform3 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lambda));
+                global::System.Runtime.Intrinsics.Vector256<double> uniform1 = global::System.Runtime.Intrinsics.Vector256.Create((double)(lambda));
                 global::System.Runtime.Intrinsics.Vector256<double> lambdaBarSum = global::System.Runtime.Intrinsics.Vector256<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector256<double>.Count; i += global::System.Runtime.Intrinsics.Vector256<double>.Count)
                 {
@@ -294,18 +292,17 @@ namespace Samples
                     // w = w - lambda * w;
                     wVec = wSavedVec;
                     wBarOutVec = wBarVec;
-                    wBarVec = uniform2;
-                    wBarVec = (wBarVec + wBarOutVec);
-                    lambdaBarSum += ((-wBarOutVec) * wVec);
-                    wBarVec = (wBarVec + (uniform3 * (-wBarOutVec)));
+                    wBarVec = global::System.Runtime.Intrinsics.Vector256.Create((double)(0.0));
+                    wBarVec = wBarOutVec;
+                    lambdaBarSum = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd((-wBarOutVec), wVec, lambdaBarSum);
+                    wBarVec = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(uniform1, (-wBarOutVec), wBarVec);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(wBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
                 }
                 lambdaBar += global::System.Runtime.Intrinsics.Vector256.Sum(lambdaBarSum);
             }
             else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated && length >= global::System.Runtime.Intrinsics.Vector128<double>.Count)
             {
-                global::System.Runtime.Intrinsics.Vector128<double> uniform4 = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
-                global::System.Runtime.Intrinsics.Vector128<double> uniform5 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lambda));
+                global::System.Runtime.Intrinsics.Vector128<double> uniform2 = global::System.Runtime.Intrinsics.Vector128.Create((double)(lambda));
                 global::System.Runtime.Intrinsics.Vector128<double> lambdaBarSum = global::System.Runtime.Intrinsics.Vector128<double>.Zero;
                 for (; i <= length - global::System.Runtime.Intrinsics.Vector128<double>.Count; i += global::System.Runtime.Intrinsics.Vector128<double>.Count)
                 {
@@ -320,10 +317,10 @@ namespace Samples
                     // w = w - lambda * w;
                     wVec = wSavedVec;
                     wBarOutVec = wBarVec;
-                    wBarVec = uniform4;
-                    wBarVec = (wBarVec + wBarOutVec);
-                    lambdaBarSum += ((-wBarOutVec) * wVec);
-                    wBarVec = (wBarVec + (uniform5 * (-wBarOutVec)));
+                    wBarVec = global::System.Runtime.Intrinsics.Vector128.Create((double)(0.0));
+                    wBarVec = wBarOutVec;
+                    lambdaBarSum = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd((-wBarOutVec), wVec, lambdaBarSum);
+                    wBarVec = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(uniform2, (-wBarOutVec), wBarVec);
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(wBarVec, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(wBar), (nuint)i);
                 }
                 lambdaBar += global::System.Runtime.Intrinsics.Vector128.Sum(lambdaBarSum);
@@ -365,8 +362,8 @@ namespace Samples
             global::Samples.Optim.Decay(ref w, lambda);
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // w = w - lr * g;
-            lrBar += -wBar * g;
-            gBar += lr * -wBar;
+            lrBar = global::System.Math.FusedMultiplyAdd(-wBar, g, lrBar);
+            gBar = global::System.Math.FusedMultiplyAdd(lr, -wBar, gBar);
             // Decay(ref w, lambda);
             w = wSaved;
             global::Samples.Optim.DecayAdjoint(w, ref wBar, lambda, ref lambdaBar);

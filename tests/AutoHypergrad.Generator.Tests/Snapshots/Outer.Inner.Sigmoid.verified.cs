@@ -42,9 +42,9 @@ namespace Company.Models
                 result = 1.0 / t1;
                 // Reverse sweep: adjoints, from the outputs back to the inputs.
                 // return 1.0 / (1.0 + Math.Exp(-z));
-                t1Bar += -(result * result) * resultBar;
-                tBar += t1Bar;
-                zBar -= tBar * t;
+                t1Bar = -(result * result) * resultBar;
+                tBar = t1Bar;
+                zBar = global::System.Math.FusedMultiplyAdd(-tBar, t, zBar);
             }
         }
     }

@@ -100,18 +100,18 @@ namespace Samples
             if (branch)
             {
                 // return 0.5 * r * r;
-                tBar += resultBar * r;
-                rBar += t * resultBar;
-                rBar += 0.5 * tBar;
+                tBar = resultBar * r;
+                rBar = global::System.Math.FusedMultiplyAdd(t, resultBar, rBar);
+                rBar = global::System.Math.FusedMultiplyAdd(0.5, tBar, rBar);
             }
             else if (!branch1)
             {
                 // return slope * r - 0.5 * delta * delta;
-                slopeBar += resultBar * r;
-                rBar += slope * resultBar;
-                t1Bar += -resultBar * delta;
-                deltaBar += t1 * -resultBar;
-                deltaBar += 0.5 * t1Bar;
+                slopeBar = resultBar * r;
+                rBar = global::System.Math.FusedMultiplyAdd(slope, resultBar, rBar);
+                t1Bar = -resultBar * delta;
+                deltaBar = global::System.Math.FusedMultiplyAdd(t1, -resultBar, deltaBar);
+                deltaBar = global::System.Math.FusedMultiplyAdd(0.5, t1Bar, deltaBar);
                 // double slope = r > 0.0 ? delta : -delta;
                 if (branch2)
                 {

@@ -79,26 +79,26 @@ namespace Samples
             // Reverse sweep: adjoints, from the outputs back to the inputs.
             // return scale * c / b;
             double shared = resultBar / b;
-            scaleBar += shared * c;
-            cBar += scale * shared;
-            bBar += result * -shared;
+            scaleBar = global::System.Math.FusedMultiplyAdd(shared, c, scaleBar);
+            cBar = scale * shared;
+            bBar = result * -shared;
             // c += Math.Sin(x) * Math.Cos(scale);
-            t3Bar += cBar * t4;
-            t4Bar += t3 * cBar;
-            scaleBar += -t4Bar * global::System.Math.Sin(scale);
-            xBar += t3Bar * global::System.Math.Cos(x);
+            t3Bar = cBar * t4;
+            t4Bar = t3 * cBar;
+            scaleBar = global::System.Math.FusedMultiplyAdd(-t4Bar, global::System.Math.Sin(scale), scaleBar);
+            xBar = global::System.Math.FusedMultiplyAdd(t3Bar, global::System.Math.Cos(x), xBar);
             // double c = Math.Exp(-b) * Math.Log(a) + Math.Tanh(x);
-            tBar += cBar * t1;
-            t1Bar += t * cBar;
-            t2Bar += cBar;
-            xBar += t2Bar * (1.0 - t2 * t2);
-            aBar += t1Bar / a;
-            bBar -= tBar * t;
+            tBar = cBar * t1;
+            t1Bar = t * cBar;
+            t2Bar = cBar;
+            xBar = global::System.Math.FusedMultiplyAdd(t2Bar, 1.0 - t2 * t2, xBar);
+            aBar = t1Bar / a;
+            bBar = global::System.Math.FusedMultiplyAdd(-tBar, t, bBar);
             // double b = Math.Sqrt(a);
             aBar += bBar == 0.0 ? 0.0 : bBar * (0.5 / b);
             // double a = x * x + 1.0;
-            xBar += aBar * x;
-            xBar += x * aBar;
+            xBar = global::System.Math.FusedMultiplyAdd(aBar, x, xBar);
+            xBar = global::System.Math.FusedMultiplyAdd(x, aBar, xBar);
         }
     }
 }

@@ -107,13 +107,13 @@ namespace Samples
                 vWork[i] = mu * vWork[i] + g[i];
                 // w[i] -= lr * v[i];
                 double shared = wBar[i];
-                lrBar += -shared * vWork[i];
+                lrBar = global::System.Math.FusedMultiplyAdd(-shared, vWork[i], lrBar);
                 vBar[i] += lr * -shared;
                 // v[i] = mu * v[i] + g[i];
                 vWork[i] = vSaved;
                 double vBarOut = vBar[i];
                 vBar[i] = 0.0;
-                muBar += vBarOut * vWork[i];
+                muBar = global::System.Math.FusedMultiplyAdd(vBarOut, vWork[i], muBar);
                 vBar[i] += mu * vBarOut;
                 gBar[i] += vBarOut;
                 i -= 1;

@@ -1016,7 +1016,6 @@ internal sealed class SimdDriverEmitter
         private readonly string _v;
         private readonly string _vt;
         private readonly List<string> _broadcasts;
-
         private readonly List<string> _perDirection;
         private readonly Dictionary<string, string> _broadcastNames = new();
 

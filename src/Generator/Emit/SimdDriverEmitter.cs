@@ -677,26 +677,26 @@ internal sealed class SimdDriverEmitter
                 continue;
             }
 
-            switch (Accumulated(use))
+            if (SignedVariable(Accumulated(use)) is var (name, negated) && name == local)
             {
-                case VarRef v when v.Name == local:
-                    _mergedInto[local] = (use.Target, false);
-                    break;
-                case Unary { Op: UnaryOp.Negate, Operand: VarRef v } when v.Name == local:
-                    _mergedInto[local] = (use.Target, true);
-                    break;
+                _mergedInto[local] = (use.Target, negated);
             }
         }
     }
 
     /// <summary>The after-loop accumulation of a deferred adjoint that the loop sums into its accumulator already.</summary>
     private bool IsMergedSum(Assign assign)
-        => Accumulated(assign) switch
-        {
-            VarRef v => _mergedInto.TryGetValue(v.Name, out var m) && m.Accumulator == assign.Target && !m.Negated,
-            Unary { Op: UnaryOp.Negate, Operand: VarRef v } => _mergedInto.TryGetValue(v.Name, out var m) && m.Accumulator == assign.Target && m.Negated,
-            _ => false,
-        };
+        => SignedVariable(Accumulated(assign)) is var (name, negated)
+           && _mergedInto.TryGetValue(name, out var merged)
+           && merged == (assign.Target, negated);
+
+    /// <summary>A share that is a variable or its negation: the variable and whether it is negated; or null.</summary>
+    private static (string Name, bool Negated)? SignedVariable(Expr? share) => share switch
+    {
+        VarRef v => (v.Name, false),
+        Unary { Op: UnaryOp.Negate, Operand: VarRef v } => (v.Name, true),
+        _ => null,
+    };
 
     /// <summary>
     /// The share of an accumulation: <c>x = x + share</c>, its first from zero (<c>x = share</c>) or a fused one

@@ -556,6 +556,148 @@ internal static unsafe class MicroKernels
     }
 
     /// <summary>
+    /// <see cref="Dot4x5{T, TVec, TOps}"/> for 2 rows a_r of A: sums[r·5 + j] for r &lt; 2, each sum computed with the
+    /// same operations in the same order, so to the same bits. Its 10 accumulators and the loads fit in 16 vector
+    /// registers (AVX2), where Dot4x5's 20 accumulators spill to the stack.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dot2x5<T, TVec, TOps>(int k, int head, T* a0, T* a1, T* bt, nint btStride, T* sums)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        where TVec : struct
+        where TOps : struct, IVectorOps<T, TVec, TOps>
+    {
+        TVec s0_0 = TOps.Zero;
+        TVec s0_1 = TOps.Zero;
+        TVec s0_2 = TOps.Zero;
+        TVec s0_3 = TOps.Zero;
+        TVec s0_4 = TOps.Zero;
+        TVec s1_0 = TOps.Zero;
+        TVec s1_1 = TOps.Zero;
+        TVec s1_2 = TOps.Zero;
+        TVec s1_3 = TOps.Zero;
+        TVec s1_4 = TOps.Zero;
+        T* b0 = bt + (0 * btStride);
+        T* b1 = bt + (1 * btStride);
+        T* b2 = bt + (2 * btStride);
+        T* b3 = bt + (3 * btStride);
+        T* b4 = bt + (4 * btStride);
+        int p = 0;
+        if (k >= TOps.Count)
+        {
+            if (head > 0)
+            {
+                TVec mask = TOps.FirstLanes(head);
+                TVec x0 = TOps.And(TOps.Load(a0 + 0), mask);
+                TVec x1 = TOps.And(TOps.Load(a1 + 0), mask);
+                TVec y0 = TOps.Load(b0 + 0);
+                s0_0 = TOps.MultiplyAdd(x0, y0, s0_0);
+                s1_0 = TOps.MultiplyAdd(x1, y0, s1_0);
+                TVec y1 = TOps.Load(b1 + 0);
+                s0_1 = TOps.MultiplyAdd(x0, y1, s0_1);
+                s1_1 = TOps.MultiplyAdd(x1, y1, s1_1);
+                TVec y2 = TOps.Load(b2 + 0);
+                s0_2 = TOps.MultiplyAdd(x0, y2, s0_2);
+                s1_2 = TOps.MultiplyAdd(x1, y2, s1_2);
+                TVec y3 = TOps.Load(b3 + 0);
+                s0_3 = TOps.MultiplyAdd(x0, y3, s0_3);
+                s1_3 = TOps.MultiplyAdd(x1, y3, s1_3);
+                TVec y4 = TOps.Load(b4 + 0);
+                s0_4 = TOps.MultiplyAdd(x0, y4, s0_4);
+                s1_4 = TOps.MultiplyAdd(x1, y4, s1_4);
+                p = head;
+            }
+
+            for (; p <= k - TOps.Count; p += TOps.Count)
+            {
+                TVec x0 = TOps.Load(a0 + p);
+                TVec x1 = TOps.Load(a1 + p);
+                TVec y0 = TOps.Load(b0 + p);
+                s0_0 = TOps.MultiplyAdd(x0, y0, s0_0);
+                s1_0 = TOps.MultiplyAdd(x1, y0, s1_0);
+                TVec y1 = TOps.Load(b1 + p);
+                s0_1 = TOps.MultiplyAdd(x0, y1, s0_1);
+                s1_1 = TOps.MultiplyAdd(x1, y1, s1_1);
+                TVec y2 = TOps.Load(b2 + p);
+                s0_2 = TOps.MultiplyAdd(x0, y2, s0_2);
+                s1_2 = TOps.MultiplyAdd(x1, y2, s1_2);
+                TVec y3 = TOps.Load(b3 + p);
+                s0_3 = TOps.MultiplyAdd(x0, y3, s0_3);
+                s1_3 = TOps.MultiplyAdd(x1, y3, s1_3);
+                TVec y4 = TOps.Load(b4 + p);
+                s0_4 = TOps.MultiplyAdd(x0, y4, s0_4);
+                s1_4 = TOps.MultiplyAdd(x1, y4, s1_4);
+            }
+
+            if (p < k)
+            {
+                // The vector ending at k, without its first Count − (k − p) lanes (already counted).
+                TVec mask = TOps.FirstLanes(TOps.Count - (k - p));
+                int q = k - TOps.Count;
+                TVec x0 = TOps.AndNot(TOps.Load(a0 + q), mask);
+                TVec x1 = TOps.AndNot(TOps.Load(a1 + q), mask);
+                TVec y0 = TOps.Load(b0 + q);
+                s0_0 = TOps.MultiplyAdd(x0, y0, s0_0);
+                s1_0 = TOps.MultiplyAdd(x1, y0, s1_0);
+                TVec y1 = TOps.Load(b1 + q);
+                s0_1 = TOps.MultiplyAdd(x0, y1, s0_1);
+                s1_1 = TOps.MultiplyAdd(x1, y1, s1_1);
+                TVec y2 = TOps.Load(b2 + q);
+                s0_2 = TOps.MultiplyAdd(x0, y2, s0_2);
+                s1_2 = TOps.MultiplyAdd(x1, y2, s1_2);
+                TVec y3 = TOps.Load(b3 + q);
+                s0_3 = TOps.MultiplyAdd(x0, y3, s0_3);
+                s1_3 = TOps.MultiplyAdd(x1, y3, s1_3);
+                TVec y4 = TOps.Load(b4 + q);
+                s0_4 = TOps.MultiplyAdd(x0, y4, s0_4);
+                s1_4 = TOps.MultiplyAdd(x1, y4, s1_4);
+                p = k;
+            }
+        }
+
+        T t0_0 = TOps.Sum(s0_0);
+        T t0_1 = TOps.Sum(s0_1);
+        T t0_2 = TOps.Sum(s0_2);
+        T t0_3 = TOps.Sum(s0_3);
+        T t0_4 = TOps.Sum(s0_4);
+        T t1_0 = TOps.Sum(s1_0);
+        T t1_1 = TOps.Sum(s1_1);
+        T t1_2 = TOps.Sum(s1_2);
+        T t1_3 = TOps.Sum(s1_3);
+        T t1_4 = TOps.Sum(s1_4);
+        for (; p < k; p++)
+        {
+            T x0 = a0[p];
+            T x1 = a1[p];
+            T y0 = b0[p];
+            t0_0 += x0 * y0;
+            t1_0 += x1 * y0;
+            T y1 = b1[p];
+            t0_1 += x0 * y1;
+            t1_1 += x1 * y1;
+            T y2 = b2[p];
+            t0_2 += x0 * y2;
+            t1_2 += x1 * y2;
+            T y3 = b3[p];
+            t0_3 += x0 * y3;
+            t1_3 += x1 * y3;
+            T y4 = b4[p];
+            t0_4 += x0 * y4;
+            t1_4 += x1 * y4;
+        }
+
+        sums[0] = t0_0;
+        sums[1] = t0_1;
+        sums[2] = t0_2;
+        sums[3] = t0_3;
+        sums[4] = t0_4;
+        sums[5] = t1_0;
+        sums[6] = t1_1;
+        sums[7] = t1_2;
+        sums[8] = t1_3;
+        sums[9] = t1_4;
+    }
+
+    /// <summary>
     /// sums[r·4 + j] ← Σₚ a_r[p]·bt[j·btStride + p] for 2 rows a_r of A and 4 rows of Bᵀ, each k long, with
     /// vectors along k and a horizontal sum at the end. The first <paramref name="head"/> (&lt; Count) elements
     /// come from one vector whose other lanes are masked off, so that the loads that follow are aligned (when A's

@@ -3,6 +3,8 @@ using System.Linq;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using AutoHypergrad.Data;
 using AutoHypergrad.LinearAlgebra;
 
@@ -49,6 +51,14 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
 
     /// <summary>Rows per register block of the forward products.</summary>
     private const int RowGroup = 4;
+
+    /// <summary>
+    /// Whether the processor has 32 vector registers (AVX-512, Arm's Advanced SIMD) or 16 (AVX2, SSE). With 16, the
+    /// register blocks of 20 accumulators spill, so the passes use blocks half as large
+    /// (<see cref="MicroKernels.Dot2x5{T, TVec, TOps}"/> twice, <see cref="MicroKernels.AddOuter1x10{T, TVec, TOps}"/>),
+    /// which compute every sum with the same operations in the same order: the same bits.
+    /// </summary>
+    private static readonly bool ManyVectorRegisters = Avx512F.IsSupported || AdvSimd.IsSupported;
 
     private readonly Dataset<T> _data;
     private readonly int _paddedClasses;
@@ -378,7 +388,17 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
             int k = p.Classes;
             for (int c0 = 0; c0 < k; c0 += ClassGroup)
             {
-                MicroKernels.Dot4x5<T, TVec, TOps>(p.Features, 0, a0, a1, a2, a3, transposed + (c0 * p.Stride), p.Stride, sums);
+                T* group = transposed + (c0 * p.Stride);
+                if (ManyVectorRegisters)
+                {
+                    MicroKernels.Dot4x5<T, TVec, TOps>(p.Features, 0, a0, a1, a2, a3, group, p.Stride, sums);
+                }
+                else
+                {
+                    MicroKernels.Dot2x5<T, TVec, TOps>(p.Features, 0, a0, a1, group, p.Stride, sums);
+                    MicroKernels.Dot2x5<T, TVec, TOps>(p.Features, 0, a2, a3, group, p.Stride, sums + (2 * ClassGroup));
+                }
+
                 int classes = Math.Min(ClassGroup, k - c0);
                 for (int r = 0; r < here; r++)
                 {
@@ -518,7 +538,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
                 T* delta = p.Delta + c0;
                 T* gt = p.Gt + (c0 * p.Stride);
                 int j = 0;
-                for (; j + wide <= d; j += wide)
+                for (; ManyVectorRegisters && j + wide <= d; j += wide)
                 {
                     MicroKernels.AddOuter2x10<T, TVec, TOps>(count, rows, j, delta, kp, gt, p.Stride);
                 }

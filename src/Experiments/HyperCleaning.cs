@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Numerics;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using AutoHypergrad.Cuda;
 using AutoHypergrad.Data;
 using AutoHypergrad.Domains;
@@ -17,9 +18,9 @@ using AutoHypergrad.Objectives.Models;
 namespace AutoHypergrad.Experiments;
 
 /// <summary>
-/// The sizes and rates of a data hyper-cleaning run (Franceschi et al. 2017, section 5.1 and table 1): the first
-/// <see cref="TrainingRows"/> MNIST training images with <see cref="Corrupted"/> labels replaced by another class,
-/// the next <see cref="ValidationRows"/> to validate, the next <see cref="TestRows"/> to test.
+/// The sizes and rates of a data hyper-cleaning run (Franceschi et al. 2017, section 5.1 and table 1): from MNIST
+/// training image <see cref="FirstImage"/> on, <see cref="TrainingRows"/> images with <see cref="Corrupted"/> labels
+/// replaced by another class, the next <see cref="ValidationRows"/> to validate, the next <see cref="TestRows"/> to test.
 /// </summary>
 /// <param name="TrainingRows">N, the training examples.</param>
 /// <param name="ValidationRows">The validation examples.</param>
@@ -31,6 +32,11 @@ namespace AutoHypergrad.Experiments;
 /// <param name="LearningRate">Gradient descent's lr on the mean loss; the weighted inner problem steps with lr·N/R.</param>
 /// <param name="HyperLearningRate">Adam's lr on λ.</param>
 /// <param name="Seed">The seed of the label corruption.</param>
+/// <param name="FirstImage">
+/// The first MNIST training image used. The authors' script (RFHO, <c>data_hyper_cleaning.py</c>) takes the first 20,000
+/// images of its MNIST loader, whose training set starts after the 5000 images it keeps for validation: MNIST training
+/// images 5000 … 24,999. Results written before this setting existed started at 0, which their JSON reads as.
+/// </param>
 public sealed record HyperCleaningSettings(
     int TrainingRows,
     int ValidationRows,
@@ -41,16 +47,30 @@ public sealed record HyperCleaningSettings(
     IReadOnlyList<double> Radii,
     double LearningRate,
     double HyperLearningRate,
-    ulong Seed)
+    ulong Seed,
+    int FirstImage = 0)
 {
+    /// <summary>The script's first image: its loader's training set starts after the 5000 images it keeps for validation.</summary>
+    public const int ScriptFirstImage = 5000;
+
+    /// <summary>
+    /// An example counts as found corrupted (discarded) when its weight is below this: the script's threshold
+    /// (<c>_calc_pos_neg</c>, <c>thr=1.e-3</c>), which its F1 scores, and so table 1's, are computed with.
+    /// </summary>
+    public const double DiscardThreshold = 1e-3;
+
     /// <summary>The paper's run: 5000 / 5000 / 10000 images, 2500 corrupted, T = 2000, 500 hyper-iterations, R = 1000 … 2500.</summary>
-    public static HyperCleaningSettings Paper(ulong seed) => new(5000, 5000, 10000, 2500, 2000, 500, [1000, 1500, 2000, 2500], 0.1, 0.005, seed);
+    public static HyperCleaningSettings Paper(ulong seed) => new(5000, 5000, 10000, 2500, 2000, 500, [1000, 1500, 2000, 2500], 0.1, 0.005, seed, ScriptFirstImage);
 
     /// <summary>
     /// A smoke test: a tenth of the data, T = 50, R = 100 (the paper's 1000 scaled). λ starts at R/N = 0.2 and Adam
     /// moves it by about 0.005 a hyper-iteration, so 40 of them are the fewest in which examples get discarded.
     /// </summary>
-    public static HyperCleaningSettings Quick(ulong seed) => new(500, 500, 1000, 250, 50, 40, [100], 0.1, 0.005, seed);
+    public static HyperCleaningSettings Quick(ulong seed) => new(500, 500, 1000, 250, 50, 40, [100], 0.1, 0.005, seed, ScriptFirstImage);
+
+    /// <summary>The images the run reads, from <see cref="FirstImage"/> on.</summary>
+    [JsonIgnore]
+    public int Images => TrainingRows + ValidationRows + TestRows;
 
     /// <summary>How this run departs from the paper's, one sentence each.</summary>
     public IReadOnlyList<string> Deviations(string precision)
@@ -77,9 +97,11 @@ public sealed record HyperCleaningSettings(
             deviations.Add($"R = {string.Join(", ", Radii.Select(Invariant))}; the paper's are 1000, 1500, 2000, 2500.");
         }
 
-        deviations.Add(
-            $"The weights start at 0 and the test set is MNIST training images {TrainingRows + ValidationRows} … {TrainingRows + ValidationRows + TestRows - 1} " +
-            "(the issue's split, not MNIST's test set); the paper's script may differ in both.");
+        if (FirstImage != paper.FirstImage)
+        {
+            deviations.Add($"MNIST training images {FirstImage} … {FirstImage + Images - 1} instead of the script's, which start at {paper.FirstImage}.");
+        }
+
         deviations.Add($"Computed in {precision}; the curves' test accuracy is that of w_T at each λ_k, read off the hypergradient's own training run.");
         deviations.Add($"The corruption is this program's (SplitMix64, seed {Seed}), not the paper's random draw.");
         return deviations;
@@ -89,7 +111,7 @@ public sealed record HyperCleaningSettings(
     public string Fingerprint(double radius, string precision, string source)
         => string.Create(
             CultureInfo.InvariantCulture,
-            $"hyperclean/2 {source} N={TrainingRows} V={ValidationRows} C={Corrupted} T={Steps} R={radius} lr={LearningRate} hlr={HyperLearningRate} seed={Seed} {precision}");
+            $"hyperclean/3 {source} first={FirstImage} N={TrainingRows} V={ValidationRows} C={Corrupted} T={Steps} R={radius} lr={LearningRate} hlr={HyperLearningRate} seed={Seed} {precision}");
 
     public static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
@@ -99,8 +121,8 @@ public sealed record HyperCleaningSettings(
 /// <param name="ValidationLoss">f(λ_k), the validation loss of w_T.</param>
 /// <param name="ValidationAccuracy">The validation accuracy of w_T.</param>
 /// <param name="TestAccuracy">The test accuracy of w_T.</param>
-/// <param name="TruePositives">Corrupted examples with λ_i = 0.</param>
-/// <param name="FalsePositives">Clean examples with λ_i = 0.</param>
+/// <param name="TruePositives">Corrupted examples discarded (λ_i below <see cref="HyperCleaningSettings.DiscardThreshold"/>).</param>
+/// <param name="FalsePositives">Clean examples discarded.</param>
 /// <param name="Seconds">The hypergradient's wall time.</param>
 public sealed record HyperCleaningPoint(
     int Iteration, double ValidationLoss, double ValidationAccuracy, double TestAccuracy, int TruePositives, int FalsePositives, double Seconds);
@@ -111,7 +133,7 @@ public sealed record HyperCleaningPoint(
 /// <param name="F1">The F1 score of calling the discarded examples corrupted.</param>
 /// <param name="TruePositives">Corrupted examples discarded.</param>
 /// <param name="FalsePositives">Clean examples discarded.</param>
-/// <param name="TrainedOn">The examples of the final training run (kept training examples plus validation).</param>
+/// <param name="TrainedOn">The examples of the final training run whose weight is not 0 (of the training and validation examples).</param>
 /// <param name="Paper">The paper's test accuracy and F1 for this row (table 1), as fractions.</param>
 public sealed record HyperCleaningRow(string Name, double TestAccuracy, double? F1, int TrainedOn, int? TruePositives, int? FalsePositives, PaperRow? Paper);
 
@@ -145,8 +167,9 @@ public interface IHyperCleaningProgress : IProgress<EngineProgress>
 /// Data hyper-cleaning (Franceschi, Donini, Frasconi, Pontil, ICML 2017, table 1): softmax regression trained by
 /// gradient descent on J = (1/N) Σ λ_i ℓ_i over a training set with half its labels corrupted (the fused
 /// <see cref="WeightedSoftmaxRegression{T}"/>, which computes what <see cref="ModelObjective{T}"/> does for it); λ is tuned by Adam on
-/// Reverse-HG's hypergradient of the validation loss, projected onto {0 ≤ λ ≤ 1, Σλ ≤ R}. Examples left at λ_i = 0
-/// are the ones found corrupted; the model is then retrained on the others plus the validation set. Everything trains
+/// Reverse-HG's hypergradient of the validation loss, projected onto {0 ≤ λ ≤ 1, Σλ ≤ R}. Examples whose λ_i ends below
+/// <see cref="HyperCleaningSettings.DiscardThreshold"/> are the ones found corrupted; the model is then retrained with the
+/// tuned weights on the training and validation examples stacked, as the authors' script does. Everything trains
 /// on a <see cref="TrainingBackend{T}"/>: the CPU, or a CUDA device with the data, products and trajectory on it.
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
@@ -159,6 +182,7 @@ public sealed class HyperCleaning<T>
     private readonly Dataset<T> _training;
     private readonly Dataset<T> _validation;
     private readonly Dataset<T> _test;
+    private readonly Dataset<T> _stacked;
     private readonly bool[] _corrupted;
     private readonly TrainingBackend<T> _backend;
 
@@ -171,43 +195,34 @@ public sealed class HyperCleaning<T>
         _backend = backend ?? throw new ArgumentNullException(nameof(backend));
         _settings = settings;
         _precision = precision;
-        int rows = settings.TrainingRows + settings.ValidationRows + settings.TestRows;
-        if (mnist.Count < rows)
+        if (mnist.Count < settings.FirstImage + settings.Images)
         {
-            throw new ArgumentException($"Hyper-cleaning needs {rows} images; {mnist.Source} has {mnist.Count}.", nameof(mnist));
+            throw new ArgumentException(
+                $"Hyper-cleaning reads images {settings.FirstImage} … {settings.FirstImage + settings.Images - 1}; {mnist.Source} has {mnist.Count}.", nameof(mnist));
         }
 
-        var clean = mnist.Slice(0, settings.TrainingRows);
+        var clean = mnist.Slice(settings.FirstImage, settings.TrainingRows);
         var noisy = LabelNoise.Corrupt(clean.Labels!, clean.ClassCount, settings.Corrupted, settings.Seed);
         _training = clean.WithLabels(noisy.Labels);
         _corrupted = noisy.Corrupted;
-        _validation = mnist.Slice(settings.TrainingRows, settings.ValidationRows);
-        _test = mnist.Slice(settings.TrainingRows + settings.ValidationRows, settings.TestRows);
+        _validation = mnist.Slice(settings.FirstImage + settings.TrainingRows, settings.ValidationRows);
+        _test = mnist.Slice(settings.FirstImage + settings.TrainingRows + settings.ValidationRows, settings.TestRows);
+        _stacked = Dataset<T>.Concatenate(_training, _validation);
         Source = mnist.Source;
     }
 
     public string Source { get; }
 
-    /// <summary>Oracle: trained on the clean training examples plus the validation set.</summary>
+    /// <summary>Oracle: the corrupted examples' weights 0, every other example's 1 (the script's <c>lmd_oracle</c>).</summary>
     public HyperCleaningRow Oracle()
-    {
-        int[] clean = Enumerable.Range(0, _corrupted.Length).Where(i => !_corrupted[i]).ToArray();
-        var data = Dataset<T>.Concatenate(_training.Select(clean), _validation);
-        const string name = "Oracle";
-        return new HyperCleaningRow(name, TestAccuracy(Train(data)), null, data.Count, null, null, PaperRow.For(name));
-    }
+        => Row("Oracle", Enumerable.Range(0, _stacked.Count).Select(i => i < _corrupted.Length && _corrupted[i] ? 0.0 : 1.0).ToArray(), _settings.LearningRate);
 
-    /// <summary>Baseline: trained on every training example, corrupted ones included, plus the validation set.</summary>
-    public HyperCleaningRow Baseline()
-    {
-        var data = Dataset<T>.Concatenate(_training, _validation);
-        const string name = "Baseline";
-        return new HyperCleaningRow(name, TestAccuracy(Train(data)), null, data.Count, null, null, PaperRow.For(name));
-    }
+    /// <summary>Baseline: every example's weight 1, the corrupted ones included.</summary>
+    public HyperCleaningRow Baseline() => Row("Baseline", Enumerable.Repeat(1.0, _stacked.Count).ToArray(), _settings.LearningRate);
 
     /// <summary>
     /// DH-R: the outer loop for radius <paramref name="radius"/> (resumed from <paramref name="checkpointDirectory"/>
-    /// when it holds this run's checkpoint), then the model retrained on the examples kept plus the validation set.
+    /// when it holds this run's checkpoint), then the final round: the model retrained with the tuned weights (<see cref="FinalRound"/>).
     /// </summary>
     public (HyperCleaningRow Row, HyperCleaningCurve Curve) Clean(double radius, string? checkpointDirectory, IHyperCleaningProgress? progress)
     {
@@ -254,10 +269,10 @@ public sealed class HyperCleaning<T>
         Truncate(points, result.History.Count);
 
         var (tp, fp) = Discarded(result.Lambda);
-        int[] kept = Enumerable.Range(0, _settings.TrainingRows).Where(i => result.Lambda[i] > 0).ToArray();
-        var data = Dataset<T>.Concatenate(_training.Select(kept), _validation);
-        string name = $"DH-{HyperCleaningSettings.Invariant(radius)}";
-        var row = new HyperCleaningRow(name, TestAccuracy(Train(data)), F1(tp, fp, _settings.Corrupted), data.Count, tp, fp, PaperRow.For(name));
+        var row = FinalRound($"DH-{HyperCleaningSettings.Invariant(radius)}", result.Lambda) with
+        {
+            F1 = F1(tp, fp, _settings.Corrupted), TruePositives = tp, FalsePositives = fp,
+        };
         return (row, new HyperCleaningCurve(radius, result.ResumedFrom, points));
     }
 
@@ -292,7 +307,7 @@ public sealed class HyperCleaning<T>
         int truePositives = 0, falsePositives = 0;
         for (int i = 0; i < _corrupted.Length; i++)
         {
-            if (lambda[i] <= 0)
+            if (lambda[i] < HyperCleaningSettings.DiscardThreshold)
             {
                 (truePositives, falsePositives) = _corrupted[i] ? (truePositives + 1, falsePositives) : (truePositives, falsePositives + 1);
             }
@@ -321,13 +336,43 @@ public sealed class HyperCleaning<T>
         return new BilevelProblem<T>(training, Optimizers.Sgd.StepOptimizer(lr: learningRate * n / radius), response, steps, options, backend);
     }
 
-    /// <summary>w_T of plain gradient descent (the same step as the inner problem's, unweighted) on <paramref name="data"/>.</summary>
-    private T[] Train(Dataset<T> data)
+    /// <summary>
+    /// The final round of DH-R, as the script trains it: the training examples weighted by the tuned λ, the validation
+    /// examples by max λ ("there's no reason to overweight the validation examples"), and the learning rate divided by
+    /// max λ, so that the largest weight steps as a weight of 1 at the learning rate.
+    /// </summary>
+    private HyperCleaningRow FinalRound(string name, ReadOnlySpan<double> lambda)
     {
-        var objective = _backend.SoftmaxRegression(data, exampleWeights: false);
-        var weights = BilevelProblem<T>.TrainingRun(objective, Optimizers.Sgd.StepOptimizer(lr: _settings.LearningRate), _settings.Steps, backend: _backend).Train([]);
+        double largest = 0;
+        foreach (double weight in lambda)
+        {
+            largest = Math.Max(largest, weight);
+        }
+
+        if (largest <= 0)
+        {
+            throw new InvalidOperationException($"{name}: every example's weight is 0, so the final round has nothing to train on.");
+        }
+
+        double[] weights = new double[_stacked.Count];
+        weights.AsSpan(lambda.Length).Fill(largest);
+        lambda.CopyTo(weights);
+        return Row(name, weights, _settings.LearningRate / largest);
+    }
+
+    /// <summary>
+    /// A row trained as the script trains Oracle, Baseline and every final round: gradient descent for T steps from
+    /// w = 0 at <paramref name="learningRate"/> on the training and validation examples stacked, each example's loss
+    /// times its weight, the mean over all of them; "trained on" counts the examples whose weight is not 0.
+    /// </summary>
+    private HyperCleaningRow Row(string name, double[] weights, double learningRate)
+    {
+        var objective = _backend.SoftmaxRegression(_stacked, exampleWeights: true);
+        var run = BilevelProblem<T>.TrainingRun(
+            objective, Optimizers.Sgd.StepOptimizer(lr: learningRate), _settings.Steps, new BilevelOptions { Tune = ["weights"] }, _backend);
+        var w = run.Train(weights);
         _backend.Release(objective);
-        return weights;
+        return new HyperCleaningRow(name, TestAccuracy(w), null, weights.Count(weight => weight != 0), null, null, PaperRow.For(name));
     }
 
     private double TestAccuracy(T[] w) => ModelObjective<T>.Create(_validation, Softmax).Evaluate(w, _test).Accuracy;

@@ -31,6 +31,17 @@ public sealed class HypercleanCommandTests : IDisposable
         Assert.InRange(f1, 0.0, 1.0);
         Assert.True(f1 > 0.3, $"40 hyper-iterations should find some corrupted labels; F1 = {f1}.");
         Assert.Equal(JsonValueKind.Null, report.GetProperty("rows")[0].GetProperty("f1").ValueKind);
+
+        // Trained as the script trains them, on the 500 training and 500 validation images stacked: Oracle with the
+        // 250 corrupted examples' weights 0, Baseline with every weight 1, the final round with the tuned weights
+        // (λ below 10⁻³ counts as discarded, so the examples at exactly 0 are at most the discarded ones).
+        int[] trainedOn = report.GetProperty("rows").EnumerateArray().Select(r => r.GetProperty("trainedOn").GetInt32()).ToArray();
+        int discarded = cleaned.GetProperty("truePositives").GetInt32() + cleaned.GetProperty("falsePositives").GetInt32();
+        Assert.Equal(750, trainedOn[0]);
+        Assert.Equal(1000, trainedOn[1]);
+        Assert.InRange(trainedOn[2], 1000 - discarded, 1000);
+        Assert.Equal(HyperCleaningSettings.ScriptFirstImage, report.GetProperty("settings").GetProperty("firstImage").GetInt32());
+        Assert.DoesNotContain(report.GetProperty("deviations").EnumerateArray(), d => d.GetString()!.Contains("MNIST training images", StringComparison.Ordinal));
         Assert.True(report.GetProperty("seconds").GetDouble() > 0);
         Assert.NotEmpty(report.GetProperty("deviations").EnumerateArray());
         Assert.Contains("hyperclean --quick", report.GetProperty("command").GetString(), StringComparison.Ordinal);
@@ -61,6 +72,32 @@ public sealed class HypercleanCommandTests : IDisposable
     }
 
     [Fact]
+    public void Several_radii_draw_one_figure_each_which_report_links_shows_and_redraws()
+    {
+        Directory.CreateDirectory(Path.Combine(_directory, "results"));
+        Cli.RunJson(_directory, Path.Combine("results", "two.json"), "hyperclean", "--quick", "--hyper-iterations", "2", "--radius", "100,150", "--svg", Path.Combine("results", "two.svg"));
+        string[] figures = ["two-R100.svg", "two-R150.svg"];
+        Assert.False(File.Exists(Path.Combine(_directory, "results", "two.svg")));
+        foreach (string file in figures)
+        {
+            Assert.Equal(4, FigureSvg.Load(Path.Combine(_directory, "results", file)).Lines.Count);
+            File.Delete(Path.Combine(_directory, "results", file));
+        }
+
+        var result = Cli.Run(_directory, "report", "--results", "results", "--output", "RESULTS.md", "--include-quick", "--figures");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("Drew results/two-R100.svg, results/two-R150.svg.", result.Output.ReplaceLineEndings(string.Empty), StringComparison.Ordinal);
+        string document = File.ReadAllText(Path.Combine(_directory, "RESULTS.md"));
+        Assert.Contains("figures: [two-R100.svg](results/two-R100.svg), [two-R150.svg](results/two-R150.svg)", document, StringComparison.Ordinal);
+        foreach (string file in figures)
+        {
+            Assert.Contains($"![hyperclean](results/{file})", document, StringComparison.Ordinal);
+            Assert.Equal(4, FigureSvg.Load(Path.Combine(_directory, "results", file)).Lines.Count);
+        }
+    }
+
+    [Fact]
     public void A_checkpoint_of_another_run_is_refused_in_one_line()
     {
         Cli.RunJson(_directory, "short.json", "hyperclean", "--quick", "--hyper-iterations", "1", "--checkpoint-dir", "checkpoints");
@@ -87,6 +124,8 @@ public sealed class HypercleanCommandTests : IDisposable
     [InlineData("--radius", "100,x")]
     [InlineData("--steps", "0")]
     [InlineData("--threads", "0")]
+    [InlineData("--first-image", "-1")]
+    [InlineData("--first-image", "58001")]
     public void A_bad_option_is_a_usage_error(string option, string value)
     {
         var result = Cli.Run(_directory, "hyperclean", "--quick", option, value);

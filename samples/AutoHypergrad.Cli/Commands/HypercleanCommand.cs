@@ -52,6 +52,12 @@ internal static class HypercleanCommand
     private static readonly Option<string> Device = ExperimentOptions.Device();
     private static readonly Option<int> Threads = ExperimentOptions.Threads();
 
+    private static readonly Option<int?> FirstImage = new("--first-image")
+    {
+        HelpName = "I",
+        Description = "The first MNIST training image read; the run reads the next 20,000 (2000 with --quick) [default: 5000, where the authors' script starts].",
+    };
+
     private static readonly Option<ulong> Seed = new("--seed") { Description = "The seed of the label corruption.", DefaultValueFactory = _ => 1 };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir")
     {
@@ -66,14 +72,17 @@ internal static class HypercleanCommand
         Description = "Draw figure 2 (accuracies; discarded noisy and clean examples, over hyper-iterations) to FILE; with several radii, FILE-R<R>.svg for each.",
     };
 
+    /// <summary>MNIST's training images, which the run's images are taken from.</summary>
+    private const int MnistTrainingImages = 60000;
+
     public static Command Create()
     {
         var command = new Command(
             "hyperclean",
             "Data hyper-cleaning (Franceschi et al., ICML 2017, table 1): MNIST with half of 5000 training labels corrupted; " +
             "softmax regression by gradient descent on per-example weights λ; Reverse-HG and Adam tune λ in {0 ≤ λ ≤ 1, Σλ ≤ R}; " +
-            "the examples kept plus the validation set retrain the model. Rows Oracle, Baseline, DH-R with test accuracy and the F1 of finding the corrupted labels.");
-        return ExperimentOptions.Assemble(command, [Quick, Steps, HyperIterations, Radius, Precision, Device, Threads, Seed, CheckpointDir, Json, Svg], Run);
+            "the final round retrains the model with the tuned weights, as the authors' script does. Rows Oracle, Baseline, DH-R with test accuracy and the F1 of finding the corrupted labels.");
+        return ExperimentOptions.Assemble(command, [Quick, Steps, HyperIterations, Radius, FirstImage, Precision, Device, Threads, Seed, CheckpointDir, Json, Svg], Run);
     }
 
     private static int Run(ParseResult parse)
@@ -117,7 +126,13 @@ internal static class HypercleanCommand
             }
         }
 
-        return settings with { Steps = steps, HyperIterations = iterations, Radii = radii };
+        int first = parse.GetValue(FirstImage) ?? settings.FirstImage;
+        if (first < 0 || first + settings.Images > MnistTrainingImages)
+        {
+            throw new UsageException($"--first-image {first}: give 0 … {MnistTrainingImages - settings.Images}, so that the run's {settings.Images} images lie among MNIST's {MnistTrainingImages} training images.");
+        }
+
+        return settings with { Steps = steps, HyperIterations = iterations, Radii = radii, FirstImage = first };
     }
 
     private static int Execute<T>(ParseResult parse, HyperCleaningSettings settings, bool quick, string mnist, string commandLine, Stopwatch clock)
@@ -173,14 +188,21 @@ internal static class HypercleanCommand
         return CommandLine.Success;
     }
 
-    /// <summary>Writes the report's figure to <paramref name="path"/> (SVG); with several radii, one file per radius beside it.</summary>
+    /// <summary>Writes the report's figure to <paramref name="path"/> (SVG); with several radii, one file per radius beside it (<see cref="FigurePaths"/>).</summary>
     internal static void DrawFigure(string path, HyperCleaningReport report)
     {
-        foreach (var curve in report.Curves)
+        foreach (var (curve, file) in report.Curves.Zip(FigurePaths(path, report.Curves.Select(c => c.Radius).ToArray())))
         {
-            Figures.WriteLines(report.Curves.Count == 1 ? path : SvgPath(path, curve.Radius), FormattableString.Invariant($"Data hyper-cleaning, R = {curve.Radius}"), Figure(curve));
+            Figures.WriteLines(file, FormattableString.Invariant($"Data hyper-cleaning, R = {curve.Radius}"), Figure(curve));
         }
     }
+
+    /// <summary>
+    /// The files <see cref="DrawFigure"/> writes for <paramref name="path"/> and a report of curves at
+    /// <paramref name="radii"/>: the path itself for one radius, FILE-R&lt;R&gt;.svg for each of several.
+    /// </summary>
+    internal static IReadOnlyList<string> FigurePaths(string path, IReadOnlyList<double> radii)
+        => radii.Count <= 1 ? [path] : radii.Select(radius => SvgPath(path, radius)).ToArray();
 
     /// <summary>Figure 2 for one radius: the accuracies, and the discarded examples among the noisy and the clean ones.</summary>
     internal static IReadOnlyList<FigurePanel> Figure(HyperCleaningCurve curve)
@@ -193,7 +215,7 @@ internal static class HypercleanCommand
                 new FigureSeries("validation", k, curve.Points.Select(p => p.ValidationAccuracy).ToArray()),
                 new FigureSeries("test", k, curve.Points.Select(p => p.TestAccuracy).ToArray()),
             ]),
-            new FigurePanel("Discarded examples (λ_i = 0)", "hyper-iteration", "examples",
+            new FigurePanel("Discarded examples", "hyper-iteration", "examples",
             [
                 new FigureSeries("noisy (TP)", k, curve.Points.Select(p => (double)p.TruePositives).ToArray()),
                 new FigureSeries("clean (FP)", k, curve.Points.Select(p => (double)p.FalsePositives).ToArray()),

@@ -45,16 +45,32 @@ internal static class ReportCommand
         Description = "Also redraw each reported result's figure from its JSON, as FILE.svg beside FILE.json (atomically), without rerunning the experiment.",
     };
 
-    /// <summary>How to draw each experiment's figure from its JSON file (to the given SVG path).</summary>
-    private static readonly IReadOnlyDictionary<string, Action<string, string>> FigureOf = new Dictionary<string, Action<string, string>>
+    /// <summary>
+    /// How to draw each experiment's figure from its JSON file to the given SVG path, and which files that writes: the
+    /// path itself, or for hyper-cleaning with several radii one file per radius beside it.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, (Action<string, string> Draw, Func<string, string, IReadOnlyList<string>> Files)> FigureOf =
+        new Dictionary<string, (Action<string, string>, Func<string, string, IReadOnlyList<string>>)>
+        {
+            ["hyperclean"] = (
+                (json, svg) => HypercleanCommand.DrawFigure(svg, ReadReport<HyperCleaningReport>(json)),
+                (json, svg) => HypercleanCommand.FigurePaths(svg, CurveRadii(json))),
+            ["hd-bench"] = ((json, svg) => HdBenchCommand.DrawFigure(svg, ReadReport<HypergradientDescentReport>(json)), OneFile),
+            ["rtho"] = ((json, svg) => RthoCommand.DrawFigure(svg, ReadReport<RealTimeHoReport>(json)), OneFile),
+            ["hoag"] = ((json, svg) => HoagCommand.DrawFigure(svg, ReadReport<HoagReport>(json)), OneFile),
+            ["mtl"] = ((json, svg) => MtlCommand.DrawFigure(svg, ReadReport<MultiTaskReport>(json)), OneFile),
+            ["stn"] = ((json, svg) => StnCommand.DrawFigure(svg, ReadReport<StnReport>(json)), OneFile),
+        };
+
+    /// <summary>
+    /// The figure files of <paramref name="result"/>, drawn or not: FILE.svg beside FILE.json, or what its experiment
+    /// draws for that path.
+    /// </summary>
+    internal static IReadOnlyList<string> FigureFiles(ExperimentResult result)
     {
-        ["hyperclean"] = (json, svg) => HypercleanCommand.DrawFigure(svg, ReadReport<HyperCleaningReport>(json)),
-        ["hd-bench"] = (json, svg) => HdBenchCommand.DrawFigure(svg, ReadReport<HypergradientDescentReport>(json)),
-        ["rtho"] = (json, svg) => RthoCommand.DrawFigure(svg, ReadReport<RealTimeHoReport>(json)),
-        ["hoag"] = (json, svg) => HoagCommand.DrawFigure(svg, ReadReport<HoagReport>(json)),
-        ["mtl"] = (json, svg) => MtlCommand.DrawFigure(svg, ReadReport<MultiTaskReport>(json)),
-        ["stn"] = (json, svg) => StnCommand.DrawFigure(svg, ReadReport<StnReport>(json)),
-    };
+        string svg = Path.ChangeExtension(result.File, ".svg");
+        return FigureOf.TryGetValue(result.Experiment, out var figure) ? figure.Files(result.File, svg) : OneFile(result.File, svg);
+    }
 
     public static Command Create()
     {
@@ -88,11 +104,10 @@ internal static class ReportCommand
             {
                 foreach (var result in kept)
                 {
-                    string svg = Path.ChangeExtension(result.File, ".svg");
-                    if (FigureOf.TryGetValue(result.Experiment, out var draw))
+                    if (FigureOf.TryGetValue(result.Experiment, out var figure))
                     {
-                        draw(result.File, svg);
-                        AnsiConsole.MarkupLine(Markup.Escape($"Drew {svg}."));
+                        figure.Draw(result.File, Path.ChangeExtension(result.File, ".svg"));
+                        AnsiConsole.MarkupLine(Markup.Escape($"Drew {string.Join(", ", FigureFiles(result))}."));
                     }
                     else
                     {
@@ -105,7 +120,7 @@ internal static class ReportCommand
             string regenerate = "dotnet run --project samples/AutoHypergrad.Cli -c Release -- report" +
                                 (directory == DefaultResults ? string.Empty : $" --results {directory}") +
                                 (output == DefaultOutput ? string.Empty : $" --output {output}");
-            AtomicFile.WriteAllText(output, ResultsDocument.Render(ResultsDocument.Ordered(kept).ToArray(), outputDirectory, regenerate));
+            AtomicFile.WriteAllText(output, ResultsDocument.Render(ResultsDocument.Ordered(kept).ToArray(), outputDirectory, regenerate, FigureFiles));
 
             var table = new Table().AddColumn("experiment").AddColumn("file").AddColumn(new TableColumn("rows").RightAligned()).AddColumn("run");
             foreach (var result in ResultsDocument.Ordered(read))
@@ -122,6 +137,20 @@ internal static class ReportCommand
             return 0;
         }));
         return command;
+    }
+
+    private static IReadOnlyList<string> OneFile(string json, string svg) => [svg];
+
+    /// <summary>The radii of a hyper-cleaning result's curves (<c>curves[i].radius</c>), which name its figures; none where its curves give none.</summary>
+    private static double[] CurveRadii(string json)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        return document.RootElement.TryGetProperty("curves", out var curves) && curves.ValueKind == JsonValueKind.Array
+            ? curves.EnumerateArray()
+                .Where(curve => curve.ValueKind == JsonValueKind.Object && curve.TryGetProperty("radius", out var radius) && radius.ValueKind == JsonValueKind.Number)
+                .Select(curve => curve.GetProperty("radius").GetDouble())
+                .ToArray()
+            : [];
     }
 
     /// <summary>The experiments' options, and a field that a report's constructor needs is an error when it is missing.</summary>

@@ -24,8 +24,12 @@ internal static class ResultsDocument
         ("stn", "Self-Tuning Networks (MacKay et al., ICLR 2019)"),
     ];
 
-    /// <summary>The document for <paramref name="results"/>, linking files relative to <paramref name="outputDirectory"/>.</summary>
-    public static string Render(IReadOnlyList<ExperimentResult> results, string outputDirectory, string regenerate)
+    /// <summary>
+    /// The document for <paramref name="results"/>, linking files relative to <paramref name="outputDirectory"/> and
+    /// showing those of each result's <paramref name="figures"/> that exist.
+    /// </summary>
+    public static string Render(
+        IReadOnlyList<ExperimentResult> results, string outputDirectory, string regenerate, Func<ExperimentResult, IReadOnlyList<string>> figures)
     {
         var text = new StringBuilder();
         text.AppendLine("# Results");
@@ -42,7 +46,7 @@ internal static class ResultsDocument
         foreach (var result in Ordered(results))
         {
             text.AppendLine();
-            Section(text, result, outputDirectory);
+            Section(text, result, outputDirectory, figures(result).Where(File.Exists).ToArray());
         }
 
         return text.ToString();
@@ -55,17 +59,17 @@ internal static class ResultsDocument
             .ThenBy(r => r.Experiment, StringComparer.Ordinal)
             .ThenBy(r => Path.GetFileNameWithoutExtension(r.File), StringComparer.Ordinal);
 
-    private static void Section(StringBuilder text, ExperimentResult result, string outputDirectory)
+    private static void Section(StringBuilder text, ExperimentResult result, string outputDirectory, IReadOnlyList<string> figures)
     {
         string title = Known.FirstOrDefault(k => k.Experiment == result.Experiment).Title ?? result.Experiment;
         text.AppendLine(CultureInfo.InvariantCulture, $"## `{result.Experiment}`: {title}");
         text.AppendLine();
         string json = Link(result.File, outputDirectory);
-        string svg = Path.ChangeExtension(result.File, ".svg");
         text.Append(CultureInfo.InvariantCulture, $"Results: [{Path.GetFileName(result.File)}]({json})");
-        if (File.Exists(svg))
+        if (figures.Count > 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"; figure: [{Path.GetFileName(svg)}]({Link(svg, outputDirectory)})");
+            text.Append(figures.Count == 1 ? "; figure: " : "; figures: ");
+            text.AppendJoin(", ", figures.Select(svg => $"[{Path.GetFileName(svg)}]({Link(svg, outputDirectory)})"));
         }
 
         text.AppendLine(".");
@@ -94,7 +98,7 @@ internal static class ResultsDocument
             }
         }
 
-        if (File.Exists(svg))
+        foreach (string svg in figures)
         {
             text.AppendLine();
             text.AppendLine(CultureInfo.InvariantCulture, $"![{result.Experiment}]({Link(svg, outputDirectory)})");

@@ -135,7 +135,12 @@ public sealed record HyperCleaningPoint(
 /// <param name="FalsePositives">Clean examples discarded.</param>
 /// <param name="TrainedOn">The examples of the final training run whose weight is not 0 (of the training and validation examples).</param>
 /// <param name="Paper">The paper's test accuracy and F1 for this row (table 1), as fractions.</param>
-public sealed record HyperCleaningRow(string Name, double TestAccuracy, double? F1, int TrainedOn, int? TruePositives, int? FalsePositives, PaperRow? Paper);
+/// <param name="HypergradientSeconds">
+/// DH-R's hypergradients' wall time, summed over its curve: every hyper-iteration's, those of earlier runs it was
+/// resumed from included (null for Oracle and Baseline, and in results written before it was recorded).
+/// </param>
+public sealed record HyperCleaningRow(
+    string Name, double TestAccuracy, double? F1, int TrainedOn, int? TruePositives, int? FalsePositives, PaperRow? Paper, double? HypergradientSeconds = null);
 
 /// <summary>A row of the paper's table 1.</summary>
 public sealed record PaperRow(double TestAccuracy, double? F1)
@@ -271,7 +276,7 @@ public sealed class HyperCleaning<T>
         var (tp, fp) = Discarded(result.Lambda);
         var row = FinalRound($"DH-{HyperCleaningSettings.Invariant(radius)}", result.Lambda) with
         {
-            F1 = F1(tp, fp, _settings.Corrupted), TruePositives = tp, FalsePositives = fp,
+            F1 = F1(tp, fp, _settings.Corrupted), TruePositives = tp, FalsePositives = fp, HypergradientSeconds = points.Sum(point => point.Seconds),
         };
         return (row, new HyperCleaningCurve(radius, result.ResumedFrom, points));
     }

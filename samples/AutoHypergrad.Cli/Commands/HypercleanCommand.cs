@@ -236,6 +236,7 @@ internal static class HypercleanCommand
             .AddColumn(new TableColumn("noisy discarded (TP)").RightAligned())
             .AddColumn(new TableColumn("clean discarded (FP)").RightAligned())
             .AddColumn(new TableColumn("trained on").RightAligned())
+            .AddColumn(new TableColumn("hypergradients s").RightAligned())
             .AddColumn(new TableColumn("paper %").RightAligned())
             .AddColumn(new TableColumn("paper F1").RightAligned());
         foreach (var row in report.Rows)
@@ -247,6 +248,7 @@ internal static class HypercleanCommand
                 Format(row.TruePositives, "0"),
                 Format(row.FalsePositives, "0"),
                 row.TrainedOn.ToString(CultureInfo.InvariantCulture),
+                Format(row.HypergradientSeconds, "0.0"),
                 Format(row.Paper?.TestAccuracy * 100, "0.00"),
                 Format(row.Paper?.F1, "0.0000"));
         }

@@ -47,7 +47,7 @@ internal static unsafe class GemmDriver<T, TVec, TOps>
     private const int KC = 256;
 
     /// <summary>32 vector registers (AVX-512) hold a 12 × 2-vector tile: 24 accumulators, 2 for B, 1 broadcast.</summary>
-    public static bool Wide => TOps.Count * sizeof(T) >= 64;
+    public static bool Wide => TOps.WideRegisterBlocks;
 
     /// <summary>Rows of a micro-tile.</summary>
     public static int MR => Wide ? 12 : 6;

@@ -26,6 +26,12 @@ internal unsafe interface IVectorOps<T, TVec, TOps>
     /// <summary>A short name for descriptions ("Vector512").</summary>
     static abstract string Name { get; }
 
+    /// <summary>
+    /// Whether register blocks of about 20 accumulators fit: 512-bit vectors come with 32 registers (AVX-512), while
+    /// the narrower widths are the best of machines with 16 (AVX2, SSE), where such blocks spill to the stack.
+    /// </summary>
+    static virtual bool WideRegisterBlocks => TOps.Count * sizeof(T) >= 64;
+
     static abstract TVec Zero { get; }
 
     static abstract TVec Load(T* source);

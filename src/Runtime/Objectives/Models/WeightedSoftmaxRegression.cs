@@ -3,8 +3,6 @@ using System.Linq;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 using AutoHypergrad.Data;
 using AutoHypergrad.LinearAlgebra;
 
@@ -52,13 +50,6 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
     /// <summary>Rows per register block of the forward products.</summary>
     private const int RowGroup = 4;
 
-    /// <summary>
-    /// Whether the processor has 32 vector registers (AVX-512, Arm's Advanced SIMD) or 16 (AVX2, SSE). With 16, the
-    /// register blocks of 20 accumulators spill, so the passes use blocks half as large
-    /// (<see cref="MicroKernels.Dot2x5{T, TVec, TOps}"/> twice, <see cref="MicroKernels.AddOuter1x10{T, TVec, TOps}"/>),
-    /// which compute every sum with the same operations in the same order: the same bits.
-    /// </summary>
-    private static readonly bool ManyVectorRegisters = Avx512F.IsSupported || AdvSimd.IsSupported;
 
     private readonly Dataset<T> _data;
     private readonly int _paddedClasses;
@@ -334,6 +325,14 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
         where TVec : struct
         where TOps : struct, IVectorOps<T, TVec, TOps>
     {
+        /// <summary>
+        /// Where 20 accumulators do not fit the registers (<see cref="IVectorOps{T, TVec, TOps}.WideRegisterBlocks"/>),
+        /// the passes use blocks half as large (<see cref="MicroKernels.Dot2x5{T, TVec, TOps}"/> twice,
+        /// <see cref="MicroKernels.AddOuter1x10{T, TVec, TOps}"/> alone), which compute every sum with the same
+        /// operations in the same order: the same bits.
+        /// </summary>
+        private static bool Wide => TOps.WideRegisterBlocks;
+
         public static T Run(ref Pass p)
         {
             T value = T.Zero;
@@ -389,7 +388,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
             for (int c0 = 0; c0 < k; c0 += ClassGroup)
             {
                 T* group = transposed + (c0 * p.Stride);
-                if (ManyVectorRegisters)
+                if (Wide)
                 {
                     MicroKernels.Dot4x5<T, TVec, TOps>(p.Features, 0, a0, a1, a2, a3, group, p.Stride, sums);
                 }
@@ -538,7 +537,7 @@ public sealed unsafe class WeightedSoftmaxRegression<T> : SoftmaxRegressionObjec
                 T* delta = p.Delta + c0;
                 T* gt = p.Gt + (c0 * p.Stride);
                 int j = 0;
-                for (; ManyVectorRegisters && j + wide <= d; j += wide)
+                for (; Wide && j + wide <= d; j += wide)
                 {
                     MicroKernels.AddOuter2x10<T, TVec, TOps>(count, rows, j, delta, kp, gt, p.Stride);
                 }

@@ -30,7 +30,7 @@ internal unsafe interface IVectorOps<T, TVec, TOps>
     /// Whether register blocks of about 20 accumulators fit: 512-bit vectors come with 32 registers (AVX-512), while
     /// the narrower widths are the best of machines with 16 (AVX2, SSE), where such blocks spill to the stack.
     /// </summary>
-    static virtual bool WideRegisterBlocks => TOps.Count * sizeof(T) >= 64;
+    static abstract bool WideRegisterBlocks { get; }
 
     static abstract TVec Zero { get; }
 
@@ -67,6 +67,8 @@ internal unsafe struct Ops512<T> : IVectorOps<T, Vector512<T>, Ops512<T>>
     public static int Count => Vector512<T>.Count;
 
     public static string Name => "Vector512";
+
+    public static bool WideRegisterBlocks => true;
 
     public static Vector512<T> Zero => Vector512<T>.Zero;
 
@@ -122,6 +124,8 @@ internal unsafe struct Ops256<T> : IVectorOps<T, Vector256<T>, Ops256<T>>
     public static int Count => Vector256<T>.Count;
 
     public static string Name => "Vector256";
+
+    public static bool WideRegisterBlocks => false;
 
     public static Vector256<T> Zero => Vector256<T>.Zero;
 
@@ -182,6 +186,8 @@ internal unsafe struct Ops128<T> : IVectorOps<T, Vector128<T>, Ops128<T>>
 
     public static string Name => "Vector128";
 
+    public static bool WideRegisterBlocks => false;
+
     public static Vector128<T> Zero => Vector128<T>.Zero;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -238,6 +244,8 @@ internal unsafe struct OpsScalar<T> : IVectorOps<T, T, OpsScalar<T>>
     public static int Count => 1;
 
     public static string Name => "scalar";
+
+    public static bool WideRegisterBlocks => false;
 
     public static T Zero => T.Zero;
 

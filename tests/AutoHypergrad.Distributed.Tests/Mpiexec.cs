@@ -1,0 +1,92 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
+using AutoHypergrad.Testing;
+using Xunit;
+
+namespace AutoHypergrad.Distributed.Tests;
+
+/// <summary>MPICH's launcher and library: there, or why not and how to install them.</summary>
+internal static class Mpiexec
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    public static readonly NativeRequirement Requirement = new("MPICH", "AUTOHYPERGRAD_REQUIRE_MPI", Missing);
+
+    /// <summary>MPICH's launcher: <c>mpiexec.mpich</c> (Debian's name beside Open MPI's), else an <c>mpiexec</c> on the path.</summary>
+    private static readonly Lazy<string?> Launcher = new(() => new[] { "mpiexec.mpich", "mpiexec" }.Select(OnPath).FirstOrDefault(p => p is not null));
+
+    private static string RankProgram => Path.Combine(AppContext.BaseDirectory, "AutoHypergrad.Distributed.Ranks.dll");
+
+    /// <summary>
+    /// Runs the rank program's <paramref name="scenario"/> on <paramref name="ranks"/> processes and returns each rank's
+    /// result, by rank; any other outcome fails the test with what the processes printed.
+    /// </summary>
+    public static string[] Run(int ranks, params string[] scenario)
+    {
+        string directory = Directory.CreateTempSubdirectory("autohypergrad-mpi-").FullName;
+        try
+        {
+            var start = new ProcessStartInfo(Launcher.Value ?? throw new InvalidOperationException("No mpiexec."))
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (string argument in new[] { "-n", $"{ranks}", "dotnet", RankProgram, directory }.Concat(scenario))
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("mpiexec did not start.");
+            Task<string> output = process.StandardOutput.ReadToEndAsync();
+            Task<string> error = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(Timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"mpiexec -n {ranks} {string.Join(' ', scenario)} ran past {Timeout.TotalSeconds} s.");
+            }
+
+            Assert.True(process.ExitCode == 0, $"mpiexec exited with {process.ExitCode}: {error.Result}{output.Result}");
+            return Enumerable.Range(0, ranks).Select(rank => File.ReadAllText(Path.Combine(directory, $"rank-{rank}-of-{ranks}.txt"))).ToArray();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static string? Missing()
+    {
+        if (Launcher.Value is null)
+        {
+            return $"mpiexec.mpich is not on the path; {MpiSession.InstallHint}";
+        }
+
+        foreach (string name in MpiSession.LibraryNames)
+        {
+            if (NativeLibrary.TryLoad(name, out nint handle))
+            {
+                NativeLibrary.Free(handle);
+                return null;
+            }
+        }
+
+        return $"MPICH's library did not load (tried {string.Join(", ", MpiSession.LibraryNames)}); {MpiSession.InstallHint}";
+    }
+
+    private static string? OnPath(string program)
+        => (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(directory => Path.Combine(directory, program))
+            .FirstOrDefault(File.Exists);
+}
+
+/// <summary>A fact that runs ranks under mpiexec: skipped, with the reason, where MPICH is missing (and not required).</summary>
+public sealed class MpiTheoryAttribute : TheoryAttribute
+{
+    public MpiTheoryAttribute() => Skip = Mpiexec.Requirement.SkipReason;
+}

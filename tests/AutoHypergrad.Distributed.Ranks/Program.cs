@@ -21,6 +21,7 @@ internal static class Program
             string result = args[1] switch
             {
                 "sum" => Sum(session, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
+                "objective" => ObjectiveProducts.Compare(session),
                 var other => throw new ArgumentException($"unknown scenario '{other}'"),
             };
             File.WriteAllText(Path.Combine(args[0], $"rank-{session.Rank}-of-{session.Size}.txt"), result);

@@ -19,8 +19,9 @@ namespace AutoHypergrad.Distributed;
 /// A loss hyperparameter block with one value per example (such as the example weights of hyper-cleaning) is sharded
 /// with the data: each rank reads only its own examples' values of λ and λ̇. Its adjoints (<see cref="CrossAdjoint"/>,
 /// <see cref="LambdaGradient"/>) are added on the rank that owns the example and nowhere else, so they cost no message;
-/// <see cref="GatherExampleAdjoints"/> sums them over the ranks once, at the end. The other blocks' adjoints are summed
-/// over the ranks with the product they come with.
+/// <see cref="GatherExampleAdjoints"/> sums them over the ranks once, at the end (<see cref="AutoHypergrad.BilevelProblem{T}"/>'s
+/// adjoint engines do so through <see cref="IPartitionedAdjoints"/>). The other blocks' adjoints are summed over the
+/// ranks with the product they come with.
 /// </para>
 /// <para>
 /// The mean over a batch of b examples, b_r of them on rank r, is Σ_r (b_r/b)·(mean over rank r's b_r): each rank
@@ -28,7 +29,7 @@ namespace AutoHypergrad.Distributed;
 /// </para>
 /// </remarks>
 /// <typeparam name="T">float or double.</typeparam>
-public sealed class DataParallelObjective<T> : IObjective<T>
+public sealed class DataParallelObjective<T> : IObjective<T>, IPartitionedAdjoints
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
     private readonly MpiSession _session;
@@ -238,6 +239,20 @@ public sealed class DataParallelObjective<T> : IObjective<T>
                 _session.Allreduce(lambdaBar.Slice(global.Offset, global.Length));
             }
         }
+    }
+
+    /// <summary>Whether <paramref name="block"/> has one value per example, kept by the rank that owns the example.</summary>
+    public bool IsPartitioned(string block) => _blocks.Any(b => b.PerExample && b.Global.Name == block);
+
+    /// <summary>Sums a per-example block's adjoint (this rank's entries, zeros elsewhere) over the ranks.</summary>
+    public void Gather(string block, Span<double> adjoint)
+    {
+        if (!IsPartitioned(block))
+        {
+            throw new ArgumentException($"Loss block '{block}' is not per example: its adjoints are summed with every product.", nameof(block));
+        }
+
+        _session.Allreduce(adjoint);
     }
 
     /// <summary>The shard's part of <paramref name="batch"/> (null where it has none) and the weight of its mean in the batch's.</summary>

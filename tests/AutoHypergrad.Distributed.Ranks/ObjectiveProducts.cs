@@ -14,17 +14,16 @@ namespace AutoHypergrad.Distributed.Ranks;
 /// </summary>
 internal static class ObjectiveProducts
 {
-    private const int Examples = 37;
-    private const int Features = 5;
-    private const int Classes = 3;
-    private static readonly ModelOptions Options = new(ModelKind.Softmax) { Hyperparameters = LossHyperparameters.ExampleWeights | LossHyperparameters.L2 };
+    public const int Examples = 37;
+    public const int Features = 5;
+    public const int Classes = 3;
+    public static readonly ModelOptions Options = new(ModelKind.Softmax) { Hyperparameters = LossHyperparameters.ExampleWeights | LossHyperparameters.L2 };
 
     /// <summary>"maxrel R bits H": the largest difference from the one-process products relative to each product's largest entry, and a hash of every product's bits.</summary>
     public static string Compare(MpiSession session)
     {
         var random = new Random(11);
-        var data = new Dataset<double>(
-            Draw(random, Examples * Features), Examples, Features, Enumerable.Range(0, Examples).Select(_ => random.Next(Classes)).ToArray(), null, Classes, "random");
+        var data = Data(random, Examples);
         var whole = ModelObjective<double>.Create(data, Options);
         var parallel = DataParallelObjective<double>.Over(session, data, shard => ModelObjective<double>.Create(shard, Options));
         if (parallel.Hyperparameters.Count != whole.Hyperparameters.Count || parallel.ExampleCount != whole.ExampleCount)
@@ -76,5 +75,9 @@ internal static class ObjectiveProducts
         return [[value, objective.Value(w, lambda, batch)], gradient, hv, crossTangent, crossAdjoint, lambdaGradient, hvTogether, crossTogether];
     }
 
-    private static double[] Draw(Random random, int count) => Enumerable.Range(0, count).Select(_ => random.NextDouble() - 0.5).ToArray();
+    /// <summary><paramref name="count"/> random examples of <see cref="Features"/> features and <see cref="Classes"/> classes.</summary>
+    public static Dataset<double> Data(Random random, int count)
+        => new(Draw(random, count * Features), count, Features, Enumerable.Range(0, count).Select(_ => random.Next(Classes)).ToArray(), null, Classes, "random");
+
+    public static double[] Draw(Random random, int count) => Enumerable.Range(0, count).Select(_ => random.NextDouble() - 0.5).ToArray();
 }

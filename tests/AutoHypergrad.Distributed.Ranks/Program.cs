@@ -22,6 +22,7 @@ internal static class Program
             {
                 "sum" => Sum(session, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture)),
                 "objective" => ObjectiveProducts.Compare(session),
+                "engine" => EngineResults.Compare(session, args[2]),
                 var other => throw new ArgumentException($"unknown scenario '{other}'"),
             };
             File.WriteAllText(Path.Combine(args[0], $"rank-{session.Rank}-of-{session.Size}.txt"), result);

@@ -213,9 +213,10 @@ public sealed class BilevelProblem<T>
     {
         ArgumentNullException.ThrowIfNull(engine);
         CheckTuned();
-        return engine.Kind == EngineKind.Implicit
+        var built = engine.Kind == EngineKind.Implicit
             ? new ImplicitHypergradient<T>(Training, Space, RequireResponse($"Engine.{engine.Kind}"), engine.ImplicitOptions)
             : engine.Over(Run($"Engine.{engine.Kind}"), RequireResponse($"Engine.{engine.Kind}"));
+        return Training is IPartitionedAdjoints parts && engine.AccumulatesAdjoints ? new GatheringEngine(built, parts, Space) : built;
     }
 
     /// <summary>f and ∇f at the starting λ with <paramref name="engine"/>.</summary>
@@ -342,5 +343,23 @@ public sealed class BilevelProblem<T>
         }
 
         return values;
+    }
+
+    /// <summary>An engine over an objective with partitioned adjoints: its result's partitioned loss blocks gathered.</summary>
+    private sealed class GatheringEngine(IHypergradientEngine inner, IPartitionedAdjoints parts, HyperparameterSpace space) : IHypergradientEngine
+    {
+        public HypergradientResult Compute(ReadOnlySpan<double> lambda, IProgress<EngineProgress>? progress = null)
+        {
+            var result = inner.Compute(lambda, progress);
+            foreach (var tuned in space.Tuned)
+            {
+                if (tuned.Kind == HyperparameterKind.Loss && parts.IsPartitioned(tuned.Name))
+                {
+                    parts.Gather(tuned.Name, result.Gradient.AsSpan(tuned.Offset, tuned.Length));
+                }
+            }
+
+            return result;
+        }
     }
 }

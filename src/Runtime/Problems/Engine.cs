@@ -47,6 +47,13 @@ public sealed record Engine(
     ImplicitOptions? ImplicitOptions = null)
 {
     /// <summary>Reverse mode, storing every state.</summary>
+    /// <summary>
+    /// Whether the engine sums λ's adjoints over the steps (the reverse engines and the implicit one), as opposed to
+    /// carrying tangents (forward) or differencing runs: an objective's partitioned adjoints
+    /// (<see cref="Objectives.IPartitionedAdjoints"/>) are gathered at the end of such an engine's computation.
+    /// </summary>
+    public bool AccumulatesAdjoints => Kind is EngineKind.Reverse or EngineKind.Truncated or EngineKind.Checkpointed or EngineKind.Implicit;
+
     public static Engine Reverse { get; } = new(EngineKind.Reverse);
 
     /// <summary>Forward mode, all of λ's tangents at once.</summary>

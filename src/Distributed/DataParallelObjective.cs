@@ -128,18 +128,8 @@ public sealed class DataParallelObjective<T> : IObjective<T>, IPartitionedAdjoin
 
     public T Gradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> gradient)
     {
-        var (local, scale) = Local(batch);
+        LocalPart(Product.Gradient, w, lambda, batch, []);
         var message = _message.AsSpan(0, ParameterCount + 1);
-        if (local is { } b)
-        {
-            message[ParameterCount] = scale * _local.Gradient(w, Slice(lambda, _localLambda), b, message[..ParameterCount]);
-            Scale(message[..ParameterCount], scale);
-        }
-        else
-        {
-            message.Clear();
-        }
-
         _session.Allreduce(message);
         message[..ParameterCount].CopyTo(gradient);
         return message[ParameterCount];
@@ -147,83 +137,26 @@ public sealed class DataParallelObjective<T> : IObjective<T>, IPartitionedAdjoin
 
     public void HessianVector(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result)
     {
-        var (local, scale) = Local(batch);
-        var message = _message.AsSpan(0, ParameterCount);
-        if (local is { } b)
-        {
-            _local.HessianVector(w, Slice(lambda, _localLambda), b, v, message);
-            Scale(message, scale);
-        }
-        else
-        {
-            message.Clear();
-        }
-
-        _session.Allreduce(message);
-        message.CopyTo(result);
+        LocalPart(Product.HessianVector, w, lambda, batch, v);
+        SumOverW(result);
     }
 
     public void CrossTangent(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> lambdaDot, Span<T> result)
     {
-        var (local, scale) = Local(batch);
-        var message = _message.AsSpan(0, ParameterCount);
-        if (local is { } b)
-        {
-            _local.CrossTangent(w, Slice(lambda, _localLambda), b, Slice(lambdaDot, _localLambdaDot), message);
-            Scale(message, scale);
-        }
-        else
-        {
-            message.Clear();
-        }
-
-        _session.Allreduce(message);
-        message.CopyTo(result);
+        LocalPart(Product.CrossTangent, w, lambda, batch, lambdaDot);
+        SumOverW(result);
     }
 
     public void CrossAdjoint(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> lambdaBar)
-    {
-        var (local, scale) = Local(batch);
-        Array.Clear(_localLambdaBar);
-        if (local is { } b)
-        {
-            _local.CrossAdjoint(w, Slice(lambda, _localLambda), b, v, _localLambdaBar);
-        }
-
-        AddLambdaBar(scale, lambdaBar, [], []);
-    }
+        => AddLambdaBar(LocalPart(Product.CrossAdjoint, w, lambda, batch, v), lambdaBar, [], []);
 
     public void LambdaGradient(ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, Span<T> lambdaBar)
-    {
-        var (local, scale) = Local(batch);
-        Array.Clear(_localLambdaBar);
-        if (local is { } b)
-        {
-            _local.LambdaGradient(w, Slice(lambda, _localLambda), b, _localLambdaBar);
-        }
-
-        AddLambdaBar(scale, lambdaBar, [], []);
-    }
+        => AddLambdaBar(LocalPart(Product.LambdaGradient, w, lambda, batch, []), lambdaBar, [], []);
 
     /// <summary>H·v and the cross adjoint in one call of the shard's objective and one message.</summary>
     public void HessianVectorAndCrossAdjoint(
         ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result, Span<T> lambdaBar)
-    {
-        var (local, scale) = Local(batch);
-        Array.Clear(_localLambdaBar);
-        var product = _message.AsSpan(0, ParameterCount);
-        if (local is { } b)
-        {
-            _local.HessianVectorAndCrossAdjoint(w, Slice(lambda, _localLambda), b, v, product, _localLambdaBar);
-            Scale(product, scale);
-        }
-        else
-        {
-            product.Clear();
-        }
-
-        AddLambdaBar(scale, lambdaBar, product, result);
-    }
+        => AddLambdaBar(LocalPart(Product.HessianVectorAndCrossAdjoint, w, lambda, batch, v), lambdaBar, _message.AsSpan(0, ParameterCount), result);
 
     /// <summary>
     /// Sums the per-example blocks' entries of <paramref name="lambdaBar"/> (this objective's layout) over the ranks:
@@ -253,6 +186,69 @@ public sealed class DataParallelObjective<T> : IObjective<T>, IPartitionedAdjoin
         }
 
         _session.Allreduce(adjoint);
+    }
+
+    private enum Product
+    {
+        Gradient,
+        HessianVector,
+        CrossTangent,
+        CrossAdjoint,
+        LambdaGradient,
+        HessianVectorAndCrossAdjoint,
+    }
+
+    /// <summary>
+    /// This rank's part of <paramref name="product"/> along <paramref name="direction"/> (v or λ̇): a vector over w at
+    /// the start of the message buffer (for the gradient, J after it), scaled to the shard's share of the batch; λ̄ in
+    /// the shard's layout, unscaled (<see cref="AddLambdaBar"/> scales it). Zeros where the shard has none of the batch.
+    /// </summary>
+    /// <returns>The shard's share of the batch, which scales its means.</returns>
+    private T LocalPart(Product product, ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> direction)
+    {
+        var (local, scale) = Local(batch);
+        var overW = _message.AsSpan(0, ParameterCount);
+        overW.Clear();
+        _message[ParameterCount] = T.Zero;
+        Array.Clear(_localLambdaBar);
+        if (local is not { } b)
+        {
+            return scale;
+        }
+
+        var here = Slice(lambda, _localLambda);
+        switch (product)
+        {
+            case Product.Gradient:
+                _message[ParameterCount] = scale * _local.Gradient(w, here, b, overW);
+                break;
+            case Product.HessianVector:
+                _local.HessianVector(w, here, b, direction, overW);
+                break;
+            case Product.CrossTangent:
+                _local.CrossTangent(w, here, b, Slice(direction, _localLambdaDot), overW);
+                break;
+            case Product.CrossAdjoint:
+                _local.CrossAdjoint(w, here, b, direction, _localLambdaBar);
+                break;
+            case Product.LambdaGradient:
+                _local.LambdaGradient(w, here, b, _localLambdaBar);
+                break;
+            case Product.HessianVectorAndCrossAdjoint:
+                _local.HessianVectorAndCrossAdjoint(w, here, b, direction, overW, _localLambdaBar);
+                break;
+        }
+
+        Scale(overW, scale);
+        return scale;
+    }
+
+    /// <summary>The message's vector over w summed over the ranks, into <paramref name="result"/>.</summary>
+    private void SumOverW(Span<T> result)
+    {
+        var message = _message.AsSpan(0, ParameterCount);
+        _session.Allreduce(message);
+        message.CopyTo(result);
     }
 
     /// <summary>The shard's part of <paramref name="batch"/> (null where it has none) and the weight of its mean in the batch's.</summary>

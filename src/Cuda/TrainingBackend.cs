@@ -29,6 +29,7 @@ public sealed class TrainingBackend<T> : ITrainingBackend<T>, IDisposable
     private readonly Dictionary<string, IVectorizedStep<T>> _steps = new(StringComparer.OrdinalIgnoreCase);
 
     private readonly int _threads;
+    private IDataDistribution? _distribution;
 
     private TrainingBackend(IKernelDevice? device, CudaDevice? opened = null, int threads = 1)
     {
@@ -76,8 +77,33 @@ public sealed class TrainingBackend<T> : ITrainingBackend<T>, IDisposable
         }
     }
 
-    /// <summary>The backend in words, for reports: <c>CPU</c>, or the device.</summary>
-    public string Description => _device is null ? (_threads == 1 ? "CPU" : $"CPU, {_threads} threads") : _device.Description;
+    /// <summary>
+    /// This backend with its objectives over data split across <paramref name="distribution"/>'s processes (the ranks of
+    /// an MPI run), each process's part on this backend.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The backend is a CUDA device: a distributed run trains on the CPU.</exception>
+    public TrainingBackend<T> Across(IDataDistribution distribution)
+    {
+        ArgumentNullException.ThrowIfNull(distribution);
+        if (_device is not null)
+        {
+            throw new NotSupportedException("A run across processes trains on the CPU; give --device cpu.");
+        }
+
+        _distribution = distribution;
+        return this;
+    }
+
+    /// <summary>The processes the data are split across; null for this process alone.</summary>
+    public IDataDistribution? Distribution => _distribution;
+
+    /// <summary>Whether this process writes the run's files and prints its tables: always, but on the other ranks of a distributed run.</summary>
+    public bool WritesResults => _distribution?.WritesResults ?? true;
+
+    /// <summary>The backend in words, for reports: <c>CPU</c>, or the device; with the processes of a distributed run.</summary>
+    public string Description
+        => (_device is null ? (_threads == 1 ? "CPU" : $"CPU, {_threads} threads") : _device.Description)
+           + (_distribution is { } d ? $" on each of {d.Processes} processes" : string.Empty);
 
     /// <summary>Where the engines keep the state.</summary>
     public IStateMemory<T> Memory => _memory ?? (IStateMemory<T>)HostStateMemory<T>.Instance;
@@ -85,6 +111,11 @@ public sealed class TrainingBackend<T> : ITrainingBackend<T>, IDisposable
     /// <summary>Softmax regression on <paramref name="data"/>, with one weight per example in λ when <paramref name="exampleWeights"/>.</summary>
     public IObjective<T> SoftmaxRegression(Dataset<T> data, bool exampleWeights)
     {
+        if (_distribution is { } distribution)
+        {
+            return distribution.Objective(data, part => WeightedSoftmaxRegression<T>.Create(part, exampleWeights, _threads));
+        }
+
         if (_device is null)
         {
             return WeightedSoftmaxRegression<T>.Create(data, exampleWeights, _threads);

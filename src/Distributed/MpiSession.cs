@@ -1,8 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Numerics;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using AutoHypergrad.Data;
+using AutoHypergrad.Objectives;
 
 namespace AutoHypergrad.Distributed;
 
@@ -19,7 +22,7 @@ public sealed class MpiUnavailableException(string message) : Exception(message)
 /// handles), so the calls are routed to MPICH's library. Open MPI's ABI differs (handles are pointers) and is not
 /// supported.
 /// </remarks>
-public sealed class MpiSession : IDisposable
+public sealed class MpiSession : IDisposable, IDataDistribution
 {
     /// <summary>The variable that names the MPI library to load (a path or a name), for an MPICH-ABI library elsewhere.</summary>
     public const string LibraryVariable = "AUTOHYPERGRAD_MPI_LIBRARY";
@@ -57,6 +60,15 @@ public sealed class MpiSession : IDisposable
     public bool IsRoot => Rank == 0;
 
     internal MPI.Intracommunicator World { get; }
+
+    int IDataDistribution.Processes => Size;
+
+    bool IDataDistribution.WritesResults => IsRoot;
+
+    /// <summary>A <see cref="DataParallelObjective{T}"/> over <paramref name="data"/>, this rank's part built by <paramref name="build"/>.</summary>
+    public IObjective<T> Objective<T>(Dataset<T> data, Func<Dataset<T>, IObjective<T>> build)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+        => DataParallelObjective<T>.Over(this, data, build);
 
     /// <summary>
     /// Starts MPI for this process (once; later calls return the same session). <paramref name="args"/> are the

@@ -249,7 +249,7 @@ public sealed class HyperCleaning<T>
         var outer = new HyperparameterOptimization(
             lambda => engine.Compute(lambda, progress),
             updater,
-            new OuterOptions(_settings.HyperIterations, CheckpointPath: checkpoint, Fingerprint: fingerprint));
+            new OuterOptions(_settings.HyperIterations, CheckpointPath: checkpoint, Fingerprint: fingerprint, SavesCheckpoints: _backend.WritesResults));
         var result = outer.Run((iteration, lambda) =>
         {
             // The curve is saved before the outer checkpoint: a kill in between leaves an extra point, cut here on resume.
@@ -264,7 +264,7 @@ public sealed class HyperCleaning<T>
                 falsePositives,
                 iteration.Seconds);
             points.Add(point);
-            if (curvesPath is not null)
+            if (curvesPath is not null && _backend.WritesResults)
             {
                 new SavedCurve(fingerprint, points).Save(curvesPath);
             }

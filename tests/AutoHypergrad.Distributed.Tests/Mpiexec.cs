@@ -30,33 +30,41 @@ internal static class Mpiexec
         string directory = Directory.CreateTempSubdirectory("autohypergrad-mpi-").FullName;
         try
         {
-            var start = new ProcessStartInfo(Launcher.Value ?? throw new InvalidOperationException("No mpiexec."))
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string argument in new[] { "-n", $"{ranks}", "dotnet", RankProgram, directory }.Concat(scenario))
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            using var process = Process.Start(start) ?? throw new InvalidOperationException("mpiexec did not start.");
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            Task<string> error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(Timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"mpiexec -n {ranks} {string.Join(' ', scenario)} ran past {Timeout.TotalSeconds} s.");
-            }
-
-            Assert.True(process.ExitCode == 0, $"mpiexec exited with {process.ExitCode}: {error.Result}{output.Result}");
+            var (exitCode, output, error) = Launch(ranks, directory, [RankProgram, directory, .. scenario]);
+            Assert.True(exitCode == 0, $"mpiexec exited with {exitCode}: {error}{output}");
             return Enumerable.Range(0, ranks).Select(rank => File.ReadAllText(Path.Combine(directory, $"rank-{rank}-of-{ranks}.txt"))).ToArray();
         }
         finally
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    /// <summary><c>mpiexec -n <paramref name="ranks"/> dotnet <paramref name="arguments"/></c> in <paramref name="directory"/>, to the end (or the test fails after <see cref="Timeout"/>).</summary>
+    public static (int ExitCode, string Output, string Error) Launch(int ranks, string directory, string[] arguments)
+    {
+        var start = new ProcessStartInfo(Launcher.Value ?? throw new InvalidOperationException("No mpiexec."))
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { "-n", $"{ranks}", "dotnet" }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("mpiexec did not start.");
+        Task<string> output = process.StandardOutput.ReadToEndAsync();
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"mpiexec -n {ranks} {string.Join(' ', arguments)} ran past {Timeout.TotalSeconds} s.");
+        }
+
+        return (process.ExitCode, output.Result, error.Result);
     }
 
     private static string? Missing()

@@ -18,7 +18,8 @@ namespace AutoHypergrad.Cli.Commands;
 
 /// <summary>
 /// The results of <c>hyperclean</c>: table 1's rows, figure 2's curves, and how the run was made (<see cref="Device"/>
-/// is absent from results written before the CUDA backend, all of which ran on the CPU).
+/// is absent from results written before the CUDA backend, all of which ran on the CPU; <see cref="Processes"/>, the
+/// ranks of an MPI run, from those written before the MPI backend, which ran in one process).
 /// </summary>
 internal sealed record HyperCleaningReport(
     string Experiment,
@@ -32,7 +33,8 @@ internal sealed record HyperCleaningReport(
     IReadOnlyList<HyperCleaningCurve> Curves,
     IReadOnlyList<string> Deviations,
     double Seconds,
-    string? Device = null)
+    string? Device = null,
+    int Processes = 1)
     : IExperimentReport;
 
 /// <summary>
@@ -139,9 +141,15 @@ internal static class HypercleanCommand
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         string precision = typeof(T) == typeof(float) ? "float" : "double";
+        using var ranks = MpiLaunch.Join();
         var machine = BenchMachine.Current();
         ExperimentConsole.Machine(machine, precision);
         using var backend = TrainingBackend<T>.Open(parse.GetValue(Device)!, parse.GetValue(Threads));
+        if (ranks is not null)
+        {
+            backend.Across(ranks);
+        }
+
         AnsiConsole.MarkupLine(Markup.Escape($"Training on {backend.Description}"));
 
         var experiment = new HyperCleaning<T>(settings, MnistReader.Read<T>(mnist, MnistSplit.Train), precision, backend);
@@ -176,7 +184,13 @@ internal static class HypercleanCommand
 
         var report = new HyperCleaningReport(
             "hyperclean",
-            commandLine, machine, experiment.Source, precision, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds, backend.Description);
+            commandLine, machine, experiment.Source, precision, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds, backend.Description,
+            backend.Distribution?.Processes ?? 1);
+        if (!backend.WritesResults)
+        {
+            return CommandLine.Success;
+        }
+
         ExperimentConsole.Finish(
             parse,
             report,

@@ -14,7 +14,12 @@ namespace AutoHypergrad.Outer;
 /// <param name="MinImprovement">The relative decrease of f that counts as better.</param>
 /// <param name="CheckpointPath">Where to save after each hyper-iteration and resume from; null for none.</param>
 /// <param name="Fingerprint">Identifies the run, so that a checkpoint of another run is refused.</param>
-public sealed record OuterOptions(int Iterations, int Patience = 0, double MinImprovement = 0, string? CheckpointPath = null, string Fingerprint = "");
+/// <param name="SavesCheckpoints">
+/// Whether this process writes the checkpoint, or only resumes from it: false on every process of a distributed run
+/// but the one that writes its files (they all take the same steps).
+/// </param>
+public sealed record OuterOptions(
+    int Iterations, int Patience = 0, double MinImprovement = 0, string? CheckpointPath = null, string Fingerprint = "", bool SavesCheckpoints = true);
 
 /// <summary>One hyper-iteration: f(λ_k), |∇f(λ_k)| and the time it took.</summary>
 public sealed record OuterIteration(int Iteration, double Value, double HypergradientNorm, double Seconds);
@@ -107,7 +112,7 @@ public sealed class HyperparameterOptimization
 
     private void Save(int completed, double[] bestLambda, double bestValue, int bestIteration, int sinceBest, bool stoppedEarly, List<OuterIteration> history)
     {
-        if (Options.CheckpointPath is null)
+        if (Options.CheckpointPath is null || !Options.SavesCheckpoints)
         {
             return;
         }

@@ -1,0 +1,34 @@
+using System;
+using System.IO;
+using System.Runtime.CompilerServices;
+using AutoHypergrad.Distributed;
+using Spectre.Console;
+
+namespace AutoHypergrad.Cli.Commands;
+
+/// <summary>
+/// A command started by <c>mpiexec -n N</c> (N &gt; 1) runs as one of N ranks: MPI is started, the data are split across
+/// the ranks, and only rank 0 prints and writes files. MPICH's launcher says so in <c>PMI_SIZE</c>; without it the
+/// command runs alone, and the MPI backend's assembly is not loaded.
+/// </summary>
+internal static class MpiLaunch
+{
+    /// <summary>The ranks, where the command was started by an MPI launcher with several; null otherwise.</summary>
+    /// <exception cref="MpiUnavailableException">MPICH's library is missing; the message says what was tried and how to install it.</exception>
+    public static MpiSession? Join()
+        => int.TryParse(Environment.GetEnvironmentVariable("PMI_SIZE"), out int size) && size > 1 ? Start() : null;
+
+    /// <summary>Starts MPI and, on every rank but 0, silences the console: the ranks take the same steps and rank 0 reports them.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static MpiSession Start()
+    {
+        var session = MpiSession.Start(Environment.GetCommandLineArgs());
+        if (!session.IsRoot)
+        {
+            Console.SetOut(TextWriter.Null);
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null) });
+        }
+
+        return session;
+    }
+}

@@ -1,4 +1,6 @@
 using System;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace AutoHypergrad.Distributed;
@@ -28,6 +30,7 @@ public static class ReproducibleSum
             return;
         }
 
+        long start = Stopwatch.GetTimestamp();
         int n = values.Length;
         var own = Buffers<T>.Exact(ref Buffers<T>.Own, n);
         var partner = Buffers<T>.Exact(ref Buffers<T>.Partner, n);
@@ -39,6 +42,7 @@ public static class ReproducibleSum
             if (rank % (2 * step) != 0)
             {
                 world.Send(own, rank - step, ReduceTag);
+                session.Traffic.Sent(n * Unsafe.SizeOf<T>());
                 break;
             }
 
@@ -64,10 +68,12 @@ public static class ReproducibleSum
             if (rank % (2 * step) == 0 && rank + step < size)
             {
                 world.Send(own, rank + step, BroadcastTag);
+                session.Traffic.Sent(n * Unsafe.SizeOf<T>());
             }
         }
 
         own.CopyTo(values);
+        session.Traffic.Summed(Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
     /// <summary>Each thread's message buffers, of the length last asked for (MPI.NET sends and receives whole arrays).</summary>

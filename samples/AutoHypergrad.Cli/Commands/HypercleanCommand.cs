@@ -10,6 +10,7 @@ using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Cli.Reports;
 using AutoHypergrad.Cuda;
 using AutoHypergrad.Data;
+using AutoHypergrad.Distributed;
 using AutoHypergrad.Engines;
 using AutoHypergrad.Experiments;
 using Spectre.Console;
@@ -34,8 +35,19 @@ internal sealed record HyperCleaningReport(
     IReadOnlyList<string> Deviations,
     double Seconds,
     string? Device = null,
-    int Processes = 1)
+    int Processes = 1,
+    RankTraffic? Traffic = null)
     : IExperimentReport;
+
+/// <summary>Rank 0's sums over the ranks of an MPI run: how many, the messages and bytes it sent, and their wall time (waits included).</summary>
+internal sealed record RankTraffic(long Sums, long Messages, long Bytes, double Seconds)
+{
+    public static RankTraffic? Of(MpiSession? session)
+        => session?.Traffic is { } t ? new RankTraffic(t.Sums, t.Messages, t.Bytes, t.Seconds) : null;
+
+    public override string ToString()
+        => FormattableString.Invariant($"Rank 0's sums over the ranks: {Sums} sums, {Messages} messages, {Bytes / 1e6:0.0} MB sent, {Seconds:0.0} s in them.");
+}
 
 /// <summary>
 /// <c>autohypergrad hyperclean</c>: data hyper-cleaning on MNIST (Franceschi et al. 2017, table 1 and figure 2).
@@ -185,7 +197,8 @@ internal static class HypercleanCommand
         var report = new HyperCleaningReport(
             "hyperclean",
             commandLine, machine, experiment.Source, precision, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds, backend.Description,
-            backend.Distribution?.Processes ?? 1);
+            backend.Distribution?.Processes ?? 1,
+            RankTraffic.Of(ranks));
         if (!backend.WritesResults)
         {
             return CommandLine.Success;
@@ -198,6 +211,10 @@ internal static class HypercleanCommand
             Svg,
             DrawFigure,
             Json);
+        if (report.Traffic is { } traffic)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(traffic.ToString()));
+        }
 
         return CommandLine.Success;
     }

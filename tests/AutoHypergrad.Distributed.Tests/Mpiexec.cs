@@ -67,6 +67,34 @@ internal static class Mpiexec
         return (process.ExitCode, output.Result, error.Result);
     }
 
+    /// <summary>Kills (SIGKILL) the process of rank <paramref name="rank"/> whose command line contains <paramref name="command"/>: the one whose environment says PMI_RANK=<paramref name="rank"/>.</summary>
+    public static void KillRank(int rank, string command)
+    {
+        foreach (var process in Process.GetProcessesByName("dotnet"))
+        {
+            string root = Path.Combine("/proc", $"{process.Id}");
+            try
+            {
+                bool ours = File.ReadAllText(Path.Combine(root, "cmdline")).Contains(command, StringComparison.Ordinal);
+                bool ranked = File.ReadAllText(Path.Combine(root, "environ")).Split('\0').Contains($"PMI_RANK={rank}");
+                if (ours && ranked)
+                {
+                    process.Kill();
+                    return;
+                }
+            }
+            catch (IOException)
+            {
+                // The process ended meanwhile.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException($"No process of rank {rank} running {command}.");
+    }
+
     private static string? Missing()
     {
         if (Launcher.Value is null)
@@ -94,6 +122,12 @@ internal static class Mpiexec
 }
 
 /// <summary>A fact that runs ranks under mpiexec: skipped, with the reason, where MPICH is missing (and not required).</summary>
+public sealed class MpiFactAttribute : FactAttribute
+{
+    public MpiFactAttribute() => Skip = Mpiexec.Requirement.SkipReason;
+}
+
+/// <summary>A theory that runs ranks under mpiexec: skipped, with the reason, where MPICH is missing (and not required).</summary>
 public sealed class MpiTheoryAttribute : TheoryAttribute
 {
     public MpiTheoryAttribute() => Skip = Mpiexec.Requirement.SkipReason;

@@ -46,7 +46,6 @@ public sealed record Engine(
     double RelativeStep = 1e-5,
     ImplicitOptions? ImplicitOptions = null)
 {
-    /// <summary>Reverse mode, storing every state.</summary>
     /// <summary>
     /// Whether the engine sums λ's adjoints over the steps (the reverse engines and the implicit one), as opposed to
     /// carrying tangents (forward) or differencing runs: an objective's partitioned adjoints
@@ -54,6 +53,7 @@ public sealed record Engine(
     /// </summary>
     public bool AccumulatesAdjoints => Kind is EngineKind.Reverse or EngineKind.Truncated or EngineKind.Checkpointed or EngineKind.Implicit;
 
+    /// <summary>Reverse mode, storing every state.</summary>
     public static Engine Reverse { get; } = new(EngineKind.Reverse);
 
     /// <summary>Forward mode, all of λ's tangents at once.</summary>

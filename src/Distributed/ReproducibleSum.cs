@@ -1,7 +1,7 @@
 using System;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace AutoHypergrad.Distributed;
 

@@ -218,7 +218,8 @@ internal static class HypergradCommand
     private static int Execute<T>(HypergradOptions options, TrainingData data, string commandLine, Stopwatch clock)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
-        var run = new HypergradRun<T>(options, data);
+        using var ranks = MpiLaunch.Join();
+        var run = new HypergradRun<T>(options, data, ranks);
         var report = new Dictionary<string, object?>();
         var costs = new CostTotals();
         IReadOnlyList<string> names = Enumerable.Range(0, run.Space.Count).Select(run.Space.NameOf).ToArray();
@@ -261,7 +262,8 @@ internal static class HypergradCommand
             var outer = new HyperparameterOptimization(
                 l => costs.Add(run.Compute(l, null)),
                 updater,
-                new OuterOptions(options.Outer, options.Patience, CheckpointPath: options.Checkpoint, Fingerprint: Fingerprint(options, run.Domains)));
+                new OuterOptions(
+                    options.Outer, options.Patience, CheckpointPath: options.Checkpoint, Fingerprint: Fingerprint(options, run.Domains), SavesCheckpoints: ranks?.IsRoot ?? true));
             var (result, final) = EngineProgressBar.Run(options.Outer, bar =>
             {
                 var result = outer.Run((iteration, _) => bar.Outer(iteration.Iteration + 1, iteration.Value));
@@ -298,7 +300,7 @@ internal static class HypergradCommand
                 $"Inner problem: ‖∇_w J‖ = {last.InnerGradientNorm:G3} after {last.Inner.Iterations} Newton iterations; H·q = ∇_w E by {SolverName(last.LinearSolver)}{(last.FirstAttempt is { } first ? $" after {SolverName(first.Method)} fell short" : string.Empty)}: relative residual {last.LinearResidual:G3} in {last.LinearIterations} iterations (tolerance {options.Tolerance:G3}).")));
         }
 
-        if (options.Json is not null)
+        if (options.Json is not null && (ranks?.IsRoot ?? true))
         {
             var document = new Dictionary<string, object?>
             {

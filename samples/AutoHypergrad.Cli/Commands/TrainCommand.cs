@@ -92,7 +92,8 @@ internal static class TrainCommand
     {
         // RunOptionSet.Read required --optimizer, so the run has one; hypergradient descent moves lr itself.
         var optimizer = run.Optimizer!;
-        var training = new TrainingProblem<T>(run, data, []);
+        using var ranks = MpiLaunch.Join();
+        var training = new TrainingProblem<T>(run, data, [], ranks);
         var problem = training.Problem;
         double start = problem.Space.OptimizerValues[optimizer.Hyperparameters.ToList().FindIndex(h => h.Name == HypergradientDescent<T>.LearningRateName)];
         if (start < settings.Floor || start > settings.Ceiling)
@@ -118,7 +119,7 @@ internal static class TrainCommand
 
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"{clock.Elapsed.TotalSeconds:F2} s.")));
-        if (run.Json is not null)
+        if (run.Json is not null && (ranks?.IsRoot ?? true))
         {
             JsonFile.Write(run.Json, new Dictionary<string, object?>
             {

@@ -7,6 +7,7 @@ using AutoHypergrad.Engines.Implicit;
 using AutoHypergrad.Engines.Online;
 using AutoHypergrad.Outer;
 using AutoHypergrad.Dynamics;
+using AutoHypergrad.Objectives;
 
 namespace AutoHypergrad.Cli.Hypergradients;
 
@@ -21,10 +22,10 @@ internal sealed class HypergradRun<T>
     private readonly HypergradOptions _options;
     private readonly IHypergradientEngine? _engine;
 
-    public HypergradRun(HypergradOptions options, TrainingData data)
+    public HypergradRun(HypergradOptions options, TrainingData data, IDataDistribution? distribution = null)
     {
         _options = options;
-        Problem = new TrainingProblem<T>(options, data, options.Settings.Tuned).Problem;
+        Problem = new TrainingProblem<T>(options, data, options.Settings.Tuned, distribution).Problem;
         _engine = EngineOf(options) is { } engine ? Problem.Engine(engine) : null;
     }
 

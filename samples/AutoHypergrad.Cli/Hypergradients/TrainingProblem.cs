@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Data;
+using AutoHypergrad.Objectives;
 using AutoHypergrad.Objectives.Models;
 
 namespace AutoHypergrad.Cli.Hypergradients;
@@ -12,19 +13,26 @@ namespace AutoHypergrad.Cli.Hypergradients;
 /// built-in model on the training set (with the loss blocks of <c>--set</c> and <c>--hyper</c>), the optimizer with
 /// the values of <c>--set</c>, the validation set's unregularized model as the response, w_0, T, the batches and the
 /// tuned names in the order of <c>--hyper</c>. Without an optimizer (an implicit run) the problem is at the training
-/// optimum.
+/// optimum. Under <c>mpiexec</c> the training set is split across the ranks (<see cref="IDataDistribution"/>).
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 internal sealed class TrainingProblem<T>
     where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
-    /// <summary>The run of <paramref name="options"/> on <paramref name="data"/>, tuning <paramref name="tuned"/> (the names of <c>--hyper</c>, or what the command tunes).</summary>
+    /// <summary>
+    /// The run of <paramref name="options"/> on <paramref name="data"/>, tuning <paramref name="tuned"/> (the names of
+    /// <c>--hyper</c>, or what the command tunes), its training set split across <paramref name="distribution"/>'s
+    /// processes where one is given.
+    /// </summary>
     /// <exception cref="UsageException">The library refused the run (a value outside its domain); the message says how to choose another.</exception>
-    public TrainingProblem(RunOptions options, TrainingData data, IReadOnlyList<string> tuned)
+    public TrainingProblem(RunOptions options, TrainingData data, IReadOnlyList<string> tuned, IDataDistribution? distribution = null)
     {
         var settings = options.Settings;
         var model = new ModelOptions(options.Model) { Hidden = options.Hidden, Activation = options.Activation };
-        var training = ModelObjective<T>.Create(data.Training.Convert<T>(), model with { Hyperparameters = settings.LossFlags });
+        var trainingModel = model with { Hyperparameters = settings.LossFlags };
+        var trainingData = data.Training.Convert<T>();
+        var whole = ModelObjective<T>.Create(trainingData, trainingModel);
+        IObjective<T> training = distribution?.Objective(trainingData, part => ModelObjective<T>.Create(part, trainingModel)) ?? whole;
         ValidationData = data.Validation.Convert<T>();
         Validation = ModelObjective<T>.Create(ValidationData, model);
         var bilevel = new BilevelOptions { Tune = tuned, LossValues = settings.LossValues, Domains = settings.Domains };
@@ -36,7 +44,7 @@ internal sealed class TrainingProblem<T>
                     optimizer.With(optimizer.Hyperparameters.Select((h, i) => KeyValuePair.Create(h.Name, settings.OptimizerValues[i])).Concat(settings.StepOptions).ToDictionary()),
                     Validation,
                     options.Steps,
-                    bilevel with { InitialWeights = InitialWeights(training, options), BatchSize = options.Batch, Seed = options.Seed })
+                    bilevel with { InitialWeights = InitialWeights(whole, options), BatchSize = options.Batch, Seed = options.Seed })
                 : BilevelProblem<T>.AtOptimum(training, Validation, bilevel);
         }
         catch (ArgumentException e)

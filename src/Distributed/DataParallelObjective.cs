@@ -19,7 +19,7 @@ namespace AutoHypergrad.Distributed;
 /// A loss hyperparameter block with one value per example (such as the example weights of hyper-cleaning) is sharded
 /// with the data: each rank reads only its own examples' values of λ and λ̇. Its adjoints (<see cref="CrossAdjoint"/>,
 /// <see cref="LambdaGradient"/>) are added on the rank that owns the example and nowhere else, so they cost no message;
-/// <see cref="GatherExampleAdjoints"/> sums them over the ranks once, at the end (<see cref="AutoHypergrad.BilevelProblem{T}"/>'s
+/// <see cref="Gather"/> sums them over the ranks once, at the end (<see cref="AutoHypergrad.BilevelProblem{T}"/>'s
 /// adjoint engines do so through <see cref="IPartitionedAdjoints"/>). The other blocks' adjoints are summed over the
 /// ranks with the product they come with.
 /// </para>
@@ -157,22 +157,6 @@ public sealed class DataParallelObjective<T> : IObjective<T>, IPartitionedAdjoin
     public void HessianVectorAndCrossAdjoint(
         ReadOnlySpan<T> w, ReadOnlySpan<T> lambda, Batch batch, ReadOnlySpan<T> v, Span<T> result, Span<T> lambdaBar)
         => AddLambdaBar(LocalPart(Product.HessianVectorAndCrossAdjoint, w, lambda, batch, v), lambdaBar, _message.AsSpan(0, ParameterCount), result);
-
-    /// <summary>
-    /// Sums the per-example blocks' entries of <paramref name="lambdaBar"/> (this objective's layout) over the ranks:
-    /// each rank holds its own examples' adjoints and zeros elsewhere, so the sum gathers them. Call once, on every
-    /// rank, on an adjoint accumulated by <see cref="CrossAdjoint"/> and <see cref="LambdaGradient"/>.
-    /// </summary>
-    public void GatherExampleAdjoints(Span<T> lambdaBar)
-    {
-        foreach (var (global, _, perExample) in _blocks)
-        {
-            if (perExample)
-            {
-                _session.Allreduce(lambdaBar.Slice(global.Offset, global.Length));
-            }
-        }
-    }
 
     /// <summary>Whether <paramref name="block"/> has one value per example, kept by the rank that owns the example.</summary>
     public bool IsPartitioned(string block) => _blocks.Any(b => b.PerExample && b.Global.Name == block);

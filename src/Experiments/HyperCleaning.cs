@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using AutoHypergrad.Cuda;
@@ -348,12 +349,7 @@ public sealed class HyperCleaning<T>
     /// </summary>
     private HyperCleaningRow FinalRound(string name, ReadOnlySpan<double> lambda)
     {
-        double largest = 0;
-        foreach (double weight in lambda)
-        {
-            largest = Math.Max(largest, weight);
-        }
-
+        double largest = TensorPrimitives.Max(lambda);
         if (largest <= 0)
         {
             throw new InvalidOperationException($"{name}: every example's weight is 0, so the final round has nothing to train on.");

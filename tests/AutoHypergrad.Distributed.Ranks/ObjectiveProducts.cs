@@ -69,9 +69,13 @@ internal static class ObjectiveProducts
         double[] hvTogether = new double[p];
         double[] crossTogether = new double[h];
         objective.HessianVectorAndCrossAdjoint(w, lambda, batch, v, hvTogether, crossTogether);
-        parallel?.GatherExampleAdjoints(crossAdjoint);
-        parallel?.GatherExampleAdjoints(lambdaGradient);
-        parallel?.GatherExampleAdjoints(crossTogether);
+        foreach (var block in objective.Hyperparameters.Blocks.Where(b => parallel?.IsPartitioned(b.Name) == true))
+        {
+            foreach (double[] adjoint in new[] { crossAdjoint, lambdaGradient, crossTogether })
+            {
+                parallel!.Gather(block.Name, adjoint.AsSpan(block.Offset, block.Length));
+            }
+        }
         return [[value, objective.Value(w, lambda, batch)], gradient, hv, crossTangent, crossAdjoint, lambdaGradient, hvTogether, crossTogether];
     }
 

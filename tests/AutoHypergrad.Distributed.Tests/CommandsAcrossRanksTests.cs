@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
@@ -53,10 +52,8 @@ public sealed class CommandsAcrossRanksTests : IClassFixture<CsvFixtures>
     /// <summary>The command's JSON from one process and from two ranks, with the timings left out.</summary>
     private (JsonElement Alone, JsonElement Ranked) BothWays(string[] arguments, string name)
     {
-        var alone = Process.Start(new ProcessStartInfo("dotnet", [Cli, .. arguments, "--json", $"{name}-alone.json"]) { WorkingDirectory = _data.Directory, RedirectStandardOutput = true })!;
-        alone.StandardOutput.ReadToEnd();
-        alone.WaitForExit();
-        Assert.Equal(0, alone.ExitCode);
+        var alone = Mpiexec.Alone(_data.Directory, [Cli, .. arguments, "--json", $"{name}-alone.json"]);
+        Assert.True(alone.ExitCode == 0, alone.Error);
         var (exitCode, _, error) = Mpiexec.Launch(2, _data.Directory, [Cli, .. arguments, "--json", $"{name}-ranked.json"]);
         Assert.True(exitCode == 0, error);
         return (Read($"{name}-alone.json"), Read($"{name}-ranked.json"));

@@ -24,10 +24,8 @@ public sealed class HypercleanAcrossRanksTests : IDisposable
     public void Two_or_three_ranks_give_the_one_process_table_and_one_report(int ranks)
     {
         string[] arguments = ["hyperclean", "--quick", "--precision", "double", "--threads", "1", "--checkpoint-dir", "checkpoints"];
-        var alone = Process.Start(new ProcessStartInfo("dotnet", [Cli, .. arguments, "--json", "alone.json"]) { WorkingDirectory = _directory, RedirectStandardOutput = true })!;
-        alone.StandardOutput.ReadToEnd();
-        alone.WaitForExit();
-        Assert.Equal(0, alone.ExitCode);
+        var alone = Mpiexec.Alone(_directory, [Cli, .. arguments, "--json", "alone.json"]);
+        Assert.True(alone.ExitCode == 0, alone.Error);
 
         var (exitCode, output, error) = Mpiexec.Launch(ranks, _directory, [Cli, .. arguments[..^1], "ranked", "--json", "ranked.json"]);
 

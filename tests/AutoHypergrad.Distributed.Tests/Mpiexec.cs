@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
@@ -42,26 +43,42 @@ internal static class Mpiexec
 
     /// <summary><c>mpiexec -n <paramref name="ranks"/> dotnet <paramref name="arguments"/></c> in <paramref name="directory"/>, to the end (or the test fails after <see cref="Timeout"/>).</summary>
     public static (int ExitCode, string Output, string Error) Launch(int ranks, string directory, string[] arguments)
+        => Execute(Launcher.Value ?? throw new InvalidOperationException("No mpiexec."), ["-n", $"{ranks}", "dotnet", .. arguments], directory);
+
+    /// <summary>
+    /// <c>dotnet <paramref name="arguments"/></c> in <paramref name="directory"/> as one process, without a launcher, with
+    /// <paramref name="environment"/> added to its environment; to the end (or the test fails after <see cref="Timeout"/>).
+    /// </summary>
+    public static (int ExitCode, string Output, string Error) Alone(string directory, string[] arguments, IReadOnlyDictionary<string, string>? environment = null)
+        => Execute("dotnet", arguments, directory, environment);
+
+    private static (int ExitCode, string Output, string Error) Execute(
+        string program, string[] arguments, string directory, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(Launcher.Value ?? throw new InvalidOperationException("No mpiexec."))
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "-n", $"{ranks}", "dotnet" }.Concat(arguments))
+        foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("mpiexec did not start.");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
         Task<string> output = process.StandardOutput.ReadToEndAsync();
         Task<string> error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(Timeout))
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"mpiexec -n {ranks} {string.Join(' ', arguments)} ran past {Timeout.TotalSeconds} s.");
+            throw new TimeoutException($"{program} {string.Join(' ', arguments)} ran past {Timeout.TotalSeconds} s.");
         }
 
         return (process.ExitCode, output.Result, error.Result);

@@ -4,8 +4,10 @@ using System.Linq;
 using System.Numerics;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text;
 using AutoHypergrad.Data;
 using AutoHypergrad.Objectives;
+using AutoHypergrad.Outer;
 
 namespace AutoHypergrad.Distributed;
 
@@ -22,7 +24,7 @@ public sealed class MpiUnavailableException(string message) : Exception(message)
 /// handles), so the calls are routed to MPICH's library. Open MPI's ABI differs (handles are pointers) and is not
 /// supported.
 /// </remarks>
-public sealed class MpiSession : IDisposable, IDataDistribution
+public sealed class MpiSession : IDisposable, IDataDistribution, ITrialGroup
 {
     /// <summary>The variable that names the MPI library to load (a path or a name), for an MPICH-ABI library elsewhere.</summary>
     public const string LibraryVariable = "AUTOHYPERGRAD_MPI_LIBRARY";
@@ -67,6 +69,27 @@ public sealed class MpiSession : IDisposable, IDataDistribution
     int IDataDistribution.Processes => Size;
 
     bool IDataDistribution.WritesResults => IsRoot;
+
+    int ITrialGroup.Process => Rank;
+
+    int ITrialGroup.Processes => Size;
+
+    /// <summary>Every rank's <paramref name="own"/> text, in rank order, on every rank: their lengths, then their UTF-8 bytes, each gathered by MPI.</summary>
+    public IReadOnlyList<string> Share(string own)
+    {
+        ArgumentNullException.ThrowIfNull(own);
+        byte[] bytes = Encoding.UTF8.GetBytes(own);
+        int[] lengths = World.Allgather(bytes.Length);
+        byte[]? all = null;
+        World.AllgatherFlattened(bytes, lengths, ref all);
+        var texts = new string[Size];
+        for (int rank = 0, start = 0; rank < Size; start += lengths[rank], rank++)
+        {
+            texts[rank] = Encoding.UTF8.GetString(all!, start, lengths[rank]);
+        }
+
+        return texts;
+    }
 
     /// <summary>A <see cref="DataParallelObjective{T}"/> over <paramref name="data"/>, this rank's part built by <paramref name="build"/>.</summary>
     public IObjective<T> Objective<T>(Dataset<T> data, Func<Dataset<T>, IObjective<T>> build)

@@ -68,6 +68,14 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
     [InlineData("implicit-lr", "'lr'")]
     [InlineData("reverse-without-optimizer", "--mode reverse trains with an optimizer: give --optimizer")]
     [InlineData("tolerance-not-implicit", "--tolerance and --linear-solver are for --mode implicit")]
+    [InlineData("range-without-search", "--range is for --search K")]
+    [InlineData("search-without-range", "--search needs at least one --range")]
+    [InlineData("bad-range", "--range lr=0.1: expected NAME=LOW:HIGH or NAME=LOW:HIGH:log")]
+    [InlineData("empty-range", "--range lr=1:0.1: LOW must be below HIGH")]
+    [InlineData("range-not-tuned", "--range mu: not a tuned hyperparameter; --hyper tunes lr")]
+    [InlineData("range-outside-domain", "--range lr: [-1, 1] leaves lr's domain")]
+    [InlineData("search-rtho", "--search runs training runs (with --outer, outer loops along their hypergradients), not --mode rtho")]
+    [InlineData("search-checkpoint-file", "--search keeps its trials (and each restart's outer loop) in --checkpoint-dir DIR")]
     public void An_error_is_one_line_naming_the_problem_and_a_nonzero_exit(string problem, string named)
     {
         string[] arguments = problem switch
@@ -80,6 +88,14 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
             "implicit-lr" => ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--mode", "implicit", "--hyper", "lr"],
             "reverse-without-optimizer" => ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--hyper", "l2"],
             "tolerance-not-implicit" => [.. Momentum, "--hyper", "lr", "--tolerance", "1e-6"],
+            "range-without-search" => [.. Momentum, "--hyper", "lr", "--range", "lr=0.1:1"],
+            "search-without-range" => [.. Momentum, "--hyper", "lr", "--search", "3"],
+            "bad-range" => [.. Momentum, "--hyper", "lr", "--search", "3", "--range", "lr=0.1"],
+            "empty-range" => [.. Momentum, "--hyper", "lr", "--search", "3", "--range", "lr=1:0.1"],
+            "range-not-tuned" => [.. Momentum, "--hyper", "lr", "--search", "3", "--range", "mu=0:0.9"],
+            "range-outside-domain" => [.. Momentum, "--hyper", "lr", "--search", "3", "--range", "lr=-1:1"],
+            "search-rtho" => [.. Momentum, "--hyper", "lr", "--search", "3", "--range", "lr=0.1:1", "--mode", "rtho"],
+            "search-checkpoint-file" => [.. Momentum, "--hyper", "lr", "--search", "3", "--range", "lr=0.1:1", "--outer", "2", "--checkpoint", "c.json"],
             _ => [.. Momentum, "--hyper", "lr", "--domain", "lr=wobble:3"],
         };
         var result = Cli.Run(Directory, arguments);
@@ -191,6 +207,34 @@ public sealed class HypergradCommandTests(CsvFixtures data) : IClassFixture<CsvF
         "hypergrad", "--train", train, "--val", validation, "--model", "softmax",
         "--optimizer", "momentum", "--set", "lr=0.1,mu=0.5", "--steps", "30",
     ];
+
+    [Fact]
+    public void Random_search_evaluates_f_as_the_engines_do_keeps_the_lowest_and_ranks_a_diverged_trial_last()
+    {
+        var search = Cli.RunJson(Directory, "search.json", [.. Momentum, "--hyper", "lr,mu", "--search", "6", "--range", "lr=0.01:10:log", "--range", "mu=0:0.9"]);
+
+        var trials = search.GetProperty("trials").EnumerateArray().ToArray();
+        Assert.Equal("random", search.GetProperty("search").GetString());
+        Assert.Equal(6, trials.Length);
+        double best = trials.Min(t => t.GetProperty("value").GetDouble());
+        Assert.Equal(best, search.GetProperty("value").GetDouble());
+
+        // f of the best trial is the hypergrad command's f at its λ, to the bit.
+        var lambda = search.GetProperty("lambda");
+        string at = FormattableString.Invariant($"lr={lambda.GetProperty("lr").GetDouble():R},mu={lambda.GetProperty("mu").GetDouble():R}");
+        var single = Cli.RunJson(Directory, "search-best.json", ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "softmax", "--optimizer", "momentum", "--set", at, "--steps", "30", "--hyper", "lr,mu"]);
+        Assert.Equal(best, single.GetProperty("value").GetDouble());
+
+        // Linear regression at learning rates up to 10³ diverges: those trials have no value and rank last.
+        var diverging = Cli.RunJson(
+            Directory,
+            "search-diverging.json",
+            ["hypergrad", "--train", "train.csv", "--val", "val.csv", "--model", "linear", "--optimizer", "sgd", "--steps", "300", "--hyper", "lr", "--search", "4", "--range", "lr=0.01:1e3:log"]);
+        var outcomes = diverging.GetProperty("trials").EnumerateArray().ToArray();
+        Assert.Contains(outcomes, t => t.GetProperty("value").ValueKind == JsonValueKind.Null && t.GetProperty("failure").GetString()!.Length > 0);
+        Assert.Contains(outcomes, t => t.GetProperty("value").ValueKind == JsonValueKind.Number);
+        Assert.NotEqual(JsonValueKind.Null, diverging.GetProperty("value").ValueKind);
+    }
 
     /// <summary>The hypergradient's entries, ordered by name.</summary>
     private double[] Hypergradient(string[] arguments, string mode)

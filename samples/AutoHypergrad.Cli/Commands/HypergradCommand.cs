@@ -61,6 +61,21 @@ internal static class HypergradCommand
         HelpName = "FILE",
         Description = "Save the outer loop after each hyper-iteration and resume from FILE; a checkpoint of another run is refused.",
     };
+    private static readonly Option<int> Search = new("--search")
+    {
+        HelpName = "K",
+        Description = "K trials from values drawn in the --range ranges (seeded by --seed): f(λ) after training (random search), or with --outer N an outer loop from there (restarts); under mpiexec the trials are spread over the ranks.",
+    };
+    private static readonly Option<string[]> RangeOption = new("--range")
+    {
+        HelpName = HypergradSearch.RangeForm,
+        Description = "--search: the range a tuned scalar is drawn from, uniform or log-uniform (the other entries of λ keep their --set values).",
+    };
+    private static readonly Option<string?> CheckpointDirectory = new("--checkpoint-dir")
+    {
+        HelpName = "DIR",
+        Description = "--search: keep each finished trial (and each restart's outer loop) in DIR and resume from it; with several machines, a directory all see.",
+    };
     private static readonly Option<string[]> DomainOption = new("--domain")
     {
         HelpName = "NAME=SPEC",
@@ -73,7 +88,7 @@ internal static class HypergradCommand
             "hypergrad",
             "The hypergradient ∇f(λ) of the validation error f(λ) = E(w_T(λ)) after T training steps, with respect to the hyperparameters " +
             "named by --hyper, by reverse, truncated, checkpointed or forward mode or finite differences; with --outer N, N hyper-iterations " +
-            "of gradient descent on λ (resumable with --checkpoint); with --mode rtho, real-time hyperparameter optimization; with --mode implicit, " +
+            "of gradient descent on λ (resumable with --checkpoint); with --search K, random search (or restarts of the outer loop) over --range ranges, spread over the ranks under mpiexec (resumable with --checkpoint-dir); with --mode rtho, real-time hyperparameter optimization; with --mode implicit, " +
             "the hypergradient at the training loss's minimizer (HOAG with --outer N). " +
             "Exit code 0 on success, 1 if the run fails (data, non-finite values, a foreign checkpoint), 2 on a usage error.");
         Option[] options =
@@ -81,7 +96,7 @@ internal static class HypergradCommand
             RunOptionSet.Train, RunOptionSet.Val, RunOptionSet.Model, RunOptionSet.Hidden, RunOptionSet.ActivationOption, RunOptionSet.Optimizer,
             RunOptionSet.Set, Hyper, RunOptionSet.Steps, RunOptionSet.Batch, RunOptionSet.Seed, RunOptionSet.Init, Mode, Truncate, Slots,
             Directions, Interval, RunOptionSet.Precision, RunOptionSet.Json, Outer, HyperOptimizer, HyperLr, Patience, Checkpoint, DomainOption,
-            Tolerance, LinearSolverOption,
+            Tolerance, LinearSolverOption, Search, RangeOption, CheckpointDirectory,
         ];
         foreach (var option in options)
         {
@@ -97,9 +112,13 @@ internal static class HypergradCommand
         {
             var options = Read(parse);
             var data = TrainingData.Load(options.Train, options.Validation, regression: options.Model == ModelKind.Linear);
-            return options.SinglePrecision
-                ? Execute<float>(options, data, commandLine, clock)
-                : Execute<double>(options, data, commandLine, clock);
+            return (options.Search > 0, options.SinglePrecision) switch
+            {
+                (true, true) => HypergradSearch.Execute<float>(options, data, commandLine, clock),
+                (true, false) => HypergradSearch.Execute<double>(options, data, commandLine, clock),
+                (false, true) => Execute<float>(options, data, commandLine, clock),
+                (false, false) => Execute<double>(options, data, commandLine, clock),
+            };
         });
 
     /// <summary>The options, checked beyond what the parser checks.</summary>
@@ -150,8 +169,12 @@ internal static class HypergradCommand
             throw new UsageException(FormattableString.Invariant($"--hyper-lr {hyperLr}: the learning rate of λ must be positive."));
         }
 
+        var (search, ranges, checkpointDirectory) = ReadSearch(parse, mode);
         return new HypergradOptions(run)
         {
+            Search = search,
+            Ranges = ranges,
+            CheckpointDirectory = checkpointDirectory,
             Mode = mode,
             TruncationSteps = truncate,
             Slots = slots,
@@ -171,6 +194,51 @@ internal static class HypergradCommand
                 _ => LinearSolverKind.ConjugateGradient,
             },
         };
+    }
+
+    /// <summary>
+    /// <c>--search</c>'s options: K ≥ 1 trials need a range each hyperparameter drawn; the ranges and the trial directory
+    /// need a search; a search runs training runs (and outer loops along a run's hypergradient), not real-time HO or the
+    /// implicit engine; its trials keep their own outer loops' checkpoints, in <c>--checkpoint-dir</c>.
+    /// </summary>
+    private static (int Search, SearchRange[] Ranges, string? CheckpointDirectory) ReadSearch(ParseResult parse, HypergradMode mode)
+    {
+        int search = parse.GetValue(Search);
+        var ranges = (parse.GetValue(RangeOption) ?? []).Select(HypergradSearch.ParseRange).ToArray();
+        string? directory = parse.GetValue(CheckpointDirectory);
+        if (search == 0 && !Given(parse, Search))
+        {
+            return ranges.Length > 0 || directory is not null
+                ? throw new UsageException($"{(ranges.Length > 0 ? "--range" : "--checkpoint-dir")} is for --search K.")
+                : (0, ranges, null);
+        }
+
+        if (search < 1)
+        {
+            throw new UsageException($"--search {search}: the trials must be at least 1.");
+        }
+
+        if (ranges.Length == 0)
+        {
+            throw new UsageException($"--search needs at least one --range ({HypergradSearch.RangeForm}): the values its trials draw.");
+        }
+
+        if (ranges.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new UsageException($"--range {twice.Key}: given twice.");
+        }
+
+        if (mode is HypergradMode.RealTime or HypergradMode.Implicit)
+        {
+            throw new UsageException($"--search runs training runs (with --outer, outer loops along their hypergradients), not --mode {parse.GetValue(Mode)}.");
+        }
+
+        if (Given(parse, Checkpoint))
+        {
+            throw new UsageException("--search keeps its trials (and each restart's outer loop) in --checkpoint-dir DIR, not --checkpoint FILE.");
+        }
+
+        return (search, ranges, directory);
     }
 
     /// <summary>
@@ -352,7 +420,6 @@ internal static class HypergradCommand
             $"f(λ) = {value:G10}; {elapsed.TotalSeconds:F2} s; {costs.ForwardSteps} forward, {costs.TangentSteps} tangent, {costs.ReverseSteps} reverse steps; peak {costs.PeakBytes / 1024.0:F1} KiB, stored states {costs.StoredBytes / 1024.0:F1} KiB.")));
     }
 
-    /// <summary>What makes a checkpoint this run's: everything that changes λ's trajectory (not --outer, so a run can be extended).</summary>
     /// <summary>The outer loop's part of the JSON, the same for HOAG and for gradient descent on λ.</summary>
     private static void ReportOuterLoop(
         Dictionary<string, object?> report, IReadOnlyList<string> names, double[] lambda, double[] bestLambda, double bestValue, int bestIteration, bool stoppedEarly, int resumedFrom)
@@ -365,7 +432,8 @@ internal static class HypergradCommand
         report["resumedFrom"] = resumedFrom;
     }
 
-    private static string Fingerprint(HypergradOptions o, DomainMap domains)
+    /// <summary>What makes a checkpoint this run's: everything that changes λ's trajectory (not --outer, so a run can be extended).</summary>
+    internal static string Fingerprint(HypergradOptions o, DomainMap domains)
     {
         var s = o.Settings;
         string Values(IEnumerable<KeyValuePair<string, double>> pairs) => string.Join(",", pairs.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => FormattableString.Invariant($"{p.Key}={p.Value:R}")));

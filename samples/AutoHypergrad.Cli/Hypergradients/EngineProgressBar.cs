@@ -12,28 +12,33 @@ internal sealed class EngineProgressBar : IProgress<EngineProgress>
 {
     private readonly ProgressTask? _outer;
     private readonly ProgressTask? _engine;
+    private readonly string _outerLabel;
 
-    private EngineProgressBar(ProgressContext? context, int outerIterations)
+    private EngineProgressBar(ProgressContext? context, int outerIterations, string outerLabel)
     {
+        _outerLabel = outerLabel;
         if (context is not null)
         {
-            _outer = outerIterations > 0 ? context.AddTask("hyper-iterations", maxValue: outerIterations) : null;
+            _outer = outerIterations > 0 ? context.AddTask(outerLabel, maxValue: outerIterations) : null;
             _engine = context.AddTask("starting", maxValue: 1);
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> under a bar (with a second one for <paramref name="outerIterations"/> &gt; 0).</summary>
-    public static TResult Run<TResult>(int outerIterations, Func<EngineProgressBar, TResult> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> under a bar (with a second one for <paramref name="outerIterations"/> &gt; 0, what
+    /// <paramref name="outerLabel"/> counts: the outer loop's hyper-iterations, a search's trials).
+    /// </summary>
+    public static TResult Run<TResult>(int outerIterations, Func<EngineProgressBar, TResult> work, string outerLabel = "hyper-iterations")
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
         {
-            return work(new EngineProgressBar(null, 0));
+            return work(new EngineProgressBar(null, 0, outerLabel));
         }
 
         return AnsiConsole.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(context => work(new EngineProgressBar(context, outerIterations)));
+            .Start(context => work(new EngineProgressBar(context, outerIterations, outerLabel)));
     }
 
     public void Report(EngineProgress value)
@@ -46,12 +51,12 @@ internal sealed class EngineProgressBar : IProgress<EngineProgress>
         }
     }
 
-    /// <summary>A hyper-iteration is done: <paramref name="completed"/> of them, the last with f = <paramref name="value"/>.</summary>
+    /// <summary>A hyper-iteration (or trial) is done: <paramref name="completed"/> of them, the last with f = <paramref name="value"/>.</summary>
     public void Outer(int completed, double value)
     {
         if (_outer is not null)
         {
-            _outer.Description = FormattableString.Invariant($"hyper-iterations (f = {value:G6})");
+            _outer.Description = FormattableString.Invariant($"{_outerLabel} (f = {value:G6})");
             _outer.Value = completed;
         }
     }

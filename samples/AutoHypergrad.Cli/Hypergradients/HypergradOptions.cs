@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using AutoHypergrad.Engines.Implicit;
+using AutoHypergrad.Outer;
 
 namespace AutoHypergrad.Cli.Hypergradients;
 
@@ -48,6 +50,15 @@ internal sealed record HypergradOptions : RunOptions
     public int Patience { get; init; }
 
     public string? Checkpoint { get; init; }
+
+    /// <summary>Trials of a search (random search, or restarts with <see cref="Outer"/>); 0 for none.</summary>
+    public int Search { get; init; }
+
+    /// <summary>The search's ranges, in the order each trial draws them.</summary>
+    public IReadOnlyList<SearchRange> Ranges { get; init; } = [];
+
+    /// <summary>Where a search keeps its finished trials and resumes from.</summary>
+    public string? CheckpointDirectory { get; init; }
 
     /// <summary>Implicit mode: ε of the inner problem and of the linear solve.</summary>
     public double Tolerance { get; init; } = 1e-8;

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
+using System.Text.Json;
 
 namespace AutoHypergrad.Outer;
 
@@ -34,13 +35,21 @@ public sealed record SearchRange(string Name, double Low, double High, bool Loga
     }
 }
 
-/// <summary>One trial of a <see cref="RandomSearch"/>: its index (from 0), the values drawn, what the trial returned, its value (lower is better) and its time.</summary>
+/// <summary>One trial of a <see cref="RandomSearch"/>.</summary>
 /// <typeparam name="TOutcome">What a trial returns (trained weights, metrics).</typeparam>
-public sealed record SearchTrial<TOutcome>(int Index, IReadOnlyDictionary<string, double> Hyperparameters, TOutcome Outcome, double Value, double Seconds);
+/// <param name="Index">The trial's index, from 0: it drew the search's <paramref name="Index"/>-th values.</param>
+/// <param name="Hyperparameters">The values drawn, by name.</param>
+/// <param name="Outcome">What the trial returned.</param>
+/// <param name="Value">Its value (lower is better; +∞ where it was not finite).</param>
+/// <param name="Seconds">Its wall time.</param>
+/// <param name="Process">The process that ran it (<see cref="ITrialGroup.Process"/>; 0 in one process).</param>
+/// <param name="Resumed">Whether it was loaded from <see cref="TrialCheckpoints"/> rather than run by this search.</param>
+public sealed record SearchTrial<TOutcome>(
+    int Index, IReadOnlyDictionary<string, double> Hyperparameters, TOutcome Outcome, double Value, double Seconds, int Process = 0, bool Resumed = false);
 
-/// <summary>The trials of a <see cref="RandomSearch"/> in the order run, and the best (the first of the lowest value).</summary>
+/// <summary>The trials of a <see cref="RandomSearch"/> by index, the best (the first of the lowest value), the wall time and the processes that shared the trials.</summary>
 /// <typeparam name="TOutcome">What a trial returns.</typeparam>
-public sealed record RandomSearchResult<TOutcome>(IReadOnlyList<SearchTrial<TOutcome>> Trials, SearchTrial<TOutcome> Best, double Seconds);
+public sealed record RandomSearchResult<TOutcome>(IReadOnlyList<SearchTrial<TOutcome>> Trials, SearchTrial<TOutcome> Best, double Seconds, int Processes = 1);
 
 /// <summary>
 /// Random search (Bergstra and Bengio, 2012), the baseline that hypergradient methods are measured against: trials at
@@ -100,45 +109,124 @@ public sealed class RandomSearch
     /// Runs <paramref name="trial"/> at drawn values while <paramref name="budgetSeconds"/> lasts: a trial starts while
     /// the time so far is under the budget (the first always starts, and the last may end past it, as a search given
     /// another method's wall time gets at least as much), and at most <paramref name="maxTrials"/> run. A non-finite
-    /// value ranks last. <paramref name="progress"/> sees each trial
-    /// as it ends.
+    /// value ranks last. <paramref name="progress"/> sees each trial as it ends (or is loaded).
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// With a <paramref name="group"/> of several processes, each runs the trials whose index is its own modulo their
+    /// number (trial i draws the i-th values, whichever process runs it), under the budget on its own clock; the
+    /// finished trials are then shared, so every process returns all of them, by index, and the same best. With a
+    /// given <paramref name="maxTrials"/> and an unreachable budget the trials, and so the result, do not depend on
+    /// the number of processes.
+    /// </para>
+    /// <para>
+    /// With <paramref name="checkpoints"/>, each trial is saved as it ends and a trial already saved is loaded instead
+    /// of run (its time counts against its process's budget), so the same search run again after a kill re-runs only
+    /// the trials that were under way.
+    /// </para>
+    /// <para>
+    /// Across processes or to disk, trials travel as JSON (System.Text.Json, fields included, doubles to the bit):
+    /// the outcome must survive that round trip.
+    /// </para>
+    /// </remarks>
     /// <param name="trial">Runs one trial at the values given by name; the trial's index (from 0) is the second argument.</param>
     /// <param name="value">The trial's value to minimize (a validation loss).</param>
-    /// <param name="budgetSeconds">The wall time to spend.</param>
-    /// <param name="maxTrials">The most trials to run.</param>
-    /// <param name="progress">Sees each finished trial.</param>
+    /// <param name="budgetSeconds">The wall time to spend (on each process).</param>
+    /// <param name="maxTrials">The most trials to run, over all processes.</param>
+    /// <param name="progress">Sees each of this process's trials as it ends or is loaded.</param>
+    /// <param name="group">The processes that share the trials; one process when null.</param>
+    /// <param name="checkpoints">Where finished trials are kept and resumed from; nowhere when null.</param>
+    /// <exception cref="System.IO.InvalidDataException">A trial file in <paramref name="checkpoints"/> is not of this search.</exception>
     public RandomSearchResult<TOutcome> Run<TOutcome>(
         Func<IReadOnlyDictionary<string, double>, int, TOutcome> trial,
         Func<TOutcome, double> value,
         double budgetSeconds,
         int maxTrials = int.MaxValue,
-        Action<SearchTrial<TOutcome>>? progress = null)
+        Action<SearchTrial<TOutcome>>? progress = null,
+        ITrialGroup? group = null,
+        TrialCheckpoints? checkpoints = null)
     {
         ArgumentNullException.ThrowIfNull(trial);
         ArgumentNullException.ThrowIfNull(value);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxTrials, 1);
+        group ??= SingleProcess.Instance;
         var clock = Stopwatch.StartNew();
         using var draws = Draws().GetEnumerator();
-        var trials = new List<SearchTrial<TOutcome>>();
-        SearchTrial<TOutcome>? best = null;
-        while (trials.Count == 0 || (trials.Count < maxTrials && clock.Elapsed.TotalSeconds < budgetSeconds))
+        int drawn = 0;
+        var own = new List<SearchTrial<TOutcome>>();
+        double loadedSeconds = 0;
+        for (int index = group.Process; index < maxTrials; index += group.Processes)
         {
-            var trialClock = Stopwatch.StartNew();
-            draws.MoveNext();
-            var drawn = draws.Current;
-            var outcome = trial(drawn, trials.Count);
-            double v = value(outcome);
-            var finished = new SearchTrial<TOutcome>(trials.Count, drawn, outcome, double.IsFinite(v) ? v : double.PositiveInfinity, trialClock.Elapsed.TotalSeconds);
-            trials.Add(finished);
-            if (best is null || finished.Value < best.Value)
+            if (own.Count > 0 && loadedSeconds + clock.Elapsed.TotalSeconds >= budgetSeconds)
             {
-                best = finished;
+                break;
             }
 
+            for (; drawn <= index; drawn++)
+            {
+                draws.MoveNext();
+            }
+
+            SearchTrial<TOutcome> finished;
+            if (checkpoints?.Load<TOutcome>(index) is { } saved)
+            {
+                finished = saved with { Resumed = true };
+                loadedSeconds += saved.Seconds;
+            }
+            else
+            {
+                var trialClock = Stopwatch.StartNew();
+                var values = draws.Current;
+                var outcome = trial(values, index);
+                double v = value(outcome);
+                finished = new SearchTrial<TOutcome>(index, values, outcome, double.IsFinite(v) ? v : double.PositiveInfinity, trialClock.Elapsed.TotalSeconds, group.Process);
+                checkpoints?.Save(finished);
+            }
+
+            own.Add(finished);
             progress?.Invoke(finished);
         }
 
-        return new RandomSearchResult<TOutcome>(trials, best!, clock.Elapsed.TotalSeconds);
+        var (trials, seconds) = Shared(group, own, clock.Elapsed.TotalSeconds);
+        var best = trials[0];
+        foreach (var t in trials)
+        {
+            if (t.Value < best.Value)
+            {
+                best = t;
+            }
+        }
+
+        return new RandomSearchResult<TOutcome>(trials, best, seconds, group.Processes);
     }
+
+    /// <summary>Every process's trials, by index, and the longest of the processes' times.</summary>
+    private static (IReadOnlyList<SearchTrial<TOutcome>> Trials, double Seconds) Shared<TOutcome>(ITrialGroup group, List<SearchTrial<TOutcome>> own, double seconds)
+    {
+        if (group.Processes == 1)
+        {
+            return (own, seconds);
+        }
+
+        var all = new List<SearchTrial<TOutcome>>(own);
+        double longest = seconds;
+        var shares = group.Share(JsonSerializer.Serialize(new ProcessShare<TOutcome>(seconds, own), TrialJson.Options));
+        for (int process = 0; process < shares.Count; process++)
+        {
+            if (process == group.Process)
+            {
+                continue;
+            }
+
+            var share = JsonSerializer.Deserialize<ProcessShare<TOutcome>>(shares[process], TrialJson.Options)!;
+            all.AddRange(share.Trials);
+            longest = Math.Max(longest, share.Seconds);
+        }
+
+        all.Sort((a, b) => a.Index.CompareTo(b.Index));
+        return (all, longest);
+    }
+
+    /// <summary>What a process shares at the end of a search: its time and its trials.</summary>
+    private sealed record ProcessShare<TOutcome>(double Seconds, List<SearchTrial<TOutcome>> Trials);
 }

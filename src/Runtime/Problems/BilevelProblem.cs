@@ -283,8 +283,26 @@ public sealed class BilevelProblem<T>
     /// <exception cref="NonFiniteValueException">Training diverged: the final state holds NaN or ∞ (the message names the entry and every hyperparameter's value).</exception>
     /// <exception cref="InvalidOperationException">A problem at the training optimum has no run.</exception>
     public T[] Train(ReadOnlySpan<double> lambda, IProgress<EngineProgress>? progress = null)
+        => Trained(lambda, nameof(Train), progress, (dynamics, state, _) => state[..dynamics.ParameterCount].ToArray());
+
+    /// <summary>
+    /// f(λ) = E(s_T(λ), λ) alone, without its hypergradient: the training run at <paramref name="lambda"/> and the
+    /// response of its final state, what a derivative-free search (<see cref="Outer.RandomSearch"/>) compares.
+    /// <paramref name="progress"/> sees each step.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="lambda"/> is not as long as λ.</exception>
+    /// <exception cref="NonFiniteValueException">Training diverged: the final state holds NaN or ∞.</exception>
+    /// <exception cref="InvalidOperationException">A problem at the training optimum has no run, or the problem has no response.</exception>
+    public double Value(ReadOnlySpan<double> lambda, IProgress<EngineProgress>? progress = null)
     {
-        var dynamics = Run(nameof(Train));
+        var response = RequireResponse(nameof(Value));
+        return Trained(lambda, nameof(Value), progress, (_, state, values) => double.CreateChecked(response.Value(state, values)));
+    }
+
+    /// <summary>What <paramref name="read"/> makes of the state after the training run at <paramref name="lambda"/> (and λ as <typeparamref name="T"/>).</summary>
+    private TResult Trained<TResult>(ReadOnlySpan<double> lambda, string what, IProgress<EngineProgress>? progress, StateReader<TResult> read)
+    {
+        var dynamics = Run(what);
         if (lambda.Length != Space.Count)
         {
             throw new ArgumentException($"λ has {lambda.Length} values; this problem tunes {Space.Count} ({Space.Describe(InitialHyperparameters)}).", nameof(lambda));
@@ -307,8 +325,10 @@ public sealed class BilevelProblem<T>
 
         // A diverged run stays non-finite, so one look at s_T finds it.
         FiniteGuard.CheckState(state, dynamics, step: 0, "the state", lambda);
-        return state[..dynamics.ParameterCount].ToArray();
+        return read(dynamics, state, values);
     }
+
+    private delegate TResult StateReader<TResult>(TrainingDynamics<T> dynamics, ReadOnlySpan<T> state, ReadOnlySpan<T> lambda);
 
     /// <summary>A hypergradient needs something to differentiate with respect to.</summary>
     private void CheckTuned()

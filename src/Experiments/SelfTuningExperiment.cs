@@ -41,15 +41,15 @@ public sealed record StnSettings(
         new("inputNoise", 1e-3, 0.5, Logarithmic: true),
     ];
 
-    /// <summary>How this run departs from the paper, one sentence each.</summary>
-    public IReadOnlyList<string> Deviations(int trials)
+    /// <summary>How this run departs from the paper, one sentence each; <paramref name="processes"/> shared the random search's trials.</summary>
+    public IReadOnlyList<string> Deviations(int trials, int processes = 1)
     {
         var deviations = new List<string>
         {
             "The STN paper has no MNIST-MLP experiment (its experiments are an LSTM on Penn Treebank and CNNs on CIFAR-10), so the rows have no paper values (paper: null).",
             $"STN: {Epochs} epochs of batch {BatchSize}, T_train = 5, T_valid = 1, Adam on φ (lr {ParameterLearningRate:G3}) and on (λ, log σ) (lr {HyperparameterLearningRate:G3}), τ = 0.001, σ starting at 0.5, in double.",
             "The STN layers see the free hyperparameters minus their starting values; the L2 penalty is c·Σ‖Ŵ_l(λ)‖² over the weight matrices of the best-response layers (biases, V and C are not penalized).",
-            $"Random search trains the same STN-layered network at a fixed λ (its hyper half is then a redundant reparametrization, about twice a plain MLP's cost per step), {TrialEpochs} epochs per trial, trials started while the STN's wall time lasts ({(trials == 0 ? "not run" : $"{trials} run")}).",
+            $"Random search trains the same STN-layered network at a fixed λ (its hyper half is then a redundant reparametrization, about twice a plain MLP's cost per step), {TrialEpochs} epochs per trial, trials started while the STN's wall time lasts ({(trials == 0 ? "not run" : $"{trials} run")}{(processes > 1 ? $", on {processes} processes, each given that time" : string.Empty)}).",
         };
         if (TrainingRows != 50000 || ValidationRows != 10000)
         {
@@ -66,7 +66,7 @@ public sealed record StnRow(
     IReadOnlyDictionary<string, double> Hyperparameters, IReadOnlyDictionary<string, double>? Paper);
 
 /// <summary>One random-search trial: its fixed hyperparameters and results.</summary>
-public sealed record StnTrial(IReadOnlyDictionary<string, double> Hyperparameters, double ValidationLoss, double ValidationAccuracy, double Seconds);
+public sealed record StnTrial(IReadOnlyDictionary<string, double> Hyperparameters, double ValidationLoss, double ValidationAccuracy, double Seconds, int Process = 0);
 
 /// <summary>
 /// The STN's hyperparameter values (λ = r(u), not the free values), its perturbation scales σ, and its full validation
@@ -172,9 +172,10 @@ public sealed class SelfTuningExperiment
     /// <summary>
     /// Random search: trials of <see cref="StnSettings.TrialEpochs"/> epochs at hyperparameters drawn from
     /// <see cref="StnSettings.Ranges"/>, started while <paramref name="budgetSeconds"/> lasts (at least one); the best by
-    /// validation loss is evaluated on the test set.
+    /// validation loss is evaluated on the test set. With a <paramref name="group"/> of several processes, each spends
+    /// the budget on its own trials and all of them are gathered (<see cref="RandomSearch.Run{TOutcome}"/>).
     /// </summary>
-    public (StnRow Row, IReadOnlyList<StnTrial> Trials) RunRandomSearch(double budgetSeconds, IProgress<EngineProgress>? progress, Action<string> log)
+    public (StnRow Row, IReadOnlyList<StnTrial> Trials) RunRandomSearch(double budgetSeconds, IProgress<EngineProgress>? progress, Action<string> log, ITrialGroup? group = null)
     {
         int steps = _settings.TrialEpochs * StepsPerEpoch;
         var search = new RandomSearch(StnSettings.Ranges, _settings.Seed + 1000);
@@ -200,15 +201,16 @@ public sealed class SelfTuningExperiment
             trial => trial.Loss,
             budgetSeconds,
             progress: trial => log(FormattableString.Invariant(
-                $"Random search trial {trial.Index + 1}: validation loss {trial.Outcome.Loss:0.0000} (accuracy {trial.Outcome.Accuracy:P2}); {Describe(trial.Outcome.Value)} ({trial.Seconds:0.0} s)")));
+                $"Random search trial {trial.Index + 1}: validation loss {trial.Outcome.Loss:0.0000} (accuracy {trial.Outcome.Accuracy:P2}); {Describe(trial.Outcome.Value)} ({trial.Seconds:0.0} s)")),
+            group: group);
 
         var trials = result.Trials
-            .Select(t => new StnTrial(Named(t.Outcome.Value), double.IsFinite(t.Outcome.Loss) ? t.Outcome.Loss : double.MaxValue, t.Outcome.Accuracy, t.Seconds))
+            .Select(t => new StnTrial(Named(t.Outcome.Value), double.IsFinite(t.Outcome.Loss) ? t.Outcome.Loss : double.MaxValue, t.Outcome.Accuracy, t.Seconds, t.Process))
             .ToArray();
         var best = result.Best.Outcome;
         var (testLoss, testAccuracy) = _model.Evaluate(best.Phi, best.Free, _test);
         var row = new StnRow(
-            $"Random search (best of {trials.Length} by validation)", best.Loss, best.Accuracy, testLoss, testAccuracy, result.Seconds, Named(best.Value), null);
+            $"Random search (best of {trials.Length} by validation{(result.Processes > 1 ? $", {result.Processes} processes" : string.Empty)})", best.Loss, best.Accuracy, testLoss, testAccuracy, result.Seconds, Named(best.Value), null);
         return (row, trials);
     }
 

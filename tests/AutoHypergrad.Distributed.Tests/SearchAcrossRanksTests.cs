@@ -90,6 +90,27 @@ public sealed class SearchAcrossRanksTests : IClassFixture<CsvFixtures>
         Assert.False(trials[7].GetProperty("resumed").GetBoolean());
     }
 
+    [MpiFact]
+    public void The_STN_baselines_random_search_on_two_ranks_gathers_both_ranks_trials_and_rank_0_trains_the_STN_alone()
+    {
+        var alone = Mpiexec.Alone(_data.Directory, [Cli, "stn", "--quick", "--json", "stn-alone.json"]);
+        Assert.True(alone.ExitCode == 0, alone.Error);
+        var (exitCode, output, error) = Mpiexec.Launch(2, _data.Directory, [Cli, "stn", "--quick", "--json", "stn-ranked.json"]);
+        Assert.True(exitCode == 0, error);
+
+        var one = Read("stn-alone.json");
+        var two = Read("stn-ranked.json");
+        Assert.Equal(2, two.GetProperty("processes").GetInt32());
+        Assert.Equal(one.GetProperty("rows")[0].GetRawText(), two.GetProperty("rows")[0].GetRawText().Replace(Seconds(two), Seconds(one), StringComparison.Ordinal));
+        var trials = two.GetProperty("trials").EnumerateArray().Select(t => t.GetProperty("process").GetInt32()).ToArray();
+        Assert.Equal([0, 1], trials.Distinct().Order());
+        Assert.Equal($"Random search (best of {trials.Length} by validation, 2 processes)", two.GetProperty("rows")[1].GetProperty("name").GetString());
+        Assert.Single(output.Split('\n'), line => line.StartsWith("Wall time", StringComparison.Ordinal));
+    }
+
+    /// <summary>The STN row's seconds as written, to compare the rest of the row.</summary>
+    private static string Seconds(JsonElement report) => report.GetProperty("rows")[0].GetProperty("seconds").GetRawText();
+
     /// <summary>The same trials, to the bit: drawn values, λ found, f, hyper-iterations; and the same best.</summary>
     private static void AssertSameTrials(JsonElement expected, JsonElement actual)
     {

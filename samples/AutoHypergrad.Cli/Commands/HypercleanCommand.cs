@@ -39,16 +39,6 @@ internal sealed record HyperCleaningReport(
     RankTraffic? Traffic = null)
     : IExperimentReport;
 
-/// <summary>Rank 0's sums over the ranks of an MPI run: how many, the messages and bytes it sent, and their wall time (waits included).</summary>
-internal sealed record RankTraffic(long Sums, long Messages, long Bytes, double Seconds)
-{
-    public static RankTraffic? Of(MpiSession? session)
-        => session?.Traffic is { } t ? new RankTraffic(t.Sums, t.Messages, t.Bytes, t.Seconds) : null;
-
-    public override string ToString()
-        => FormattableString.Invariant($"Rank 0's sums over the ranks: {Sums} sums, {Messages} messages, {Bytes / 1e6:0.0} MB sent, {Seconds:0.0} s in them.");
-}
-
 /// <summary>
 /// <c>autohypergrad hyperclean</c>: data hyper-cleaning on MNIST (Franceschi et al. 2017, table 1 and figure 2).
 /// </summary>

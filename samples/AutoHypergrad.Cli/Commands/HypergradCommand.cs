@@ -368,6 +368,11 @@ internal static class HypergradCommand
                 $"Inner problem: ‖∇_w J‖ = {last.InnerGradientNorm:G3} after {last.Inner.Iterations} Newton iterations; H·q = ∇_w E by {SolverName(last.LinearSolver)}{(last.FirstAttempt is { } first ? $" after {SolverName(first.Method)} fell short" : string.Empty)}: relative residual {last.LinearResidual:G3} in {last.LinearIterations} iterations (tolerance {options.Tolerance:G3}).")));
         }
 
+        if (RankTraffic.Of(ranks) is { } traffic)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(traffic.ToString()));
+        }
+
         if (options.Json is not null && (ranks?.IsRoot ?? true))
         {
             var document = new Dictionary<string, object?>
@@ -383,6 +388,8 @@ internal static class HypergradCommand
                 ["tangentSteps"] = costs.TangentSteps,
                 ["reverseSteps"] = costs.ReverseSteps,
                 ["steps"] = options.Mode == HypergradMode.Implicit ? run.LastImplicit?.Inner.Iterations ?? 0 : options.Steps,
+                ["processes"] = ranks?.Size ?? 1,
+                ["traffic"] = RankTraffic.Of(ranks),
                 ["command"] = commandLine,
             };
             foreach (var (key, entry) in report)

@@ -32,3 +32,13 @@ internal static class MpiLaunch
         return session;
     }
 }
+
+/// <summary>Rank 0's sums over the ranks of an MPI run: how many, the messages and bytes it sent, and their wall time (waits included).</summary>
+internal sealed record RankTraffic(long Sums, long Messages, long Bytes, double Seconds)
+{
+    public static RankTraffic? Of(MpiSession? session)
+        => session?.Traffic is { } t ? new RankTraffic(t.Sums, t.Messages, t.Bytes, t.Seconds) : null;
+
+    public override string ToString()
+        => FormattableString.Invariant($"Rank 0's sums over the ranks: {Sums} sums, {Messages} messages, {Bytes / 1e6:0.0} MB sent, {Seconds:0.0} s in them.");
+}

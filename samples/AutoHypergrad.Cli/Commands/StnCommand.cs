@@ -26,7 +26,8 @@ internal sealed record StnReport(
     IReadOnlyList<SearchRange> SearchRanges,
     IReadOnlyList<string> Hyperparameters,
     StnTrajectory Trajectory,
-    IReadOnlyList<StnTrial> Trials)
+    IReadOnlyList<StnTrial> Trials,
+    int Processes = 1)
     : IExperimentReport;
 
 /// <summary><c>autohypergrad stn</c>: Self-Tuning Networks tune the dropout rates, L2 and input noise of an MLP on MNIST, against random search.</summary>
@@ -97,18 +98,28 @@ internal static class StnCommand
             AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
                 $"{data}; 784-{string.Join("-", settings.Hidden)}-10, {settings.Epochs} epochs of batch {settings.BatchSize} ({experiment.Cycles} STN cycles)")));
 
-            var (stnRow, trajectory) = EngineProgressBar.Run(0, bar => experiment.RunStn(bar, Log));
-            var rows = new List<StnRow> { stnRow };
+            // Under mpiexec, rank 0 trains the STN while the others wait, then every rank runs random-search trials for
+            // the STN's wall time and the trials are gathered: random search with as many workers as ranks.
+            using var ranks = MpiLaunch.Join();
+            bool root = ranks?.IsRoot ?? true;
+            var stn = root ? EngineProgressBar.Run(0, bar => experiment.RunStn(bar, Log)) : default;
+            var rows = new List<StnRow> { stn.Row };
             IReadOnlyList<StnTrial> trials = [];
             if (settings.Baseline == "random-search")
             {
-                (StnRow searchRow, trials) = EngineProgressBar.Run(0, bar => experiment.RunRandomSearch(stnRow.Seconds, bar, Log));
+                double budget = ranks is null ? stn.Row.Seconds : double.Parse(ranks.Share(root ? stn.Row.Seconds.ToString("R", CultureInfo.InvariantCulture) : string.Empty)[0], CultureInfo.InvariantCulture);
+                (StnRow searchRow, trials) = EngineProgressBar.Run(0, bar => experiment.RunRandomSearch(budget, bar, Log, ranks));
                 rows.Add(searchRow);
             }
 
+            if (!root)
+            {
+                return CommandLine.Success;
+            }
+
             var report = new StnReport(
-                "stn", commandLine, machine, quick, clock.Elapsed.TotalSeconds, rows, settings.Deviations(trials.Count), data, settings, StnSettings.Ranges,
-                experiment.Names, trajectory, trials);
+                "stn", commandLine, machine, quick, clock.Elapsed.TotalSeconds, rows, settings.Deviations(trials.Count, ranks?.Size ?? 1), data, settings, StnSettings.Ranges,
+                experiment.Names, stn.Trajectory, trials, ranks?.Size ?? 1);
             ExperimentConsole.Finish(
                 parse,
                 report,

@@ -119,6 +119,11 @@ internal static class TrainCommand
 
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"{clock.Elapsed.TotalSeconds:F2} s.")));
+        if (RankTraffic.Of(ranks) is { } traffic)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(traffic.ToString()));
+        }
+
         if (run.Json is not null && (ranks?.IsRoot ?? true))
         {
             JsonFile.Write(run.Json, new Dictionary<string, object?>
@@ -135,6 +140,8 @@ internal static class TrainCommand
                 ["validationLoss"] = validationLoss,
                 ["validationAccuracy"] = double.IsNaN(validationAccuracy) ? null : validationAccuracy,
                 ["finalLr"] = result.FinalLearningRate,
+                ["processes"] = ranks?.Size ?? 1,
+                ["traffic"] = RankTraffic.Of(ranks),
                 ["seconds"] = clock.Elapsed.TotalSeconds,
                 ["command"] = commandLine,
             });

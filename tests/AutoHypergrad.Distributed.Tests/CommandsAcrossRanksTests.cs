@@ -48,6 +48,22 @@ public sealed class CommandsAcrossRanksTests : IClassFixture<CsvFixtures>
         }
     }
 
+    [MpiTheory]
+    [InlineData("more-ranks", "4 ranks for 3 examples: each rank needs at least one example, so run on at most 3 ranks.")]
+    [InlineData("missing-file", "missing.csv")]
+    public void Bad_input_under_mpiexec_is_one_error_line_however_many_ranks(string problem, string named)
+    {
+        // Three examples, one of each class.
+        File.WriteAllLines(Path.Combine(_data.Directory, "three.csv"), ["label,x1,x2,x3,x4", "0,1,0,0,0", "1,0,1,0,0", "2,0,0,1,0"]);
+        string train = problem == "more-ranks" ? "three.csv" : "missing.csv";
+        var (exitCode, _, error) = Mpiexec.Launch(4, _data.Directory, [Cli, "hypergrad", "--train", train, "--val", "val.csv", "--model", "softmax", "--optimizer", "sgd", "--steps", "5", "--hyper", "lr"]);
+
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(error.Split('\n'), l => l.Contains("error", StringComparison.Ordinal));
+        Assert.StartsWith("autohypergrad: error: ", line);
+        Assert.Contains(named, line, StringComparison.Ordinal);
+    }
+
     /// <summary>Each entry within 10⁻¹² of the block's largest: the same sums, reassociated.</summary>
     private static void AssertClose(JsonElement alone, JsonElement ranked)
     {

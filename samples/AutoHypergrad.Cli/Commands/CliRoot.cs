@@ -42,6 +42,12 @@ internal static class CliRoot
 
         RootCommand root = Build();
         ParseResult result = root.Parse(args);
+        if (result.Errors.Count > 0 && MpiLaunch.Rank > 0)
+        {
+            // Every rank parses the same command line: rank 0 reports it.
+            return CommandLine.UsageErrorExitCode;
+        }
+
         if (result.Errors.Count > 0)
         {
             foreach (ParseError error in result.Errors)

@@ -24,18 +24,32 @@ internal static class CommandFailure
         }
         catch (UsageException e)
         {
-            return Fail(e.Message, CommandLine.UsageErrorExitCode);
+            return Fail(e.Message, CommandLine.UsageErrorExitCode, everyRank: true);
         }
         catch (Exception e)
         {
             // Data, I/O, non-finite values, a refused checkpoint, a model that does not fit the data: one line, no trace.
-            return Fail(MessageOf(e), CommandLine.CheckFailed);
+            return Fail(MessageOf(e), CommandLine.CheckFailed, everyRank: e is ArgumentException or InvalidDataException or IOException);
         }
     }
 
-    private static int Fail(string message, int exitCode)
+    /// <summary>
+    /// Prints the error line. Under <c>mpiexec</c>, an error that <paramref name="everyRank"/> meets the same way (the
+    /// command line, the input files, the data's split) is printed by rank 0 alone, so a bad input gives one line
+    /// however many ranks there are; any other error is a rank's own, and that rank prints it with its number.
+    /// </summary>
+    private static int Fail(string message, int exitCode, bool everyRank)
     {
-        Console.Error.WriteLine($"autohypergrad: error: {message}");
+        int rank = MpiLaunch.Rank;
+        if (rank == 0)
+        {
+            Console.Error.WriteLine($"autohypergrad: error: {message}");
+        }
+        else if (!everyRank)
+        {
+            Console.Error.WriteLine($"autohypergrad: error on rank {rank}: {message}");
+        }
+
         return exitCode;
     }
 

@@ -16,7 +16,13 @@ internal static class MpiLaunch
     /// <summary>The ranks, where the command was started by an MPI launcher with several; null otherwise.</summary>
     /// <exception cref="MpiUnavailableException">MPICH's library is missing; the message says what was tried and how to install it.</exception>
     public static MpiSession? Join()
-        => int.TryParse(Environment.GetEnvironmentVariable("PMI_SIZE"), out int size) && size > 1 ? Start() : null;
+        => Launched ? Start() : null;
+
+    /// <summary>Whether an MPI launcher started this command as one of several ranks (<c>PMI_SIZE</c> &gt; 1).</summary>
+    public static bool Launched => int.TryParse(Environment.GetEnvironmentVariable("PMI_SIZE"), out int size) && size > 1;
+
+    /// <summary>This process's rank where <see cref="Launched"/> (<c>PMI_RANK</c>, known before MPI starts); 0 otherwise.</summary>
+    public static int Rank => Launched && int.TryParse(Environment.GetEnvironmentVariable("PMI_RANK"), out int rank) ? rank : 0;
 
     /// <summary>Starts MPI and, on every rank but 0, silences the console: the ranks take the same steps and rank 0 reports them.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

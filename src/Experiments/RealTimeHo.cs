@@ -50,14 +50,14 @@ public sealed record RealTimeHoSettings(
     public static RealTimeHoSettings Quick(ulong seed) => Full(seed) with { TrainingRows = 1000, ValidationRows = 500, TestRows = 1000, Hidden = [50], Steps = 50, Interval = 10 };
 
     /// <summary>How this run departs from the paper's, one sentence each.</summary>
-    public IReadOnlyList<string> Deviations(string precision, int trials) =>
+    public IReadOnlyList<string> Deviations(string precision, int trials, int processes = 1) =>
     [
         "MNIST instead of TIMIT: the paper's phone-classification network and data are not served here; its numbers (TIMIT test accuracy and minutes on its machine) are beside ours only as a reference.",
         FormattableString.Invariant($"An MLP 784-{string.Join("-", Hidden)}-10 (ReLU, Glorot-uniform start) trained by heavy-ball momentum for {Steps} steps of {BatchSize} on the first {TrainingRows} training images; the paper trains a deeper network on TIMIT."),
         FormattableString.Invariant($"E is the cross-entropy on the {ValidationRows} training images after them; the test accuracy is on the first {TestRows} MNIST test images."),
         "The L2 strength is momentum's coupled weight decay (d = g + wd·w on every parameter, biases included), i.e. (wd/2)‖w‖² added to the loss.",
         FormattableString.Invariant($"RTHO steps λ every Δ = {Interval} training steps with Adam (lr {HyperLearningRate}) on log η, logit μ and log wd; the paper's hyper-optimizer settings for TIMIT are not reproduced."),
-        FormattableString.Invariant($"Random search drew {trials} configurations (η log-uniform in [1e-3, 0.3], μ uniform in [0, 0.99), wd log-uniform in [1e-6, 1e-2]), trials started while RTHO's wall time lasts, each trained for the same T and chosen by E."),
+        FormattableString.Invariant($"Random search drew {trials} configurations (η log-uniform in [1e-3, 0.3], μ uniform in [0, 0.99), wd log-uniform in [1e-6, 1e-2]), trials started while RTHO's wall time lasts{(processes > 1 ? $" on each of {processes} processes" : string.Empty)}, each trained for the same T and chosen by E."),
         $"Computed in {precision}; the pixels are standardized as (x − 0.1307)/0.3081; batches and the initial weights from SplitMix64 seed {Seed}.",
     ];
 }
@@ -99,7 +99,7 @@ public sealed record RealTimeHoRow(
 public sealed record RealTimeHoTrace(IReadOnlyList<int> Step, IReadOnlyList<double> LearningRate, IReadOnlyList<double> Momentum, IReadOnlyList<double> WeightDecay, IReadOnlyList<double> ValidationLoss);
 
 /// <summary>A random-search trial: its hyperparameters and E (∞ where training diverged).</summary>
-public sealed record RandomSearchTrial(double LearningRate, double Momentum, double WeightDecay, double ValidationLoss, double Seconds);
+public sealed record RandomSearchTrial(double LearningRate, double Momentum, double WeightDecay, double ValidationLoss, double Seconds, int Process = 0);
 
 /// <summary>
 /// Real-time HO of η, μ and L2 (Franceschi, Donini, Frasconi, Pontil, "Forward and Reverse Gradient-Based
@@ -194,9 +194,10 @@ public sealed class RealTimeHo<T>
 
     /// <summary>
     /// Random search: trains from random (η, μ, L2) while <paramref name="budgetSeconds"/> lasts (at least one
-    /// trial), keeps the trial with the least E, and reports its test accuracy.
+    /// trial), keeps the trial with the least E, and reports its test accuracy. With a <paramref name="group"/> of
+    /// several processes, each spends the budget on its own trials and all of them are gathered.
     /// </summary>
-    public (RealTimeHoRow Row, IReadOnlyList<RandomSearchTrial> Trials) RandomSearch(double budgetSeconds, IProgress<EngineProgress>? progress)
+    public (RealTimeHoRow Row, IReadOnlyList<RandomSearchTrial> Trials) RandomSearch(double budgetSeconds, IProgress<EngineProgress>? progress, ITrialGroup? group = null)
     {
         var result = new RandomSearch(Ranges, unchecked((int)_settings.Seed)).Run(
             (drawn, _) =>
@@ -213,15 +214,16 @@ public sealed class RealTimeHo<T>
                 }
             },
             trial => trial.Loss,
-            budgetSeconds);
-        var trials = result.Trials.Select(t => new RandomSearchTrial(t.Outcome.Lambda[0], t.Outcome.Lambda[1], t.Outcome.Lambda[2], t.Value, t.Seconds)).ToArray();
+            budgetSeconds,
+            group: group);
+        var trials = result.Trials.Select(t => new RandomSearchTrial(t.Outcome.Lambda[0], t.Outcome.Lambda[1], t.Outcome.Lambda[2], t.Value, t.Seconds, t.Process)).ToArray();
         var best = result.Best.Outcome;
         if (best.State is null)
         {
             throw new NonFiniteValueException("Random search", $"all {trials.Length} trials diverged", "see the trials");
         }
 
-        return (Row("Random search", best.State, best.Lambda, result.Seconds, trials.Length), trials);
+        return (Row(result.Processes > 1 ? $"Random search on {result.Processes} processes" : "Random search", best.State, best.Lambda, result.Seconds, trials.Length), trials);
     }
 
     /// <summary>w_T of a training run at fixed λ = (η, μ, L2); a diverged run throws <see cref="NonFiniteValueException"/>.</summary>

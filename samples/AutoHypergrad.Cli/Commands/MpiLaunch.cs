@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Runtime.CompilerServices;
 using AutoHypergrad.Distributed;
@@ -23,6 +24,13 @@ internal static class MpiLaunch
 
     /// <summary>This process's rank where <see cref="Launched"/> (<c>PMI_RANK</c>, known before MPI starts); 0 otherwise.</summary>
     public static int Rank => Launched && int.TryParse(Environment.GetEnvironmentVariable("PMI_RANK"), out int rank) ? rank : 0;
+
+    /// <summary>
+    /// Rank 0's <paramref name="value"/> on every rank (the value itself without ranks): what rank 0 alone computed,
+    /// such as the wall time a baseline's search is given.
+    /// </summary>
+    public static double FromRoot(MpiSession? ranks, double value)
+        => ranks is null ? value : double.Parse(ranks.Share(ranks.IsRoot ? value.ToString("R", CultureInfo.InvariantCulture) : string.Empty)[0], CultureInfo.InvariantCulture);
 
     /// <summary>Starts MPI and, on every rank but 0, silences the console: the ranks take the same steps and rank 0 reports them.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

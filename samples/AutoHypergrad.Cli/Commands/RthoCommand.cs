@@ -27,7 +27,8 @@ internal sealed record RealTimeHoReport(
     RealTimeHoSettings Settings,
     int Parameters,
     RealTimeHoTrace Trace,
-    IReadOnlyList<RandomSearchTrial> Trials)
+    IReadOnlyList<RandomSearchTrial> Trials,
+    int Processes = 1)
     : IExperimentReport;
 
 /// <summary>
@@ -96,11 +97,26 @@ internal static class RthoCommand
             $"MLP 784-{string.Join("-", settings.Hidden)}-10 ({experiment.ParameterCount} parameters), momentum, T = {settings.Steps} steps of {settings.BatchSize}; " +
             $"{settings.TrainingRows} training / {settings.ValidationRows} validation / {settings.TestRows} test images")));
 
-        var vanilla = EngineProgressBar.Run(0, bar => experiment.Vanilla(bar));
-        Print(vanilla);
-        var (rtho, trace) = EngineProgressBar.Run(0, bar => experiment.RealTime(bar));
-        Print(rtho);
-        var (search, trials) = EngineProgressBar.Run(0, bar => experiment.RandomSearch(rtho.Seconds, bar));
+        // Under mpiexec, rank 0 trains the vanilla and RTHO rows while the others wait, then every rank runs random-search
+        // trials for RTHO's wall time and the trials are gathered: random search with as many workers as ranks.
+        using var ranks = MpiLaunch.Join();
+        bool root = ranks?.IsRoot ?? true;
+        RealTimeHoRow? vanilla = null, rtho = null;
+        RealTimeHoTrace? trace = null;
+        if (root)
+        {
+            vanilla = EngineProgressBar.Run(0, bar => experiment.Vanilla(bar));
+            Print(vanilla);
+            (rtho, trace) = EngineProgressBar.Run(0, bar => experiment.RealTime(bar));
+            Print(rtho);
+        }
+
+        var (search, trials) = EngineProgressBar.Run(0, bar => experiment.RandomSearch(MpiLaunch.FromRoot(ranks, rtho?.Seconds ?? 0), bar, ranks));
+        if (!root)
+        {
+            return CommandLine.Success;
+        }
+
         foreach (var trial in trials)
         {
             Console.WriteLine(FormattableString.Invariant(
@@ -110,8 +126,8 @@ internal static class RthoCommand
         Print(search);
 
         var report = new RealTimeHoReport(
-            "rtho", commandLine, machine, quick, clock.Elapsed.TotalSeconds, [vanilla, search, rtho], settings.Deviations(precision, trials.Count),
-            mnistTrain.Source, precision, settings, experiment.ParameterCount, trace, trials);
+            "rtho", commandLine, machine, quick, clock.Elapsed.TotalSeconds, [vanilla!, search, rtho!], settings.Deviations(precision, trials.Count, ranks?.Size ?? 1),
+            mnistTrain.Source, precision, settings, experiment.ParameterCount, trace!, trials, ranks?.Size ?? 1);
         ExperimentConsole.Finish(
             parse,
             report,

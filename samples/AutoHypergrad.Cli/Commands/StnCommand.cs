@@ -107,7 +107,7 @@ internal static class StnCommand
             IReadOnlyList<StnTrial> trials = [];
             if (settings.Baseline == "random-search")
             {
-                double budget = ranks is null ? stn.Row.Seconds : double.Parse(ranks.Share(root ? stn.Row.Seconds.ToString("R", CultureInfo.InvariantCulture) : string.Empty)[0], CultureInfo.InvariantCulture);
+                double budget = MpiLaunch.FromRoot(ranks, root ? stn.Row.Seconds : 0);
                 (StnRow searchRow, trials) = EngineProgressBar.Run(0, bar => experiment.RunRandomSearch(budget, bar, Log, ranks));
                 rows.Add(searchRow);
             }

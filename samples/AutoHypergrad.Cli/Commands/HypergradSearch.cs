@@ -6,7 +6,6 @@ using System.Linq;
 using System.Numerics;
 using AutoHypergrad.Cli.Hypergradients;
 using AutoHypergrad.Dynamics;
-using AutoHypergrad.Engines;
 using AutoHypergrad.Experiments;
 using AutoHypergrad.Outer;
 using Spectre.Console;
@@ -63,10 +62,11 @@ internal static class HypergradSearch
         using var ranks = MpiLaunch.Join();
         var run = new HypergradRun<T>(options, data);
         IReadOnlyList<string> names = Enumerable.Range(0, run.Space.Count).Select(run.Space.NameOf).ToArray();
-        var where = Positions(options.Ranges, names, run);
+        var where = Positions(options.Ranges, run);
         string fingerprint = HypergradCommand.Fingerprint(options, run.Domains);
+        // Not K: trial i does not depend on how many there are, so a search can be extended with more.
         var checkpoints = options.CheckpointDirectory is { } directory
-            ? new TrialCheckpoints(directory, FormattableString.Invariant($"{fingerprint} search={options.Search} outer={options.Outer} ranges={string.Join(",", options.Ranges.Select(Describe))}"))
+            ? new TrialCheckpoints(directory, FormattableString.Invariant($"{fingerprint} outer={options.Outer} ranges={string.Join(",", options.Ranges.Select(Describe))}"))
             : null;
         var search = new RandomSearch(options.Ranges, unchecked((int)options.Seed));
 
@@ -138,7 +138,7 @@ internal static class HypergradSearch
     }
 
     /// <summary>Where each range's hyperparameter sits in λ; a range must name a tuned scalar, with both ends in its domain.</summary>
-    private static Dictionary<string, int> Positions<T>(IReadOnlyList<SearchRange> ranges, IReadOnlyList<string> names, HypergradRun<T> run)
+    private static Dictionary<string, int> Positions<T>(IReadOnlyList<SearchRange> ranges, HypergradRun<T> run)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         var where = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -38,6 +38,12 @@ namespace AutoHypergrad.Experiments;
 /// images of its MNIST loader, whose training set starts after the 5000 images it keeps for validation: MNIST training
 /// images 5000 … 24,999. Results written before this setting existed started at 0, which their JSON reads as.
 /// </param>
+/// <param name="HyperAdamForm">
+/// How Adam on λ adds its ε: "inside" the square root, on the uncorrected v, as the script's optimizer (RFHO's
+/// <c>AdamOptimizer</c>, ε = 10⁻⁸) does; or "outside", Kingma and Ba's form. Inside, ε is a floor of about 10⁻⁴ under
+/// √v, the size of a typical entry of the hypergradient here, so it damps the steps of small entries. Results written
+/// before this setting existed used "outside", which their JSON reads as.
+/// </param>
 public sealed record HyperCleaningSettings(
     int TrainingRows,
     int ValidationRows,
@@ -49,8 +55,15 @@ public sealed record HyperCleaningSettings(
     double LearningRate,
     double HyperLearningRate,
     ulong Seed,
-    int FirstImage = 0)
+    int FirstImage = 0,
+    string HyperAdamForm = HyperCleaningSettings.EpsilonOutside)
 {
+    /// <summary>Adam on λ with ε inside the square root: the script's form.</summary>
+    public const string EpsilonInside = "inside";
+
+    /// <summary>Adam on λ with ε outside the square root: Kingma and Ba's form.</summary>
+    public const string EpsilonOutside = "outside";
+
     /// <summary>The script's first image: its loader's training set starts after the 5000 images it keeps for validation.</summary>
     public const int ScriptFirstImage = 5000;
 
@@ -61,13 +74,13 @@ public sealed record HyperCleaningSettings(
     public const double DiscardThreshold = 1e-3;
 
     /// <summary>The paper's run: 5000 / 5000 / 10000 images, 2500 corrupted, T = 2000, 500 hyper-iterations, R = 1000 … 2500.</summary>
-    public static HyperCleaningSettings Paper(ulong seed) => new(5000, 5000, 10000, 2500, 2000, 500, [1000, 1500, 2000, 2500], 0.1, 0.005, seed, ScriptFirstImage);
+    public static HyperCleaningSettings Paper(ulong seed) => new(5000, 5000, 10000, 2500, 2000, 500, [1000, 1500, 2000, 2500], 0.1, 0.005, seed, ScriptFirstImage, EpsilonInside);
 
     /// <summary>
     /// A smoke test: a tenth of the data, T = 50, R = 100 (the paper's 1000 scaled). λ starts at R/N = 0.2 and Adam
     /// moves it by about 0.005 a hyper-iteration, so 40 of them are the fewest in which examples get discarded.
     /// </summary>
-    public static HyperCleaningSettings Quick(ulong seed) => new(500, 500, 1000, 250, 50, 40, [100], 0.1, 0.005, seed, ScriptFirstImage);
+    public static HyperCleaningSettings Quick(ulong seed) => new(500, 500, 1000, 250, 50, 40, [100], 0.1, 0.005, seed, ScriptFirstImage, EpsilonInside);
 
     /// <summary>The images the run reads, from <see cref="FirstImage"/> on.</summary>
     [JsonIgnore]
@@ -103,6 +116,11 @@ public sealed record HyperCleaningSettings(
             deviations.Add($"MNIST training images {FirstImage} … {FirstImage + Images - 1} instead of the script's, which start at {paper.FirstImage}.");
         }
 
+        if (HyperAdamForm != paper.HyperAdamForm)
+        {
+            deviations.Add("Adam on λ adds its ε outside the square root (Kingma and Ba's form); the script's Adam adds it inside, on the uncorrected v, which damps small steps.");
+        }
+
         deviations.Add($"Computed in {precision}; the curves' test accuracy is that of w_T at each λ_k, read off the hypergradient's own training run.");
         deviations.Add($"The corruption is this program's (SplitMix64, seed {Seed}), not the paper's random draw.");
         return deviations;
@@ -112,7 +130,7 @@ public sealed record HyperCleaningSettings(
     public string Fingerprint(double radius, string precision, string source)
         => string.Create(
             CultureInfo.InvariantCulture,
-            $"hyperclean/3 {source} first={FirstImage} N={TrainingRows} V={ValidationRows} C={Corrupted} T={Steps} R={radius} lr={LearningRate} hlr={HyperLearningRate} seed={Seed} {precision}");
+            $"hyperclean/4 {source} first={FirstImage} N={TrainingRows} V={ValidationRows} C={Corrupted} T={Steps} R={radius} lr={LearningRate} hlr={HyperLearningRate} adam-eps={HyperAdamForm} seed={Seed} {precision}");
 
     public static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
@@ -234,7 +252,7 @@ public sealed class HyperCleaning<T>
     {
         var (problem, response, validation) = Problem(radius);
         var engine = problem.Engine(Engine.Reverse);
-        var updater = problem.Updater(new HyperAdam(_settings.HyperLearningRate));
+        var updater = problem.Updater(new HyperAdam(_settings.HyperLearningRate, epsilonInsideSquareRoot: _settings.HyperAdamForm == HyperCleaningSettings.EpsilonInside));
 
         string fingerprint = _settings.Fingerprint(radius, _precision, Source);
         string? checkpoint = null, curvesPath = null;

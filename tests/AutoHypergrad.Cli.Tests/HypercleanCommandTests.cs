@@ -47,6 +47,8 @@ public sealed class HypercleanCommandTests : IDisposable
             cleaned.GetProperty("hypergradientSeconds").GetDouble(),
             9);
         Assert.Equal(HyperCleaningSettings.ScriptFirstImage, report.GetProperty("settings").GetProperty("firstImage").GetInt32());
+        Assert.Equal(HyperCleaningSettings.EpsilonInside, report.GetProperty("settings").GetProperty("hyperAdamForm").GetString());
+        Assert.DoesNotContain(report.GetProperty("deviations").EnumerateArray(), d => d.GetString()!.Contains("Adam on λ", StringComparison.Ordinal));
         Assert.DoesNotContain(report.GetProperty("deviations").EnumerateArray(), d => d.GetString()!.Contains("MNIST training images", StringComparison.Ordinal));
         Assert.True(report.GetProperty("seconds").GetDouble() > 0);
         Assert.NotEmpty(report.GetProperty("deviations").EnumerateArray());
@@ -119,6 +121,24 @@ public sealed class HypercleanCommandTests : IDisposable
     }
 
     [Fact]
+    public void Adam_with_epsilon_outside_the_root_is_a_listed_deviation_with_checkpoints_of_its_own()
+    {
+        var outside = Cli.RunJson(_directory, "outside.json", "hyperclean", "--quick", "--hyper-iterations", "3", "--adam-epsilon", "outside", "--checkpoint-dir", "adam");
+        var inside = Cli.RunJson(_directory, "inside.json", "hyperclean", "--quick", "--hyper-iterations", "3");
+
+        Assert.Equal(HyperCleaningSettings.EpsilonOutside, outside.GetProperty("settings").GetProperty("hyperAdamForm").GetString());
+        Assert.Contains(outside.GetProperty("deviations").EnumerateArray(), d => d.GetString()!.StartsWith("Adam on λ adds its ε outside the square root", StringComparison.Ordinal));
+
+        // The first hyperstep differs, so the third hypergradient's training run does.
+        double Loss(JsonElement report) => report.GetProperty("curves")[0].GetProperty("points")[2].GetProperty("validationLoss").GetDouble();
+        Assert.NotEqual(Loss(inside), Loss(outside));
+
+        var refused = Cli.Run(_directory, "hyperclean", "--quick", "--hyper-iterations", "3", "--checkpoint-dir", "adam");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("adam-eps=outside", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void On_a_machine_without_a_GPU_device_cuda_says_what_is_missing_in_one_line()
     {
         var result = Cli.Run(_directory, "hyperclean", "--quick", "--device", "cuda", "--json", "gpu.json");
@@ -136,6 +156,7 @@ public sealed class HypercleanCommandTests : IDisposable
     [InlineData("--threads", "0")]
     [InlineData("--first-image", "-1")]
     [InlineData("--first-image", "58001")]
+    [InlineData("--adam-epsilon", "sideways")]
     public void A_bad_option_is_a_usage_error(string option, string value)
     {
         var result = Cli.Run(_directory, "hyperclean", "--quick", option, value);

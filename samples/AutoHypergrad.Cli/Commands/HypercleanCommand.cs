@@ -62,6 +62,11 @@ internal static class HypercleanCommand
         Description = "The first MNIST training image read; the run reads the next 20,000 (2000 with --quick) [default: 5000, where the authors' script starts].",
     };
 
+    private static readonly Option<string> AdamEpsilon = new Option<string>("--adam-epsilon")
+    {
+        DefaultValueFactory = _ => HyperCleaningSettings.EpsilonInside,
+        Description = "Where Adam on λ adds its ε = 1e-8: inside the square root, on the uncorrected v, as the authors' script's Adam does (a floor of about 1e-4 under √v); or outside, Kingma and Ba's form.",
+    }.AcceptOnlyFromAmong(HyperCleaningSettings.EpsilonInside, HyperCleaningSettings.EpsilonOutside);
     private static readonly Option<ulong> Seed = new("--seed") { Description = "The seed of the label corruption.", DefaultValueFactory = _ => 1 };
     private static readonly Option<string?> CheckpointDir = new("--checkpoint-dir")
     {
@@ -86,7 +91,7 @@ internal static class HypercleanCommand
             "Data hyper-cleaning (Franceschi et al., ICML 2017, table 1): MNIST with half of 5000 training labels corrupted; " +
             "softmax regression by gradient descent on per-example weights λ; Reverse-HG and Adam tune λ in {0 ≤ λ ≤ 1, Σλ ≤ R}; " +
             "the final round retrains the model with the tuned weights, as the authors' script does. Rows Oracle, Baseline, DH-R with test accuracy and the F1 of finding the corrupted labels.");
-        return ExperimentOptions.Assemble(command, [Quick, Steps, HyperIterations, Radius, FirstImage, Precision, Device, Threads, Seed, CheckpointDir, Json, Svg], Run);
+        return ExperimentOptions.Assemble(command, [Quick, Steps, HyperIterations, Radius, FirstImage, AdamEpsilon, Precision, Device, Threads, Seed, CheckpointDir, Json, Svg], Run);
     }
 
     private static int Run(ParseResult parse)
@@ -136,7 +141,7 @@ internal static class HypercleanCommand
             throw new UsageException($"--first-image {first}: give 0 … {MnistTrainingImages - settings.Images}, so that the run's {settings.Images} images lie among MNIST's {MnistTrainingImages} training images.");
         }
 
-        return settings with { Steps = steps, HyperIterations = iterations, Radii = radii, FirstImage = first };
+        return settings with { Steps = steps, HyperIterations = iterations, Radii = radii, FirstImage = first, HyperAdamForm = parse.GetValue(AdamEpsilon)! };
     }
 
     private static int Execute<T>(ParseResult parse, HyperCleaningSettings settings, bool quick, string mnist, string commandLine, Stopwatch clock)

@@ -47,15 +47,21 @@ public sealed record HyperSgd(double LearningRate) : IHyperOptimizer
     }
 }
 
-/// <summary>Adam on u (Kingma &amp; Ba 2015), with bias correction.</summary>
+/// <summary>
+/// Adam on u (Kingma &amp; Ba 2015), with bias correction: u ← u − lr·m̂/(√v̂ + ε), m̂ = m/(1 − β1ᵗ), v̂ = v/(1 − β2ᵗ).
+/// With <see cref="EpsilonInsideSquareRoot"/>, the form of RFHO's Adam (the optimizer of λ in the authors' scripts for
+/// Franceschi et al., 2017): u ← u − lr·√(1 − β2ᵗ)/(1 − β1ᵗ)·m/√(v + ε), ε inside the root and on the uncorrected v.
+/// There ε = 10⁻⁸ is a floor of about 10⁻⁴ under √v (3·10⁻³ at the first step), which damps the steps of small
+/// gradient entries; outside, ε = 10⁻⁸ damps almost nothing.
+/// </summary>
 public sealed class HyperAdam : IHyperOptimizer
 {
     private double[] _m = [];
     private double[] _v = [];
     private int _t;
 
-    /// <summary>Adam with learning rate <paramref name="learningRate"/> and the usual β1, β2, ε.</summary>
-    public HyperAdam(double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
+    /// <summary>Adam with learning rate <paramref name="learningRate"/> and the usual β1, β2, ε; ε inside the root where <paramref name="epsilonInsideSquareRoot"/>.</summary>
+    public HyperAdam(double learningRate, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, bool epsilonInsideSquareRoot = false)
     {
         if (!(learningRate > 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0))
         {
@@ -67,6 +73,7 @@ public sealed class HyperAdam : IHyperOptimizer
         Beta1 = beta1;
         Beta2 = beta2;
         Epsilon = epsilon;
+        EpsilonInsideSquareRoot = epsilonInsideSquareRoot;
     }
 
     public double LearningRate { get; }
@@ -77,7 +84,11 @@ public sealed class HyperAdam : IHyperOptimizer
 
     public double Epsilon { get; }
 
-    public string Describe() => FormattableString.Invariant($"adam(lr={LearningRate:G6}, beta1={Beta1}, beta2={Beta2}, eps={Epsilon:G3})");
+    /// <summary>Whether ε is added under the square root, to the uncorrected v (RFHO's and TensorFlow 1's form), rather than to √v̂.</summary>
+    public bool EpsilonInsideSquareRoot { get; }
+
+    public string Describe()
+        => FormattableString.Invariant($"adam(lr={LearningRate:G6}, beta1={Beta1}, beta2={Beta2}, eps={Epsilon:G3}{(EpsilonInsideSquareRoot ? " inside the square root" : string.Empty)})");
 
     public void Step(Span<double> u, ReadOnlySpan<double> gradient)
     {
@@ -91,11 +102,14 @@ public sealed class HyperAdam : IHyperOptimizer
         _t++;
         double correction1 = 1 - Math.Pow(Beta1, _t);
         double correction2 = 1 - Math.Pow(Beta2, _t);
+        double rate = LearningRate * Math.Sqrt(correction2) / correction1;
         for (int i = 0; i < u.Length; i++)
         {
             _m[i] = Beta1 * _m[i] + (1 - Beta1) * gradient[i];
             _v[i] = Beta2 * _v[i] + (1 - Beta2) * gradient[i] * gradient[i];
-            u[i] -= LearningRate * (_m[i] / correction1) / (Math.Sqrt(_v[i] / correction2) + Epsilon);
+            u[i] -= EpsilonInsideSquareRoot
+                ? rate * _m[i] / Math.Sqrt(_v[i] + Epsilon)
+                : LearningRate * (_m[i] / correction1) / (Math.Sqrt(_v[i] / correction2) + Epsilon);
         }
     }
 

@@ -78,7 +78,8 @@ public sealed record HyperCleaningSettings(
 
     /// <summary>
     /// A smoke test: a tenth of the data, T = 50, R = 100 (the paper's 1000 scaled). λ starts at R/N = 0.2 and Adam
-    /// moves it by about 0.005 a hyper-iteration, so 40 of them are the fewest in which examples get discarded.
+    /// moves it by at most about 0.005 a hyper-iteration (less at first in the script's form), so 40 of them are about
+    /// the fewest in which examples get discarded (134 corrupted and 3 clean ones with seed 1).
     /// </summary>
     public static HyperCleaningSettings Quick(ulong seed) => new(500, 500, 1000, 250, 50, 40, [100], 0.1, 0.005, seed, ScriptFirstImage, EpsilonInside);
 

@@ -180,7 +180,14 @@ public sealed record PaperRow(double TestAccuracy, double? F1)
 }
 
 /// <summary>The curves of one radius.</summary>
-public sealed record HyperCleaningCurve(double Radius, int ResumedFrom, IReadOnlyList<HyperCleaningPoint> Points);
+/// <param name="Radius">R.</param>
+/// <param name="ResumedFrom">The hyper-iterations loaded from a checkpoint rather than computed by this run.</param>
+/// <param name="Points">Every hyper-iteration's point, those loaded from the checkpoint included.</param>
+public sealed record HyperCleaningCurve(double Radius, int ResumedFrom, IReadOnlyList<HyperCleaningPoint> Points)
+{
+    /// <summary>The wall time of the hypergradients loaded from the checkpoint: the earlier runs' part of this curve.</summary>
+    public double ResumedSeconds => Points.Where(point => point.Iteration < ResumedFrom).Sum(point => point.Seconds);
+}
 
 /// <summary>What a progress display is told.</summary>
 public interface IHyperCleaningProgress : IProgress<EngineProgress>

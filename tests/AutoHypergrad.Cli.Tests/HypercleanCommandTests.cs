@@ -71,12 +71,17 @@ public sealed class HypercleanCommandTests : IDisposable
         Assert.Equal(4, figure.Lines.Count);
         Assert.All(new[] { "validation", "test", "noisy (TP)", "clean (FP)" }, name => Assert.Equal(1, figure.Count(name)));
 
-        // Stopped after 20 hyper-iterations, then resumed to 40 from the checkpoint: the same λ, so the same rows.
-        Cli.RunJson(_directory, "first.json", "hyperclean", "--quick", "--hyper-iterations", "20", "--checkpoint-dir", "checkpoints");
+        // Stopped after 20 hyper-iterations, then resumed to 40 from the checkpoint: the same λ, so the same rows. The
+        // resumed run's own wall time leaves out the first run's hypergradients; resumedSeconds holds them.
+        Assert.Equal(0, report.GetProperty("resumedSeconds").GetDouble());
+        var first = Cli.RunJson(_directory, "first.json", "hyperclean", "--quick", "--hyper-iterations", "20", "--checkpoint-dir", "checkpoints");
         var resumed = Cli.RunJson(_directory, "resumed.json", "hyperclean", "--quick", "--checkpoint-dir", "checkpoints");
         Assert.Equal(20, resumed.GetProperty("curves")[0].GetProperty("resumedFrom").GetInt32());
         Assert.Equal(40, resumed.GetProperty("curves")[0].GetProperty("points").GetArrayLength());
         Assert.Equal(Results(cleaned), Results(resumed.GetProperty("rows")[2]));
+        double firstSeconds = first.GetProperty("curves")[0].GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("seconds").GetDouble());
+        Assert.Equal(firstSeconds, resumed.GetProperty("curves")[0].GetProperty("resumedSeconds").GetDouble(), 9);
+        Assert.Equal(firstSeconds, resumed.GetProperty("resumedSeconds").GetDouble(), 9);
     }
 
     /// <summary>A row's results, without its times.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Linq;
+using AutoHypergrad.Cli.Commands;
 using AutoHypergrad.Cli.Reports;
 using Xunit;
 
@@ -54,6 +55,21 @@ public sealed class ReportCommandTests : IDisposable
         int[] sections = new[] { "## `hyperclean`", "## `mtl`", "## `stn`" }.Select(s => report.IndexOf(s, StringComparison.Ordinal)).ToArray();
         Assert.All(sections, i => Assert.True(i >= 0));
         Assert.Equal(sections.Order().ToArray(), sections);
+    }
+
+    [Fact]
+    public void A_run_resumed_from_checkpoints_says_how_much_earlier_work_they_hold_and_F1_has_four_places()
+    {
+        WriteResult("hyperclean.json", Result("hyperclean", false, """[ { "name": "DH-1000", "testAccuracy": 0.9, "f1": 0.915 } ]""").Replace(
+            "\"seconds\": 125.5", "\"seconds\": 125.5, \"resumedSeconds\": 9000", StringComparison.Ordinal));
+        WriteResult("stn.json", Result("stn", false, """[ { "name": "STN", "testAccuracy": 0.98 } ]"""));
+
+        Assert.Equal(0, Cli.Run(_directory, "report", "--results", "results", "--output", "RESULTS.md").ExitCode);
+
+        string report = ReadReport();
+        Assert.Contains("wall time 126 s (2.1 min), resumed from checkpoints that hold 9000 s (2.5 h) of earlier runs' work.", report, StringComparison.Ordinal);
+        Assert.Contains("wall time 126 s (2.1 min).", report, StringComparison.Ordinal);
+        Assert.Contains("| DH-1000 | 90.00 | 0.9150 |", report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -120,19 +136,29 @@ public sealed class ReportCommandTests : IDisposable
         Assert.True(result.ExitCode == 0, result.Error);
         foreach (string file in files)
         {
-            string svg = Path.Combine(_directory, "results", Path.ChangeExtension(Path.GetFileName(file), ".svg"));
-            Assert.True(File.Exists(svg), $"{svg} was not drawn.");
-            Assert.Contains($"Drew {Path.Combine("results", Path.GetFileName(svg))}.", result.Output, StringComparison.Ordinal);
+            // FILE.svg beside FILE.json, or for hyper-cleaning with several radii FILE-R<R>.svg for each.
+            var figures = ReportCommand.FigureFiles(ExperimentResult.Read(Path.Combine(_directory, "results", Path.GetFileName(file))))
+                .Select(svg => Path.GetRelativePath(_directory, svg))
+                .ToArray();
+            Assert.NotEmpty(figures);
+            foreach (string svg in figures)
+            {
+                Assert.True(File.Exists(Path.Combine(_directory, svg)), $"{svg} was not drawn.");
+                Assert.Contains(svg, result.Output, StringComparison.Ordinal);
+            }
         }
 
         // What each figure shows, from the committed results: hd-bench's 12 runs in two panels, RTHO's four panels, the
-        // 200 cells of the task relations, figure 2's four curves.
+        // 200 cells of the task relations, figure 2's four curves for each of table 1's four radii.
         Assert.Equal(24, FigureSvg.Load(Path.Combine(_directory, "results", "hd-bench.svg")).Lines.Count);
         Assert.Equal(4, FigureSvg.Load(Path.Combine(_directory, "results", "rtho.svg")).Lines.Count);
         Assert.Equal(200, FigureSvg.Load(Path.Combine(_directory, "results", "mtl.svg")).TextsOfSize(Figures.CellFontSize).Count);
-        var cleaning = FigureSvg.Load(Path.Combine(_directory, "results", "hyperclean-T1000.svg"));
-        Assert.Equal(4, cleaning.Lines.Count);
-        Assert.Contains("Data hyper-cleaning, R = 1000", cleaning.Texts);
+        foreach (int radius in new[] { 1000, 1500, 2000, 2500 })
+        {
+            var cleaning = FigureSvg.Load(Path.Combine(_directory, "results", $"hyperclean-T2000-R{radius}.svg"));
+            Assert.Equal(4, cleaning.Lines.Count);
+            Assert.Contains($"Data hyper-cleaning, R = {radius}", cleaning.Texts);
+        }
     }
 
     [Fact]

@@ -21,6 +21,8 @@ namespace AutoHypergrad.Cli.Commands;
 /// The results of <c>hyperclean</c>: table 1's rows, figure 2's curves, and how the run was made (<see cref="Device"/>
 /// is absent from results written before the CUDA backend, all of which ran on the CPU; <see cref="Processes"/>, the
 /// ranks of an MPI run, from those written before the MPI backend, which ran in one process).
+/// <see cref="Seconds"/> is this run's wall time; <see cref="ResumedSeconds"/> that of the hypergradients it loaded
+/// from checkpoints (earlier runs' work, absent from results written before it was recorded).
 /// </summary>
 internal sealed record HyperCleaningReport(
     string Experiment,
@@ -36,7 +38,8 @@ internal sealed record HyperCleaningReport(
     double Seconds,
     string? Device = null,
     int Processes = 1,
-    RankTraffic? Traffic = null)
+    RankTraffic? Traffic = null,
+    double? ResumedSeconds = null)
     : IExperimentReport;
 
 /// <summary>
@@ -193,7 +196,8 @@ internal static class HypercleanCommand
             "hyperclean",
             commandLine, machine, experiment.Source, precision, quick, settings, rows, curves, settings.Deviations(precision), clock.Elapsed.TotalSeconds, backend.Description,
             backend.Distribution?.Processes ?? 1,
-            RankTraffic.Of(ranks));
+            RankTraffic.Of(ranks),
+            curves.Sum(curve => curve.ResumedSeconds));
         if (!backend.WritesResults)
         {
             return CommandLine.Success;

@@ -12,7 +12,8 @@ internal sealed record ResultRow(string Name, IReadOnlyDictionary<string, double
 /// <summary>
 /// What an experiment command wrote with <c>--json</c>, as <c>report</c> reads it: the top-level fields every
 /// experiment writes (<c>experiment</c>, <c>command</c>, <c>machine</c>, <c>quick</c>, <c>seconds</c>, <c>rows</c>,
-/// <c>deviations</c>); everything else in the file (settings, curves) is the command's own.
+/// <c>deviations</c>) and, from a run resumed from checkpoints, <c>resumedSeconds</c>, the wall time of the work it
+/// loaded from them; everything else in the file (settings, curves) is the command's own.
 /// </summary>
 internal sealed record ExperimentResult(
     string File,
@@ -22,7 +23,8 @@ internal sealed record ExperimentResult(
     bool Quick,
     double Seconds,
     IReadOnlyList<ResultRow> Rows,
-    IReadOnlyList<string> Deviations)
+    IReadOnlyList<string> Deviations,
+    double ResumedSeconds = 0)
 {
     /// <summary>Reads <paramref name="path"/>; a file that is not an experiment's JSON throws <see cref="InvalidDataException"/> naming it and the field.</summary>
     public static ExperimentResult Read(string path)
@@ -62,7 +64,8 @@ internal sealed record ExperimentResult(
                 },
                 Required(root, "seconds", JsonValueKind.Number, path).GetDouble(),
                 rows,
-                deviations);
+                deviations,
+                root.TryGetProperty("resumedSeconds", out var resumed) && resumed.ValueKind == JsonValueKind.Number ? resumed.GetDouble() : 0);
         }
     }
 

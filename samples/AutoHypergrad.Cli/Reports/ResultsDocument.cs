@@ -84,7 +84,7 @@ internal static class ResultsDocument
         text.AppendLine(result.Command);
         text.AppendLine("```");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture, $"{result.Machine}; wall time {Duration(result.Seconds)}.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"{result.Machine}; wall time {Duration(result.Seconds)}{Resumed(result.ResumedSeconds)}.");
         text.AppendLine();
         Table(text, result.Rows);
         if (result.Deviations.Count > 0)
@@ -146,7 +146,7 @@ internal static class ResultsDocument
         return ours;
     }
 
-    /// <summary>Accuracies as percentages, losses to four places, times in seconds, counts as integers.</summary>
+    /// <summary>Accuracies as percentages, F1 scores and losses to four places, times in seconds, counts as integers.</summary>
     public static string Format(string metric, double value)
     {
         if (double.IsNaN(value) || double.IsInfinity(value))
@@ -159,7 +159,7 @@ internal static class ResultsDocument
             return (value * 100).ToString("0.00", CultureInfo.InvariantCulture);
         }
 
-        if (metric.EndsWith("Loss", StringComparison.Ordinal))
+        if (metric == "f1" || metric.EndsWith("Loss", StringComparison.Ordinal))
         {
             return value.ToString("0.0000", CultureInfo.InvariantCulture);
         }
@@ -198,9 +198,16 @@ internal static class ResultsDocument
     }
 
     private static string Duration(double seconds)
-        => seconds < 120
-            ? seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
-            : string.Create(CultureInfo.InvariantCulture, $"{seconds:0} s ({seconds / 60:0.0} min)");
+        => seconds switch
+        {
+            < 120 => seconds.ToString("0.0", CultureInfo.InvariantCulture) + " s",
+            < 7200 => string.Create(CultureInfo.InvariantCulture, $"{seconds:0} s ({seconds / 60:0.0} min)"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{seconds:0} s ({seconds / 3600:0.0} h)"),
+        };
+
+    /// <summary>What a run resumed from checkpoints loaded: the earlier runs' wall time, which its own does not count.</summary>
+    private static string Resumed(double seconds)
+        => seconds > 0 ? $", resumed from checkpoints that hold {Duration(seconds)} of earlier runs' work" : string.Empty;
 
     private static string Link(string path, string outputDirectory)
         => Path.GetRelativePath(outputDirectory, Path.GetFullPath(path)).Replace(Path.DirectorySeparatorChar, '/');
